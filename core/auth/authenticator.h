@@ -1,0 +1,39 @@
+#pragma once
+// Who is calling (SPEC §3): JWT HS256 with a pinned algorithm and a checked `exp`, or auth mode
+// "none" with X-Tenant-ID. Never logs or echoes a token or the secret.
+
+#include <optional>
+#include <string>
+
+#include "zaplify/sdk/http.h"
+
+namespace zaplify::core {
+
+struct Principal {
+  std::string tenant_id;      ///< The tenant the request acts on (resolved for "*" tokens).
+  sdk::Role role = sdk::Role::Viewer;
+  bool any_tenant = false;    ///< The token's tenant_id is "*".
+};
+
+struct AuthSettings {
+  std::string mode = "none";  ///< "none" | "jwt"
+  std::string secret_key;     ///< HS256 secret (SECRET_KEY); required for jwt mode.
+};
+
+/// Thread-safe and stateless after construction.
+class Authenticator {
+ public:
+  explicit Authenticator(AuthSettings settings);
+  /// Authenticates a request from its Authorization and X-Tenant-ID header values (empty when
+  /// absent). `needs_tenant` is true for routes that read tenant data (a "*" token must then name
+  /// X-Tenant-ID). Throws sdk::HttpError 401 (bad/missing/expired token), 400 (missing or malformed
+  /// X-Tenant-ID).
+  Principal authenticate(const std::string& authorization, const std::string& x_tenant_id,
+                         bool needs_tenant, std::int64_t now_seconds) const;
+  bool enabled() const;
+
+ private:
+  AuthSettings settings_;
+};
+
+}  // namespace zaplify::core

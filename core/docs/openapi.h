@@ -1,0 +1,27 @@
+#pragma once
+// OpenAPI 3 from the route table, and the self-hosted interactive docs page.
+
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "routing/route_table.h"
+
+namespace zaplify::core {
+
+/// An OpenAPI 3.0.3 document describing every route of the table (core and plugins), with path and
+/// query parameters (the window parameters for windowed routes), the error envelope schema, the
+/// bearer security scheme, and the plugin name as tag.
+nlohmann::json build_openapi(const RouteTable& table, const std::string& server_version);
+
+/// A static asset of the docs viewer (index page, JS, CSS), installed at build time from the npm
+/// registry into the build tree and served by the service itself. `name` is "" for the page.
+/// Returns nullopt when unknown. Thread-safe.
+struct DocsAsset {
+  std::string body;
+  std::string content_type;
+};
+std::optional<DocsAsset> docs_asset(const std::string& name);
+
+}  // namespace zaplify::core

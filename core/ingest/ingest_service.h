@@ -1,0 +1,65 @@
+#pragma once
+// POST /analytics/process/batch (SPEC §2): parse, validate event by event, store in transactions of
+// ingest.batch_size with idempotency on (tenant_id, id), run plugins' ingest hooks in the same
+// transaction, commit before answering.
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "zaplify/sdk/events.h"
+
+namespace zaplify::core {
+
+class Database;
+
+struct IngestSettings {
+  int batch_size = 1000;               ///< Rows per write transaction.
+  int max_events_per_batch = 10000;    ///< More → 413.
+  int retention_days = 90;             ///< Older events are rejected per event.
+};
+
+struct IngestResult {
+  std::int64_t accepted = 0;
+  std::int64_t duplicates = 0;
+  nlohmann::json rejected = nlohmann::json::array();  ///< [{"index","id","error"}]
+  std::vector<std::string> tenants_changed;           ///< Tenants with accepted events.
+  nlohmann::json to_json() const;
+};
+
+/// Who is ingesting: the caller's tenant, or "*" (may ingest for any tenant).
+struct IngestCaller {
+  std::string tenant_id;
+  bool any_tenant = false;
+};
+
+/// Validates one parsed event (SPEC §2 rules). Returns "" and fills `out` when valid, else the
+/// reason. `now_ms` and retention decide the too-old rule. Pure; unit-testable and fuzzable.
+std::string validate_event(const nlohmann::json& raw, const IngestCaller& caller,
+                           std::int64_t now_ms, int retention_days, sdk::Event& out);
+
+/// Parses an RFC 3339 timestamp with offset or Z into epoch ms (truncating below a millisecond).
+/// Returns false when malformed.
+bool parse_rfc3339_ms(std::string_view text, std::int64_t& out_ms);
+
+/// Thread-safe.
+class IngestService {
+ public:
+  using Hooks = std::function<std::vector<sdk::IngestHook>()>;  ///< Current plugins' hooks.
+  IngestService(Database& db, IngestSettings settings, Hooks hooks);
+
+  /// Processes a request body. Throws sdk::HttpError for 400 (not JSON / no events array) and 413
+  /// (too many events); sdk::StoreError when the database fails (nothing acknowledged then).
+  IngestResult process(std::string_view body, const IngestCaller& caller, std::int64_t now_ms);
+
+ private:
+  Database& db_;
+  IngestSettings settings_;
+  Hooks hooks_;
+};
+
+}  // namespace zaplify::core

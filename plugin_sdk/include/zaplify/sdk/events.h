@@ -1,0 +1,57 @@
+#pragma once
+// Events as accepted by ingestion (SPEC §2), and the ingest hook through which a plugin derives its
+// own rows from them inside the same transaction.
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "zaplify/sdk/store.h"
+#include "zaplify/sdk/version.h"
+
+namespace zaplify::sdk {
+
+/// One validated event. Fields a type does not carry are empty / nullopt.
+struct Event {
+  std::string id;
+  std::string type;              ///< "lead_created", "conversation_started", "message", ...
+  std::string tenant_id;
+  std::int64_t ts_ms = 0;        ///< UTC, millisecond precision.
+  std::string lead_id;
+  std::string conversation_id;
+  std::string assistant_id;      ///< Empty: none (human-only conversation).
+  std::string channel;           ///< conversation_started: defaults to "whatsapp".
+  std::string sender;            ///< message: "lead" | "assistant" | "agent".
+  std::string text;              ///< message: valid UTF-8, at most 65,536 bytes.
+  std::optional<double> response_time_ms;
+  std::optional<std::int64_t> tokens;
+  std::string outcome;           ///< conversation_ended: "resolved" | "handoff" | "abandoned".
+  std::string funnel_id;
+  std::string stage;             ///< stage_changed.
+  std::string name;              ///< funnel_defined.
+  std::vector<std::string> stages;  ///< funnel_defined, in order.
+  std::string source;            ///< lead_created.
+};
+
+/// The accepted (newly stored, non-duplicate) events of one write transaction, all of one tenant.
+struct IngestBatch {
+  std::string tenant_id;
+  const std::vector<Event>* events = nullptr;
+};
+
+/// Called inside the write transaction, after the events are inserted and before commit. Throwing
+/// rolls the whole chunk back and the request fails with 503/500: derived rows are never out of
+/// step with events. Called from ingestion threads concurrently for different batches; it must be
+/// thread-safe. Must be fast: it runs on the ingest path.
+using IngestHook = std::function<void(const IngestBatch&, SqlWriter&)>;
+
+/// REQUIRES: called only from Plugin::start().
+class ZAPLIFY_SDK_API IngestHookRegistry {
+ public:
+  virtual ~IngestHookRegistry() = default;
+  virtual void add(IngestHook hook) = 0;
+};
+
+}  // namespace zaplify::sdk

@@ -1,0 +1,102 @@
+#pragma once
+// The plugin contract: a descriptor, a Plugin object with start/stop, the Host services it may use,
+// and the one macro that exports a plugin's entry points.
+//
+// Life of a plugin (all driven by the host):
+//   dlopen → read descriptor → ABI version matches? → create → start(Host&) registers routes, data
+//   sources, migrations and hooks → host validates and applies migrations → routes go live.
+//   On unload: routes leave the table → in-flight handlers finish → stop() → destroy → dlclose.
+// Nothing a plugin registered outlives stop(); the host keeps the library loaded while any of its
+// handlers, producers, hooks or backends runs.
+
+#include <cstdint>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "zaplify/sdk/cache.h"
+#include "zaplify/sdk/calendar.h"
+#include "zaplify/sdk/data_source.h"
+#include "zaplify/sdk/events.h"
+#include "zaplify/sdk/http.h"
+#include "zaplify/sdk/store.h"
+#include "zaplify/sdk/telemetry.h"
+#include "zaplify/sdk/version.h"
+
+namespace zaplify::sdk {
+
+/// Read by the host before anything else in the plugin runs. Static storage, never freed.
+struct PluginDescriptor {
+  std::uint32_t abi_version;   ///< Must be ZAPLIFY_SDK_ABI_VERSION of the host.
+  const char* name;            ///< Unique plugin name, [a-z0-9_]+.
+  const char* version;         ///< The plugin's own version, e.g. "1.2.0".
+  const char* description;     ///< One line.
+};
+
+/// Settings of the host that plugins may read (SPEC §6). Plain values, copied at start.
+struct HostSettings {
+  int retention_days = 90;
+  int realtime_window_minutes = 5;
+  int cache_ttl_seconds = 3600;
+  std::string cache_backend = "memory";   ///< "memory" | "redis" (cache.backend).
+  std::string redis_url;                  ///< REDIS_URL / cache.redis_url; may be empty.
+  std::int64_t cache_max_bytes = 64ll << 20;  ///< Bound of the in-process cache.
+  std::string version;                    ///< The server's version.
+};
+
+/// The services the host offers a plugin. Every reference returned belongs to the host and stays
+/// valid until the plugin's stop() returns. Registration methods may be called only during start().
+class ZAPLIFY_SDK_API Host {
+ public:
+  virtual ~Host() = default;
+  /// The plugin's own `config:` block from the YAML, as JSON (an empty object when absent).
+  virtual const nlohmann::json& config() const = 0;
+  virtual const HostSettings& settings() const = 0;
+  virtual RouteRegistry& routes() = 0;
+  virtual DataSourceRegistry& data_sources() = 0;
+  virtual MigrationRegistry& migrations() = 0;
+  virtual IngestHookRegistry& ingest_hooks() = 0;
+  virtual CacheControl& cache() = 0;
+  virtual const Store& store() const = 0;
+  virtual const Calendar& calendar() const = 0;
+  virtual Logger& logger() = 0;
+  virtual MetricsRegistry& metrics() = 0;
+  /// Directory of the plugin's .so file, for data files shipped beside it.
+  virtual std::string plugin_dir() const = 0;
+};
+
+/// Implemented by every plugin. One object per load.
+class ZAPLIFY_SDK_API Plugin {
+ public:
+  virtual ~Plugin() = default;
+  /// Required. Registers everything the plugin offers. Throwing marks the plugin `failed` (the
+  /// error is shown in /health and /admin/plugins) and the others keep serving.
+  virtual void start(Host& host) = 0;
+  /// Optional. Called after the plugin's routes left the table and its in-flight calls finished;
+  /// stop background work here. Must not throw.
+  virtual void stop() noexcept {}
+};
+
+}  // namespace zaplify::sdk
+
+/// Exports a plugin's three C entry points. Use once, in one .cpp file of the plugin:
+///   ZAPLIFY_PLUGIN(MyPlugin, "my_plugin", "1.0.0", "What it does")
+#define ZAPLIFY_PLUGIN(PluginClass, NAME, VERSION, DESCRIPTION)                                  \
+  extern "C" __attribute__((visibility("default"))) const ::zaplify::sdk::PluginDescriptor*     \
+  zaplify_plugin_descriptor() noexcept {                                                        \
+    static const ::zaplify::sdk::PluginDescriptor descriptor{ZAPLIFY_SDK_ABI_VERSION, NAME,     \
+                                                             VERSION, DESCRIPTION};             \
+    return &descriptor;                                                                         \
+  }                                                                                             \
+  extern "C" __attribute__((visibility("default"))) ::zaplify::sdk::Plugin*                     \
+  zaplify_plugin_create() noexcept {                                                            \
+    try {                                                                                       \
+      return new PluginClass();                                                                 \
+    } catch (...) {                                                                             \
+      return nullptr;                                                                           \
+    }                                                                                           \
+  }                                                                                             \
+  extern "C" __attribute__((visibility("default"))) void zaplify_plugin_destroy(                \
+      ::zaplify::sdk::Plugin* plugin) noexcept {                                                \
+    delete plugin;                                                                              \
+  }

@@ -1,0 +1,3 @@
+#pragma once
+// Umbrella header: everything a plugin may include.
+#include "zaplify/sdk/plugin.h"
