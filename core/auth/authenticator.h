@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "zaplify/sdk/http.h"
 
@@ -20,6 +21,9 @@ struct AuthSettings {
   std::string secret_key;     ///< HS256 secret (SECRET_KEY); required for jwt mode.
 };
 
+/// True for `[A-Za-z0-9_-]{1,64}` (SPEC §2).
+bool is_valid_tenant_id(std::string_view tenant);
+
 /// Thread-safe and stateless after construction.
 class Authenticator {
  public:
@@ -27,7 +31,11 @@ class Authenticator {
   /// Authenticates a request from its Authorization and X-Tenant-ID header values (empty when
   /// absent). `needs_tenant` is true for routes that read tenant data (a "*" token must then name
   /// X-Tenant-ID). Throws sdk::HttpError 401 (bad/missing/expired token), 400 (missing or malformed
-  /// X-Tenant-ID).
+  /// X-Tenant-ID), 403 (a tenant token naming another tenant in X-Tenant-ID).
+  /// Rules: mode "none" → Admin of X-Tenant-ID, else "default". A "*" token acts on X-Tenant-ID
+  /// (validated); without it, tenant_id is "*" unless `needs_tenant` (then 400 missing_tenant).
+  /// A tenant token accepts an X-Tenant-ID equal to its own tenant; a different one → 403.
+  /// The constructor throws std::invalid_argument for an unknown mode, or jwt without a secret.
   Principal authenticate(const std::string& authorization, const std::string& x_tenant_id,
                          bool needs_tenant, std::int64_t now_seconds) const;
   bool enabled() const;

@@ -4,6 +4,7 @@
 // but still runs single-flight.
 
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <map>
 #include <memory>
@@ -27,8 +28,9 @@ struct CachedResponse {
 
 class ResponseCache : public sdk::CacheControl {
  public:
-  /// `recompute` lets warm_tenant() replay a request (tenant, route path template, path, query)
-  /// through the normal handler path; the app wires it to the dispatcher.
+  /// `recompute` lets warm_tenant() replay a recorded request (tenant, path, query) through the
+  /// normal handler path; the app wires it to HttpServer::recompute, which also stores the result
+  /// (via refresh()). A nullopt or non-2xx answer does not count as warmed.
   using Recompute = std::function<std::optional<CachedResponse>(
       const std::string& tenant, const std::string& path, const std::map<std::string, std::string>& query)>;
 
@@ -60,7 +62,34 @@ class ResponseCache : public sdk::CacheControl {
                                 sdk::CachePolicy policy, const std::function<CachedResponse()>& compute,
                                 bool& hit);
 
-  /// Remembers a request for warm_tenant (most used first).
+  /// Schedules a job (e.g. on the HTTP worker pool); returns false when it cannot (overload).
+  using Schedule = std::function<bool(std::function<void()>)>;
+  /// Receives the outcome: a response (with `hit`) or an exception. Called exactly once, on the
+  /// caller's thread for a hit, else on the thread that ran the computation.
+  using Completion =
+      std::function<void(const CachedResponse* response, bool hit, std::exception_ptr error)>;
+
+  /// The non-blocking form of get_or_compute, for the HTTP reactor: a hit completes inline; the
+  /// first miss of a (tenant, key, generation) schedules `compute`, later ones join it without
+  /// taking a worker. A refused schedule completes every joined caller with HttpError 503
+  /// `overloaded`.
+  void fetch_async(const std::string& tenant, const std::string& key, sdk::CachePolicy policy,
+                   std::function<CachedResponse()> compute, const Schedule& schedule,
+                   Completion done);
+
+  /// Computes now (no lookup, no single-flight) and stores a 2xx result under the generation read
+  /// before computing: what warm_tenant's Recompute uses. Returns the computed response.
+  CachedResponse refresh(const std::string& tenant, const std::string& key, sdk::CachePolicy policy,
+                         const std::function<CachedResponse()>& compute);
+
+  /// Seconds an entry of `policy` lives: the configured TTL, at most 5 s for Realtime.
+  int ttl_for(sdk::CachePolicy policy) const;
+
+  /// The backend value of a response, and back (nullopt for a value that is not one of ours).
+  static std::string encode(const CachedResponse& response);
+  static std::optional<CachedResponse> decode(const std::string& value);
+
+  /// Remembers a request for warm_tenant (most used first). Bounded per tenant; cheap.
   void record_use(const std::string& tenant, const std::string& path,
                   const std::map<std::string, std::string>& query);
 

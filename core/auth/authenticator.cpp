@@ -1,0 +1,149 @@
+#include "auth/authenticator.h"
+
+#include <jwt.h>
+
+#include <cerrno>
+#include <memory>
+#include <stdexcept>
+#include <string_view>
+
+namespace zaplify::core {
+namespace {
+
+// Tokens beyond this are refused before any parsing: no legitimate token comes near it.
+constexpr std::size_t kMaxTokenBytes = 8192;
+
+sdk::HttpError unauthorized(const std::string& why) {
+  return sdk::HttpError(401, "unauthorized", why);
+}
+
+bool iequals_prefix(std::string_view s, std::string_view prefix) {
+  if (s.size() < prefix.size()) return false;
+  for (std::size_t i = 0; i < prefix.size(); ++i) {
+    char a = s[i], b = prefix[i];
+    if (a >= 'A' && a <= 'Z') a = static_cast<char>(a - 'A' + 'a');
+    if (b >= 'A' && b <= 'Z') b = static_cast<char>(b - 'A' + 'a');
+    if (a != b) return false;
+  }
+  return true;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+/// The token of "Bearer <token>" (scheme case-insensitive), or throws 401.
+std::string bearer_token(const std::string& authorization) {
+  std::string_view h = trim(authorization);
+  if (h.empty()) throw unauthorized("missing bearer token");
+  if (!iequals_prefix(h, "bearer ") && !iequals_prefix(h, "bearer\t"))
+    throw unauthorized("authorization scheme must be Bearer");
+  std::string_view token = trim(h.substr(7));
+  if (token.empty()) throw unauthorized("missing bearer token");
+  if (token.size() > kMaxTokenBytes) throw unauthorized("token too large");
+  if (token.find('\0') != std::string_view::npos) throw unauthorized("malformed token");
+  return std::string(token);
+}
+
+using JwtPtr = std::unique_ptr<jwt_t, decltype(&jwt_free)>;
+
+JwtPtr decode_verified(const std::string& token, const std::string& secret) {
+  jwt_t* raw = nullptr;
+  // Never a NULL key: libjwt would then accept any signature (STACK_NOTES §6).
+  int rc = jwt_decode(&raw, token.c_str(), reinterpret_cast<const unsigned char*>(secret.data()),
+                      static_cast<int>(secret.size()));
+  JwtPtr jwt(raw, jwt_free);
+  if (rc != 0 || !jwt) throw unauthorized("invalid token signature or format");
+  // Pinned: an HS512 token signed with the same secret passes jwt_decode.
+  if (jwt_get_alg(jwt.get()) != JWT_ALG_HS256) throw unauthorized("token algorithm must be HS256");
+  return jwt;
+}
+
+std::optional<sdk::Role> parse_role(std::string_view r) {
+  if (r == "viewer") return sdk::Role::Viewer;
+  if (r == "ingest") return sdk::Role::Ingest;
+  if (r == "admin") return sdk::Role::Admin;
+  return std::nullopt;
+}
+
+}  // namespace
+
+bool is_valid_tenant_id(std::string_view t) {
+  if (t.empty() || t.size() > 64) return false;
+  for (char c : t) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+Authenticator::Authenticator(AuthSettings settings) : settings_(std::move(settings)) {
+  if (settings_.mode != "none" && settings_.mode != "jwt")
+    throw std::invalid_argument("auth.mode must be 'none' or 'jwt'");
+  if (settings_.mode == "jwt" && settings_.secret_key.empty())
+    throw std::invalid_argument("auth.mode 'jwt' needs SECRET_KEY");
+}
+
+bool Authenticator::enabled() const { return settings_.mode == "jwt"; }
+
+namespace {
+
+std::string checked_header_tenant(const std::string& x_tenant_id) {
+  if (!is_valid_tenant_id(x_tenant_id))
+    throw sdk::HttpError(400, "invalid_tenant", "X-Tenant-ID must match [A-Za-z0-9_-]{1,64}",
+                         "X-Tenant-ID");
+  return x_tenant_id;
+}
+
+}  // namespace
+
+Principal Authenticator::authenticate(const std::string& authorization, const std::string& x_tenant_id,
+                                      bool needs_tenant, std::int64_t now_seconds) const {
+  Principal p;
+  if (!enabled()) {
+    p.role = sdk::Role::Admin;
+    p.tenant_id = x_tenant_id.empty() ? std::string("default") : checked_header_tenant(x_tenant_id);
+    return p;
+  }
+  JwtPtr jwt = decode_verified(bearer_token(authorization), settings_.secret_key);
+
+  errno = 0;
+  long exp = jwt_get_grant_int(jwt.get(), "exp");
+  if (errno != 0) throw unauthorized("token has no integer exp claim");
+  if (exp <= now_seconds) throw unauthorized("token expired");
+
+  const char* tenant = jwt_get_grant(jwt.get(), "tenant_id");
+  if (!tenant) throw unauthorized("token has no tenant_id claim");
+  std::string_view token_tenant(tenant);
+  if (token_tenant != "*" && !is_valid_tenant_id(token_tenant))
+    throw unauthorized("token tenant_id is malformed");
+
+  const char* role = jwt_get_grant(jwt.get(), "role");
+  auto parsed_role = role ? parse_role(role) : std::nullopt;
+  if (!parsed_role) throw unauthorized("token role must be viewer, ingest or admin");
+  p.role = *parsed_role;
+
+  if (token_tenant == "*") {
+    p.any_tenant = true;
+    if (!x_tenant_id.empty()) {
+      p.tenant_id = checked_header_tenant(x_tenant_id);
+    } else if (needs_tenant) {
+      throw sdk::HttpError(400, "missing_tenant", "a token for any tenant must send X-Tenant-ID",
+                           "X-Tenant-ID");
+    } else {
+      p.tenant_id = "*";  // e.g. ingest: each event names its own tenant
+    }
+    return p;
+  }
+  // A tenant token acts only on its own tenant: naming another one is a refusal, not a silent
+  // rewrite, so a misconfigured gateway notices.
+  if (!x_tenant_id.empty() && x_tenant_id != token_tenant)
+    throw sdk::HttpError(403, "forbidden", "the token is not valid for the tenant in X-Tenant-ID");
+  p.tenant_id = std::string(token_tenant);
+  return p;
+}
+
+}  // namespace zaplify::core

@@ -1,0 +1,15 @@
+#pragma once
+// YAML → JSON for plugins' `config:` blocks (sdk::Host::config()).
+
+#include <nlohmann/json.hpp>
+#include <yaml-cpp/yaml.h>
+
+namespace zaplify::core {
+
+/// Mappings become objects, sequences arrays, `~`/`null`/empty become null. A plain (unquoted)
+/// scalar becomes an integer when it is one (64-bit), else a number when it is a finite decimal,
+/// else a boolean for true/false (any case), else a string; a quoted scalar is always a string.
+/// Mapping keys are taken as strings. Throws std::invalid_argument for aliases to nowhere.
+nlohmann::json yaml_to_json(const YAML::Node& node);
+
+}  // namespace zaplify::core

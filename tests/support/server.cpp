@@ -1,0 +1,288 @@
+#include "support/server.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <jwt.h>
+#include <libpq-fe.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+namespace zaplify::testing {
+namespace fs = std::filesystem;
+namespace {
+
+std::string env_or(const char* name, const std::string& fallback = {}) {
+  const char* v = std::getenv(name);
+  return v && *v ? std::string(v) : fallback;
+}
+
+std::string unique_suffix() {
+  static std::atomic<int> counter{0};
+  std::random_device rd;
+  std::ostringstream s;
+  s << ::getpid() << "_" << counter++ << "_" << (rd() % 100000);
+  return s.str();
+}
+
+std::string yaml_quote(const std::string& s) {
+  return nlohmann::json(s).dump();  // a JSON string is a valid YAML double-quoted scalar
+}
+
+void sleep_ms(int ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
+
+}  // namespace
+
+std::uint16_t free_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  std::uint16_t port = ntohs(addr.sin_port);
+  ::close(fd);
+  return port;
+}
+
+bool postgres_available() { return !env_or("ZAPLIFY_TEST_PG_URL").empty(); }
+bool redis_available() { return !env_or("ZAPLIFY_TEST_REDIS_URL").empty(); }
+std::string redis_url() { return env_or("ZAPLIFY_TEST_REDIS_URL"); }
+
+std::vector<std::string> backends() {
+  if (postgres_available()) return {"sqlite", "postgres"};
+  if (env_or("CI") == "true") {
+    throw std::runtime_error("CI=true but ZAPLIFY_TEST_PG_URL is not set: PostgreSQL tests must run");
+  }
+  return {"sqlite"};
+}
+
+std::string fresh_postgres_database() {
+  std::string base = env_or("ZAPLIFY_TEST_PG_URL");
+  if (base.empty()) throw std::runtime_error("ZAPLIFY_TEST_PG_URL is not set");
+  PGconn* conn = PQconnectdb(base.c_str());
+  if (PQstatus(conn) != CONNECTION_OK) {
+    std::string err = PQerrorMessage(conn);
+    PQfinish(conn);
+    throw std::runtime_error("cannot connect to test PostgreSQL: " + err);
+  }
+  std::string name = "zt_" + unique_suffix();
+  PGresult* r = PQexec(conn, ("CREATE DATABASE " + name).c_str());
+  bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+  std::string err = PQerrorMessage(conn);
+  PQclear(r);
+  PQfinish(conn);
+  if (!ok) throw std::runtime_error("CREATE DATABASE failed: " + err);
+  // Replace the database name: the part after the last '/' (before any '?').
+  std::string query;
+  std::string head = base;
+  auto q = head.find('?');
+  if (q != std::string::npos) {
+    query = head.substr(q);
+    head = head.substr(0, q);
+  }
+  auto slash = head.rfind('/');
+  if (slash == std::string::npos || slash < head.find("//") + 2) head += "/";
+  else head = head.substr(0, slash + 1);
+  return head + name + query;
+}
+
+std::string make_jwt(const std::string& secret, const nlohmann::json& claims,
+                     long exp_offset_seconds, bool with_exp) {
+  jwt_t* raw = nullptr;
+  jwt_new(&raw);
+  std::unique_ptr<jwt_t, decltype(&jwt_free)> token(raw, jwt_free);
+  nlohmann::json all = claims;
+  if (with_exp) all["exp"] = static_cast<long>(std::time(nullptr)) + exp_offset_seconds;
+  jwt_add_grants_json(token.get(), all.dump().c_str());
+  jwt_set_alg(token.get(), JWT_ALG_HS256, reinterpret_cast<const unsigned char*>(secret.data()),
+              static_cast<int>(secret.size()));
+  char* encoded = jwt_encode_str(token.get());
+  std::string out = encoded ? encoded : "";
+  free(encoded);
+  return out;
+}
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::string rfc3339(std::int64_t ms) {
+  std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  if (ms < 0 && ms % 1000) --secs;
+  int millis = static_cast<int>(((ms % 1000) + 1000) % 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, millis);
+  return buf;
+}
+
+std::string ServerProcess::render_yaml(const ServerOptions& o) const {
+  std::ostringstream y;
+  y << "server:\n  host: 127.0.0.1\n  port: " << port_ << "\n  threads: 2\n"
+    << "  max_concurrent_requests: " << o.max_concurrent_requests << "\n";
+  y << "database:\n  url: " << yaml_quote(database_url_) << "\n";
+  y << "auth:\n  mode: " << o.auth_mode << "\n";
+  y << "cache:\n  backend: " << (o.redis ? "redis" : "memory") << "\n";
+  y << "plugins_dir: " << yaml_quote(o.plugins_dir.empty() ? ZAPLIFY_PLUGIN_DIR : o.plugins_dir) << "\n";
+  y << "plugins:\n";
+  auto emit = [&](const std::string& name, bool enabled) {
+    y << "  - name: " << name << "\n    library: " << name << ".so\n    enabled: "
+      << (enabled ? "true" : "false") << "\n";
+    auto it = o.plugin_config.find(name);
+    if (it != o.plugin_config.end()) y << "    config: " << it->second.dump() << "\n";
+  };
+  for (const auto& p : o.plugins) emit(p, true);
+  for (const auto& p : o.disabled) emit(p, false);
+  y << o.extra_yaml;
+  return y.str();
+}
+
+ServerProcess::ServerProcess(ServerOptions options) : options_(std::move(options)) {
+  work_dir_ = (fs::temp_directory_path() / ("zaplify-test-" + unique_suffix())).string();
+  fs::create_directories(work_dir_);
+  port_ = free_port();
+  if (!options_.database_url.empty()) {
+    database_url_ = options_.database_url;
+  } else if (options_.database == "postgres") {
+    database_url_ = fresh_postgres_database();
+  } else {
+    database_url_ = "sqlite3://" + work_dir_ + "/analytics.db";
+  }
+  config_path_ = work_dir_ + "/analytics.yaml";
+  log_path_ = work_dir_ + "/server.log";
+  rewrite_config(options_);
+
+  pid_ = ::fork();
+  if (pid_ == 0) {
+    int fd = ::open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    ::dup2(fd, 1);
+    ::dup2(fd, 2);
+    ::setenv("LOG_LEVEL", env_or("ZAPLIFY_TEST_LOG_LEVEL", "info").c_str(), 1);
+    ::unsetenv("DATABASE_URL");
+    ::unsetenv("PORT");
+    ::unsetenv("HOST");
+    if (options_.redis) ::setenv("REDIS_URL", redis_url().c_str(), 1);
+    else ::unsetenv("REDIS_URL");
+    if (!options_.secret_key.empty()) ::setenv("SECRET_KEY", options_.secret_key.c_str(), 1);
+    for (const auto& [k, v] : options_.env) ::setenv(k.c_str(), v.c_str(), 1);
+    std::vector<std::string> args{ZAPLIFY_SERVER_BINARY, "--config", config_path_};
+    for (const auto& a : options_.args) args.push_back(a);
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  if (options_.wait_ready && !wait_healthy()) {
+    ADD_FAILURE() << "server did not become healthy; log:\n" << log();
+  }
+}
+
+ServerProcess::~ServerProcess() {
+  if (running()) {
+    signal(SIGTERM);
+    if (wait_exit(10000) == -1) ADD_FAILURE() << "server did not exit on SIGTERM";
+  }
+  if (::testing::Test::HasFailure()) {
+    std::string l = log();
+    if (l.size() > 6000) l = l.substr(l.size() - 6000);
+    std::cerr << "---- server log (tail) ----\n" << l << "\n---------------------------\n";
+  }
+  std::error_code ec;
+  fs::remove_all(work_dir_, ec);
+}
+
+void ServerProcess::rewrite_config(const ServerOptions& options) {
+  std::ofstream(config_path_) << render_yaml(options);
+}
+
+HttpResponse ServerProcess::get(const std::string& target, const Headers& headers) const {
+  return http_request(port_, "GET", target, {}, headers);
+}
+
+HttpResponse ServerProcess::post_json(const std::string& target, const nlohmann::json& body,
+                                      const Headers& headers) const {
+  return http_request(port_, "POST", target, body.dump(), headers);
+}
+
+HttpResponse ServerProcess::request(const std::string& method, const std::string& target,
+                                    const std::string& body, const Headers& headers) const {
+  return http_request(port_, method, target, body, headers);
+}
+
+bool ServerProcess::running() {
+  if (pid_ <= 0) return false;
+  int status = 0;
+  pid_t r = ::waitpid(pid_, &status, WNOHANG);
+  if (r == pid_) {
+    exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    pid_ = -1;
+    return false;
+  }
+  return true;
+}
+
+void ServerProcess::signal(int sig) {
+  if (pid_ > 0) ::kill(pid_, sig);
+}
+
+int ServerProcess::wait_exit(int timeout_ms) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (!running()) return exit_status_;
+    sleep_ms(20);
+  }
+  if (pid_ > 0) {
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+  }
+  return -1;
+}
+
+std::string ServerProcess::log() const {
+  std::ifstream in(log_path_);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+bool ServerProcess::wait_healthy(int timeout_ms) const {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (pid_ > 0) {  // exited already? Look without reaping, so running() still sees the status.
+      siginfo_t info{};
+      if (::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+          info.si_pid == pid_)
+        return false;
+    }
+    auto r = http_request(port_, "GET", "/health", {}, {}, 2000);
+    if (r.status != 0) return true;
+    sleep_ms(20);
+  }
+  return false;
+}
+
+}  // namespace zaplify::testing
