@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <filesystem>
@@ -22,8 +23,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string join_problems(const std::vector<std::string>& problems) {
-  std::string out = "invalid configuration:";
+std::string join_problems(const std::vector<std::string>& problems, const std::string& source) {
+  std::string out = source.empty() ? "invalid configuration:" : "invalid configuration in " + source + ":";
   for (const auto& p : problems) out += "\n  - " + p;
   return out;
 }
@@ -242,8 +243,8 @@ class SettingsParser {
 
 }  // namespace
 
-ConfigError::ConfigError(std::vector<std::string> problems)
-    : std::runtime_error(join_problems(problems)), problems_(std::move(problems)) {}
+ConfigError::ConfigError(std::vector<std::string> problems, const std::string& source)
+    : std::runtime_error(join_problems(problems, source)), problems_(std::move(problems)) {}
 
 Environment process_environment() {
   Environment env;
@@ -262,11 +263,18 @@ Settings load_settings_from_string(const std::string& yaml_text, const Environme
   try {
     root = YAML::Load(yaml_text);
   } catch (const YAML::Exception& e) {
-    throw ConfigError({source_name + ": YAML syntax error at line " +
-                       std::to_string(e.mark.line + 1) + ", column " +
-                       std::to_string(e.mark.column + 1) + ": " + e.msg});
+    throw ConfigError({"YAML syntax error at line " + std::to_string(e.mark.line + 1) +
+                       ", column " + std::to_string(e.mark.column + 1) + ": " + e.msg},
+                      source_name);
   }
-  Settings s = SettingsParser(env, default_plugins_dir).parse(root);
+  Settings s;
+  try {
+    s = SettingsParser(env, default_plugins_dir).parse(root);
+  } catch (const ConfigError& e) {
+    throw ConfigError(e.problems(), source_name);
+  } catch (const YAML::Exception& e) {
+    throw ConfigError({source_name + ": " + e.msg}, source_name);
+  }
   s.source_path = source_name;
   return s;
 }

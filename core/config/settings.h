@@ -84,7 +84,7 @@ struct Settings {
 /// naming the key path or file path).
 class ConfigError : public std::runtime_error {
  public:
-  explicit ConfigError(std::vector<std::string> problems);
+  explicit ConfigError(std::vector<std::string> problems, const std::string& source = {});
   const std::vector<std::string>& problems() const { return problems_; }
 
  private:

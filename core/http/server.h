@@ -4,9 +4,12 @@
 // · concurrency limit on a bounded worker pool · error envelope · metrics · access log).
 
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
+#include "cache/response_cache.h"
 #include "routing/route_table.h"
 
 namespace zaplify::sdk {
@@ -38,6 +41,9 @@ struct HttpServices {
   const sdk::Calendar* calendar = nullptr;
 };
 
+/// Thread-safe. Public routes (no token): the core's GET /health, /openapi.json, /docs, /docs/...
+/// (see is_public_route in http/pipeline.h). GET routes need a tenant (a "*" token must send
+/// X-Tenant-ID); other methods may act as tenant "*" for a "*" token without X-Tenant-ID.
 class HttpServer {
  public:
   HttpServer(HttpSettings settings, HttpServices services);
@@ -50,6 +56,15 @@ class HttpServer {
   void shutdown(int drain_ms = 10000);
   /// Requests accepted and not yet answered.
   int in_flight() const;
+
+  /// Computes the response of GET `path` with `query` for `tenant` without HTTP (no auth; acts with
+  /// the route's required role) and stores it in the cache: the ResponseCache::Recompute that
+  /// warm_tenant uses (`cache.set_recompute([&s](auto& t, auto& p, auto& q) { return
+  /// s.recompute(t, p, q); })`). Runs on the calling thread. Returns nullopt when no cacheable GET
+  /// route matches; an error answer comes back as its envelope with its status.
+  /// REQUIRES: start() was called (or at least the services are set); thread-safe.
+  std::optional<CachedResponse> recompute(const std::string& tenant, const std::string& path,
+                                          const std::map<std::string, std::string>& query);
 
  private:
   struct Impl;

@@ -42,6 +42,10 @@ class Database : public sdk::Store {
   bool ping() const;
   std::string backend_name() const;  ///< "sqlite" | "postgresql"
 
+  /// Registers a plugin table whose rows older than the cutoff (by `ts_column`, epoch ms) are
+  /// purged with the events. Thread-safe. Throws std::invalid_argument for non-identifiers.
+  void add_purge_table(const std::string& table, const std::string& ts_column);
+
   /// Deletes events (and rows of plugin tables registered for purge) older than `cutoff_ms`.
   /// Returns how many events were deleted.
   std::int64_t purge_events_before(std::int64_t cutoff_ms);

@@ -16,7 +16,7 @@ bool supersedes(std::int64_t a_ts, const std::string& a_id, std::int64_t b_ts,
 
 std::optional<std::vector<std::string>> parse_stages(std::string_view json_text) {
   auto parsed = nlohmann::json::parse(json_text, nullptr, /*allow_exceptions=*/false);
-  if (!parsed.is_array() || parsed.empty()) return std::nullopt;
+  if (!parsed.is_array() || parsed.empty() || parsed.size() > kMaxStages) return std::nullopt;
   std::vector<std::string> stages;
   stages.reserve(parsed.size());
   for (const auto& s : parsed) {

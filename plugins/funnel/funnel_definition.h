@@ -10,6 +10,9 @@
 
 namespace zaplify::funnel {
 
+/// Ingestion allows 1–50 stages; the scan keeps per-lead stage sets in 64-bit masks.
+inline constexpr std::size_t kMaxStages = 64;
+
 /// One funnel as currently defined (SPEC §2: the latest `funnel_defined` by timestamp wins).
 struct FunnelDefinition {
   std::string funnel_id;
@@ -25,7 +28,7 @@ bool supersedes(std::int64_t a_ts, const std::string& a_id, std::int64_t b_ts,
                 const std::string& b_id);
 
 /// Parses the `stages` column (a JSON array of strings). Returns nullopt when it is not a
-/// non-empty array of strings (such a definition is ignored).
+/// non-empty array of at most kMaxStages strings (such a definition is ignored).
 std::optional<std::vector<std::string>> parse_stages(std::string_view json_text);
 
 /// The tenant's funnels, each with its current definition, sorted by funnel_id (byte-wise).

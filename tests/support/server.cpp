@@ -142,13 +142,15 @@ std::string ServerProcess::render_yaml(const ServerOptions& o) const {
   std::ostringstream y;
   y << "server:\n  host: 127.0.0.1\n  port: " << port_ << "\n  threads: 2\n"
     << "  max_concurrent_requests: " << o.max_concurrent_requests << "\n";
+  if (o.max_request_bytes > 0) y << "  max_request_bytes: " << o.max_request_bytes << "\n";
   y << "database:\n  url: " << yaml_quote(database_url_) << "\n";
   y << "auth:\n  mode: " << o.auth_mode << "\n";
   y << "cache:\n  backend: " << (o.redis ? "redis" : "memory") << "\n";
   y << "plugins_dir: " << yaml_quote(o.plugins_dir.empty() ? ZAPLIFY_PLUGIN_DIR : o.plugins_dir) << "\n";
   y << "plugins:\n";
   auto emit = [&](const std::string& name, bool enabled) {
-    y << "  - name: " << name << "\n    library: " << name << ".so\n    enabled: "
+    auto lib = o.library_paths.count(name) ? o.library_paths.at(name) : name + ".so";
+    y << "  - name: " << name << "\n    library: " << yaml_quote(lib) << "\n    enabled: "
       << (enabled ? "true" : "false") << "\n";
     auto it = o.plugin_config.find(name);
     if (it != o.plugin_config.end()) y << "    config: " << it->second.dump() << "\n";

@@ -25,11 +25,13 @@ struct ServerOptions {
   std::vector<std::string> plugins{"metrics", "funnel", "conversation", "export", "cache"};
   std::vector<std::string> disabled;        ///< Listed in YAML with enabled: false.
   std::map<std::string, nlohmann::json> plugin_config;  ///< Per-plugin `config:` blocks.
+  std::map<std::string, std::string> library_paths;     ///< Per-plugin library path overrides.
   std::string extra_yaml;                   ///< Appended top-level YAML (e.g. "ingest:\n  batch_size: 10\n").
   std::map<std::string, std::string> env;   ///< Extra environment variables.
   std::vector<std::string> args;            ///< Extra command-line arguments.
   std::string plugins_dir;                  ///< Default: the build's plugin folder.
   int max_concurrent_requests = 4;
+  std::int64_t max_request_bytes = 0;       ///< 0: the server's default.
   bool wait_ready = true;
 };
 

@@ -1,0 +1,143 @@
+#include "plugins/plugin_host.h"
+
+#include <stdexcept>
+
+#include <spdlog/spdlog.h>
+
+namespace zaplify::core {
+namespace {
+
+class PluginLogger final : public sdk::Logger {
+ public:
+  explicit PluginLogger(const std::string& plugin)
+      : logger_(spdlog::default_logger()->clone("plugin:" + plugin)) {}
+  void log(sdk::LogLevel level, std::string_view message) override {
+    switch (level) {
+      case sdk::LogLevel::Debug: logger_->debug("{}", message); break;
+      case sdk::LogLevel::Info: logger_->info("{}", message); break;
+      case sdk::LogLevel::Warn: logger_->warn("{}", message); break;
+      case sdk::LogLevel::Error: logger_->error("{}", message); break;
+    }
+  }
+
+ private:
+  std::shared_ptr<spdlog::logger> logger_;
+};
+
+}  // namespace
+
+/// The registry facades handed to the plugin; each forwards into the host's staging area.
+struct PluginHost::Registries {
+  struct Routes final : sdk::RouteRegistry {
+    PluginHost* host;
+    void add(sdk::RouteSpec spec) override {
+      std::lock_guard lock(host->mutex_);
+      host->require_open("a route");
+      host->staged_.routes.push_back(std::move(spec));
+    }
+  };
+  struct Sources final : sdk::DataSourceRegistry {
+    PluginHost* host;
+    const sdk::DataSourceRegistry* live;
+    void add(sdk::DataSourceSpec spec) override {
+      std::lock_guard lock(host->mutex_);
+      host->require_open("a data source");
+      host->staged_.data_sources.push_back(std::move(spec));
+    }
+    std::vector<sdk::DataSourceInfo> list() const override { return live->list(); }
+    void produce(const std::string& name, const sdk::DataSourceRequest& request,
+                 sdk::RowSink& sink) const override {
+      live->produce(name, request, sink);
+    }
+  };
+  struct Migrations final : sdk::MigrationRegistry {
+    PluginHost* host;
+    void add(sdk::Migration m) override {
+      std::lock_guard lock(host->mutex_);
+      host->require_open("a migration");
+      host->staged_.migrations.push_back(std::move(m));
+    }
+  };
+  struct Hooks final : sdk::IngestHookRegistry {
+    PluginHost* host;
+    void add(sdk::IngestHook hook) override {
+      std::lock_guard lock(host->mutex_);
+      host->require_open("an ingest hook");
+      host->staged_.ingest_hooks.push_back(std::move(hook));
+    }
+  };
+  struct Cache final : sdk::CacheControl {
+    PluginHost* host;
+    void set_backend(std::shared_ptr<sdk::CacheBackend> backend) override {
+      std::lock_guard lock(host->mutex_);
+      host->require_open("a cache backend");
+      host->staged_.cache_backend = std::move(backend);
+    }
+    std::int64_t invalidate_tenant(const std::string& t) override {
+      return host->services_.cache ? host->services_.cache->invalidate_tenant(t) : 0;
+    }
+    std::int64_t invalidate_all() override {
+      return host->services_.cache ? host->services_.cache->invalidate_all() : 0;
+    }
+    std::int64_t warm_tenant(const std::string& t, int max_entries) override {
+      return host->services_.cache ? host->services_.cache->warm_tenant(t, max_entries) : 0;
+    }
+  };
+
+  Routes routes;
+  Sources sources;
+  Migrations migrations;
+  Hooks hooks;
+  Cache cache;
+  PluginLogger logger;
+
+  Registries(PluginHost* h, const sdk::DataSourceRegistry* live, const std::string& name)
+      : logger(name) {
+    routes.host = sources.host = migrations.host = hooks.host = cache.host = h;
+    sources.live = live;
+  }
+};
+
+PluginHost::PluginHost(std::string plugin_name, std::string plugin_dir, nlohmann::json config,
+                       const PluginServices& services, const sdk::DataSourceRegistry& live_sources)
+    : name_(std::move(plugin_name)),
+      plugin_dir_(std::move(plugin_dir)),
+      config_(config.is_object() ? std::move(config) : nlohmann::json::object()),
+      services_(services),
+      registries_(std::make_unique<Registries>(this, &live_sources, name_)) {}
+
+PluginHost::~PluginHost() = default;
+
+void PluginHost::require_open(const char* what) {
+  if (sealed_)
+    throw std::logic_error("plugin '" + name_ + "' registered " + what +
+                           " after start(); registration is only allowed during start()");
+}
+
+sdk::RouteRegistry& PluginHost::routes() { return registries_->routes; }
+sdk::DataSourceRegistry& PluginHost::data_sources() { return registries_->sources; }
+sdk::MigrationRegistry& PluginHost::migrations() { return registries_->migrations; }
+sdk::IngestHookRegistry& PluginHost::ingest_hooks() { return registries_->hooks; }
+sdk::CacheControl& PluginHost::cache() { return registries_->cache; }
+sdk::Logger& PluginHost::logger() { return registries_->logger; }
+
+const sdk::Store& PluginHost::store() const {
+  if (!services_.store) throw std::logic_error("no store in this host");
+  return *services_.store;
+}
+const sdk::Calendar& PluginHost::calendar() const {
+  if (!services_.calendar) throw std::logic_error("no calendar in this host");
+  return *services_.calendar;
+}
+sdk::MetricsRegistry& PluginHost::metrics() {
+  if (!services_.metrics) throw std::logic_error("no metrics registry in this host");
+  return *services_.metrics;
+}
+
+StagedRegistrations PluginHost::seal() {
+  std::lock_guard lock(mutex_);
+  sealed_ = true;
+  return std::move(staged_);
+}
+
+}  // namespace zaplify::core

@@ -1,0 +1,178 @@
+#include "storage/database.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cctype>
+#include <mutex>
+#include <stdexcept>
+
+#include "storage/core_writer.h"
+#include "storage/database_url.h"
+#include "storage/migrations.h"
+#include "storage/pool.h"
+
+namespace zaplify::core {
+namespace {
+
+using storage::NativeConn;
+using storage::Pool;
+
+class Writer final : public CoreWriter {
+ public:
+  explicit Writer(NativeConn& c) : c_(c) {}
+  sdk::Dialect dialect() const override { return c_.dialect(); }
+  std::int64_t execute(std::string_view sql, const std::vector<sdk::Value>& params) override {
+    return c_.execute(sql, params);
+  }
+  void insert_rows(const std::string& table, const std::vector<std::string>& columns,
+                   const std::vector<std::vector<sdk::Value>>& rows) override {
+    c_.insert_rows(table, columns, rows);
+  }
+  void query(std::string_view sql, const std::vector<sdk::Value>& params,
+             const sdk::RowCallback& on_row) override {
+    c_.query(sql, params, on_row);
+  }
+  void insert_events(const std::vector<sdk::Event>& events, std::vector<char>& inserted) override {
+    c_.insert_events(events, inserted);
+  }
+  void execute_script(const std::string& sql) override { c_.exec_script(sql); }
+
+ private:
+  NativeConn& c_;
+};
+
+bool is_identifier(const std::string& s) {
+  if (s.empty() || s.size() > 63) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+  });
+}
+
+}  // namespace
+
+struct Database::Impl {
+  Impl(const storage::ParsedUrl& url, const std::string& redacted, int pool_size)
+      : pool(url, redacted, pool_size) {}
+  Pool pool;
+  // SQLite has one writer at a time; queueing writers here is fairer and faster than letting
+  // them spin in SQLite's busy handler.
+  std::mutex sqlite_writer;
+  std::mutex purge_mutex;
+  std::vector<std::pair<std::string, std::string>> purge_tables;  // (table, ts column)
+};
+
+Database::Database(const DatabaseSettings& settings) {
+  storage::ParsedUrl url;
+  try {
+    url = storage::parse_database_url(settings.url);
+  } catch (const std::invalid_argument& e) {
+    throw std::runtime_error(e.what());
+  }
+  impl_ = std::make_unique<Impl>(url, redact(settings.url), settings.pool_size);
+  try {
+    write([](sdk::SqlWriter& w) { storage::ensure_migrations_table(w); });
+    migrate("core", storage::core_migrations());
+  } catch (const std::exception& e) {
+    throw std::runtime_error("cannot prepare database " + redact(settings.url) + ": " + e.what());
+  }
+}
+
+Database::~Database() = default;
+
+sdk::Dialect Database::dialect() const { return impl_->pool.dialect(); }
+
+std::string Database::backend_name() const {
+  return dialect() == sdk::Dialect::SQLite ? "sqlite" : "postgresql";
+}
+
+std::string Database::redact(const std::string& url) { return storage::redact_url(url); }
+
+void Database::query(std::string_view sql, const std::vector<sdk::Value>& params,
+                     const sdk::RowCallback& on_row) const {
+  Pool::Lease lease(impl_->pool);
+  bool delivered = false;
+  auto counting = [&](const sdk::Row& r) {
+    delivered = true;
+    on_row(r);
+  };
+  try {
+    lease.conn().query(sql, params, counting);
+  } catch (const sdk::StoreError& e) {
+    // A connection that died while idle (database restarted) fails its first statement: reconnect
+    // and retry once, which is safe for a read that has not delivered a row yet.
+    if (!e.unavailable() || delivered || lease.conn().healthy()) throw;
+    lease.reconnect();
+    lease.conn().query(sql, params, counting);
+  }
+}
+
+void Database::write(const std::function<void(sdk::SqlWriter&)>& work) {
+  std::unique_lock<std::mutex> serial(impl_->sqlite_writer, std::defer_lock);
+  if (dialect() == sdk::Dialect::SQLite) serial.lock();
+  Pool::Lease lease(impl_->pool);
+  try {
+    lease.conn().begin();
+  } catch (const sdk::StoreError& e) {
+    if (!e.unavailable() || lease.conn().healthy()) throw;
+    lease.reconnect();  // nothing was written yet: retrying BEGIN is safe
+    lease.conn().begin();
+  }
+  NativeConn& conn = lease.conn();
+  try {
+    Writer writer(conn);
+    work(writer);
+    conn.commit();
+  } catch (...) {
+    conn.rollback();
+    throw;
+  }
+}
+
+void Database::migrate(const std::string& plugin, const std::vector<sdk::Migration>& migrations) {
+  storage::apply_migrations(*this, plugin, migrations);
+}
+
+bool Database::ping() const {
+  try {
+    bool ok = false;
+    query("SELECT 1", {}, [&](const sdk::Row& r) { ok = r.int64(0) == 1; });
+    return ok;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+void Database::add_purge_table(const std::string& table, const std::string& ts_column) {
+  if (!is_identifier(table) || !is_identifier(ts_column))
+    throw std::invalid_argument("purge table and column must be plain identifiers");
+  std::lock_guard<std::mutex> lock(impl_->purge_mutex);
+  impl_->purge_tables.emplace_back(table, ts_column);
+}
+
+std::int64_t Database::purge_events_before(std::int64_t cutoff_ms) {
+  std::vector<std::pair<std::string, std::string>> tables;
+  {
+    std::lock_guard<std::mutex> lock(impl_->purge_mutex);
+    tables = impl_->purge_tables;
+  }
+  // Deleting in chunks keeps each write transaction short so ingestion is not blocked for long.
+  constexpr int kChunk = 5000;
+  const bool sqlite = dialect() == sdk::Dialect::SQLite;
+  auto purge = [&](const std::string& table, const std::string& col) {
+    const std::string key = sqlite ? "rowid" : "ctid";
+    const std::string sql = "DELETE FROM " + table + " WHERE " + key + " IN (SELECT " + key + " FROM " +
+                            table + " WHERE " + col + " < ? LIMIT " + std::to_string(kChunk) + ")";
+    std::int64_t total = 0;
+    for (;;) {
+      std::int64_t n = 0;
+      write([&](sdk::SqlWriter& w) { n = w.execute(sql, {sdk::Value(cutoff_ms)}); });
+      total += n;
+      if (n < kChunk) break;
+    }
+    return total;
+  };
+  for (const auto& [table, col] : tables) purge(table, col);
+  return purge("events", "ts");
+}
+
+}  // namespace zaplify::core

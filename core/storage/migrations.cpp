@@ -1,0 +1,92 @@
+#include "storage/migrations.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "storage/core_writer.h"
+#include "storage/database.h"
+
+namespace zaplify::core::storage {
+namespace {
+
+// Arbitrary constant: the advisory lock id all Zaplify instances agree on.
+constexpr std::int64_t kMigrationLockId = 0x5A61706C6966ll;
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+void lock_if_postgres(sdk::SqlWriter& w) {
+  if (w.dialect() == sdk::Dialect::PostgreSQL)
+    w.query("SELECT pg_advisory_xact_lock(?)", {sdk::Value(kMigrationLockId)}, [](const sdk::Row&) {});
+}
+
+// The whole script goes to the database at once (sqlite3_exec / PQexec run several statements),
+// so PostgreSQL function bodies and literals holding ';' survive.
+void run_script(sdk::SqlWriter& w, const std::string& script) {
+  if (auto* core = dynamic_cast<CoreWriter*>(&w)) {
+    core->execute_script(script);
+    return;
+  }
+  w.execute(script, {});
+}
+
+}  // namespace
+
+std::vector<sdk::Migration> core_migrations() {
+  sdk::Migration events;
+  events.version = 1;
+  events.description = "events table and its indexes";
+  events.sql =
+      "CREATE TABLE IF NOT EXISTS events ("
+      " tenant_id TEXT NOT NULL, id TEXT NOT NULL, type TEXT NOT NULL, ts BIGINT NOT NULL,"
+      " lead_id TEXT, conversation_id TEXT, assistant_id TEXT, channel TEXT,"
+      " sender TEXT, text TEXT, response_time_ms DOUBLE PRECISION, tokens BIGINT,"
+      " outcome TEXT, funnel_id TEXT, stage TEXT, name TEXT, stages TEXT, source TEXT,"
+      " PRIMARY KEY (tenant_id, id));"
+      "CREATE INDEX IF NOT EXISTS events_tenant_type_ts ON events (tenant_id, type, ts);"
+      "CREATE INDEX IF NOT EXISTS events_tenant_conversation_ts ON events (tenant_id, conversation_id, ts);"
+      "CREATE INDEX IF NOT EXISTS events_tenant_funnel_ts ON events (tenant_id, funnel_id, ts)";
+  return {events};
+}
+
+void ensure_migrations_table(sdk::SqlWriter& w) {
+  lock_if_postgres(w);
+  w.execute(
+      "CREATE TABLE IF NOT EXISTS schema_migrations (plugin TEXT NOT NULL, version INTEGER NOT NULL,"
+      " description TEXT, applied_at BIGINT NOT NULL, PRIMARY KEY (plugin, version))",
+      {});
+}
+
+void apply_migrations(Database& db, const std::string& plugin, std::vector<sdk::Migration> migrations) {
+  std::sort(migrations.begin(), migrations.end(),
+            [](const auto& a, const auto& b) { return a.version < b.version; });
+  for (std::size_t i = 1; i < migrations.size(); ++i)
+    if (migrations[i].version == migrations[i - 1].version)
+      throw sdk::StoreError("plugin '" + plugin + "' declares migration version " +
+                                std::to_string(migrations[i].version) + " twice", false);
+  for (const auto& m : migrations) {
+    db.write([&](sdk::SqlWriter& w) {
+      lock_if_postgres(w);
+      bool applied = false;
+      w.query("SELECT 1 FROM schema_migrations WHERE plugin = ? AND version = ?",
+              {sdk::Value(plugin), sdk::Value(static_cast<std::int64_t>(m.version))},
+              [&](const sdk::Row&) { applied = true; });
+      if (applied) return;
+      const std::string& script =
+          (w.dialect() == sdk::Dialect::PostgreSQL && !m.postgres_sql.empty()) ? m.postgres_sql : m.sql;
+      try {
+        run_script(w, script);
+      } catch (const sdk::StoreError& e) {
+        throw sdk::StoreError("migration " + plugin + " v" + std::to_string(m.version) + " (" +
+                                  m.description + ") failed: " + e.what(), e.unavailable());
+      }
+      w.execute("INSERT INTO schema_migrations (plugin, version, description, applied_at) VALUES (?, ?, ?, ?)",
+                {sdk::Value(plugin), sdk::Value(static_cast<std::int64_t>(m.version)),
+                 sdk::Value(m.description), sdk::Value(now_ms())});
+    });
+  }
+}
+
+}  // namespace zaplify::core::storage

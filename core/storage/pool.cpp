@@ -1,0 +1,108 @@
+#include "storage/pool.h"
+
+#include <filesystem>
+#include <stdexcept>
+
+#include <soci/soci.h>
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+
+namespace zaplify::core::storage {
+namespace {
+
+// Waiting longer than this for a free connection means the database is saturated: answer 503.
+constexpr int kLeaseTimeoutMs = 15000;
+
+std::string sqlite_connect_string(const std::string& path) {
+  std::string quoted = "\"";
+  for (char c : path) {
+    if (c == '"') quoted += '\\';
+    quoted += c;
+  }
+  quoted += '"';
+  return "db=" + quoted + " timeout=5";
+}
+
+}  // namespace
+
+Pool::Pool(const ParsedUrl& url, const std::string& redacted_url, int size)
+    : url_(url), redacted_(redacted_url), pool_(static_cast<std::size_t>(std::max(1, size))),
+      native_(static_cast<std::size_t>(std::max(1, size))) {
+  if (url_.dialect == sdk::Dialect::SQLite) {
+    std::filesystem::path p(url_.sqlite_path);
+    std::error_code ec;
+    if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path(), ec);
+    if (ec) throw std::runtime_error("cannot create the directory of " + redacted_ + ": " + ec.message());
+    connect_string_ = sqlite_connect_string(url_.sqlite_path);
+  } else {
+    connect_string_ = url_.pg_conninfo;
+  }
+  for (std::size_t i = 0; i < native_.size(); ++i) {
+    try {
+      open_slot(i);
+    } catch (const std::exception& e) {
+      throw std::runtime_error("cannot open database " + redacted_ + ": " + e.what());
+    }
+  }
+}
+
+Pool::~Pool() {
+  // Native wrappers finalize their cached statements before SOCI closes the handles.
+  native_.clear();
+}
+
+void Pool::open_slot(std::size_t pos) {
+  soci::session& s = pool_.at(pos);
+  native_[pos].reset();
+  if (s.get_backend() != nullptr) {
+    s.reconnect();
+  } else if (url_.dialect == sdk::Dialect::SQLite) {
+    s.open(soci::sqlite3, connect_string_);
+  } else {
+    s.open(soci::postgresql, connect_string_);
+  }
+  auto conn = url_.dialect == sdk::Dialect::SQLite ? make_sqlite_conn(s) : make_pg_conn(s);
+  configure(*conn, pos == 0);
+  native_[pos] = std::move(conn);
+}
+
+void Pool::configure(NativeConn& conn, bool first) {
+  if (url_.dialect == sdk::Dialect::SQLite) {
+    // WAL lets readers run beside the writer; NORMAL sync is durable across process crashes and
+    // loses at most the last commits on power loss (the usual WAL trade-off).
+    if (first) conn.exec_script("PRAGMA journal_mode=WAL");
+    conn.exec_script(
+        "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; PRAGMA temp_store=MEMORY; "
+        "PRAGMA cache_size=-32768; PRAGMA mmap_size=268435456");
+  } else {
+    conn.exec_script("SET client_min_messages TO WARNING");
+  }
+}
+
+Pool::Lease::Lease(Pool& pool) : pool_(pool) {
+  if (!pool_.pool_.try_lease(pos_, kLeaseTimeoutMs))
+    throw sdk::StoreError("no database connection became free in time", true);
+  if (pool_.native_[pos_] && pool_.native_[pos_]->healthy()) return;
+  try {
+    reconnect();
+  } catch (...) {
+    pool_.pool_.give_back(pos_);
+    throw;
+  }
+}
+
+Pool::Lease::~Lease() { pool_.pool_.give_back(pos_); }
+
+NativeConn& Pool::Lease::conn() { return *pool_.native_[pos_]; }
+
+void Pool::Lease::reconnect() {
+  try {
+    pool_.open_slot(pos_);
+  } catch (const sdk::StoreError&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw sdk::StoreError(std::string("database unavailable: ") + e.what(), true);
+  }
+}
+
+}  // namespace zaplify::core::storage

@@ -1,0 +1,53 @@
+#pragma once
+// The SOCI connection pool with a NativeConn per slot, leased per call. Internal to core/storage.
+
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <soci/connection-pool.h>
+
+#include "storage/database_url.h"
+#include "storage/native_conn.h"
+
+namespace zaplify::core::storage {
+
+/// Thread-safe. A slot whose connection is known broken is reconnected on its next lease.
+class Pool {
+ public:
+  /// Opens every slot; throws std::runtime_error naming the redacted URL when it cannot.
+  Pool(const ParsedUrl& url, const std::string& redacted_url, int size);
+  ~Pool();
+
+  sdk::Dialect dialect() const { return url_.dialect; }
+
+  /// A leased connection, returned to the pool on destruction.
+  class Lease {
+   public:
+    explicit Lease(Pool& pool);
+    ~Lease();
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+    NativeConn& conn();
+    /// Drops and reopens this slot's connection (after a connection failure). Throws StoreError.
+    void reconnect();
+
+   private:
+    Pool& pool_;
+    std::size_t pos_ = 0;
+  };
+
+ private:
+  void open_slot(std::size_t pos);
+  void configure(NativeConn& conn, bool first);
+
+  ParsedUrl url_;
+  std::string redacted_;
+  std::string connect_string_;
+  soci::connection_pool pool_;
+  std::vector<std::unique_ptr<NativeConn>> native_;  // index = pool position
+};
+
+}  // namespace zaplify::core::storage

@@ -1,0 +1,77 @@
+// The cache plugin: installs the response-cache store chosen by `cache.backend` and serves
+// POST /analytics/cache/refresh.
+
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include "memory_backend.h"
+#include "redis_backend.h"
+#include "redis_url.h"
+#include "refresh_route.h"
+#include "zaplify/sdk/sdk.h"
+
+namespace zaplify::cache {
+namespace {
+
+int config_int(const nlohmann::json& config, const char* key, int fallback) {
+  auto it = config.find(key);
+  if (it == config.end()) return fallback;
+  if (!it->is_number_integer() || it->get<long long>() < 0 || it->get<long long>() > 1'000'000)
+    throw std::invalid_argument(std::string("cache plugin config: ") + key +
+                                " must be a non-negative integer");
+  return it->get<int>();
+}
+
+std::shared_ptr<sdk::CacheBackend> make_redis(sdk::Host& host) {
+  const auto& settings = host.settings();
+  auto endpoint = parse_redis_url(settings.redis_url);
+  if (!endpoint)
+    throw std::invalid_argument(
+        "cache.backend is redis but REDIS_URL / cache.redis_url is not a redis://[:password@]host:port[/db] URL");
+  const nlohmann::json& config = host.config();
+  RedisOptions options;
+  options.endpoint = std::move(*endpoint);
+  options.connect_timeout_ms = config_int(config, "connect_timeout_ms", options.connect_timeout_ms);
+  options.io_timeout_ms = config_int(config, "io_timeout_ms", options.io_timeout_ms);
+  options.reconnect_backoff_ms = config_int(config, "reconnect_backoff_ms", options.reconnect_backoff_ms);
+  options.max_idle_connections = config_int(config, "max_idle_connections", options.max_idle_connections);
+  if (auto it = config.find("key_prefix"); it != config.end()) {
+    if (!it->is_string()) throw std::invalid_argument("cache plugin config: key_prefix must be a string");
+    options.key_prefix = it->get<std::string>();
+  }
+  options.errors = &host.metrics().counter("cache_backend_errors_total",
+                                           "Failed cache backend operations (Redis unreachable or erroring)");
+  options.reconnects = &host.metrics().counter("cache_backend_reconnects_total",
+                                               "Redis connections re-established after a failure");
+  auto backend = std::make_shared<RedisBackend>(std::move(options));
+  if (!backend->healthy())
+    host.logger().warn("Redis is not reachable yet; serving uncached until it is");
+  return backend;
+}
+
+class CachePlugin final : public sdk::Plugin {
+ public:
+  void start(sdk::Host& host) override {
+    const std::string& kind = host.settings().cache_backend;
+    std::shared_ptr<sdk::CacheBackend> backend;
+    if (kind == "redis") {
+      backend = make_redis(host);
+    } else if (kind == "memory" || kind.empty()) {
+      std::int64_t max_bytes = host.settings().cache_max_bytes;
+      if (max_bytes <= 0) throw std::invalid_argument("cache_max_bytes must be positive");
+      backend = std::make_shared<MemoryBackend>(max_bytes, config_int(host.config(), "shards", 16));
+    } else {
+      throw std::invalid_argument("cache.backend must be \"memory\" or \"redis\", not \"" + kind + "\"");
+    }
+    host.logger().info("cache backend: " + backend->name());
+    host.cache().set_backend(std::move(backend));
+    host.routes().add(make_refresh_route(host.cache()));
+  }
+};
+
+}  // namespace
+}  // namespace zaplify::cache
+
+ZAPLIFY_PLUGIN(zaplify::cache::CachePlugin, "cache", "1.0.0",
+               "Response cache stores (in-process LRU or Redis) and the cache refresh endpoint")

@@ -1,0 +1,54 @@
+#pragma once
+// A sentiment lexicon: folded words, multi-word phrases and emoji/emoticons with a valence in
+// [-5, 5] (AFINN-style files, `entry<TAB>score`).
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace zaplify::conversation {
+
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept {
+    // FNV-1a: short keys, and much faster than std::hash's murmur for 4-10 byte words.
+    std::uint64_t h = 1469598103934665603ull;
+    for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
+    return static_cast<std::size_t>(h);
+  }
+};
+
+using StringSet = std::unordered_set<std::string, StringHash, std::equal_to<>>;
+
+/// Built once (not thread-safe while loading), then read concurrently without locks.
+class Lexicon {
+ public:
+  /// Adds the entries of one AFINN-style text. Lines: `entry<TAB>score` (a run of spaces before a
+  /// trailing number is accepted too); blank lines and lines starting with '#' are skipped. Entries
+  /// are folded like messages ("Ótimo" = "otimo"); an entry of several words is a phrase. A later
+  /// entry replaces an earlier one. Throws std::runtime_error naming `origin` and the line number
+  /// for a malformed line or a score outside [-5, 5].
+  void add_tsv(std::string_view content, const std::string& origin);
+
+  /// Valence of a folded key (a word, an emoji, or phrase words joined by one space); 0 if absent.
+  /// `found` tells absence apart from a listed 0.
+  double find(std::string_view key, bool& found) const;
+
+  /// True when some phrase starts with this folded word (phrase lookups are skipped otherwise).
+  bool starts_phrase(std::string_view word) const { return phrase_heads_.count(word) > 0; }
+  int max_phrase_words() const { return max_phrase_words_; }
+  std::size_t size() const { return entries_.size(); }
+
+  /// Order-independent digest of the entries (key and score): a change of any lexicon file or of
+  /// the configured extra files changes it.
+  std::uint64_t fingerprint() const;
+
+ private:
+  std::unordered_map<std::string, double, StringHash, std::equal_to<>> entries_;
+  StringSet phrase_heads_;
+  int max_phrase_words_ = 1;
+};
+
+}  // namespace zaplify::conversation

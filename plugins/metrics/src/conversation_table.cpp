@@ -1,0 +1,100 @@
+#include "conversation_table.h"
+
+#include <string>
+
+namespace zaplify::metrics {
+namespace {
+
+// PostgreSQL's default collation may order text by locale; "smallest event id" means byte order,
+// which SQLite's BINARY gives by default and PostgreSQL gives with COLLATE "C".
+std::string schema_sql(const std::string& collate) {
+  const std::string text_c = "TEXT" + collate;
+  return "CREATE TABLE metrics_conversations ("
+         "tenant_id TEXT NOT NULL, conversation_id TEXT NOT NULL, "
+         "start_ts BIGINT, start_id " + text_c + ", lead_id TEXT, assistant_id TEXT, channel TEXT, "
+         "end_ts BIGINT, end_id " + text_c + ", outcome TEXT, "
+         "PRIMARY KEY (tenant_id, conversation_id));"
+         "CREATE INDEX metrics_conversations_start ON metrics_conversations (tenant_id, start_ts);"
+         "CREATE INDEX metrics_conversations_end ON metrics_conversations (tenant_id, end_ts);";
+}
+
+std::string earlier(const std::string& a, const std::string& b, const std::string& collate) {
+  // Event a precedes event b in the (ts, id) order.
+  return "(" + a + ".ts < " + b + ".ts OR (" + a + ".ts = " + b + ".ts AND " + a + ".id" + collate +
+         " < " + b + ".id" + collate + "))";
+}
+
+std::string backfill_sql(const std::string& collate) {
+  auto first_of = [&](const std::string& type) {
+    return "FROM events e WHERE e.type = '" + type + "' AND NOT EXISTS (SELECT 1 FROM events p "
+           "WHERE p.tenant_id = e.tenant_id AND p.conversation_id = e.conversation_id AND p.type = '" +
+           type + "' AND " + earlier("p", "e", collate) + ")";
+  };
+  return "INSERT INTO metrics_conversations (tenant_id, conversation_id, start_ts, start_id, lead_id,"
+         " assistant_id, channel) SELECT e.tenant_id, e.conversation_id, e.ts, e.id, e.lead_id,"
+         " CASE WHEN e.assistant_id = '' THEN NULL ELSE e.assistant_id END, e.channel " +
+         first_of("conversation_started") + ";" +
+         "INSERT INTO metrics_conversations (tenant_id, conversation_id, end_ts, end_id, outcome) "
+         "SELECT e.tenant_id, e.conversation_id, e.ts, e.id, e.outcome " +
+         first_of("conversation_ended") +
+         " ON CONFLICT (tenant_id, conversation_id) DO UPDATE SET end_ts = excluded.end_ts, "
+         "end_id = excluded.end_id, outcome = excluded.outcome;";
+}
+
+// The WHERE of DO UPDATE keeps the earliest (ts, id): the row changes only when the incoming event
+// precedes what is stored (or nothing is stored yet).
+constexpr const char* kUpsertStart =
+    "INSERT INTO metrics_conversations (tenant_id, conversation_id, start_ts, start_id, lead_id, "
+    "assistant_id, channel) VALUES (?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (tenant_id, conversation_id) DO UPDATE SET start_ts = excluded.start_ts, "
+    "start_id = excluded.start_id, lead_id = excluded.lead_id, assistant_id = excluded.assistant_id, "
+    "channel = excluded.channel WHERE metrics_conversations.start_ts IS NULL "
+    "OR excluded.start_ts < metrics_conversations.start_ts "
+    "OR (excluded.start_ts = metrics_conversations.start_ts "
+    "AND excluded.start_id < metrics_conversations.start_id)";
+
+constexpr const char* kUpsertEnd =
+    "INSERT INTO metrics_conversations (tenant_id, conversation_id, end_ts, end_id, outcome) "
+    "VALUES (?, ?, ?, ?, ?) "
+    "ON CONFLICT (tenant_id, conversation_id) DO UPDATE SET end_ts = excluded.end_ts, "
+    "end_id = excluded.end_id, outcome = excluded.outcome WHERE metrics_conversations.end_ts IS NULL "
+    "OR excluded.end_ts < metrics_conversations.end_ts "
+    "OR (excluded.end_ts = metrics_conversations.end_ts "
+    "AND excluded.end_id < metrics_conversations.end_id)";
+
+sdk::Value text_or_null(const std::string& s) {
+  return s.empty() ? sdk::Value{} : sdk::Value{s};
+}
+
+}  // namespace
+
+std::vector<sdk::Migration> conversation_table_migrations() {
+  sdk::Migration create;
+  create.version = 1;
+  create.description = "metrics_conversations: earliest start and end per conversation";
+  create.sql = schema_sql("");
+  create.postgres_sql = schema_sql(" COLLATE \"C\"");
+  sdk::Migration backfill;
+  backfill.version = 2;
+  backfill.description = "metrics_conversations: backfill from stored events";
+  backfill.sql = backfill_sql("");
+  backfill.postgres_sql = backfill_sql(" COLLATE \"C\"");
+  return {create, backfill};
+}
+
+void update_conversation_table(const sdk::IngestBatch& batch, sdk::SqlWriter& writer) {
+  if (batch.events == nullptr) return;
+  for (const sdk::Event& e : *batch.events) {
+    if (e.conversation_id.empty()) continue;
+    if (e.type == "conversation_started") {
+      writer.execute(kUpsertStart, {e.tenant_id, e.conversation_id, e.ts_ms, e.id,
+                                    text_or_null(e.lead_id), text_or_null(e.assistant_id),
+                                    text_or_null(e.channel.empty() ? "whatsapp" : e.channel)});
+    } else if (e.type == "conversation_ended") {
+      writer.execute(kUpsertEnd, {e.tenant_id, e.conversation_id, e.ts_ms, e.id,
+                                  text_or_null(e.outcome)});
+    }
+  }
+}
+
+}  // namespace zaplify::metrics

@@ -1,0 +1,76 @@
+#include "realtime.h"
+
+#include "sql.h"
+
+namespace zaplify::metrics {
+namespace {
+
+// Naming every type lets both databases seek the (tenant_id, type, ts) index once per type
+// instead of scanning the tenant's rows.
+constexpr const char* kAllTypes =
+    "('lead_created', 'conversation_started', 'message', 'conversation_ended', "
+    "'funnel_defined', 'stage_changed')";
+
+constexpr std::int64_t kMinuteMs = 60'000;
+
+std::int64_t floor_div(std::int64_t a, std::int64_t b) {
+  return a >= 0 ? a / b : -((-a + b - 1) / b);
+}
+
+}  // namespace
+
+std::int64_t count_active_conversations(const sdk::Store& store, const std::string& tenant,
+                                        const RealtimeRange& r) {
+  auto n = query_ints(
+      store,
+      "SELECT COUNT(*) FROM (SELECT DISTINCT conversation_id FROM events WHERE tenant_id = ? AND "
+      "type IN ('conversation_started', 'message') AND ts >= ? AND ts <= ?) a "
+      "JOIN metrics_conversations c ON c.tenant_id = ? AND c.conversation_id = a.conversation_id "
+      "WHERE c.start_ts IS NOT NULL AND c.end_ts IS NULL AND NOT EXISTS (SELECT 1 FROM events f "
+      "WHERE f.tenant_id = c.tenant_id AND f.conversation_id = c.conversation_id AND "
+      "f.type IN ('conversation_started', 'message') AND f.ts > ?)",
+      {tenant, r.from_ms, r.now_ms, tenant, r.now_ms});
+  return n.empty() ? 0 : n[0];
+}
+
+Activity compute_activity(const sdk::Store& store, const std::string& tenant,
+                          const RealtimeRange& r) {
+  Activity a;
+  const std::int64_t first = floor_div(r.from_ms, kMinuteMs);
+  const std::int64_t last = floor_div(r.now_ms, kMinuteMs);
+  for (std::int64_t m = first; m <= last; ++m) a.per_minute.push_back({m * kMinuteMs, 0, 0});
+  store.query(std::string("SELECT ts / 60000, type, COUNT(*) FROM events WHERE tenant_id = ? AND "
+                          "type IN ") + kAllTypes +
+                  " AND ts >= ? AND ts <= ? GROUP BY ts / 60000, type",
+              {tenant, r.from_ms, r.now_ms}, [&](const sdk::Row& row) {
+                const std::int64_t idx = row.int64(0) - first;
+                const std::string type(row.text(1));
+                const std::int64_t n = row.int64(2);
+                if (type == "message") a.messages += n;
+                if (type == "stage_changed") a.stage_changes += n;
+                if (idx < 0 || idx >= static_cast<std::int64_t>(a.per_minute.size())) return;
+                a.per_minute[static_cast<std::size_t>(idx)].events += n;
+                if (type == "message") a.per_minute[static_cast<std::size_t>(idx)].messages += n;
+              });
+  auto started = query_ints(store,
+                            "SELECT COUNT(*) FROM metrics_conversations WHERE tenant_id = ? AND "
+                            "start_ts >= ? AND start_ts <= ?",
+                            {tenant, r.from_ms, r.now_ms});
+  auto ended = query_ints(store,
+                          "SELECT COUNT(*) FROM metrics_conversations WHERE tenant_id = ? AND "
+                          "end_ts >= ? AND end_ts <= ?",
+                          {tenant, r.from_ms, r.now_ms});
+  auto leads = query_ints(
+      store,
+      "SELECT COUNT(DISTINCT c.lead_id) FROM events m JOIN metrics_conversations c ON "
+      "c.tenant_id = m.tenant_id AND c.conversation_id = m.conversation_id WHERE m.tenant_id = ? "
+      "AND m.type = 'message' AND m.sender = 'lead' AND m.ts >= ? AND m.ts <= ?",
+      {tenant, r.from_ms, r.now_ms});
+  a.conversations_started = started.empty() ? 0 : started[0];
+  a.conversations_ended = ended.empty() ? 0 : ended[0];
+  a.active_leads = leads.empty() ? 0 : leads[0];
+  a.active_conversations = count_active_conversations(store, tenant, r);
+  return a;
+}
+
+}  // namespace zaplify::metrics
