@@ -134,7 +134,7 @@ Principal Authenticator::authenticate(const std::string& authorization, const st
       throw sdk::HttpError(400, "missing_tenant", "a token for any tenant must send X-Tenant-ID",
                            "X-Tenant-ID");
     } else {
-      p.tenant_id = "*";  // e.g. ingest: each event names its own tenant
+      p.tenant_id.assign(1, '*');  // e.g. ingest: each event names its own tenant
     }
     return p;
   }

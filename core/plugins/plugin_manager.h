@@ -27,6 +27,8 @@
 
 namespace zaplify::core {
 
+struct PluginInstance;  // plugins/plugin_instance.h
+
 struct PluginStatus {
   std::string name;
   std::string version;
@@ -80,7 +82,7 @@ class PluginManager final : public RouteTableSource {
   void stop_all(std::chrono::milliseconds drain);
 
  private:
-  struct Instance;
+  using Instance = PluginInstance;
   struct Slot {
     PluginConfig config;
     PluginStatus status;
@@ -106,9 +108,12 @@ class PluginManager final : public RouteTableSource {
   mutable std::mutex snapshot_mutex_;
   std::shared_ptr<const RouteTable> snapshot_;
 
+  std::shared_ptr<sdk::CacheBackend> installed_backend_;
+
   std::mutex reaper_mutex_;
   std::condition_variable reaper_cv_;
   std::vector<std::shared_ptr<Instance>> retiring_;
+  int in_teardown_ = 0;
   bool stopping_ = false;
   bool stopped_all_ = false;
   std::thread reaper_;

@@ -120,9 +120,10 @@ class Tokenizer {
       }
       end_word();
       prev_alnum_ = false;
+      if (is_emoji_modifier(cp)) continue;  // skin tones, joiners: decorate the emoji before
       if (is_emoji(cp)) {
         push_single(TokenKind::Emoji, cp);
-      } else if (!is_emoji_modifier(cp)) {
+      } else {
         punctuation(cp);
       }
     }

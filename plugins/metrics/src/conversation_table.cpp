@@ -41,31 +41,6 @@ std::string backfill_sql(const std::string& collate) {
          "end_id = excluded.end_id, outcome = excluded.outcome;";
 }
 
-// The WHERE of DO UPDATE keeps the earliest (ts, id): the row changes only when the incoming event
-// precedes what is stored (or nothing is stored yet).
-constexpr const char* kUpsertStart =
-    "INSERT INTO metrics_conversations (tenant_id, conversation_id, start_ts, start_id, lead_id, "
-    "assistant_id, channel) VALUES (?, ?, ?, ?, ?, ?, ?) "
-    "ON CONFLICT (tenant_id, conversation_id) DO UPDATE SET start_ts = excluded.start_ts, "
-    "start_id = excluded.start_id, lead_id = excluded.lead_id, assistant_id = excluded.assistant_id, "
-    "channel = excluded.channel WHERE metrics_conversations.start_ts IS NULL "
-    "OR excluded.start_ts < metrics_conversations.start_ts "
-    "OR (excluded.start_ts = metrics_conversations.start_ts "
-    "AND excluded.start_id < metrics_conversations.start_id)";
-
-constexpr const char* kUpsertEnd =
-    "INSERT INTO metrics_conversations (tenant_id, conversation_id, end_ts, end_id, outcome) "
-    "VALUES (?, ?, ?, ?, ?) "
-    "ON CONFLICT (tenant_id, conversation_id) DO UPDATE SET end_ts = excluded.end_ts, "
-    "end_id = excluded.end_id, outcome = excluded.outcome WHERE metrics_conversations.end_ts IS NULL "
-    "OR excluded.end_ts < metrics_conversations.end_ts "
-    "OR (excluded.end_ts = metrics_conversations.end_ts "
-    "AND excluded.end_id < metrics_conversations.end_id)";
-
-sdk::Value text_or_null(const std::string& s) {
-  return s.empty() ? sdk::Value{} : sdk::Value{s};
-}
-
 }  // namespace
 
 std::vector<sdk::Migration> conversation_table_migrations() {
@@ -80,21 +55,6 @@ std::vector<sdk::Migration> conversation_table_migrations() {
   backfill.sql = backfill_sql("");
   backfill.postgres_sql = backfill_sql(" COLLATE \"C\"");
   return {create, backfill};
-}
-
-void update_conversation_table(const sdk::IngestBatch& batch, sdk::SqlWriter& writer) {
-  if (batch.events == nullptr) return;
-  for (const sdk::Event& e : *batch.events) {
-    if (e.conversation_id.empty()) continue;
-    if (e.type == "conversation_started") {
-      writer.execute(kUpsertStart, {e.tenant_id, e.conversation_id, e.ts_ms, e.id,
-                                    text_or_null(e.lead_id), text_or_null(e.assistant_id),
-                                    text_or_null(e.channel.empty() ? "whatsapp" : e.channel)});
-    } else if (e.type == "conversation_ended") {
-      writer.execute(kUpsertEnd, {e.tenant_id, e.conversation_id, e.ts_ms, e.id,
-                                  text_or_null(e.outcome)});
-    }
-  }
 }
 
 }  // namespace zaplify::metrics

@@ -6,7 +6,8 @@
 //
 // Columns: tenant_id, conversation_id, start_ts, start_id, lead_id, assistant_id (NULL: human
 // only), channel, end_ts, end_id, outcome. start_ts is NULL for a conversation known only from an
-// ending. Indexes: (tenant_id, start_ts), (tenant_id, end_ts).
+// ending (or, on PostgreSQL, one only locked by the hook). Indexes (migration 3):
+// (tenant_id, start_ts, assistant_id), (tenant_id, end_ts, outcome, assistant_id).
 
 #include <vector>
 
@@ -17,8 +18,5 @@ namespace zaplify::metrics {
 
 /// The plugin's schema steps (create + backfill from events already stored).
 std::vector<sdk::Migration> conversation_table_migrations();
-
-/// The ingest hook. Thread-safe (stateless).
-void update_conversation_table(const sdk::IngestBatch& batch, sdk::SqlWriter& writer);
 
 }  // namespace zaplify::metrics

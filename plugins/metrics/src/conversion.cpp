@@ -11,15 +11,14 @@ std::vector<FunnelConversion> compute_conversion(const sdk::Store& store, const 
   std::vector<FunnelConversion> out;
   const std::int64_t f = w.from_ms;
   for (const auto& def : funnels) {
-    // One pass over the funnel's (tenant_id, funnel_id, ts) index range covering W′ ∪ W.
+    // One pass over the funnel's rows of metrics_stage_events (index-only) covering W′ ∪ W.
     auto n = query_ints(
         store,
         "SELECT COUNT(DISTINCT CASE WHEN ts >= ? THEN lead_id END), "
         "COUNT(DISTINCT CASE WHEN ts >= ? AND stage = ? THEN lead_id END), "
         "COUNT(DISTINCT CASE WHEN ts < ? THEN lead_id END), "
         "COUNT(DISTINCT CASE WHEN ts < ? AND stage = ? THEN lead_id END) "
-        "FROM events WHERE tenant_id = ? AND funnel_id = ? AND type = 'stage_changed' AND "
-        "ts >= ? AND ts < ?",
+        "FROM metrics_stage_events WHERE tenant_id = ? AND funnel_id = ? AND ts >= ? AND ts < ?",
         {f, f, def.final_stage(), f, f, def.final_stage(), tenant, def.funnel_id,
          w.previous_from_ms(), w.to_ms});
     FunnelConversion c;

@@ -1,55 +1,48 @@
 #include "kpi.h"
 
+#include "rollup.h"
 #include "sql.h"
 
 namespace zaplify::metrics {
 namespace {
 
-// Message counts per sender for W and W′, and the agents' response-time sums.
-void count_messages(const sdk::Store& store, const std::string& tenant, const sdk::Window& w,
-                    KpiReport& r) {
-  const std::int64_t f = w.from_ms;
-  double agent_sum[2] = {0, 0};
-  std::int64_t agent_n[2] = {0, 0};
-  store.query(
-      "SELECT sender, SUM(CASE WHEN ts >= ? THEN 1 ELSE 0 END), COUNT(*), "
-      "SUM(CASE WHEN ts >= ? AND response_time_ms IS NOT NULL THEN 1 ELSE 0 END), "
-      "SUM(CASE WHEN ts >= ? THEN response_time_ms END), "
-      "SUM(CASE WHEN ts < ? AND response_time_ms IS NOT NULL THEN 1 ELSE 0 END), "
-      "SUM(CASE WHEN ts < ? THEN response_time_ms END) "
-      "FROM events WHERE tenant_id = ? AND type = 'message' AND ts >= ? AND ts < ? GROUP BY sender",
-      {f, f, f, f, f, tenant, w.previous_from_ms(), w.to_ms}, [&](const sdk::Row& row) {
-        const std::string sender(row.text(0));
-        const std::int64_t cur = row.int64(1);
-        const std::int64_t prev = row.int64(2) - cur;
-        r.current.messages += cur;
-        r.previous.messages += prev;
-        if (sender == "lead") {
-          r.current.lead_messages += cur;
-          r.previous.lead_messages += prev;
-        } else if (sender == "assistant") {
-          r.current.assistant_messages += cur;
-          r.previous.assistant_messages += prev;
-        } else if (sender == "agent") {
-          agent_n[0] = row.int64(3);
-          agent_sum[0] = row.is_null(4) ? 0 : row.number(4);
-          agent_n[1] = row.int64(5);
-          agent_sum[1] = row.is_null(6) ? 0 : row.number(6);
-          r.current.agent_messages += cur;
-          r.previous.agent_messages += prev;
-        }
-      });
-  r.current.agent_avg_response = ratio(agent_sum[0], static_cast<double>(agent_n[0]));
-  r.previous.agent_avg_response = ratio(agent_sum[1], static_cast<double>(agent_n[1]));
+std::int64_t count_of(const MetricSums& m, std::string_view metric) {
+  auto it = m.find(metric);
+  return it == m.end() ? 0 : it->second.n;
 }
 
-// Percentiles need the values: pull the assistants' response times of W ∪ W′ and split by ts.
+std::optional<double> mean_of(const MetricSums& m, std::string_view metric) {
+  auto it = m.find(metric);
+  if (it == m.end()) return std::nullopt;
+  return ratio(it->second.total, static_cast<double>(it->second.n));
+}
+
+void fill_messages(const MetricSums& m, KpiTotals& t) {
+  t.messages = count_of(m, "msg");
+  t.lead_messages = count_of(m, "msg:lead");
+  t.assistant_messages = count_of(m, "msg:assistant");
+  t.agent_messages = count_of(m, "msg:agent");
+  t.agent_avg_response = mean_of(m, "rt:agent");
+}
+
+// Message counts per sender and the agents' mean response time of W′ and W, from the rollup.
+void count_messages(const sdk::Store& store, const std::string& tenant, const sdk::Window& w,
+                    KpiReport& r) {
+  const auto sums = rollup_buckets(store, tenant, w.previous_from_ms(), w.to_ms,
+                                   {w.previous_from_ms(), w.from_ms},
+                                   {"msg", "msg:lead", "msg:assistant", "msg:agent", "rt:agent"});
+  fill_messages(sums[0], r.previous);
+  fill_messages(sums[1], r.current);
+}
+
+// Percentiles need the values: the assistants' response times of W′ ∪ W, read index-only from
+// metrics_replies and split by ts.
 void response_times(const sdk::Store& store, const std::string& tenant, const sdk::Window& w,
                     KpiReport& r) {
   std::vector<double> cur, prev;
   store.query(
-      "SELECT ts, response_time_ms FROM events WHERE tenant_id = ? AND type = 'message' AND "
-      "sender = 'assistant' AND response_time_ms IS NOT NULL AND ts >= ? AND ts < ?",
+      "SELECT ts, response_time_ms FROM metrics_replies WHERE tenant_id = ? AND ts >= ? AND "
+      "ts < ? AND response_time_ms IS NOT NULL",
       {tenant, w.previous_from_ms(), w.to_ms}, [&](const sdk::Row& row) {
         (row.int64(0) >= w.from_ms ? cur : prev).push_back(row.number(1));
       });
@@ -87,26 +80,28 @@ void count_conversations(const sdk::Store& store, const std::string& tenant, con
       });
 }
 
+// New leads and conversions as distinct lead counts of W and W′, each one index range of a
+// narrow derived table; conversions take every funnel's final stage in one UNION ALL so a lead
+// converting in two funnels counts once.
 void count_leads(const sdk::Store& store, const std::string& tenant, const sdk::Window& w,
                  KpiReport& r) {
   const std::int64_t f = w.from_ms;
   auto n = query_ints(store,
                       "SELECT COUNT(DISTINCT CASE WHEN ts >= ? THEN lead_id END), "
-                      "COUNT(DISTINCT CASE WHEN ts < ? THEN lead_id END) FROM events WHERE "
-                      "tenant_id = ? AND type = 'lead_created' AND ts >= ? AND ts < ?",
+                      "COUNT(DISTINCT CASE WHEN ts < ? THEN lead_id END) FROM metrics_lead_created "
+                      "WHERE tenant_id = ? AND ts >= ? AND ts < ?",
                       {f, f, tenant, w.previous_from_ms(), w.to_ms});
   if (n.size() == 2) {
     r.current.new_leads = n[0];
     r.previous.new_leads = n[1];
   }
-  Params params{f, f, tenant, w.previous_from_ms(), w.to_ms};
-  const std::string cond = final_stage_condition(load_funnels(store, tenant), params);
-  if (cond.empty()) return;
+  Params params{f, f};
+  const std::string finals = final_stage_rows(load_funnels(store, tenant), tenant,
+                                              w.previous_from_ms(), w.to_ms, params);
+  if (finals.empty()) return;
   auto c = query_ints(store,
                       "SELECT COUNT(DISTINCT CASE WHEN ts >= ? THEN lead_id END), "
-                      "COUNT(DISTINCT CASE WHEN ts < ? THEN lead_id END) FROM events WHERE "
-                      "tenant_id = ? AND type = 'stage_changed' AND ts >= ? AND ts < ? AND (" +
-                          cond + ")",
+                      "COUNT(DISTINCT CASE WHEN ts < ? THEN lead_id END) FROM (" + finals + ") s",
                       params);
   if (c.size() == 2) {
     r.current.conversions = c[0];
@@ -120,16 +115,17 @@ std::optional<double> share(std::int64_t part, std::int64_t whole) {
 
 }  // namespace
 
-std::string final_stage_condition(const std::vector<FunnelDefinition>& funnels,
-                                  std::vector<sdk::Value>& params) {
-  std::string cond;
+std::string final_stage_rows(const std::vector<FunnelDefinition>& funnels,
+                             const std::string& tenant, std::int64_t from, std::int64_t to,
+                             std::vector<sdk::Value>& params) {
+  std::string sql;
   for (const auto& f : funnels) {
-    if (!cond.empty()) cond += " OR ";
-    cond += "(funnel_id = ? AND stage = ?)";
-    params.emplace_back(f.funnel_id);
-    params.emplace_back(f.final_stage());
+    if (!sql.empty()) sql += " UNION ALL ";
+    sql += "SELECT ts, lead_id FROM metrics_stage_events WHERE tenant_id = ? AND funnel_id = ? AND "
+           "stage = ? AND ts >= ? AND ts < ?";
+    params.insert(params.end(), {tenant, f.funnel_id, f.final_stage(), from, to});
   }
-  return cond;
+  return sql;
 }
 
 KpiReport compute_kpis(const sdk::Store& store, const std::string& tenant, const sdk::Window& w) {

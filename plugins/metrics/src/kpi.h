@@ -67,9 +67,11 @@ std::vector<SeriesBucket> compute_series(const sdk::Store& store, const std::str
                                          const std::vector<FunnelDefinition>& funnels,
                                          bool with_response_times);
 
-/// SQL condition "(funnel_id = ? AND stage = ?) OR ..." over the final stages, with its params;
-/// empty when there are no funnels.
-std::string final_stage_condition(const std::vector<FunnelDefinition>& funnels,
-                                  std::vector<sdk::Value>& params);
+/// SQL rows (ts, lead_id) of stage changes into each funnel's final stage in [from, to): one
+/// UNION ALL branch per funnel over metrics_stage_events, its params appended to `params`; empty
+/// when there are no funnels.
+std::string final_stage_rows(const std::vector<FunnelDefinition>& funnels,
+                             const std::string& tenant, std::int64_t from, std::int64_t to,
+                             std::vector<sdk::Value>& params);
 
 }  // namespace zaplify::metrics

@@ -42,15 +42,31 @@ nlohmann::json measure_with_history(std::optional<double> value, std::optional<d
           {"change_pct", json_or_null(change_pct(value, previous))}};
 }
 
+namespace {
+
+// percentile_sorted's interpolation, on unsorted values: nth_element finds the lower rank, the
+// smallest value above it is the upper rank. O(n) instead of a sort.
+double select_percentile(std::vector<double>& values, double p) {
+  const double pos = p * static_cast<double>(values.size() - 1);
+  const auto lo = static_cast<std::size_t>(std::floor(pos));
+  auto lo_it = values.begin() + static_cast<std::ptrdiff_t>(lo);
+  std::nth_element(values.begin(), lo_it, values.end());
+  const double a = *lo_it;
+  const double b = lo + 1 < values.size() ? *std::min_element(lo_it + 1, values.end()) : a;
+  return a + (b - a) * (pos - static_cast<double>(lo));
+}
+
+}  // namespace
+
 Distribution describe(std::vector<double>& values) {
   Distribution d;
   if (values.empty()) return d;
-  std::sort(values.begin(), values.end());
-  // Summing in ascending order keeps the rounding independent of the rows' arrival order.
-  const double sum = std::accumulate(values.begin(), values.end(), 0.0);
-  d.avg = sum / static_cast<double>(values.size());
-  d.p50 = percentile_sorted(values, 0.50);
-  d.p95 = percentile_sorted(values, 0.95);
+  // A long double sum keeps the mean independent of the rows' order for any realistic input.
+  long double sum = 0;
+  for (double x : values) sum += x;
+  d.avg = static_cast<double>(sum / static_cast<long double>(values.size()));
+  d.p50 = select_percentile(values, 0.50);
+  d.p95 = select_percentile(values, 0.95);
   return d;
 }
 

@@ -28,7 +28,7 @@ nlohmann::json count_with_history(std::int64_t value, std::int64_t previous);
 /// The same for nullable measures (rates, averages, percentiles).
 nlohmann::json measure_with_history(std::optional<double> value, std::optional<double> previous);
 
-/// Mean / p50 / p95 of a set of values; the values are sorted in place.
+/// Mean / p50 / p95 of a set of values; the values are reordered in place.
 struct Distribution {
   std::optional<double> avg;
   std::optional<double> p50;

@@ -10,12 +10,15 @@ namespace zaplify::metrics {
 std::vector<AssistantPerformance> compute_performance(const sdk::Store& store,
                                                       const std::string& tenant,
                                                       const sdk::Window& w) {
-  std::map<std::string, AssistantPerformance> by_id;
+  std::map<std::string, AssistantPerformance, std::less<>> by_id;
   std::map<std::string, std::vector<double>> times;
   auto row_of = [&](std::string_view id) -> AssistantPerformance& {
-    auto& p = by_id[std::string(id)];
-    p.assistant_id = std::string(id);
-    return p;
+    auto it = by_id.find(id);
+    if (it == by_id.end()) {
+      it = by_id.emplace(std::string(id), AssistantPerformance{}).first;
+      it->second.assistant_id = std::string(id);
+    }
+    return it->second;
   };
   const Params range{tenant, w.from_ms, w.to_ms};
   store.query(
@@ -23,22 +26,26 @@ std::vector<AssistantPerformance> compute_performance(const sdk::Store& store,
       "start_ts >= ? AND start_ts < ? AND assistant_id IS NOT NULL AND assistant_id <> '' "
       "GROUP BY assistant_id",
       range, [&](const sdk::Row& r) { row_of(r.text(0)).conversations = r.int64(1); });
+  // Replies carry their conversation's assistant (kept by the ingest hook), so this is one
+  // index-only range over W; consecutive rows mostly share an assistant, so the last one is cached.
+  AssistantPerformance* last = nullptr;
+  std::vector<double>* last_times = nullptr;
   store.query(
-      "SELECT c.assistant_id, m.response_time_ms, m.tokens FROM events m JOIN "
-      "metrics_conversations c ON c.tenant_id = m.tenant_id AND c.conversation_id = "
-      "m.conversation_id WHERE m.tenant_id = ? AND m.type = 'message' AND m.sender = 'assistant' "
-      "AND m.ts >= ? AND m.ts < ? AND c.start_ts IS NOT NULL AND c.assistant_id IS NOT NULL AND "
-      "c.assistant_id <> ''",
+      "SELECT assistant_id, response_time_ms, tokens FROM metrics_replies WHERE tenant_id = ? AND "
+      "ts >= ? AND ts < ? AND assistant_id <> ''",
       range, [&](const sdk::Row& r) {
-        AssistantPerformance& p = row_of(r.text(0));
-        ++p.replies;
-        if (!r.is_null(1)) times[p.assistant_id].push_back(r.number(1));
-        if (!r.is_null(2)) p.tokens += r.int64(2);
+        if (last == nullptr || last->assistant_id != r.text(0)) {
+          last = &row_of(r.text(0));
+          last_times = &times[last->assistant_id];
+        }
+        ++last->replies;
+        if (!r.is_null(1)) last_times->push_back(r.number(1));
+        if (!r.is_null(2)) last->tokens += r.int64(2);
       });
   store.query(
       "SELECT assistant_id, outcome, COUNT(*) FROM metrics_conversations WHERE tenant_id = ? AND "
-      "end_ts >= ? AND end_ts < ? AND start_ts IS NOT NULL AND assistant_id IS NOT NULL AND "
-      "assistant_id <> '' GROUP BY assistant_id, outcome",
+      "end_ts >= ? AND end_ts < ? AND assistant_id IS NOT NULL AND assistant_id <> '' "
+      "GROUP BY assistant_id, outcome",
       range, [&](const sdk::Row& r) {
         AssistantPerformance& p = row_of(r.text(0));
         const std::string outcome(r.text(1));

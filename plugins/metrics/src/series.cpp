@@ -1,11 +1,13 @@
-// The per-bucket series of /metrics/kpi and kpi_daily. SQL groups counts by 15-minute unit
-// (ts / 900000) and C++ folds the units into local-time buckets (see fold_units); distinct-lead
-// counts are pulled as distinct (unit, lead) pairs and deduplicated per bucket.
+// The per-bucket series of /metrics/kpi and kpi_daily. Messages and response-time sums come from
+// the rollup (rollup.h); conversations are counted per 15-minute unit in SQL with exact reads of
+// cut units; distinct leads are deduplicated per bucket from narrow index-ordered rows.
 
+#include <algorithm>
 #include <set>
 #include <utility>
 
 #include "kpi.h"
+#include "rollup.h"
 #include "sql.h"
 
 namespace zaplify::metrics {
@@ -13,20 +15,39 @@ namespace {
 
 using Counts = std::vector<std::int64_t>;
 
-void fold_grouped(const sdk::Store& store, const std::string& sql, const Params& params,
-                  const std::vector<std::int64_t>& starts, Counts& out) {
-  store.query(sql, params, [&](const sdk::Row& row) {
-    fold_units(starts, row.int64(0), row.int64(1), out);
-  });
+// Conversations whose earliest start lies in each bucket.
+Counts count_conversations(const sdk::Store& store, const std::string& tenant, const sdk::Window& w,
+                           const std::vector<std::int64_t>& starts) {
+  Counts out(starts.size());
+  const UnitCover c = cover_window(w.from_ms, w.to_ms, starts);
+  if (c.first_unit < c.end_unit) {
+    store.query("SELECT " + unit_sql("start_ts") + ", COUNT(*) FROM metrics_conversations WHERE "
+                "tenant_id = ? AND start_ts >= ? AND start_ts < ? GROUP BY 1",
+                {tenant, c.first_unit * kUnitMs, c.end_unit * kUnitMs}, [&](const sdk::Row& row) {
+                  const std::int64_t unit = row.int64(0);
+                  if (std::binary_search(c.skipped.begin(), c.skipped.end(), unit)) return;
+                  out[bucket_index(starts, unit * kUnitMs)] += row.int64(1);
+                });
+  }
+  for (const auto& [a, b] : c.raw) {
+    store.query("SELECT start_ts FROM metrics_conversations WHERE tenant_id = ? AND start_ts >= ? "
+                "AND start_ts < ?",
+                {tenant, a, b},
+                [&](const sdk::Row& row) { ++out[bucket_index(starts, row.int64(0))]; });
+  }
+  return out;
 }
 
-void fold_distinct(const sdk::Store& store, const std::string& sql, const Params& params,
-                   const std::vector<std::int64_t>& starts, Counts& out) {
-  std::set<std::pair<std::size_t, std::string>> seen;
+// Distinct lead_id per bucket of rows (ts, lead_id).
+Counts count_distinct_leads(const sdk::Store& store, const std::string& sql, const Params& params,
+                            const std::vector<std::int64_t>& starts) {
+  Counts out(starts.size());
+  std::set<std::pair<std::size_t, std::string>, std::less<>> seen;
   store.query(sql, params, [&](const sdk::Row& row) {
-    const std::size_t b = bucket_index(starts, row.int64(0) * kUnitMs);
+    const std::size_t b = bucket_index(starts, row.int64(0));
     if (seen.emplace(b, std::string(row.text(1))).second) ++out[b];
   });
+  return out;
 }
 
 }  // namespace
@@ -38,46 +59,28 @@ std::vector<SeriesBucket> compute_series(const sdk::Store& store, const std::str
                                          bool with_response_times) {
   const std::size_t n = starts.size();
   std::vector<SeriesBucket> out(n);
-  if (n == 0) return out;
-  const Params range{tenant, w.from_ms, w.to_ms};
-  Counts messages(n), conversations(n), leads(n), conversions(n);
-  fold_grouped(store,
-               "SELECT ts / 900000, COUNT(*) FROM events WHERE tenant_id = ? AND type = 'message' "
-               "AND ts >= ? AND ts < ? GROUP BY ts / 900000",
-               range, starts, messages);
-  fold_grouped(store,
-               "SELECT start_ts / 900000, COUNT(*) FROM metrics_conversations WHERE tenant_id = ? "
-               "AND start_ts >= ? AND start_ts < ? GROUP BY start_ts / 900000",
-               range, starts, conversations);
-  fold_distinct(store,
-                "SELECT DISTINCT ts / 900000, lead_id FROM events WHERE tenant_id = ? AND "
-                "type = 'lead_created' AND ts >= ? AND ts < ?",
-                range, starts, leads);
-  Params conv_params = range;
-  const std::string cond = final_stage_condition(funnels, conv_params);
-  if (!cond.empty()) {
-    fold_distinct(store,
-                  "SELECT DISTINCT ts / 900000, lead_id FROM events WHERE tenant_id = ? AND "
-                  "type = 'stage_changed' AND ts >= ? AND ts < ? AND (" + cond + ")",
-                  conv_params, starts, conversions);
-  }
+  if (n == 0 || w.from_ms >= w.to_ms) return out;
+  std::vector<std::string> metrics{"msg"};
+  if (with_response_times) metrics.emplace_back("rt:assistant");
+  const auto sums = rollup_buckets(store, tenant, w.from_ms, w.to_ms, starts, metrics);
+  const Counts conversations = count_conversations(store, tenant, w, starts);
+  const Counts leads = count_distinct_leads(
+      store, "SELECT ts, lead_id FROM metrics_lead_created WHERE tenant_id = ? AND ts >= ? AND ts < ?",
+      {tenant, w.from_ms, w.to_ms}, starts);
+  Params conv_params;
+  const std::string finals = final_stage_rows(funnels, tenant, w.from_ms, w.to_ms, conv_params);
+  const Counts conversions =
+      finals.empty() ? Counts(n) : count_distinct_leads(store, finals, conv_params, starts);
   for (std::size_t i = 0; i < n; ++i) {
     out[i].start = starts[i];
-    out[i].messages = messages[i];
     out[i].conversations = conversations[i];
     out[i].new_leads = leads[i];
     out[i].conversions = conversions[i];
-  }
-  if (with_response_times) {
-    store.query(
-        "SELECT ts / 900000, COUNT(*), SUM(response_time_ms) FROM events WHERE tenant_id = ? AND "
-        "type = 'message' AND sender = 'assistant' AND response_time_ms IS NOT NULL AND ts >= ? "
-        "AND ts < ? GROUP BY ts / 900000",
-        range, [&](const sdk::Row& row) {
-          SeriesBucket& b = out[bucket_index(starts, row.int64(0) * kUnitMs)];
-          b.replies_timed += row.int64(1);
-          b.response_time_sum += row.number(2);
-        });
+    if (auto it = sums[i].find("msg"); it != sums[i].end()) out[i].messages = it->second.n;
+    if (auto it = sums[i].find("rt:assistant"); it != sums[i].end()) {
+      out[i].replies_timed = it->second.n;
+      out[i].response_time_sum = it->second.total;
+    }
   }
   return out;
 }

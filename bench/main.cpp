@@ -1,0 +1,128 @@
+// zaplify-bench: starts the server against a fresh database, ingests demo data over HTTP and
+// measures the read paths; prints a Markdown (or JSON) report. See bench/README.md.
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <set>
+
+#include "bench_run.h"
+#include "dataset.h"
+#include "demo/demo_generator.h"
+#include "options.h"
+#include "report.h"
+#include "scenario_spec.h"
+
+namespace zb = zaplify::bench;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string exe_dir() {
+  std::error_code ec;
+  auto p = fs::read_symlink("/proc/self/exe", ec);
+  return ec ? std::string(".") : p.parent_path().string();
+}
+
+// The file's scenarios, in file order, restricted to --scenarios; our own server always ingests.
+std::vector<zb::ScenarioSpec> select(const zb::BenchOptions& o, const std::string& database) {
+  auto all = zb::load_scenarios(o.scenarios_file, database);
+  std::set<std::string> wanted(o.scenarios.begin(), o.scenarios.end());
+  std::set<std::string> known;
+  std::vector<zb::ScenarioSpec> out;
+  for (const auto& s : all) {
+    known.insert(s.name);
+    bool forced = s.kind == zb::ScenarioKind::Ingest && o.server_url.empty();
+    if (wanted.empty() || wanted.count(s.name) || forced) out.push_back(s);
+  }
+  for (const auto& w : wanted)
+    if (!known.count(w)) throw std::invalid_argument("unknown scenario '" + w + "' in --scenarios");
+  return out;
+}
+
+zb::Dataset generate(const zb::BenchOptions& o, std::int64_t end_ms) {
+  zaplify::core::DemoOptions demo;
+  demo.tenant = o.tenant;
+  demo.seed = o.seed;
+  demo.leads = o.leads;
+  demo.days = o.days;
+  demo.end_ms = end_ms;
+  zaplify::core::DemoGenerator gen(demo);
+  std::cerr << "[zaplify-bench] generating " << o.leads << " leads of demo data" << std::endl;
+  auto data = zb::build_dataset(
+      [&gen](std::vector<nlohmann::json>& out, std::size_t max) { return gen.next_batch(out, max); },
+      1000);
+  std::cerr << "[zaplify-bench] " << data.stats.events << " events in " << data.bodies.size()
+            << " batches, generated in " << data.generate_seconds << " s" << std::endl;
+  return data;
+}
+
+std::string dataset_note(const zb::Dataset& d, const zb::BenchOptions& o) {
+  std::uint64_t lead_msgs = 0;
+  for (const auto& [day, n] : d.stats.lead_messages_by_day) lead_msgs += n;
+  std::string types;
+  for (const auto& [t, n] : d.stats.by_type) {
+    if (!types.empty()) types += ", ";
+    types += t + " " + std::to_string(n);
+  }
+  return "dataset: demo generator, " + std::to_string(o.leads) + " leads, " + std::to_string(o.days) +
+         " days, seed " + std::to_string(o.seed) + ": " + std::to_string(d.stats.events) +
+         " events (" + types + "), " + std::to_string(lead_msgs) + " lead messages, from " +
+         zb::format_rfc3339_ms(d.stats.min_ts_ms) + " to " + zb::format_rfc3339_ms(d.stats.max_ts_ms);
+}
+
+int run(const zb::BenchOptions& o) {
+  if (o.scenarios_file.empty() || !fs::exists(o.scenarios_file))
+    throw std::invalid_argument("scenarios file not found: '" + o.scenarios_file + "' (--scenarios-file)");
+  std::int64_t end_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch()).count();
+  bool needs_data = false;
+  for (const auto& s : select(o, o.databases.front()))
+    needs_data = needs_data || s.kind == zb::ScenarioKind::Ingest;
+  zb::Dataset data;
+  if (needs_data) data = generate(o, end_ms);
+  std::string work = (fs::temp_directory_path() / ("zaplify-bench-" + std::to_string(::getpid()))).string();
+  fs::create_directories(work);
+  std::vector<zb::ScenarioResult> results;
+  std::vector<std::string> notes;
+  if (needs_data) notes.push_back(dataset_note(data, o));
+  for (const auto& db : o.databases) {
+    zb::BenchRun bench(o, select(o, db), needs_data ? &data : nullptr, end_ms, work);
+    bench.run(db, results, notes);
+  }
+  if (o.keep_work_dir) notes.push_back("work folder kept: " + work);
+  else fs::remove_all(work);
+  auto machine = zb::machine_info();
+  std::string text = o.json ? zb::render_json(results, machine, o.command_line, notes).dump(2) + "\n"
+                            : zb::render_markdown(results, machine, o.command_line, notes);
+  std::cout << text;
+  if (!o.output_file.empty()) std::ofstream(o.output_file) << text;
+  for (const auto& r : results)
+    if (r.verdict == "MISSED" || r.errors) return 3;  // distinguishes "ran, bar missed" from failures
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  ::signal(SIGPIPE, SIG_IGN);
+  bool help = false;
+  try {
+    auto options = zb::parse_options(argc, argv, exe_dir(), help);
+    if (help) {
+      std::cout << zb::usage();
+      return 0;
+    }
+    return run(options);
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "zaplify-bench: " << e.what() << "\n" << zb::usage();
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "zaplify-bench: " << e.what() << "\n";
+    return 1;
+  }
+}

@@ -1,0 +1,114 @@
+#include "options.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <stdexcept>
+
+#include "scenario_spec.h"
+
+#ifndef ZAPLIFY_BENCH_SCENARIOS
+#define ZAPLIFY_BENCH_SCENARIOS ""
+#endif
+
+namespace zaplify::bench {
+namespace {
+
+long long to_integer(const std::string& opt, const std::string& v, long long min) {
+  char* end = nullptr;
+  long long n = std::strtoll(v.c_str(), &end, 10);
+  if (v.empty() || *end != '\0' || n < min)
+    throw std::invalid_argument(opt + ": expected an integer >= " + std::to_string(min) + ", got '" + v + "'");
+  return n;
+}
+
+std::string shell_quote(const std::string& s) {
+  if (s.find_first_of(" '\"$\\&|;<>()*?") == std::string::npos && !s.empty()) return s;
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'') out += "'\\''";
+    else out += c;
+  }
+  return out + "'";
+}
+
+}  // namespace
+
+std::string usage() {
+  return "usage: zaplify-bench [options]\n"
+         "  --database sqlite|postgres|both   (default sqlite)\n"
+         "  --leads N                 demo leads, ~10 events each (default 100000)\n"
+         "  --days N                  demo days (default 30)\n"
+         "  --seed N                  demo seed (default 42)\n"
+         "  --tenant NAME             tenant of the data (default bench)\n"
+         "  --scenarios a,b,c         subset of the scenarios file (default: all)\n"
+         "  --scenarios-file PATH     (default: bench/scenarios.json of the source tree)\n"
+         "  --server-binary PATH      (default: <bin>/zaplify-analytics)\n"
+         "  --plugins-dir PATH        (default: <bin>/../plugins)\n"
+         "  --pg-url URL              PostgreSQL server to create the database on\n"
+         "                            (default: $ZAPLIFY_TEST_PG_URL)\n"
+         "  --redis-url URL           cached scenarios use the redis cache backend\n"
+         "  --server-url URL          use a running server (nothing started)\n"
+         "  --server-pid PID          with --server-url: sample this process's RSS\n"
+         "  --server-threads N        server.threads of the started server (default 2)\n"
+         "  --max-concurrent N        server.max_concurrent_requests (default 4)\n"
+         "  --ingest-connections N    override the ingest scenario's connections\n"
+         "  --lead-messages N         lead messages in the sentiment/topics window (default 100000)\n"
+         "  --wrk-seconds N           duration of the wrk run (default 10)\n"
+         "  --no-wrk                  do not run wrk (still print its command)\n"
+         "  --json                    print JSON instead of Markdown\n"
+         "  --output FILE             also write the report to FILE\n"
+         "  --keep                    keep the work folder (YAML, logs, SQLite file)\n";
+}
+
+BenchOptions parse_options(int argc, char** argv, const std::string& exe_dir, bool& help) {
+  BenchOptions o;
+  help = false;
+  namespace fs = std::filesystem;
+  o.server_binary = (fs::path(exe_dir) / "zaplify-analytics").string();
+  o.plugins_dir = (fs::path(exe_dir).parent_path() / "plugins").lexically_normal().string();
+  o.scenarios_file = ZAPLIFY_BENCH_SCENARIOS;
+  if (const char* pg = std::getenv("ZAPLIFY_TEST_PG_URL")) o.pg_url = pg;
+  for (int i = 0; i < argc; ++i) {
+    if (i) o.command_line += ' ';
+    o.command_line += shell_quote(argv[i]);
+  }
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) throw std::invalid_argument(a + " needs a value");
+      return argv[++i];
+    };
+    if (a == "--help" || a == "-h") help = true;
+    else if (a == "--database") {
+      std::string v = value();
+      if (v == "both") o.databases = {"sqlite", "postgres"};
+      else if (v == "sqlite" || v == "postgres") o.databases = {v};
+      else throw std::invalid_argument("--database: expected sqlite, postgres or both");
+    } else if (a == "--leads") o.leads = to_integer(a, value(), 1);
+    else if (a == "--days") o.days = static_cast<int>(to_integer(a, value(), 1));
+    else if (a == "--seed") o.seed = static_cast<std::uint64_t>(to_integer(a, value(), 0));
+    else if (a == "--tenant") o.tenant = value();
+    else if (a == "--scenarios") o.scenarios = split_list(value());
+    else if (a == "--scenarios-file") o.scenarios_file = value();
+    else if (a == "--server-binary") o.server_binary = value();
+    else if (a == "--plugins-dir") o.plugins_dir = value();
+    else if (a == "--pg-url") o.pg_url = value();
+    else if (a == "--redis-url") o.redis_url = value();
+    else if (a == "--server-url") o.server_url = value();
+    else if (a == "--server-pid") o.server_pid = static_cast<int>(to_integer(a, value(), 1));
+    else if (a == "--server-threads") o.server_threads = static_cast<int>(to_integer(a, value(), 1));
+    else if (a == "--max-concurrent") o.max_concurrent = static_cast<int>(to_integer(a, value(), 1));
+    else if (a == "--ingest-connections") o.ingest_connections = static_cast<int>(to_integer(a, value(), 1));
+    else if (a == "--lead-messages") o.lead_messages = static_cast<std::uint64_t>(to_integer(a, value(), 1));
+    else if (a == "--wrk-seconds") o.wrk_seconds = static_cast<int>(to_integer(a, value(), 1));
+    else if (a == "--no-wrk") o.run_wrk = false;
+    else if (a == "--json") o.json = true;
+    else if (a == "--output") o.output_file = value();
+    else if (a == "--keep") o.keep_work_dir = true;
+    else throw std::invalid_argument("unknown option " + a + " (see --help)");
+  }
+  if (o.days > 89) throw std::invalid_argument("--days: at most 89 (the server's retention is 90 days)");
+  return o;
+}
+
+}  // namespace zaplify::bench

@@ -1,0 +1,215 @@
+#include "runners.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "http_client.h"
+#include "rss_sampler.h"
+
+namespace zaplify::bench {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double ms_since(Clock::time_point t) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
+}
+
+bool ok_status(int status) { return status >= 200 && status < 300; }
+
+std::string describe_failure(const HttpResponse& r) {
+  if (r.status == 0) return "request failed: " + r.error;
+  return "HTTP " + std::to_string(r.status) + ": " + r.body.substr(0, 300);
+}
+
+ScenarioResult base_result(const Target& t, const ScenarioSpec& spec) {
+  ScenarioResult r;
+  r.name = spec.name;
+  r.database = t.database;
+  return r;
+}
+
+void finish_rss(RssSampler& rss, ScenarioResult& r) {
+  rss.stop();
+  r.peak_rss_mb = rss.peak_mb();
+  r.rss_growth_mb = rss.growth_mb();
+}
+
+// Errors are counted by every thread; the first one's text is kept for the report.
+struct ErrorLog {
+  std::mutex mu;
+  std::size_t count = 0;
+  std::string first;
+  void add(const HttpResponse& resp) {
+    std::lock_guard lock(mu);
+    if (count++ == 0) first = describe_failure(resp);
+  }
+};
+
+}  // namespace
+
+std::size_t count_csv_rows(const std::string& body) {
+  std::size_t records = 0;
+  bool quoted = false;
+  for (std::size_t i = 0; i < body.size(); ++i) {
+    char c = body[i];
+    if (c == '"') quoted = !quoted;  // "" inside a quoted field toggles twice: no effect
+    else if (!quoted && c == '\r' && i + 1 < body.size() && body[i + 1] == '\n') ++records;
+  }
+  if (!body.empty() && body.back() != '\n') ++records;
+  return records > 0 ? records - 1 : 0;
+}
+
+ScenarioResult run_ingest(const Target& t, const ScenarioSpec& spec, const Dataset& data) {
+  ScenarioResult r = base_result(t, spec);
+  r.unit = "events/s";
+  std::atomic<std::size_t> next{0};
+  std::atomic<std::uint64_t> accepted{0}, duplicates{0}, rejected{0};
+  ErrorLog errors;
+  std::vector<std::vector<double>> latencies(static_cast<std::size_t>(spec.connections));
+  std::vector<std::string> headers{"Content-Type: application/json", "X-Tenant-ID: " + t.tenant};
+  RssSampler rss(t.server_pid);
+  auto start = Clock::now();
+  std::vector<std::thread> threads;
+  for (int i = 0; i < spec.connections; ++i) {
+    threads.emplace_back([&, i] {
+      HttpConnection conn(t.host, t.port);
+      for (std::size_t b = next++; b < data.bodies.size(); b = next++) {
+        auto sent = Clock::now();
+        HttpResponse resp = conn.request(spec.method, spec.path, data.bodies[b], headers);
+        latencies[static_cast<std::size_t>(i)].push_back(ms_since(sent));
+        if (!ok_status(resp.status)) {
+          errors.add(resp);
+          continue;
+        }
+        auto body = nlohmann::json::parse(resp.body, nullptr, false);
+        if (body.is_object()) {
+          accepted += body.value("accepted", std::uint64_t{0});
+          duplicates += body.value("duplicates", std::uint64_t{0});
+          if (auto it = body.find("rejected"); it != body.end() && it->is_array())
+            rejected += it->size();
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  double seconds = ms_since(start) / 1000.0;
+  finish_rss(rss, r);
+  std::vector<double> all;
+  for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
+  auto s = summarize(all);
+  r.requests = s.count;
+  r.median_ms = s.median_ms;
+  r.p99_ms = s.p99_ms;
+  r.errors = errors.count;
+  r.throughput = seconds > 0 ? static_cast<double>(accepted) / seconds : 0;
+  r.note = std::to_string(accepted.load()) + " accepted, " + std::to_string(duplicates.load()) +
+           " duplicates, " + std::to_string(rejected.load()) + " rejected of " +
+           std::to_string(data.stats.events) + " events in " + std::to_string(seconds).substr(0, 6) +
+           " s, " + std::to_string(spec.connections) + " connections";
+  if (!errors.first.empty()) r.note += "; first error: " + errors.first;
+  return r;
+}
+
+ScenarioResult run_latency(const Target& t, const ScenarioSpec& spec, const std::string& path) {
+  ScenarioResult r = base_result(t, spec);
+  bool export_kind = spec.kind == ScenarioKind::Export;
+  r.unit = export_kind ? "rows/s" : "req/s";
+  HttpConnection conn(t.host, t.port);
+  std::vector<std::string> headers{"X-Tenant-ID: " + t.tenant};
+  ErrorLog errors;
+  for (int i = 0; i < spec.warmup; ++i) {
+    HttpResponse w = conn.request(spec.method, path, {}, headers);
+    if (!ok_status(w.status)) errors.add(w);
+  }
+  std::vector<double> latencies;
+  std::size_t rows = 0, bytes = 0;
+  std::string cache_header;
+  RssSampler rss(t.server_pid);
+  auto start = Clock::now();
+  for (int i = 0; i < spec.repetitions; ++i) {
+    auto sent = Clock::now();
+    HttpResponse resp = conn.request(spec.method, path, {}, headers);
+    latencies.push_back(ms_since(sent));
+    if (!ok_status(resp.status)) {
+      errors.add(resp);
+      continue;
+    }
+    bytes = resp.body.size();
+    cache_header = resp.header("x-cache");
+    if (export_kind) rows = count_csv_rows(resp.body);
+  }
+  double seconds = ms_since(start) / 1000.0;
+  finish_rss(rss, r);
+  auto s = summarize(latencies);
+  r.requests = s.count;
+  r.median_ms = s.median_ms;
+  r.p99_ms = s.p99_ms;
+  r.errors = errors.count;
+  if (export_kind) {
+    r.throughput = s.median_ms > 0 ? static_cast<double>(rows) / (s.median_ms / 1000.0) : 0;
+    r.note = std::to_string(rows) + " rows, ";
+  } else {
+    r.throughput = seconds > 0 ? static_cast<double>(s.count) / seconds : 0;
+  }
+  r.note += std::to_string(bytes) + " bytes/response";
+  if (!cache_header.empty()) r.note += ", X-Cache " + cache_header;
+  if (conn.connects() > 1) r.note += ", " + std::to_string(conn.connects()) + " connects";
+  if (!errors.first.empty()) r.note += "; first error: " + errors.first;
+  return r;
+}
+
+ScenarioResult run_throughput(const Target& t, const ScenarioSpec& spec, const std::string& path) {
+  ScenarioResult r = base_result(t, spec);
+  std::vector<std::string> headers{"X-Tenant-ID: " + t.tenant};
+  ErrorLog errors;
+  {
+    HttpConnection prime(t.host, t.port);
+    for (int i = 0; i < std::max(1, spec.warmup); ++i) {
+      HttpResponse w = prime.request(spec.method, path, {}, headers);
+      if (!ok_status(w.status)) errors.add(w);
+    }
+  }
+  std::vector<std::vector<double>> latencies(static_cast<std::size_t>(spec.connections));
+  std::atomic<std::size_t> hits{0}, connects{0};
+  RssSampler rss(t.server_pid);
+  auto start = Clock::now();
+  auto deadline = start + std::chrono::duration<double>(spec.duration_s);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < spec.connections; ++i) {
+    threads.emplace_back([&, i] {
+      HttpConnection conn(t.host, t.port);
+      auto& mine = latencies[static_cast<std::size_t>(i)];
+      while (Clock::now() < deadline) {
+        auto sent = Clock::now();
+        HttpResponse resp = conn.request(spec.method, path, {}, headers);
+        mine.push_back(ms_since(sent));
+        if (!ok_status(resp.status)) errors.add(resp);
+        else if (resp.header("x-cache") == "HIT") ++hits;
+      }
+      connects += static_cast<std::size_t>(conn.connects());
+    });
+  }
+  for (auto& th : threads) th.join();
+  double seconds = ms_since(start) / 1000.0;
+  finish_rss(rss, r);
+  std::vector<double> all;
+  for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
+  auto s = summarize(all);
+  r.requests = s.count;
+  r.median_ms = s.median_ms;
+  r.p99_ms = s.p99_ms;
+  r.errors = errors.count;
+  r.throughput = seconds > 0 ? static_cast<double>(s.count) / seconds : 0;
+  r.note = "zaplify-bench client, " + std::to_string(spec.connections) + " keep-alive connections, " +
+           std::to_string(hits.load()) + "/" + std::to_string(s.count) + " X-Cache HIT, " +
+           std::to_string(connects.load()) + " TCP connects";
+  if (!errors.first.empty()) r.note += "; first error: " + errors.first;
+  return r;
+}
+
+}  // namespace zaplify::bench

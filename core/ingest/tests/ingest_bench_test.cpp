@@ -1,0 +1,57 @@
+// Micro benchmark of IngestService::process (parse + validate + insert + commit), disabled by
+// default. Run: core_tests --gtest_also_run_disabled_tests --gtest_filter='*IngestBench*'
+// Env: ZAPLIFY_BENCH_EVENTS (default 200000), ZAPLIFY_TEST_PG_URL for the PostgreSQL variant.
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+
+#include "demo/demo_generator.h"
+#include "ingest/ingest_service.h"
+#include "storage/tests/test_db.h"
+
+namespace zaplify::core {
+namespace {
+
+class IngestBench : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(IngestBench, DISABLED_BatchesOf1000) {
+  ZAPLIFY_SKIP_WITHOUT_BACKEND(GetParam());
+  const char* env = std::getenv("ZAPLIFY_BENCH_EVENTS");
+  const std::int64_t target = env ? std::atoll(env) : 200000;
+  DemoOptions o;
+  o.leads = target / 10 + 1;
+  o.end_ms = 20777ll * 86400000;
+  DemoGenerator gen(o);
+  std::vector<std::string> bodies;
+  std::vector<nlohmann::json> batch;
+  std::int64_t total = 0;
+  while (total < target && gen.next_batch(batch, 1000)) {
+    total += static_cast<std::int64_t>(batch.size());
+    bodies.push_back(nlohmann::json{{"events", batch}}.dump());
+  }
+  testing::TempDatabase tmp(GetParam());
+  IngestService svc(tmp.db(), IngestSettings{}, nullptr);
+  std::int64_t accepted = 0;
+  auto t0 = std::chrono::steady_clock::now();
+  for (const auto& b : bodies) accepted += svc.process(b, IngestCaller{"*", true}, o.end_ms).accepted;
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_EQ(accepted, total);
+  std::printf("[bench] %s: %lld events in %.3f s = %.0f events/s (parse+validate+insert, batches of 1000)\n",
+              GetParam().c_str(), static_cast<long long>(total), secs, static_cast<double>(total) / secs);
+  // Parse + validate alone, for the split of the cost.
+  t0 = std::chrono::steady_clock::now();
+  std::int64_t dups = 0;
+  for (const auto& b : bodies) dups += svc.process(b, IngestCaller{"*", true}, o.end_ms).duplicates;
+  secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_EQ(dups, total);
+  std::printf("[bench] %s: re-sending the same batches (all duplicates): %.0f events/s\n", GetParam().c_str(),
+              static_cast<double>(total) / secs);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, IngestBench, ::testing::Values("sqlite", "postgresql"), testing::backend_name);
+
+}  // namespace
+}  // namespace zaplify::core

@@ -1,0 +1,22 @@
+#pragma once
+// Event validation internals shared by validate_event, the batch parser and the fuzz target.
+
+#include <cstdint>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "ingest/ingest_service.h"
+
+namespace zaplify::core::ingest {
+
+/// Events more than this far in the future are rejected (clock skew allowance of one day).
+inline constexpr std::int64_t kMaxFutureSkewMs = 24ll * 3600 * 1000;
+inline constexpr std::size_t kMaxTextBytes = 65536;
+
+/// validate_event, plus: when `marker_is_invalid`, any string holding U+FFFF is reported as not
+/// valid UTF-8 (the batch parser put that marker where the body had ill-formed bytes).
+std::string validate_event_impl(const nlohmann::json& raw, const IngestCaller& caller, std::int64_t now_ms,
+                                int retention_days, bool marker_is_invalid, sdk::Event& out);
+
+}  // namespace zaplify::core::ingest

@@ -1,0 +1,39 @@
+#pragma once
+// A running plugin inside the PluginManager: its library and the host-side wrappers of everything
+// it registered. Every wrapper holds the LoadedPlugin, so the library outlives its last use.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "plugins/data_source_catalog.h"
+#include "plugins/loaded_plugin.h"
+#include "plugins/plugin_host.h"
+#include "routing/route_table.h"
+
+namespace zaplify::core {
+
+struct PluginInstance {
+  std::shared_ptr<LoadedPlugin> lp;
+  std::string name;
+  std::vector<std::shared_ptr<const RouteEntry>> routes;
+  std::vector<std::shared_ptr<const DataSourceRecord>> sources;
+  std::vector<sdk::IngestHook> hooks;            ///< Host-made wrappers holding `lp`.
+  std::shared_ptr<sdk::CacheBackend> backend;    ///< Host-made wrapper holding `lp`.
+  std::vector<sdk::Migration> migrations;
+
+  /// Drops the instance's own references, so that `lp.use_count() == 1` means nothing of the
+  /// plugin is in use any more.
+  void release_registrations() {
+    routes.clear();
+    sources.clear();
+    hooks.clear();
+    backend.reset();
+  }
+};
+
+/// Wraps what a plugin staged into host-owned objects that keep `inst.lp` alive: route entries
+/// (tag defaulted to the plugin name), data-source records, guarded ingest hooks, the backend.
+void adopt_registrations(StagedRegistrations staged, PluginInstance& inst);
+
+}  // namespace zaplify::core

@@ -1,0 +1,165 @@
+#include <gtest/gtest.h>
+
+#include <set>
+#include <thread>
+
+#include "storage/core_writer.h"
+#include "storage/tests/test_db.h"
+
+namespace zaplify::core {
+namespace {
+
+using testing::TempDatabase;
+
+class DatabaseTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    ZAPLIFY_SKIP_WITHOUT_BACKEND(GetParam());
+    tmp_ = std::make_unique<TempDatabase>(GetParam());
+  }
+  Database& db() { return tmp_->db(); }
+  std::vector<std::vector<sdk::Value>> rows(const std::string& sql, std::vector<sdk::Value> params = {}) {
+    std::vector<std::vector<sdk::Value>> out;
+    db().query(sql, params, [&](const sdk::Row& r) {
+      std::vector<sdk::Value> row;
+      for (std::size_t i = 0; i < r.size(); ++i) row.push_back(r.value(i));
+      out.push_back(std::move(row));
+    });
+    return out;
+  }
+  std::unique_ptr<TempDatabase> tmp_;
+};
+
+TEST_P(DatabaseTest, CoreMigrationCreatesEventsTableAndIsRecordedOnce) {
+  auto applied = rows("SELECT plugin, version FROM schema_migrations ORDER BY plugin, version");
+  ASSERT_EQ(applied.size(), 1u);
+  EXPECT_EQ(std::get<std::string>(applied[0][0]), "core");
+  EXPECT_EQ(std::get<std::int64_t>(applied[0][1]), 1);
+  tmp_->reopen();  // a second start applies nothing twice
+  EXPECT_EQ(rows("SELECT COUNT(*) FROM schema_migrations").at(0).at(0), sdk::Value(std::int64_t{1}));
+  EXPECT_EQ(db().backend_name(), GetParam() == "sqlite" ? "sqlite" : "postgresql");
+  EXPECT_TRUE(db().ping());
+}
+
+TEST_P(DatabaseTest, EventsIndexesExist) {
+  std::set<std::string> names;
+  const std::string sql = GetParam() == "sqlite"
+                              ? "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events'"
+                              : "SELECT indexname FROM pg_indexes WHERE tablename = 'events'";
+  db().query(sql, {}, [&](const sdk::Row& r) { names.insert(std::string(r.text(0))); });
+  EXPECT_TRUE(names.count("events_tenant_type_ts"));
+  EXPECT_TRUE(names.count("events_tenant_conversation_ts"));
+  EXPECT_TRUE(names.count("events_tenant_funnel_ts"));
+}
+
+TEST_P(DatabaseTest, QueryRoundTripsTypesNullsAndPlaceholders) {
+  db().migrate("p", {{1, "t", "CREATE TABLE p_t (tenant_id TEXT, k BIGINT, d DOUBLE PRECISION, s TEXT)", ""}});
+  db().write([](sdk::SqlWriter& w) {
+    w.insert_rows("p_t", {"tenant_id", "k", "d", "s"},
+                  {{sdk::Value("a"), sdk::Value(std::int64_t{5000000000}), sdk::Value(2.5), sdk::Value("x?'y")},
+                   {sdk::Value("a"), sdk::Value(std::int64_t{-3}), sdk::Value(), sdk::Value()}});
+  });
+  auto r = rows("SELECT k, d, s, '?' AS q FROM p_t WHERE tenant_id = ? AND k > ? ORDER BY k",
+                {sdk::Value("a"), sdk::Value(std::int64_t{-10})});
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_EQ(r[0][0], sdk::Value(std::int64_t{-3}));
+  EXPECT_TRUE(sdk::is_null(r[0][1]));
+  EXPECT_TRUE(sdk::is_null(r[0][2]));
+  EXPECT_EQ(r[1][0], sdk::Value(std::int64_t{5000000000}));
+  EXPECT_EQ(r[1][1], sdk::Value(2.5));
+  EXPECT_EQ(r[1][2], sdk::Value(std::string("x?'y")));
+  EXPECT_EQ(r[1][3], sdk::Value(std::string("?")));
+  // Accessors: NULL reads as 0 / "", numbers as text and back.
+  db().query("SELECT d, s, k FROM p_t WHERE k = ?", {sdk::Value(std::int64_t{-3})}, [](const sdk::Row& row) {
+    EXPECT_TRUE(row.is_null(0));
+    EXPECT_EQ(row.number(0), 0.0);
+    EXPECT_EQ(row.text(1), "");
+    EXPECT_EQ(row.int64(2), -3);
+    EXPECT_EQ(row.number(2), -3.0);
+  });
+  EXPECT_THROW(rows("SELECT k FROM p_t WHERE k = ?", {}), sdk::StoreError);
+}
+
+TEST_P(DatabaseTest, SqlErrorIsNotUnavailable) {
+  try {
+    rows("SELECT nope FROM missing_table");
+    FAIL();
+  } catch (const sdk::StoreError& e) {
+    EXPECT_FALSE(e.unavailable());
+  }
+  EXPECT_TRUE(db().ping());  // the connection is still usable
+}
+
+TEST_P(DatabaseTest, WriteRollsBackOnThrow) {
+  sdk::Event e = testing::sample_event("t", "e1", 0);
+  EXPECT_THROW(db().write([&](sdk::SqlWriter& w) {
+    std::vector<char> ins;
+    dynamic_cast<CoreWriter&>(w).insert_events({e}, ins);
+    throw std::runtime_error("boom");
+  }), std::runtime_error);
+  EXPECT_EQ(rows("SELECT COUNT(*) FROM events").at(0).at(0), sdk::Value(std::int64_t{0}));
+}
+
+TEST_P(DatabaseTest, PluginMigrationsInVersionOrderOnce) {
+  std::vector<sdk::Migration> m = {{2, "add col", "ALTER TABLE p_m ADD COLUMN b BIGINT", ""},
+                                   {1, "create", "CREATE TABLE p_m (a BIGINT); INSERT INTO p_m (a) VALUES (7)", ""}};
+  db().migrate("plug", m);
+  db().migrate("plug", m);
+  auto r = rows("SELECT a, b FROM p_m");
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0][0], sdk::Value(std::int64_t{7}));
+  EXPECT_EQ(rows("SELECT COUNT(*) FROM schema_migrations WHERE plugin = 'plug'").at(0).at(0), sdk::Value(std::int64_t{2}));
+  // A failing step names itself and leaves nothing recorded.
+  try {
+    db().migrate("bad", {{1, "broken", "CREATE TABLE x (; nonsense", ""}});
+    FAIL();
+  } catch (const sdk::StoreError& e) {
+    EXPECT_NE(std::string(e.what()).find("bad v1 (broken)"), std::string::npos);
+  }
+  EXPECT_EQ(rows("SELECT COUNT(*) FROM schema_migrations WHERE plugin = 'bad'").at(0).at(0), sdk::Value(std::int64_t{0}));
+}
+
+TEST_P(DatabaseTest, ConcurrentMigrationsApplyOnce) {
+  // Two "server instances" on the same database race to apply the same step.
+  TempDatabase& t = *tmp_;
+  Database other(DatabaseSettings{t.url(), 2});
+  std::vector<sdk::Migration> m = {{1, "counter", "CREATE TABLE race (v BIGINT); INSERT INTO race (v) VALUES (1)", ""}};
+  std::thread a([&] { db().migrate("race", m); });
+  std::thread b([&] { other.migrate("race", m); });
+  a.join();
+  b.join();
+  EXPECT_EQ(rows("SELECT COUNT(*) FROM race").at(0).at(0), sdk::Value(std::int64_t{1}));
+}
+
+TEST_P(DatabaseTest, PurgeDeletesOnlyOlderEvents) {
+  std::vector<sdk::Event> evs;
+  for (int i = 0; i < 12000; ++i) evs.push_back(testing::sample_event("t", std::to_string(i), i));  // ts 0..11999
+  db().write([&](sdk::SqlWriter& w) {
+    std::vector<char> ins;
+    dynamic_cast<CoreWriter&>(w).insert_events(evs, ins);
+  });
+  EXPECT_EQ(db().purge_events_before(10500), 10500);
+  auto r = rows("SELECT COUNT(*), MIN(ts) FROM events");
+  EXPECT_EQ(r[0][0], sdk::Value(std::int64_t{1500}));
+  EXPECT_EQ(r[0][1], sdk::Value(std::int64_t{10500}));
+}
+
+TEST_P(DatabaseTest, ConcurrentReadersShareThePool) {
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0};
+  for (int t = 0; t < 8; ++t)
+    threads.emplace_back([&] {
+      for (int i = 0; i < 50; ++i) {
+        std::int64_t v = 0;
+        db().query("SELECT ? + 1", {sdk::Value(std::int64_t{i})}, [&](const sdk::Row& r) { v = r.int64(0); });
+        if (v == i + 1) ++ok;
+      }
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 400);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, DatabaseTest, ::testing::Values("sqlite", "postgresql"), testing::backend_name);
+
+}  // namespace
+}  // namespace zaplify::core

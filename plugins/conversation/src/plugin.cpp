@@ -1,0 +1,159 @@
+// The conversation plugin: overview, sentiment, topics and real-time routes, the `conversations`
+// and `sentiment_daily` data sources, and the ingest hook that scores lead messages once.
+#include <memory>
+
+#include "plugin_config.h"
+#include "scoring.h"
+#include "store_queries.h"
+#include "zaplify/sdk/sdk.h"
+
+namespace zaplify::conversation {
+namespace {
+
+using sdk::CachePolicy;
+using sdk::Column;
+using sdk::ColumnType;
+using sdk::Request;
+using sdk::Response;
+using sdk::RouteSpec;
+
+class ConversationPlugin final : public sdk::Plugin {
+ public:
+  void start(sdk::Host& host) override {
+    host_ = &host;
+    data_ = load_plugin_data(host.config(), host.plugin_dir() + "/conversation/lexicons",
+                             host.plugin_dir());
+    analyzer_ = std::make_shared<const SentimentAnalyzer>(data_.lexicon);
+    for (auto& m : scoring_migrations()) host.migrations().add(std::move(m));
+    auto analyzer = analyzer_;
+    host.ingest_hooks().add([analyzer](const sdk::IngestBatch& batch, sdk::SqlWriter& writer) {
+      score_batch(*analyzer, batch, writer);
+    });
+    add_routes(host);
+    add_data_sources(host);
+    host.logger().info("lexicon: " + std::to_string(data_.lexicon->size()) + " entries, " +
+                       std::to_string(data_.topics->names().size()) + " topics");
+    start_rescoring(host);
+  }
+
+  void stop() noexcept override {
+    if (rescorer_) rescorer_->stop();
+  }
+
+ private:
+  // Migrations are applied after start() returns, so the fingerprint check must not run here
+  // synchronously against tables that may not exist yet: the rescorer thread waits for them.
+  void start_rescoring(sdk::Host& host) {
+    const sdk::Store& store = host.store();
+    // SDK gap: a plugin has no write access outside ingest hooks and migrations, so the re-scorer
+    // runs its UPDATEs through Store::query (autocommit, one row each).
+    auto write = [&store](const std::string& sql, const std::vector<sdk::Value>& params) {
+      store.query(sql, params, [](const sdk::Row&) {});
+    };
+    rescorer_ = std::make_unique<Rescorer>(analyzer_, store, write,
+                                           [&host](const std::string& m) { host.logger().info(m); });
+    rescorer_->start(data_.fingerprint);
+  }
+
+  void add_routes(sdk::Host& host) {
+    const sdk::Store& store = host.store();
+    const sdk::Calendar& cal = host.calendar();
+
+    RouteSpec overview = windowed("/analytics/conversations", "Conversations started in the window");
+    overview.handler = [&store](const Request& req) {
+      return Response::of_json(summarize_conversations(
+          load_conversations(store, req.tenant_id, req.window.from_ms, req.window.to_ms)));
+    };
+    host.routes().add(std::move(overview));
+
+    RouteSpec sentiment = windowed("/analytics/conversations/sentiment",
+                                   "Sentiment of lead messages in the window");
+    sentiment.handler = [&store, &cal](const Request& req) {
+      return Response::of_json(sentiment_report(store, cal, req.tenant_id, req.window));
+    };
+    host.routes().add(std::move(sentiment));
+
+    RouteSpec topics = windowed("/analytics/conversations/topics",
+                                "Taxonomy topics, top and emerging terms of lead messages");
+    topics.params.push_back({"limit", sdk::ParamLocation::Query, "integer", false,
+                             "Items in top_terms and emerging_terms (1-100)", "20", {}});
+    topics.handler = [this, &store](const Request& req) {
+      TermOptions opt;
+      opt.limit = static_cast<std::size_t>(req.limit(20, 100));
+      std::vector<TopicMessage> current, previous;
+      load_topic_messages(store, req.tenant_id, req.window, current, previous);
+      auto body = topics_report(current, previous, *data_.topics, *data_.stop_words, opt);
+      return Response::of_json(std::move(body));
+    };
+    host.routes().add(std::move(topics));
+
+    RouteSpec live;
+    live.path = "/analytics/real-time/conversations";
+    live.summary = "Active conversations (started, not ended, active in the real-time window)";
+    live.cache = CachePolicy::Realtime;
+    live.params.push_back({"limit", sdk::ParamLocation::Query, "integer", false,
+                           "Conversations listed (1-500)", "50", {}});
+    const int minutes = host.settings().realtime_window_minutes;
+    live.handler = [&store, &cal, minutes](const Request& req) {
+      const auto limit = req.limit(50, 500);
+      return Response::of_json(
+          realtime_conversations(store, cal, req.tenant_id, cal.now_ms(), minutes, limit));
+    };
+    host.routes().add(std::move(live));
+  }
+
+  static RouteSpec windowed(std::string path, std::string summary) {
+    RouteSpec r;
+    r.path = std::move(path);
+    r.summary = std::move(summary);
+    r.tag = "conversation";
+    r.windowed = true;
+    r.cache = CachePolicy::Standard;
+    return r;
+  }
+
+  void add_data_sources(sdk::Host& host) {
+    const sdk::Store& store = host.store();
+    const sdk::Calendar& cal = host.calendar();
+    sdk::DataSourceSpec conv;
+    conv.name = "conversations";
+    conv.description = "Conversations started in the window, one row each";
+    conv.columns = {{"conversation_id", ColumnType::String, ""},
+                    {"lead_id", ColumnType::String, ""},
+                    {"assistant_id", ColumnType::String, "null: human only"},
+                    {"channel", ColumnType::String, ""},
+                    {"started_at", ColumnType::Timestamp, "earliest conversation_started"},
+                    {"ended_at", ColumnType::Timestamp, "earliest conversation_ended"},
+                    {"outcome", ColumnType::String, "resolved | handoff | abandoned | open"},
+                    {"messages", ColumnType::Integer, "all its messages"},
+                    {"avg_sentiment", ColumnType::Number, "mean score of its lead messages"}};
+    conv.produce = [&store, &cal](const sdk::DataSourceRequest& r, sdk::RowSink& sink) {
+      produce_conversations(store, cal, r, sink);
+    };
+    host.data_sources().add(std::move(conv));
+
+    sdk::DataSourceSpec daily;
+    daily.name = "sentiment_daily";
+    daily.description = "Lead-message sentiment per local day of the window";
+    daily.columns = {{"date", ColumnType::Date, ""},
+                     {"positive", ColumnType::Integer, ""},
+                     {"neutral", ColumnType::Integer, ""},
+                     {"negative", ColumnType::Integer, ""},
+                     {"avg_score", ColumnType::Number, "null on a day without lead messages"}};
+    daily.produce = [&store, &cal](const sdk::DataSourceRequest& r, sdk::RowSink& sink) {
+      produce_sentiment_daily(store, cal, r, sink);
+    };
+    host.data_sources().add(std::move(daily));
+  }
+
+  sdk::Host* host_ = nullptr;
+  LoadedData data_;
+  std::shared_ptr<const SentimentAnalyzer> analyzer_;
+  std::unique_ptr<Rescorer> rescorer_;
+};
+
+}  // namespace
+}  // namespace zaplify::conversation
+
+ZAPLIFY_PLUGIN(zaplify::conversation::ConversationPlugin, "conversation", "1.0.0",
+               "Conversation insight: overview, sentiment (EN/PT lexicons), topics, real-time")

@@ -1,0 +1,75 @@
+#include "plugin_config.h"
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace zaplify::conversation {
+namespace {
+
+// Bump when the analyser's rules change, so stored scores are recomputed like after a lexicon edit.
+constexpr const char* kAnalyzerVersion = "vader-like-1";
+
+bool readable(const std::string& path) {
+  std::ifstream f(path);
+  return f.good();
+}
+
+}  // namespace
+
+std::string read_file(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw std::runtime_error("cannot read " + path);
+  std::ostringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+LoadedData load_plugin_data(const nlohmann::json& config, const std::string& data_dir,
+                            const std::string& plugin_dir) {
+  if (!config.is_null() && !config.is_object())
+    throw std::runtime_error("conversation config must be a map");
+  for (const auto& [key, value] : config.items())
+    if (key != "lexicons" && key != "topics")
+      throw std::runtime_error("conversation config: unknown key '" + key + "'");
+
+  auto lexicon = std::make_shared<Lexicon>();
+  for (const char* name : {"en.tsv", "pt.tsv", "emoji.tsv"}) {
+    const std::string path = data_dir + "/" + name;
+    lexicon->add_tsv(read_file(path), path);
+  }
+  if (config.contains("lexicons")) {
+    const auto& extra = config["lexicons"];
+    if (!extra.is_array()) throw std::runtime_error("conversation config: lexicons must be a list of paths");
+    for (const auto& p : extra) {
+      if (!p.is_string()) throw std::runtime_error("conversation config: lexicons must be a list of paths");
+      std::string path = p.get<std::string>();
+      if (!readable(path) && !path.empty() && path.front() != '/' && readable(plugin_dir + "/" + path))
+        path = plugin_dir + "/" + path;
+      lexicon->add_tsv(read_file(path), path);
+    }
+  }
+
+  auto stop = std::make_shared<StringSet>();
+  for (const char* name : {"stopwords_en.txt", "stopwords_pt.txt"})
+    add_stop_words(read_file(data_dir + "/" + name), *stop);
+
+  std::shared_ptr<const TopicMatcher> topics;
+  try {
+    topics = std::make_shared<TopicMatcher>(config.contains("topics") ? config["topics"] : nlohmann::json());
+  } catch (const std::invalid_argument& e) {
+    throw std::runtime_error(std::string("conversation config: ") + e.what());
+  }
+
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(lexicon->fingerprint()));
+  LoadedData out;
+  out.fingerprint = std::string(kAnalyzerVersion) + ":" + hex;
+  out.lexicon = std::move(lexicon);
+  out.topics = std::move(topics);
+  out.stop_words = std::move(stop);
+  return out;
+}
+
+}  // namespace zaplify::conversation

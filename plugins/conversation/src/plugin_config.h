@@ -1,0 +1,36 @@
+#pragma once
+// The conversation plugin's `config:` block and the data files it loads.
+//
+//   config:
+//     lexicons: [extra.tsv, ...]   # AFINN-style files added after the shipped ones (optional)
+//     topics: {name: [keyword or phrase, ...], ...}   # the taxonomy (optional, default none)
+
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "lexicon.h"
+#include "topics.h"
+
+namespace zaplify::conversation {
+
+/// Everything loaded at start; immutable afterwards and shared by all handler threads.
+struct LoadedData {
+  std::shared_ptr<const Lexicon> lexicon;
+  std::shared_ptr<const TopicMatcher> topics;
+  std::shared_ptr<const StringSet> stop_words;
+  std::string fingerprint;  ///< Lexicon digest plus the analyser version.
+};
+
+/// Loads the shipped files from `data_dir` (en.tsv, pt.tsv, emoji.tsv, stopwords_*.txt) and the
+/// extra lexicons of `config`; relative extra paths are tried as given, then under `plugin_dir`.
+/// Throws std::runtime_error naming the key or file for an unknown key, a wrong type, a missing
+/// file or a malformed line.
+LoadedData load_plugin_data(const nlohmann::json& config, const std::string& data_dir,
+                            const std::string& plugin_dir);
+
+/// Reads a whole file; throws std::runtime_error naming it when it cannot be read.
+std::string read_file(const std::string& path);
+
+}  // namespace zaplify::conversation

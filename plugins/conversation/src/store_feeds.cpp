@@ -1,0 +1,111 @@
+// The real-time route and the two data sources (store_queries.h).
+#include <algorithm>
+
+#include "sentiment_analyzer.h"
+#include "store_queries.h"
+
+namespace zaplify::conversation {
+namespace {
+
+std::string bytes_order(const sdk::Store& store) {
+  return store.dialect() == sdk::Dialect::PostgreSQL ? " COLLATE \"C\"" : "";
+}
+
+std::string realtime_sql(const sdk::Store& store) {
+  const std::string c = bytes_order(store);
+  const std::string first_start =
+      "FROM events s WHERE s.tenant_id = ? AND s.conversation_id = a.conversation_id"
+      " AND s.type = 'conversation_started' ORDER BY s.ts, s.id" + c + " LIMIT 1";
+  return "SELECT a.conversation_id, a.last_ts,"
+         " (SELECT s.lead_id " + first_start + "),"
+         " (SELECT s.assistant_id " + first_start + "),"
+         " (SELECT s.channel " + first_start + "),"
+         " (SELECT s.ts " + first_start + "),"
+         " (SELECT COUNT(*) FROM events m WHERE m.tenant_id = ? AND m.conversation_id = a.conversation_id"
+         "  AND m.type = 'message'),"
+         " (SELECT x.score FROM conv_message_scores x WHERE x.tenant_id = ?"
+         "  AND x.conversation_id = a.conversation_id ORDER BY x.ts DESC, x.event_id" + c + " DESC LIMIT 1)"
+         " FROM (SELECT conversation_id, MAX(ts) AS last_ts FROM events WHERE tenant_id = ?"
+         "  AND type IN ('conversation_started', 'message') AND ts >= ? AND ts <= ?"
+         "  GROUP BY conversation_id) a"
+         " WHERE EXISTS (SELECT 1 FROM events s WHERE s.tenant_id = ? AND s.conversation_id = a.conversation_id"
+         "  AND s.type = 'conversation_started')"
+         " AND NOT EXISTS (SELECT 1 FROM events e WHERE e.tenant_id = ? AND e.conversation_id = a.conversation_id"
+         "  AND e.type = 'conversation_ended')"
+         " ORDER BY a.last_ts DESC, a.conversation_id" + c;
+}
+
+nlohmann::json text_or_null(const sdk::Row& r, std::size_t i) {
+  return r.is_null(i) || r.text(i).empty() ? nlohmann::json(nullptr) : nlohmann::json(std::string(r.text(i)));
+}
+
+}  // namespace
+
+nlohmann::json realtime_conversations(const sdk::Store& store, const sdk::Calendar& calendar,
+                                      const std::string& tenant, std::int64_t now_ms,
+                                      int window_minutes, std::int64_t limit) {
+  const std::int64_t since = now_ms - static_cast<std::int64_t>(window_minutes) * 60000;
+  auto list = nlohmann::json::array();
+  std::int64_t total = 0;
+  // A conversation is active when its latest start or message up to now lies in R = [since, now];
+  // the inner scan reads only R through the (tenant_id, type, ts) index. Events stamped in the
+  // future are ignored so a clock-skewed sender cannot keep a conversation active forever.
+  const std::string sql = realtime_sql(store);
+  store.query(sql,
+              {tenant, tenant, tenant, tenant, tenant, tenant, tenant, since, now_ms, tenant, tenant},
+              [&](const sdk::Row& r) {
+                ++total;
+                if (static_cast<std::int64_t>(list.size()) >= limit) return;
+                list.push_back({{"conversation_id", std::string(r.text(0))},
+                                {"lead_id", text_or_null(r, 2)},
+                                {"assistant_id", text_or_null(r, 3)},
+                                {"channel", r.is_null(4) ? "whatsapp" : std::string(r.text(4))},
+                                {"started_at", calendar.format_utc(r.int64(5))},
+                                {"last_activity_at", calendar.format_utc(r.int64(1))},
+                                {"messages", r.int64(6)},
+                                {"last_sentiment", r.is_null(7) ? nlohmann::json(nullptr)
+                                                                : nlohmann::json(r.number(7))}});
+              });
+  return {{"conversations", std::move(list)}, {"limit", limit}, {"total", total}};
+}
+
+void produce_sentiment_daily(const sdk::Store& store, const sdk::Calendar& calendar,
+                             const sdk::DataSourceRequest& request, sdk::RowSink& sink) {
+  sdk::Window w = request.window;
+  w.interval = sdk::Interval::Day;
+  const auto days = calendar.day_starts(w);
+  struct Day {
+    std::int64_t counts[3] = {0, 0, 0};
+    double sum = 0;
+  };
+  std::vector<Day> per_day(days.size());
+  store.query("SELECT ts, label, score FROM conv_message_scores WHERE tenant_id = ? AND ts >= ? AND ts < ?",
+              {request.tenant_id, w.from_ms, w.to_ms}, [&](const sdk::Row& r) {
+                auto it = std::upper_bound(days.begin(), days.end(), r.int64(0));
+                if (it == days.begin()) return;
+                auto& d = per_day[static_cast<std::size_t>(it - days.begin() - 1)];
+                d.counts[std::clamp(static_cast<int>(r.int64(1)), -1, 1) + 1] += 1;
+                d.sum += r.number(2);
+              });
+  for (std::size_t i = 0; i < days.size(); ++i) {
+    const auto& d = per_day[i];
+    const auto n = d.counts[0] + d.counts[1] + d.counts[2];
+    sink.row({calendar.local_date(days[i], w.tz), d.counts[2], d.counts[1], d.counts[0],
+              n == 0 ? sdk::Value{} : sdk::Value{d.sum / static_cast<double>(n)}});
+  }
+}
+
+void produce_conversations(const sdk::Store& store, const sdk::Calendar& calendar,
+                           const sdk::DataSourceRequest& request, sdk::RowSink& sink) {
+  auto facts = load_conversations(store, request.tenant_id, request.window.from_ms, request.window.to_ms);
+  for (const auto& f : facts) {
+    sink.row({f.conversation_id, f.lead_id,
+              f.assistant_id.empty() ? sdk::Value{} : sdk::Value{f.assistant_id}, f.channel,
+              calendar.format_utc(f.started_ms),
+              f.ended_ms ? sdk::Value{calendar.format_utc(*f.ended_ms)} : sdk::Value{},
+              f.ended_ms ? f.outcome : std::string("open"), f.messages,
+              f.avg_sentiment ? sdk::Value{*f.avg_sentiment} : sdk::Value{}});
+  }
+}
+
+}  // namespace zaplify::conversation

@@ -1,0 +1,161 @@
+#include "store_queries.h"
+
+#include <algorithm>
+
+#include "sentiment_analyzer.h"
+
+namespace zaplify::conversation {
+namespace {
+
+using sdk::Value;
+
+// PostgreSQL compares text by the database collation; ties must break by bytes, as on SQLite.
+std::string bytes_order(const sdk::Store& store) {
+  return store.dialect() == sdk::Dialect::PostgreSQL ? " COLLATE \"C\"" : "";
+}
+
+std::optional<std::int64_t> opt_int(const sdk::Row& r, std::size_t i) {
+  if (r.is_null(i)) return std::nullopt;
+  return r.int64(i);
+}
+
+std::string conversations_sql(const sdk::Store& store) {
+  const std::string c = bytes_order(store);
+  const std::string same = "e.tenant_id = s.tenant_id AND e.conversation_id = s.conversation_id";
+  const std::string first_end = "FROM events e WHERE " + same +
+                                " AND e.type = 'conversation_ended' ORDER BY e.ts, e.id" + c + " LIMIT 1";
+  return "SELECT c.conversation_id, c.lead_id, c.assistant_id, c.channel, c.ts, c.end_ts, c.outcome,"
+         " c.n, c.nl, c.first_lead,"
+         " (SELECT MIN(m.ts) FROM events m WHERE m.tenant_id = ? AND m.conversation_id = c.conversation_id"
+         "  AND m.type = 'message' AND m.sender <> 'lead' AND m.ts >= c.first_lead) AS first_resp,"
+         " (SELECT AVG(x.score) FROM conv_message_scores x WHERE x.tenant_id = ?"
+         "  AND x.conversation_id = c.conversation_id) AS avg_sent"
+         " FROM (SELECT s.conversation_id, s.lead_id, s.assistant_id, s.channel, s.ts,"
+         "  (SELECT e.ts " + first_end + ") AS end_ts,"
+         "  (SELECT e.outcome " + first_end + ") AS outcome,"
+         "  (SELECT COUNT(*) FROM events e WHERE " + same + " AND e.type = 'message') AS n,"
+         "  (SELECT COUNT(*) FROM events e WHERE " + same + " AND e.type = 'message' AND e.sender = 'lead') AS nl,"
+         "  (SELECT MIN(e.ts) FROM events e WHERE " + same + " AND e.type = 'message' AND e.sender = 'lead') AS first_lead"
+         "  FROM events s WHERE s.tenant_id = ? AND s.type = 'conversation_started' AND s.ts >= ? AND s.ts < ?"
+         "  AND NOT EXISTS (SELECT 1 FROM events p WHERE p.tenant_id = s.tenant_id"
+         "   AND p.conversation_id = s.conversation_id AND p.type = 'conversation_started'"
+         "   AND (p.ts < s.ts OR (p.ts = s.ts AND p.id" + c + " < s.id" + c + ")))) c"
+         " ORDER BY c.ts, c.conversation_id" + c;
+}
+
+struct BucketCounts {
+  std::int64_t counts[3] = {0, 0, 0};  // negative, neutral, positive
+  double score_sum = 0;
+  std::int64_t total() const { return counts[0] + counts[1] + counts[2]; }
+  void add(int label, double score, std::int64_t n = 1) {
+    counts[std::clamp(label, -1, 1) + 1] += n;
+    score_sum += score;
+  }
+};
+
+nlohmann::json counts_json(const BucketCounts& b) {
+  return {{"positive", b.counts[2]}, {"neutral", b.counts[1]}, {"negative", b.counts[0]}};
+}
+
+nlohmann::json avg_json(const BucketCounts& b) {
+  return b.total() == 0 ? nlohmann::json(nullptr)
+                        : nlohmann::json(b.score_sum / static_cast<double>(b.total()));
+}
+
+// Counts per bucket of `starts` (bucket i = [starts[i], starts[i+1]) ∩ W) from streamed rows.
+std::vector<BucketCounts> bucketed(const sdk::Store& store, const std::string& tenant,
+                                   const sdk::Window& w, const std::vector<std::int64_t>& starts,
+                                   BucketCounts& total) {
+  std::vector<BucketCounts> buckets(starts.size());
+  store.query("SELECT ts, label, score FROM conv_message_scores WHERE tenant_id = ? AND ts >= ? AND ts < ?",
+              {tenant, w.from_ms, w.to_ms}, [&](const sdk::Row& r) {
+                const auto ts = r.int64(0);
+                const int label = static_cast<int>(r.int64(1));
+                const double score = r.number(2);
+                total.add(label, score);
+                auto it = std::upper_bound(starts.begin(), starts.end(), ts);
+                if (it != starts.begin()) buckets[static_cast<std::size_t>(it - starts.begin() - 1)].add(label, score);
+              });
+  return buckets;
+}
+
+nlohmann::json most_negative(const sdk::Store& store, const std::string& tenant, const sdk::Window& w) {
+  auto out = nlohmann::json::array();
+  store.query("SELECT conversation_id, AVG(score) AS a FROM conv_message_scores"
+              " WHERE tenant_id = ? AND ts >= ? AND ts < ? GROUP BY conversation_id"
+              " ORDER BY a, conversation_id" + bytes_order(store) + " LIMIT 10",
+              {tenant, w.from_ms, w.to_ms}, [&](const sdk::Row& r) {
+                out.push_back({{"conversation_id", std::string(r.text(0))}, {"avg_score", r.number(1)}});
+              });
+  return out;
+}
+
+}  // namespace
+
+std::vector<ConversationFacts> load_conversations(const sdk::Store& store, const std::string& tenant,
+                                                  std::int64_t from_ms, std::int64_t to_ms) {
+  std::vector<ConversationFacts> out;
+  store.query(conversations_sql(store), {tenant, tenant, tenant, from_ms, to_ms}, [&](const sdk::Row& r) {
+    ConversationFacts f;
+    f.conversation_id = std::string(r.text(0));
+    f.lead_id = std::string(r.text(1));
+    f.assistant_id = std::string(r.text(2));
+    f.channel = r.is_null(3) ? std::string("whatsapp") : std::string(r.text(3));
+    f.started_ms = r.int64(4);
+    f.ended_ms = opt_int(r, 5);
+    f.outcome = std::string(r.text(6));
+    f.messages = r.int64(7);
+    f.lead_messages = r.int64(8);
+    f.first_lead_ms = opt_int(r, 9);
+    f.first_response_ms = opt_int(r, 10);
+    if (!r.is_null(11)) f.avg_sentiment = r.number(11);
+    out.push_back(std::move(f));
+  });
+  return out;
+}
+
+nlohmann::json sentiment_report(const sdk::Store& store, const sdk::Calendar& calendar,
+                                 const std::string& tenant, const sdk::Window& w) {
+  BucketCounts total;
+  nlohmann::json body = nlohmann::json::object();
+  if (w.interval != sdk::Interval::None) {
+    const auto starts = calendar.bucket_starts(w);
+    auto buckets = bucketed(store, tenant, w, starts, total);
+    auto series = nlohmann::json::array();
+    for (std::size_t i = 0; i < starts.size(); ++i) {
+      auto item = counts_json(buckets[i]);
+      item["bucket"] = calendar.format_local(starts[i], w.tz);
+      item["total"] = buckets[i].total();
+      item["avg_score"] = avg_json(buckets[i]);
+      series.push_back(std::move(item));
+    }
+    body["series"] = std::move(series);
+  } else {
+    store.query("SELECT label, COUNT(*), SUM(score) FROM conv_message_scores"
+                " WHERE tenant_id = ? AND ts >= ? AND ts < ? GROUP BY label",
+                {tenant, w.from_ms, w.to_ms}, [&](const sdk::Row& r) {
+                  total.add(static_cast<int>(r.int64(0)), r.number(2), r.int64(1));
+                });
+  }
+  const auto n = static_cast<double>(total.total());
+  auto share = [&](int i) { return n == 0 ? nlohmann::json(nullptr) : nlohmann::json(total.counts[i] / n); };
+  body["total"] = total.total();
+  body["distribution"] = counts_json(total);
+  body["shares"] = {{"positive", share(2)}, {"neutral", share(1)}, {"negative", share(0)}};
+  body["avg_score"] = avg_json(total);
+  body["most_negative_conversations"] = most_negative(store, tenant, w);
+  return body;
+}
+
+void load_topic_messages(const sdk::Store& store, const std::string& tenant, const sdk::Window& w,
+                         std::vector<TopicMessage>& current, std::vector<TopicMessage>& previous) {
+  store.query("SELECT conversation_id, ts, score, words FROM conv_message_scores"
+              " WHERE tenant_id = ? AND ts >= ? AND ts < ?",
+              {tenant, w.previous_from_ms(), w.to_ms}, [&](const sdk::Row& r) {
+                const auto ts = r.int64(1);
+                auto& into = ts >= w.from_ms ? current : previous;
+                into.push_back({std::string(r.text(0)), ts, r.number(2), std::string(r.text(3))});
+              });
+}
+
+}  // namespace zaplify::conversation

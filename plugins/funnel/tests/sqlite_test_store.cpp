@@ -1,0 +1,160 @@
+#include "sqlite_test_store.h"
+
+#include <chrono>
+#include <cstdio>
+#include <stdexcept>
+#include <variant>
+
+namespace zaplify::funnel::testing {
+
+TestEvent stage_event(std::string id, std::string lead, std::int64_t ts, std::string stage,
+                      std::string funnel) {
+  TestEvent e;
+  e.id = std::move(id);
+  e.type = "stage_changed";
+  e.ts = ts;
+  e.lead_id = std::move(lead);
+  e.funnel_id = std::move(funnel);
+  e.stage = std::move(stage);
+  return e;
+}
+
+TestEvent define_event(std::string id, std::int64_t ts, std::vector<std::string> stages,
+                       std::string name, std::string funnel) {
+  TestEvent e;
+  e.id = std::move(id);
+  e.type = "funnel_defined";
+  e.ts = ts;
+  e.funnel_id = std::move(funnel);
+  e.name = std::move(name);
+  std::string json = "[";
+  for (std::size_t i = 0; i < stages.size(); ++i) json += (i ? ",\"" : "\"") + stages[i] + "\"";
+  e.stages_json = json + "]";
+  return e;
+}
+
+namespace {
+
+void check(int rc, sqlite3* db, const char* what) {
+  if (rc != SQLITE_OK && rc != SQLITE_DONE && rc != SQLITE_ROW)
+    throw std::runtime_error(std::string(what) + ": " + sqlite3_errmsg(db));
+}
+
+class StmtRow final : public sdk::Row {
+ public:
+  explicit StmtRow(sqlite3_stmt* s) : s_(s) {}
+  std::size_t size() const override { return static_cast<std::size_t>(sqlite3_column_count(s_)); }
+  bool is_null(std::size_t i) const override {
+    return sqlite3_column_type(s_, static_cast<int>(i)) == SQLITE_NULL;
+  }
+  std::int64_t int64(std::size_t i) const override { return sqlite3_column_int64(s_, static_cast<int>(i)); }
+  double number(std::size_t i) const override { return sqlite3_column_double(s_, static_cast<int>(i)); }
+  std::string_view text(std::size_t i) const override {
+    const auto* p = sqlite3_column_text(s_, static_cast<int>(i));
+    if (!p) return {};
+    return {reinterpret_cast<const char*>(p),
+            static_cast<std::size_t>(sqlite3_column_bytes(s_, static_cast<int>(i)))};
+  }
+  sdk::Value value(std::size_t i) const override {
+    switch (sqlite3_column_type(s_, static_cast<int>(i))) {
+      case SQLITE_NULL: return {};
+      case SQLITE_INTEGER: return int64(i);
+      case SQLITE_FLOAT: return number(i);
+      default: return std::string(text(i));
+    }
+  }
+
+ private:
+  sqlite3_stmt* s_;
+};
+
+}  // namespace
+
+SqliteTestStore::SqliteTestStore(const std::string& path) {
+  check(sqlite3_open(path.c_str(), &db_), db_, "open");
+  sqlite3_exec(db_, "PRAGMA journal_mode=WAL", nullptr, nullptr, nullptr);
+  const char* schema =
+      "CREATE TABLE events(tenant_id TEXT NOT NULL, id TEXT NOT NULL, type TEXT NOT NULL, "
+      "ts BIGINT NOT NULL, lead_id TEXT, conversation_id TEXT, assistant_id TEXT, channel TEXT, "
+      "sender TEXT, text TEXT, response_time_ms DOUBLE PRECISION, tokens BIGINT, outcome TEXT, "
+      "funnel_id TEXT, stage TEXT, name TEXT, stages TEXT, source TEXT, "
+      "PRIMARY KEY (tenant_id, id));"
+      "CREATE INDEX events_type_ts ON events(tenant_id, type, ts);"
+      "CREATE INDEX events_conv_ts ON events(tenant_id, conversation_id, ts);"
+      "CREATE INDEX events_funnel_ts ON events(tenant_id, funnel_id, ts);";
+  check(sqlite3_exec(db_, schema, nullptr, nullptr, nullptr), db_, "schema");
+}
+
+SqliteTestStore::~SqliteTestStore() { sqlite3_close(db_); }
+
+void SqliteTestStore::insert(const std::vector<TestEvent>& events) {
+  check(sqlite3_exec(db_, "BEGIN", nullptr, nullptr, nullptr), db_, "begin");
+  sqlite3_stmt* s = nullptr;
+  check(sqlite3_prepare_v2(db_,
+                           "INSERT INTO events(tenant_id, id, type, ts, lead_id, funnel_id, stage, "
+                           "name, stages) VALUES (?,?,?,?,?,?,?,?,?)",
+                           -1, &s, nullptr),
+        db_, "prepare insert");
+  auto text_or_null = [&](int col, const std::string& v) {
+    if (v.empty()) sqlite3_bind_null(s, col);
+    else sqlite3_bind_text(s, col, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  };
+  for (const auto& e : events) {
+    sqlite3_reset(s);
+    text_or_null(1, e.tenant_id);
+    text_or_null(2, e.id);
+    text_or_null(3, e.type);
+    sqlite3_bind_int64(s, 4, e.ts);
+    text_or_null(5, e.lead_id);
+    text_or_null(6, e.funnel_id);
+    text_or_null(7, e.stage);
+    text_or_null(8, e.name);
+    text_or_null(9, e.stages_json);
+    check(sqlite3_step(s), db_, "insert");
+  }
+  sqlite3_finalize(s);
+  check(sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr), db_, "commit");
+}
+
+void SqliteTestStore::query(std::string_view sql, const std::vector<sdk::Value>& params,
+                            const sdk::RowCallback& on_row) const {
+  sqlite3_stmt* s = nullptr;
+  check(sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &s, nullptr), db_,
+        "prepare");
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    const int col = static_cast<int>(i + 1);
+    const auto& p = params[i];
+    if (std::holds_alternative<std::int64_t>(p)) sqlite3_bind_int64(s, col, std::get<std::int64_t>(p));
+    else if (std::holds_alternative<double>(p)) sqlite3_bind_double(s, col, std::get<double>(p));
+    else if (std::holds_alternative<std::string>(p)) {
+      const auto& t = std::get<std::string>(p);
+      sqlite3_bind_text(s, col, t.data(), static_cast<int>(t.size()), SQLITE_TRANSIENT);
+    } else sqlite3_bind_null(s, col);
+  }
+  StmtRow row(s);
+  int rc;
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW) on_row(row);
+  sqlite3_finalize(s);
+  check(rc, db_, "step");
+}
+
+std::string UtcCalendar::format_utc(std::int64_t ms) const {
+  using namespace std::chrono;
+  const sys_time<milliseconds> tp{milliseconds{ms}};
+  const auto day = floor<days>(tp);
+  const year_month_day ymd{day};
+  const hh_mm_ss<milliseconds> hms{tp - day};
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
+                static_cast<int>(hms.seconds().count()));
+  std::string out = buf;
+  if (const auto sub = hms.subseconds().count(); sub != 0) {
+    std::snprintf(buf, sizeof buf, ".%03d", static_cast<int>(sub));
+    out += buf;
+  }
+  return out + "Z";
+}
+
+}  // namespace zaplify::funnel::testing

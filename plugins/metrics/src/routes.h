@@ -1,0 +1,15 @@
+#pragma once
+// Route and data-source declarations of the metrics plugin. The handlers only compute; the host
+// does auth, tenancy, window parsing, caching and error envelopes.
+
+#include "zaplify/sdk/plugin.h"
+
+namespace zaplify::metrics {
+
+/// Registers the four routes. `host` must outlive the routes (it does: until stop()).
+void register_routes(sdk::Host& host);
+
+/// Registers kpi_daily and assistant_performance.
+void register_data_sources(sdk::Host& host);
+
+}  // namespace zaplify::metrics

@@ -1,0 +1,56 @@
+#pragma once
+// Test-only sdk::Store / sdk::SqlWriter over a SQLite database holding the host's events
+// table (schema and indexes as documented in zaplify/sdk/store.h). Not thread-safe.
+
+#include <sqlite3.h>
+
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "zaplify/sdk/events.h"
+#include "zaplify/sdk/store.h"
+
+namespace zaplify::metrics::testing {
+
+class SqliteStore final : public sdk::Store, public sdk::SqlWriter {
+ public:
+  /// In memory by default; with a path, a file-backed database in WAL mode (synchronous=NORMAL,
+  /// as the host runs it).
+  explicit SqliteStore(const std::string& path = ":memory:");
+  ~SqliteStore() override;
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
+
+  sdk::Dialect dialect() const override { return sdk::Dialect::SQLite; }
+  void query(std::string_view sql, const std::vector<sdk::Value>& params,
+             const sdk::RowCallback& on_row) const override;
+  std::int64_t execute(std::string_view sql, const std::vector<sdk::Value>& params) override;
+  void insert_rows(const std::string& table, const std::vector<std::string>& columns,
+                   const std::vector<std::vector<sdk::Value>>& rows) override;
+  void query(std::string_view sql, const std::vector<sdk::Value>& params,
+             const sdk::RowCallback& on_row) override {
+    static_cast<const SqliteStore*>(this)->query(sql, params, on_row);
+  }
+
+  /// Runs a ';'-separated script.
+  void exec_script(const std::string& sql);
+  /// Applies the metrics plugin's migrations (all of them, or those up to `up_to`).
+  void migrate(int up_to = 1'000'000);
+  /// Stores events (duplicates skipped) and runs the plugin's ingest hook on the new ones, in one
+  /// transaction, like the host's ingestion.
+  void ingest(const std::vector<sdk::Event>& events);
+  /// Stores events without the hook (events that predate the plugin).
+  void insert_events_only(const std::vector<sdk::Event>& events);
+
+ private:
+  std::vector<sdk::Event> insert_new(const std::vector<sdk::Event>& events);
+  /// A prepared statement for `sql`, cached like the host does; `owned` when the cached one is
+  /// busy (a query run from inside another's row callback) and the caller must finalize it.
+  sqlite3_stmt* acquire(std::string_view sql, bool& owned) const;
+  void release(sqlite3_stmt* s, bool owned) const;
+  sqlite3* db_ = nullptr;
+  mutable std::unordered_map<std::string, sqlite3_stmt*> cache_;
+};
+
+}  // namespace zaplify::metrics::testing
