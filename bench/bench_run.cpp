@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "http_client.h"
+#include "rss_sampler.h"
 #include "server_launcher.h"
 #include "wrk_runner.h"
 
@@ -84,6 +85,7 @@ void BenchRun::run(const std::string& database, std::vector<ScenarioResult>& res
     t.server_pid = options_.server_pid;
     t.tenant = options_.tenant;
     t.database = database + " (running server)";
+    t.request_timeout_ms = options_.request_timeout_s * 1000;
     run_uncached(t, results, notes);
     run_cached(t, results, notes);
     return;
@@ -98,6 +100,7 @@ void BenchRun::run(const std::string& database, std::vector<ScenarioResult>& res
   Target t;
   t.tenant = options_.tenant;
   t.database = database;
+  t.request_timeout_ms = options_.request_timeout_s * 1000;
   {
     progress(database + ": starting the server without the cache plugin");
     ServerInstance server(launch);
@@ -181,8 +184,13 @@ ScenarioResult BenchRun::run_read(const Target& t, const ScenarioSpec& spec,
     std::string error;
     if (options_.run_wrk) {
       progress(t.database + ": " + cmd);
-      if (auto w = run_wrk(cmd, error)) {
+      RssSampler rss(t.server_pid);
+      auto w = run_wrk(cmd, error);
+      rss.stop();
+      if (w) {
         ScenarioResult wr = wrk_row(spec, t.database, *w, options_.wrk_seconds);
+        wr.peak_rss_mb = rss.peak_mb();
+        wr.rss_growth_mb = rss.growth_mb();
         judge(spec.bar, wr);
         results.push_back(wr);
       } else {

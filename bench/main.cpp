@@ -80,6 +80,7 @@ int run(const zb::BenchOptions& o) {
     throw std::invalid_argument("scenarios file not found: '" + o.scenarios_file + "' (--scenarios-file)");
   std::int64_t end_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                             std::chrono::system_clock::now().time_since_epoch()).count();
+  std::string load_at_start = zb::load_average();
   bool needs_data = false;
   for (const auto& s : select(o, o.databases.front()))
     needs_data = needs_data || s.kind == zb::ScenarioKind::Ingest;
@@ -96,6 +97,8 @@ int run(const zb::BenchOptions& o) {
   }
   if (o.keep_work_dir) notes.push_back("work folder kept: " + work);
   else fs::remove_all(work);
+  notes.push_back("load average (1/5/15 min) at start: " + load_at_start + "; at end: " +
+                  zb::load_average() + " (other processes share the CPUs)");
   auto machine = zb::machine_info();
   std::string text = o.json ? zb::render_json(results, machine, o.command_line, notes).dump(2) + "\n"
                             : zb::render_markdown(results, machine, o.command_line, notes);

@@ -54,6 +54,7 @@ std::string usage() {
          "  --ingest-connections N    override the ingest scenario's connections\n"
          "  --lead-messages N         lead messages in the sentiment/topics window (default 100000)\n"
          "  --wrk-seconds N           duration of the wrk run (default 10)\n"
+         "  --request-timeout S       per-request timeout in seconds (default 300)\n"
          "  --no-wrk                  do not run wrk (still print its command)\n"
          "  --json                    print JSON instead of Markdown\n"
          "  --output FILE             also write the report to FILE\n"
@@ -101,6 +102,7 @@ BenchOptions parse_options(int argc, char** argv, const std::string& exe_dir, bo
     else if (a == "--ingest-connections") o.ingest_connections = static_cast<int>(to_integer(a, value(), 1));
     else if (a == "--lead-messages") o.lead_messages = static_cast<std::uint64_t>(to_integer(a, value(), 1));
     else if (a == "--wrk-seconds") o.wrk_seconds = static_cast<int>(to_integer(a, value(), 1));
+    else if (a == "--request-timeout") o.request_timeout_s = static_cast<int>(to_integer(a, value(), 1));
     else if (a == "--no-wrk") o.run_wrk = false;
     else if (a == "--json") o.json = true;
     else if (a == "--output") o.output_file = value();

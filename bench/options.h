@@ -26,6 +26,7 @@ struct BenchOptions {
   int ingest_connections = 0;  ///< 0: the scenario's value.
   std::uint64_t lead_messages = 100000;
   int wrk_seconds = 10;
+  int request_timeout_s = 300;
   bool run_wrk = true;
   bool json = false;
   std::string output_file;

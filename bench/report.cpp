@@ -33,6 +33,13 @@ MachineInfo machine_info() {
   return m;
 }
 
+std::string load_average() {
+  std::ifstream in("/proc/loadavg");
+  std::string a, b, c;
+  in >> a >> b >> c;
+  return a + " " + b + " " + c;
+}
+
 std::string human_number(double v) {
   if (v < 0) return "n/a";
   char buf[64];

@@ -17,6 +17,9 @@ struct MachineInfo {
   std::string kernel;
 };
 MachineInfo machine_info();
+/// The first three fields of /proc/loadavg ("1.02 0.80 0.55"): other work on the machine skews
+/// every figure, so the report says how busy it was.
+std::string load_average();
 
 /// Human number: 12345.6 → "12,346"; small values keep decimals ("3.42").
 std::string human_number(double v);

@@ -77,7 +77,7 @@ ScenarioResult run_ingest(const Target& t, const ScenarioSpec& spec, const Datas
   std::vector<std::thread> threads;
   for (int i = 0; i < spec.connections; ++i) {
     threads.emplace_back([&, i] {
-      HttpConnection conn(t.host, t.port);
+      HttpConnection conn(t.host, t.port, t.request_timeout_ms);
       for (std::size_t b = next++; b < data.bodies.size(); b = next++) {
         auto sent = Clock::now();
         HttpResponse resp = conn.request(spec.method, spec.path, data.bodies[b], headers);
@@ -119,10 +119,12 @@ ScenarioResult run_latency(const Target& t, const ScenarioSpec& spec, const std:
   ScenarioResult r = base_result(t, spec);
   bool export_kind = spec.kind == ScenarioKind::Export;
   r.unit = export_kind ? "rows/s" : "req/s";
-  HttpConnection conn(t.host, t.port);
+  HttpConnection conn(t.host, t.port, t.request_timeout_ms);
   std::vector<std::string> headers{"X-Tenant-ID: " + t.tenant};
   ErrorLog errors;
-  for (int i = 0; i < spec.warmup; ++i) {
+  auto budget_start = Clock::now();
+  auto over_budget = [&] { return ms_since(budget_start) > spec.time_budget_s * 1000.0; };
+  for (int i = 0; i < spec.warmup && !over_budget(); ++i) {
     HttpResponse w = conn.request(spec.method, path, {}, headers);
     if (!ok_status(w.status)) errors.add(w);
   }
@@ -131,7 +133,7 @@ ScenarioResult run_latency(const Target& t, const ScenarioSpec& spec, const std:
   std::string cache_header;
   RssSampler rss(t.server_pid);
   auto start = Clock::now();
-  for (int i = 0; i < spec.repetitions; ++i) {
+  for (int i = 0; i < spec.repetitions && (i == 0 || !over_budget()); ++i) {
     auto sent = Clock::now();
     HttpResponse resp = conn.request(spec.method, path, {}, headers);
     latencies.push_back(ms_since(sent));
@@ -157,6 +159,9 @@ ScenarioResult run_latency(const Target& t, const ScenarioSpec& spec, const std:
     r.throughput = seconds > 0 ? static_cast<double>(s.count) / seconds : 0;
   }
   r.note += std::to_string(bytes) + " bytes/response";
+  if (s.count < static_cast<std::size_t>(spec.repetitions))
+    r.note += ", " + std::to_string(s.count) + " of " + std::to_string(spec.repetitions) +
+              " repetitions (time budget " + std::to_string(static_cast<int>(spec.time_budget_s)) + " s)";
   if (!cache_header.empty()) r.note += ", X-Cache " + cache_header;
   if (conn.connects() > 1) r.note += ", " + std::to_string(conn.connects()) + " connects";
   if (!errors.first.empty()) r.note += "; first error: " + errors.first;
@@ -168,7 +173,7 @@ ScenarioResult run_throughput(const Target& t, const ScenarioSpec& spec, const s
   std::vector<std::string> headers{"X-Tenant-ID: " + t.tenant};
   ErrorLog errors;
   {
-    HttpConnection prime(t.host, t.port);
+    HttpConnection prime(t.host, t.port, t.request_timeout_ms);
     for (int i = 0; i < std::max(1, spec.warmup); ++i) {
       HttpResponse w = prime.request(spec.method, path, {}, headers);
       if (!ok_status(w.status)) errors.add(w);
@@ -182,7 +187,7 @@ ScenarioResult run_throughput(const Target& t, const ScenarioSpec& spec, const s
   std::vector<std::thread> threads;
   for (int i = 0; i < spec.connections; ++i) {
     threads.emplace_back([&, i] {
-      HttpConnection conn(t.host, t.port);
+      HttpConnection conn(t.host, t.port, t.request_timeout_ms);
       auto& mine = latencies[static_cast<std::size_t>(i)];
       while (Clock::now() < deadline) {
         auto sent = Clock::now();

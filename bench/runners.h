@@ -17,11 +17,13 @@ struct Target {
   int server_pid = -1;
   std::string tenant;
   std::string database;  ///< Label for the report.
+  int request_timeout_ms = 300000;
 };
 
 /// POSTs every body of `data` over `spec.connections` keep-alive connections.
 ScenarioResult run_ingest(const Target& target, const ScenarioSpec& spec, const Dataset& data);
-/// Warm-up, then `spec.repetitions` sequential requests for `target_path` on one connection.
+/// Warm-up, then `spec.repetitions` sequential requests for `target_path` on one connection,
+/// within `spec.time_budget_s`.
 /// Export kind: counts CSV data rows and reports rows/s (rows per median request time).
 ScenarioResult run_latency(const Target& target, const ScenarioSpec& spec,
                            const std::string& target_path);

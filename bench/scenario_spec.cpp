@@ -60,6 +60,7 @@ std::vector<ScenarioSpec> parse_scenarios(const nlohmann::json& doc, const std::
       s.connections = e.value("connections", 4);
       s.duration_s = e.value("duration_s", 5.0);
       s.wrk = e.value("wrk", false);
+      s.time_budget_s = e.value("time_budget_s", 60.0);
     } catch (const nlohmann::json::exception& ex) {
       throw std::runtime_error("scenario " + s.name + ": " + ex.what());
     }

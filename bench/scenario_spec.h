@@ -43,6 +43,9 @@ struct ScenarioSpec {
   int connections = 4;        ///< Ingest and Throughput.
   double duration_s = 5;      ///< Throughput.
   bool wrk = false;           ///< Throughput: also run wrk against the URL.
+  /// Latency/Export: stop repeating once warm-up plus measured requests took this long (at
+  /// least one request is always measured), so a slow route cannot stall the whole run.
+  double time_budget_s = 60;
   Bar bar;
 };
 

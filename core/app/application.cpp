@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 
@@ -186,7 +187,11 @@ void Application::build_services() {
 
   CoreRouteServices cs{db_.get(), cache_.get(), metrics_.get(), plugins_.get(), ingest_.get(),
                        calendar_.get(), [this] { return reload(); }, calendar_->now_ms(),
-                       ZAPLIFY_VERSION};
+                       ZAPLIFY_VERSION, nullptr};
+  if (command_line_.demo)
+    cs.demo_status = [this] {
+      return nlohmann::json{{"loading", demo_loading_.load()}, {"events", demo_events_.load()}};
+    };
   plugins_->set_core_routes(make_core_routes(cs));
   auto changes = plugins_->apply(s.plugins);
   spdlog::info("plugins: {}", changes.to_json().dump());
@@ -194,7 +199,6 @@ void Application::build_services() {
 
 void Application::start_serving() {
   const auto& s = settings_;
-  if (command_line_.demo) load_demo_data_if_empty();
   HttpSettings hs;
   hs.host = s.server.host;
   hs.port = static_cast<std::uint16_t>(s.server.port);
@@ -215,11 +219,24 @@ void Application::start_serving() {
       [cal = calendar_.get()] { return cal->now_ms(); }, s.metrics.retention_days,
       s.metrics.purge_interval_seconds);
   purger_->start();
+  if (command_line_.demo) start_demo_loader();
   auto ready_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                       std::chrono::steady_clock::now() - started_).count();
   spdlog::info("zaplify-analytics {} serving on {}:{} (ready in {} ms, database {}, cache {})",
                ZAPLIFY_VERSION, s.server.host, server_->port(), ready_ms, db_->backend_name(),
                cache_->backend_name());
+}
+
+void Application::start_demo_loader() {
+  demo_loading_ = true;
+  demo_thread_ = std::thread([this] {
+    try {
+      load_demo_data_if_empty();
+    } catch (const std::exception& e) {
+      spdlog::error("--demo: loading demo data failed: {}", e.what());
+    }
+    demo_loading_ = false;
+  });
 }
 
 void Application::load_demo_data_if_empty() {
@@ -234,6 +251,7 @@ void Application::load_demo_data_if_empty() {
   options.tenant = "default";
   auto t0 = std::chrono::steady_clock::now();
   std::int64_t count = load_demo_data(*ingest_, options);
+  demo_events_ = count;
   cache_->invalidate_tenant("default");
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
   spdlog::info("--demo: loaded {} demo events for tenant 'default' in {} ms", count, ms);
@@ -275,6 +293,7 @@ nlohmann::json Application::reload() {
 void Application::shut_down() {
   int drain_ms = settings_.server.drain_seconds * 1000;
   if (server_) server_->shutdown(drain_ms);
+  if (demo_thread_.joinable()) demo_thread_.join();
   if (purger_) purger_->stop();
   if (plugins_) plugins_->stop_all(std::chrono::milliseconds(drain_ms));
   spdlog::info("stopped");

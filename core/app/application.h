@@ -3,10 +3,12 @@
 // PluginManager → IngestService → Authenticator → HttpServer, serves until SIGTERM/SIGINT,
 // reloads on SIGHUP (and POST /admin/reload).
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -38,6 +40,9 @@ class Application {
   int check_config();
   void build_services();
   void start_serving();
+  /// --demo: loads demo events for tenant `default` on a background thread after serving starts
+  /// (start-up stays fast); /health shows {"demo": {"loading", "events"}} meanwhile.
+  void start_demo_loader();
   void load_demo_data_if_empty();
   void wait_for_signals();
   void shut_down();
@@ -49,6 +54,9 @@ class Application {
   std::string default_plugins_dir_;
   std::chrono::steady_clock::time_point started_;
   std::mutex reload_mutex_;
+  std::atomic<bool> demo_loading_{false};
+  std::atomic<std::int64_t> demo_events_{0};
+  std::thread demo_thread_;
 
   // Declaration order is construction order; destruction runs backwards (server first).
   std::unique_ptr<Database> db_;

@@ -44,7 +44,9 @@ RouteSpec health_route(const CoreRouteServices& s) {
     probe.cache_backend = s.cache->backend_name();
     probe.cache_ok = s.cache->backend_healthy();
     probe.plugins = s.plugins->statuses();
-    return health_response(probe);
+    auto response = health_response(probe);
+    if (s.demo_status) response.json["demo"] = s.demo_status();
+    return response;
   };
   return r;
 }

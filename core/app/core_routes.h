@@ -36,6 +36,8 @@ struct CoreRouteServices {
   std::function<nlohmann::json()> reload;
   std::int64_t started_at_ms = 0;
   std::string version;
+  /// Optional (--demo): added to /health as "demo" while and after demo data loads.
+  std::function<nlohmann::json()> demo_status;
 };
 
 std::vector<std::shared_ptr<const RouteEntry>> make_core_routes(const CoreRouteServices& services);

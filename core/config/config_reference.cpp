@@ -118,7 +118,8 @@ std::vector<ConfigKey> make_keys() {
                      {"trace", "debug", "info", "warn", "error", "critical", "off"},
                      "Log verbosity.", [](Settings& s) -> KeyTarget { return &s.logging.level; }));
   k.push_back(text("plugins_dir", "<executable dir>/../plugins", "PLUGINS_DIR",
-                   "Directory against which relative plugin libraries are resolved.",
+                   "Directory against which relative plugin libraries are resolved (a relative "
+                   "plugins_dir is taken from the working directory).",
                    [](Settings& s) -> KeyTarget { return &s.plugins_dir; }));
   k.push_back(documented("plugins[].name", KeyKind::String, "(required)",
                          "Unique plugin name, [a-z0-9_]+; must match the library's descriptor."));

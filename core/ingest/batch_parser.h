@@ -1,8 +1,9 @@
 #pragma once
 // The database-free half of ingestion: body → validated, in-batch-deduplicated events plus the
-// rejected list. Pure; the fuzz target drives it directly.
+// rejected list. Pure and thread-safe; the fuzz target drives it directly.
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -18,8 +19,28 @@ struct ParsedBatch {
   nlohmann::json rejected = nlohmann::json::array();  ///< [{"index","id","error"}]
 };
 
-/// Throws sdk::HttpError 400 invalid_body (not JSON, no "events" array) or 413 too_many_events.
+/// The ingest path: a SAX pass straight from the body into events (no DOM). Throws sdk::HttpError
+/// 400 invalid_body (not JSON, no "events" array) or 413 too_many_events. `body` is only read
+/// during the call. Duplicate keys: the last one wins, in the body and in every event.
 ParsedBatch parse_batch(std::string_view body, const IngestCaller& caller, std::int64_t now_ms,
                         const IngestSettings& settings);
+
+/// The same contract through a nlohmann DOM and validate_event: the reference the SAX path is
+/// tested and fuzzed against. Slower; not used on the ingest path.
+ParsedBatch parse_batch_dom(std::string_view body, const IngestCaller& caller, std::int64_t now_ms,
+                            const IngestSettings& settings);
+
+// Shared by both parsers.
+
+/// U+FFFF, put where the body had ill-formed UTF-8 (see parse_batch).
+inline constexpr std::string_view kInvalidUtf8Marker = "\xEF\xBF\xBF";
+
+/// Removes events repeating an earlier event's (tenant_id, id), keeping batch order; returns how
+/// many were removed.
+std::int64_t drop_in_batch_duplicates(std::vector<sdk::Event>& events);
+
+[[noreturn]] void throw_not_json();
+[[noreturn]] void throw_no_events_array();
+[[noreturn]] void throw_too_many_events(std::size_t count, int max_events);
 
 }  // namespace zaplify::core::ingest

@@ -1,5 +1,5 @@
 #pragma once
-// Event validation internals shared by validate_event, the batch parser and the fuzz target.
+// Event validation internals shared by validate_event, the batch parsers and the fuzz target.
 
 #include <cstdint>
 #include <string>
@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ingest/ingest_service.h"
+#include "ingest/raw_event.h"
 
 namespace zaplify::core::ingest {
 
@@ -14,8 +15,15 @@ namespace zaplify::core::ingest {
 inline constexpr std::int64_t kMaxFutureSkewMs = 24ll * 3600 * 1000;
 inline constexpr std::size_t kMaxTextBytes = 65536;
 
-/// validate_event, plus: when `marker_is_invalid`, any string holding U+FFFF is reported as not
-/// valid UTF-8 (the batch parser put that marker where the body had ill-formed bytes).
+/// The SPEC §2 rules over a raw event. Returns "" when valid; then the strings of `raw` have been
+/// moved into `out`. On failure `out` holds the fields checked so far (`out.id` when the id was
+/// valid) and `raw` the rest. REQUIRES: `out` is default-constructed. When `marker_is_invalid`,
+/// any string holding U+FFFF is reported as not valid UTF-8 (the batch parser put that marker
+/// where the body had ill-formed bytes).
+std::string validate_raw(RawEvent& raw, const IngestCaller& caller, std::int64_t now_ms, int retention_days,
+                         bool marker_is_invalid, sdk::Event& out);
+
+/// validate_event with the marker rule above.
 std::string validate_event_impl(const nlohmann::json& raw, const IngestCaller& caller, std::int64_t now_ms,
                                 int retention_days, bool marker_is_invalid, sdk::Event& out);
 

@@ -74,66 +74,76 @@ std::int64_t PluginManager::now_ms() const {
 PluginChanges PluginManager::apply(const std::vector<PluginConfig>& plugins) {
   std::lock_guard apply_lock(apply_mutex_);
   PluginChanges changes;
-  std::vector<std::shared_ptr<Instance>> leaving;
   std::set<std::string> restarting;
-  {
-    std::lock_guard lock(state_mutex_);
-    for (auto it = slots_.begin(); it != slots_.end();) {
-      const PluginConfig* cfg = find_config(plugins, it->first);
-      auto& slot = it->second;
-      if (!cfg) {
-        if (slot.instance) leaving.push_back(std::move(slot.instance)), changes.unloaded.push_back(it->first);
-        it = slots_.erase(it);
-        continue;
-      }
-      if (slot.instance && (!cfg->enabled || cfg->config != slot.config.config ||
-                            cfg->library_path != slot.config.library_path)) {
-        leaving.push_back(std::move(slot.instance));
-        if (cfg->enabled) restarting.insert(it->first);
-        else changes.unloaded.push_back(it->first);
-      }
-      ++it;
-    }
-  }
-  for (const auto& cfg : plugins) {
-    Slot* slot = nullptr;
-    {
-      std::lock_guard lock(state_mutex_);
-      slot = &slots_[cfg.name];
-      slot->config = cfg;
-      if (!cfg.enabled) {
-        slot->status.name = cfg.name;
-        slot->status.library = cfg.library_path;
-        slot->status.status = "disabled";
-        slot->status.routes.clear();
-        slot->status.route_paths.clear();
-        slot->status.data_sources.clear();
-        continue;
-      }
-      if (slot->instance) {
-        changes.unchanged.push_back(cfg.name);
-        continue;
-      }
-    }
-    PluginStatus status;
-    status.name = cfg.name;
-    status.library = cfg.library_path;
-    auto inst = start_plugin(cfg, status);  // slow (dlopen, start, migrations): outside the lock
-    std::lock_guard lock(state_mutex_);
-    slot->instance = inst;
-    slot->status = std::move(status);
-    if (!inst) changes.failed.push_back(cfg.name);
-    else if (restarting.count(cfg.name)) changes.restarted.push_back(cfg.name);
-    else changes.loaded.push_back(cfg.name);
-  }
+  auto leaving = take_leaving(plugins, changes, restarting);
+  for (const auto& cfg : plugins) bring_up(cfg, restarting.count(cfg.name) > 0, changes);
   {
     std::lock_guard lock(state_mutex_);
     order_.clear();
     for (const auto& cfg : plugins) order_.push_back(cfg.name);
   }
-  publish_locked();
-  for (auto& inst : leaving) retire(std::move(inst));
+  publish_locked();  // the leaving ones are out of the new snapshot...
+  for (auto& inst : leaving) retire(std::move(inst));  // ...and stop once idle
   return changes;
+}
+
+std::vector<std::shared_ptr<PluginManager::Instance>> PluginManager::take_leaving(
+    const std::vector<PluginConfig>& plugins, PluginChanges& changes,
+    std::set<std::string>& restarting) {
+  std::vector<std::shared_ptr<Instance>> leaving;
+  std::lock_guard lock(state_mutex_);
+  for (auto it = slots_.begin(); it != slots_.end();) {
+    const PluginConfig* cfg = find_config(plugins, it->first);
+    auto& slot = it->second;
+    if (!cfg) {  // removed from the YAML
+      if (slot.instance) {
+        leaving.push_back(std::move(slot.instance));
+        changes.unloaded.push_back(it->first);
+      }
+      it = slots_.erase(it);
+      continue;
+    }
+    bool changed = cfg->config != slot.config.config || cfg->library_path != slot.config.library_path;
+    if (slot.instance && (!cfg->enabled || changed)) {
+      leaving.push_back(std::move(slot.instance));
+      if (cfg->enabled) restarting.insert(it->first);
+      else changes.unloaded.push_back(it->first);
+    }
+    ++it;
+  }
+  return leaving;
+}
+
+void PluginManager::bring_up(const PluginConfig& cfg, bool restarting, PluginChanges& changes) {
+  Slot* slot = nullptr;
+  {
+    std::lock_guard lock(state_mutex_);
+    slot = &slots_[cfg.name];  // std::map: the address stays valid
+    slot->config = cfg;
+    if (!cfg.enabled) {
+      PluginStatus disabled;
+      disabled.name = cfg.name;
+      disabled.version = slot->status.version;
+      disabled.sdk_abi_version = slot->status.sdk_abi_version;
+      disabled.library = cfg.library_path;
+      slot->status = std::move(disabled);
+      return;
+    }
+    if (slot->instance) {
+      changes.unchanged.push_back(cfg.name);
+      return;
+    }
+  }
+  PluginStatus status;
+  status.name = cfg.name;
+  status.library = cfg.library_path;
+  auto inst = start_plugin(cfg, status);  // slow (dlopen, start, migrations): outside the lock
+  std::lock_guard lock(state_mutex_);
+  slot->instance = inst;
+  slot->status = std::move(status);
+  if (!inst) changes.failed.push_back(cfg.name);
+  else if (restarting) changes.restarted.push_back(cfg.name);
+  else changes.loaded.push_back(cfg.name);
 }
 
 std::shared_ptr<PluginManager::Instance> PluginManager::start_plugin(const PluginConfig& cfg,

@@ -14,6 +14,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -89,6 +90,10 @@ class PluginManager final : public RouteTableSource {
     std::shared_ptr<Instance> instance;  ///< Null unless running.
   };
 
+  std::vector<std::shared_ptr<Instance>> take_leaving(const std::vector<PluginConfig>& plugins,
+                                                      PluginChanges& changes,
+                                                      std::set<std::string>& restarting);
+  void bring_up(const PluginConfig& config, bool restarting, PluginChanges& changes);
   std::shared_ptr<Instance> start_plugin(const PluginConfig& config, PluginStatus& status);
   std::string check_registrations(const std::string& plugin, Instance& inst) const;
   void retire(std::shared_ptr<Instance> inst);

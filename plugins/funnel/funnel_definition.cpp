@@ -33,17 +33,15 @@ namespace {
 std::map<std::string, FunnelDefinition> load_latest(const sdk::Store& store,
                                                     const std::string& tenant_id,
                                                     const std::string* funnel_id) {
-  std::string sql =
+  // No `funnel_id = ?` in SQL on purpose: with it SQLite prefers the (tenant_id, funnel_id, ts)
+  // index and walks every stage_changed of the funnel; definitions are few, so filter here.
+  const std::string sql =
       "SELECT funnel_id, name, stages, ts, id FROM events WHERE tenant_id = ? AND type = "
       "'funnel_defined'";
-  std::vector<sdk::Value> params{tenant_id};
-  if (funnel_id) {
-    sql += " AND funnel_id = ?";
-    params.emplace_back(*funnel_id);
-  }
+  const std::vector<sdk::Value> params{tenant_id};
   std::map<std::string, FunnelDefinition> latest;
   store.query(sql, params, [&](const sdk::Row& row) {
-    if (row.is_null(0)) return;
+    if (row.is_null(0) || (funnel_id && row.text(0) != *funnel_id)) return;
     std::string id(row.text(0));
     std::int64_t ts = row.int64(3);
     std::string event_id(row.text(4));

@@ -74,14 +74,14 @@ SqliteTestStore::SqliteTestStore(const std::string& path) {
   check(sqlite3_open(path.c_str(), &db_), db_, "open");
   sqlite3_exec(db_, "PRAGMA journal_mode=WAL", nullptr, nullptr, nullptr);
   const char* schema =
-      "CREATE TABLE events(tenant_id TEXT NOT NULL, id TEXT NOT NULL, type TEXT NOT NULL, "
+      "CREATE TABLE IF NOT EXISTS events(tenant_id TEXT NOT NULL, id TEXT NOT NULL, type TEXT NOT NULL, "
       "ts BIGINT NOT NULL, lead_id TEXT, conversation_id TEXT, assistant_id TEXT, channel TEXT, "
       "sender TEXT, text TEXT, response_time_ms DOUBLE PRECISION, tokens BIGINT, outcome TEXT, "
       "funnel_id TEXT, stage TEXT, name TEXT, stages TEXT, source TEXT, "
       "PRIMARY KEY (tenant_id, id));"
-      "CREATE INDEX events_type_ts ON events(tenant_id, type, ts);"
-      "CREATE INDEX events_conv_ts ON events(tenant_id, conversation_id, ts);"
-      "CREATE INDEX events_funnel_ts ON events(tenant_id, funnel_id, ts);";
+      "CREATE INDEX IF NOT EXISTS events_type_ts ON events(tenant_id, type, ts);"
+      "CREATE INDEX IF NOT EXISTS events_conv_ts ON events(tenant_id, conversation_id, ts);"
+      "CREATE INDEX IF NOT EXISTS events_funnel_ts ON events(tenant_id, funnel_id, ts);";
   check(sqlite3_exec(db_, schema, nullptr, nullptr, nullptr), db_, "schema");
 }
 

@@ -29,12 +29,14 @@ std::string marks(std::size_t n) {
 
 void execute_values(sdk::SqlWriter& writer, const std::string& head, std::size_t width,
                     const std::string& tail, const std::vector<SqlRow>& rows) {
-  const std::string tuple = "(" + marks(width) + ")";
+  std::string tuple = "(";  // built by appends: g++ 12 misreports `"(" + s` (-Wrestrict)
+  tuple.append(marks(width)).append(")");
   std::size_t done = 0;
   std::vector<sdk::Value> params;
   while (done < rows.size()) {
     const std::size_t n = chunk_size(rows.size() - done);
-    std::string sql = head + " VALUES ";
+    std::string sql = head;
+    sql.append(" VALUES ");
     params.clear();
     params.reserve(n * width);
     for (std::size_t i = 0; i < n; ++i) {
@@ -43,7 +45,8 @@ void execute_values(sdk::SqlWriter& writer, const std::string& head, std::size_t
       const SqlRow& r = rows[done + i];
       params.insert(params.end(), r.begin(), r.end());
     }
-    writer.execute(sql + " " + tail, params);
+    sql.append(" ").append(tail);
+    writer.execute(sql, params);
     done += n;
   }
 }

@@ -1,5 +1,6 @@
 #include "sqlite_store.h"
 
+#include <chrono>
 #include <stdexcept>
 
 #include "derived_schema.h"
@@ -79,7 +80,7 @@ std::string stages_json(const std::vector<std::string>& stages) {
 
 }  // namespace
 
-SqliteStore::SqliteStore(const std::string& path) {
+SqliteStore::SqliteStore(const std::string& path, sdk::Dialect dialect) : dialect_(dialect) {
   if (sqlite3_open(path.c_str(), &db_) != SQLITE_OK) throw std::runtime_error("sqlite open");
   if (path != ":memory:") exec_script("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL");
   exec_script(kSchema);
@@ -157,9 +158,11 @@ void SqliteStore::exec_script(const std::string& sql) {
 void SqliteStore::migrate(int up_to) {
   for (const auto& m : all_migrations()) {
     if (m.version > up_to) break;
+    if (m.version <= applied_) continue;
     exec_script("BEGIN");
     exec_script(m.sql);
     exec_script("COMMIT");
+    applied_ = m.version;
   }
 }
 
@@ -185,7 +188,9 @@ void SqliteStore::ingest(const std::vector<sdk::Event>& events) {
   exec_script("BEGIN");
   const auto fresh = insert_new(events);
   const std::vector<sdk::Event> batch = fresh;
+  const auto t0 = std::chrono::steady_clock::now();
   update_derived_tables(sdk::IngestBatch{events.empty() ? "" : events[0].tenant_id, &batch}, *this);
+  hook_ms_ += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   exec_script("COMMIT");
 }
 

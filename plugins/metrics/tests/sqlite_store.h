@@ -17,12 +17,15 @@ class SqliteStore final : public sdk::Store, public sdk::SqlWriter {
  public:
   /// In memory by default; with a path, a file-backed database in WAL mode (synchronous=NORMAL,
   /// as the host runs it).
-  explicit SqliteStore(const std::string& path = ":memory:");
+  /// `dialect` only changes what dialect() reports (to run the hook's PostgreSQL-only statements,
+  /// which are valid SQLite too).
+  explicit SqliteStore(const std::string& path = ":memory:",
+                       sdk::Dialect dialect = sdk::Dialect::SQLite);
   ~SqliteStore() override;
   SqliteStore(const SqliteStore&) = delete;
   SqliteStore& operator=(const SqliteStore&) = delete;
 
-  sdk::Dialect dialect() const override { return sdk::Dialect::SQLite; }
+  sdk::Dialect dialect() const override { return dialect_; }
   void query(std::string_view sql, const std::vector<sdk::Value>& params,
              const sdk::RowCallback& on_row) const override;
   std::int64_t execute(std::string_view sql, const std::vector<sdk::Value>& params) override;
@@ -35,11 +38,13 @@ class SqliteStore final : public sdk::Store, public sdk::SqlWriter {
 
   /// Runs a ';'-separated script.
   void exec_script(const std::string& sql);
-  /// Applies the metrics plugin's migrations (all of them, or those up to `up_to`).
+  /// Applies the metrics plugin's migrations not applied yet (all of them, or those up to `up_to`).
   void migrate(int up_to = 1'000'000);
   /// Stores events (duplicates skipped) and runs the plugin's ingest hook on the new ones, in one
   /// transaction, like the host's ingestion.
   void ingest(const std::vector<sdk::Event>& events);
+  /// Total wall time spent in the ingest hook so far, in milliseconds.
+  double hook_ms() const { return hook_ms_; }
   /// Stores events without the hook (events that predate the plugin).
   void insert_events_only(const std::vector<sdk::Event>& events);
 
@@ -50,6 +55,9 @@ class SqliteStore final : public sdk::Store, public sdk::SqlWriter {
   sqlite3_stmt* acquire(std::string_view sql, bool& owned) const;
   void release(sqlite3_stmt* s, bool owned) const;
   sqlite3* db_ = nullptr;
+  sdk::Dialect dialect_;
+  int applied_ = 0;
+  double hook_ms_ = 0;  ///< Highest migration version applied.
   mutable std::unordered_map<std::string, sqlite3_stmt*> cache_;
 };
 

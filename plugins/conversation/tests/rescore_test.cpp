@@ -1,0 +1,84 @@
+#include <gtest/gtest.h>
+
+#include "sqlite_store.h"
+#include "test_support.h"
+
+namespace zaplify::conversation {
+namespace {
+
+using namespace testing;
+
+double stored_score(const SqliteStore& store, const std::string& id) {
+  double v = -99;
+  store.query("SELECT score FROM conv_message_scores WHERE tenant_id = 't1' AND event_id = ?", {id},
+              [&](const sdk::Row& r) { v = r.number(0); });
+  return v;
+}
+
+TEST(Rescorer, LexiconChangeRescoresInTheBackground) {
+  SqliteStore store;
+  store.ingest({message("m1", "c1", 1, "lead", "zaplifyzz is here"), message("m2", "c1", 2, "lead", "ótimo")},
+               shipped_analyzer());
+  EXPECT_EQ(stored_score(store, "m1"), 0.0);  // unknown word
+
+  auto write = [&store](const std::string& sql, const std::vector<sdk::Value>& p) { store.execute(sql, p); };
+  auto log = [](const std::string&) {};
+  {  // no fingerprint stored yet but rows exist: re-score to be safe
+    Rescorer r(std::make_shared<SentimentAnalyzer>(shipped_data().lexicon), store, write, log);
+    r.start(shipped_data().fingerprint);
+    r.wait();
+    EXPECT_EQ(r.rescored(), 2);
+  }
+  {  // same fingerprint: nothing to do
+    Rescorer r(std::make_shared<SentimentAnalyzer>(shipped_data().lexicon), store, write, log);
+    r.start(shipped_data().fingerprint);
+    r.wait();
+    EXPECT_EQ(r.rescored(), 0);
+  }
+  auto changed = std::make_shared<Lexicon>(*shipped_data().lexicon);
+  changed->add_tsv("zaplifyzz\t4\n", "extra.tsv");
+  ASSERT_NE(changed->fingerprint(), shipped_data().lexicon->fingerprint());
+  auto analyzer = std::make_shared<SentimentAnalyzer>(changed);
+  Rescorer r(analyzer, store, write, log);
+  r.start("changed");
+  r.wait();
+  EXPECT_EQ(r.rescored(), 2);
+  EXPECT_DOUBLE_EQ(stored_score(store, "m1"), analyzer->score("zaplifyzz is here"));
+  EXPECT_GT(stored_score(store, "m1"), 0.5);
+  std::string fp;
+  store.query("SELECT fingerprint FROM conv_lexicon_state", {}, [&](const sdk::Row& row) { fp = std::string(row.text(0)); });
+  EXPECT_EQ(fp, "changed");
+}
+
+TEST(Rescorer, StopIsPromptAndIdempotent) {
+  SqliteStore store;
+  auto write = [&store](const std::string& sql, const std::vector<sdk::Value>& p) { store.execute(sql, p); };
+  Rescorer r(std::make_shared<SentimentAnalyzer>(shipped_data().lexicon), store, write, [](const std::string&) {});
+  r.start("x");
+  r.stop();
+  r.stop();
+  SUCCEED();
+}
+
+TEST(Lexicon, RejectsMalformedLines) {
+  Lexicon l;
+  EXPECT_THROW(l.add_tsv("good\n", "a.tsv"), std::runtime_error);
+  EXPECT_THROW(l.add_tsv("good\t9\n", "a.tsv"), std::runtime_error);
+  EXPECT_THROW(l.add_tsv("good\tabc\n", "a.tsv"), std::runtime_error);
+  l.add_tsv("# comment\n\nÓtimo Preço\t3\n", "a.tsv");
+  bool found = false;
+  EXPECT_EQ(l.find("otimo preco", found), 3.0);
+  EXPECT_TRUE(found);
+  EXPECT_TRUE(l.starts_phrase("otimo"));
+}
+
+TEST(PluginConfig, UnknownKeysAndBadTypesFail) {
+  EXPECT_THROW(load_plugin_data({{"lexicon", 1}}, CONVERSATION_LEXICON_DIR, "."), std::runtime_error);
+  EXPECT_THROW(load_plugin_data({{"lexicons", "x.tsv"}}, CONVERSATION_LEXICON_DIR, "."), std::runtime_error);
+  EXPECT_THROW(load_plugin_data({{"lexicons", {"/nonexistent.tsv"}}}, CONVERSATION_LEXICON_DIR, "."), std::runtime_error);
+  EXPECT_THROW(load_plugin_data({{"topics", {{"a", "b"}}}}, CONVERSATION_LEXICON_DIR, "."), std::runtime_error);
+  EXPECT_GT(shipped_data().lexicon->size(), 1000u);
+}
+
+}  // namespace
+}  // namespace zaplify::conversation
