@@ -50,6 +50,21 @@ struct ErrorLog {
   }
 };
 
+// Events/s over the first and the last quarter of the batches: shows whether ingest slows down
+// as the tables grow. Batches are taken as equal-sized (the dataset's average).
+std::string quarter_rates(const std::vector<std::vector<double>>& finished, const Dataset& data) {
+  std::vector<double> t;
+  for (const auto& f : finished) t.insert(t.end(), f.begin(), f.end());
+  if (t.size() < 8) return {};
+  std::sort(t.begin(), t.end());
+  double per_batch = static_cast<double>(data.stats.events) / static_cast<double>(data.bodies.size());
+  std::size_t q = t.size() / 4;
+  double first = static_cast<double>(q) * per_batch / (t[q - 1] / 1000.0);
+  double last = static_cast<double>(q) * per_batch / ((t.back() - t[t.size() - 1 - q]) / 1000.0);
+  return "; first quarter of batches " + std::to_string(static_cast<long>(first)) +
+         " events/s, last quarter " + std::to_string(static_cast<long>(last)) + " events/s";
+}
+
 }  // namespace
 
 std::size_t count_csv_rows(const std::string& body) {
@@ -71,6 +86,7 @@ ScenarioResult run_ingest(const Target& t, const ScenarioSpec& spec, const Datas
   std::atomic<std::uint64_t> accepted{0}, duplicates{0}, rejected{0};
   ErrorLog errors;
   std::vector<std::vector<double>> latencies(static_cast<std::size_t>(spec.connections));
+  std::vector<std::vector<double>> finished(static_cast<std::size_t>(spec.connections));
   std::vector<std::string> headers{"Content-Type: application/json", "X-Tenant-ID: " + t.tenant};
   RssSampler rss(t.server_pid);
   auto start = Clock::now();
@@ -82,6 +98,7 @@ ScenarioResult run_ingest(const Target& t, const ScenarioSpec& spec, const Datas
         auto sent = Clock::now();
         HttpResponse resp = conn.request(spec.method, spec.path, data.bodies[b], headers);
         latencies[static_cast<std::size_t>(i)].push_back(ms_since(sent));
+        finished[static_cast<std::size_t>(i)].push_back(ms_since(start));
         if (!ok_status(resp.status)) {
           errors.add(resp);
           continue;
@@ -111,6 +128,7 @@ ScenarioResult run_ingest(const Target& t, const ScenarioSpec& spec, const Datas
            " duplicates, " + std::to_string(rejected.load()) + " rejected of " +
            std::to_string(data.stats.events) + " events in " + std::to_string(seconds).substr(0, 6) +
            " s, " + std::to_string(spec.connections) + " connections";
+  r.note += quarter_rates(finished, data);
   if (!errors.first.empty()) r.note += "; first error: " + errors.first;
   return r;
 }

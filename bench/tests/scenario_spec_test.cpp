@@ -11,7 +11,7 @@ namespace {
 nlohmann::json doc() {
   return nlohmann::json::parse(R"({"scenarios": [
     {"name": "ingest", "kind": "ingest", "path": "/p", "bar": {"throughput_min": {"sqlite": 100, "postgres": 50}}},
-    {"name": "kpi", "path": "/k?from={from}", "repetitions": 3, "bar": {"median_ms_max": 100}},
+    {"name": "kpi", "path": "/k?from={from}", "repetitions": 3, "time_budget_s": 7, "bar": {"median_ms_max": 100}},
     {"name": "hot", "kind": "throughput", "cached": true, "path": "/k", "connections": 8}
   ]})");
 }
@@ -25,6 +25,8 @@ TEST(ScenarioSpec, ParsesWithPerDatabaseBars) {
   EXPECT_EQ(*parse_scenarios(doc(), "sqlite")[0].bar.throughput_min, 100);
   EXPECT_EQ(pg[1].method, "GET");
   EXPECT_EQ(pg[1].repetitions, 3);
+  EXPECT_DOUBLE_EQ(pg[1].time_budget_s, 7);
+  EXPECT_DOUBLE_EQ(pg[0].time_budget_s, 60);  // the default
   EXPECT_TRUE(pg[2].cached);
   EXPECT_EQ(pg[2].connections, 8);
   EXPECT_FALSE(pg[2].bar.median_ms_max.has_value());

@@ -2,12 +2,11 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
-
-#include <spdlog/spdlog.h>
 
 #include "app/core_routes.h"
 #include "app/retention_purger.h"
@@ -67,16 +66,21 @@ sdk::HostSettings host_settings(const Settings& s) {
 /// Keys read only at start-up: a reload that changes them says a restart is needed.
 std::vector<std::string> restart_only_changes(const Settings& a, const Settings& b) {
   std::vector<std::string> out;
-  auto check = [&](bool differs, const char* key) { if (differs) out.push_back(key); };
+  auto check = [&](bool differs, const char* key) {
+    if (differs) out.push_back(key);
+  };
   check(a.server.host != b.server.host || a.server.port != b.server.port, "server");
   check(a.server.threads != b.server.threads ||
             a.server.max_concurrent_requests != b.server.max_concurrent_requests ||
             a.server.queue_size != b.server.queue_size ||
-            a.server.max_request_bytes != b.server.max_request_bytes, "server");
-  check(a.database.url != b.database.url || a.database.pool_size != b.database.pool_size, "database");
+            a.server.max_request_bytes != b.server.max_request_bytes,
+        "server");
+  check(a.database.url != b.database.url || a.database.pool_size != b.database.pool_size,
+        "database");
   check(a.auth.mode != b.auth.mode || a.auth.secret_key != b.auth.secret_key, "auth");
   check(a.ingest.batch_size != b.ingest.batch_size ||
-            a.ingest.max_events_per_batch != b.ingest.max_events_per_batch, "ingest");
+            a.ingest.max_events_per_batch != b.ingest.max_events_per_batch,
+        "ingest");
   check(a.cache.ttl_seconds != b.cache.ttl_seconds, "cache.ttl_seconds");
   check(a.metrics.retention_days != b.metrics.retention_days, "metrics.retention_days");
   std::sort(out.begin(), out.end());
@@ -84,9 +88,7 @@ std::vector<std::string> restart_only_changes(const Settings& a, const Settings&
   return out;
 }
 
-void set_log_level(const std::string& level) {
-  spdlog::set_level(spdlog::level::from_str(level));
-}
+void set_log_level(const std::string& level) { spdlog::set_level(spdlog::level::from_str(level)); }
 
 }  // namespace
 
@@ -108,7 +110,8 @@ int Application::run() {
   if (command_line_.version) return std::cout << "zaplify-analytics " << ZAPLIFY_VERSION << "\n", 0;
   if (command_line_.print_config_reference) return std::cout << config_reference_markdown(), 0;
   try {
-    settings_ = load_settings(command_line_.config_path, process_environment(), default_plugins_dir_);
+    settings_ =
+        load_settings(command_line_.config_path, process_environment(), default_plugins_dir_);
   } catch (const ConfigError& e) {
     std::cerr << e.what() << "\n";
     return 1;
@@ -142,7 +145,8 @@ int Application::check_config() {
     try {
       auto lp = LoadedPlugin::open(p.library_path);
       if (lp->name() != p.name)
-        problems.push_back("plugins: '" + p.name + "' names a library holding plugin '" + lp->name() + "'");
+        problems.push_back("plugins: '" + p.name + "' names a library holding plugin '" +
+                           lp->name() + "'");
     } catch (const std::exception& e) {
       problems.push_back("plugins: '" + p.name + "': " + e.what());
     }
@@ -158,8 +162,9 @@ int Application::check_config() {
 void Application::build_services() {
   const auto& s = settings_;
   if (s.auth.mode == "none")
-    spdlog::warn("auth.mode is none: every caller is an admin of the tenant it names in "
-                 "X-Tenant-ID (else 'default'); use jwt in production");
+    spdlog::warn(
+        "auth.mode is none: every caller is an admin of the tenant it names in "
+        "X-Tenant-ID (else 'default'); use jwt in production");
   make_sqlite_folder(s.database.url);
   db_ = std::make_unique<Database>(DatabaseSettings{s.database.url, s.database.pool_size});
   calendar_ = std::make_unique<SystemCalendar>();
@@ -172,8 +177,14 @@ void Application::build_services() {
   ps.metrics = metrics_.get();
   ps.cache = cache_.get();
   ps.install_cache_backend = [cache = cache_.get()](std::shared_ptr<sdk::CacheBackend> b) {
-    if (b) cache->set_backend(std::move(b));
-    else cache->clear_backend();
+    if (b)
+      cache->set_backend(std::move(b));
+    else
+      cache->clear_backend();
+  };
+  ps.write = [db = db_.get()](const std::function<void(sdk::SqlWriter&)>& work) { db->write(work); };
+  ps.purge_with_events = [db = db_.get()](const std::string& table, const std::string& column) {
+    db->add_purge_table(table, column);
   };
   ps.migrate = [db = db_.get()](const std::string& plugin, const std::vector<sdk::Migration>& m) {
     db->migrate(plugin, m);
@@ -181,13 +192,21 @@ void Application::build_services() {
   ps.settings = host_settings(s);
   plugins_ = std::make_unique<PluginManager>(std::move(ps));
   ingest_ = std::make_unique<IngestService>(
-      *db_, IngestSettings{s.ingest.batch_size, s.ingest.max_events_per_batch, s.metrics.retention_days},
+      *db_,
+      IngestSettings{s.ingest.batch_size, s.ingest.max_events_per_batch, s.metrics.retention_days},
       [plugins = plugins_.get()] { return plugins->ingest_hooks(); });
   auth_ = std::make_unique<Authenticator>(AuthSettings{s.auth.mode, s.auth.secret_key});
 
-  CoreRouteServices cs{db_.get(), cache_.get(), metrics_.get(), plugins_.get(), ingest_.get(),
-                       calendar_.get(), [this] { return reload(); }, calendar_->now_ms(),
-                       ZAPLIFY_VERSION, nullptr};
+  CoreRouteServices cs{db_.get(),
+                       cache_.get(),
+                       metrics_.get(),
+                       plugins_.get(),
+                       ingest_.get(),
+                       calendar_.get(),
+                       [this] { return reload(); },
+                       calendar_->now_ms(),
+                       ZAPLIFY_VERSION,
+                       nullptr};
   if (command_line_.demo)
     cs.demo_status = [this] {
       return nlohmann::json{{"loading", demo_loading_.load()}, {"events", demo_events_.load()}};
@@ -210,7 +229,7 @@ void Application::start_serving() {
   server_ = std::make_unique<HttpServer>(
       hs, HttpServices{plugins_.get(), auth_.get(), cache_.get(), metrics_.get(), calendar_.get()});
   cache_->set_recompute([server = server_.get()](const std::string& tenant, const std::string& path,
-                                                  const std::map<std::string, std::string>& query) {
+                                                 const std::map<std::string, std::string>& query) {
     return server->recompute(tenant, path, query);
   });
   server_->start();
@@ -221,7 +240,8 @@ void Application::start_serving() {
   purger_->start();
   if (command_line_.demo) start_demo_loader();
   auto ready_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                      std::chrono::steady_clock::now() - started_).count();
+                      std::chrono::steady_clock::now() - started_)
+                      .count();
   spdlog::info("zaplify-analytics {} serving on {}:{} (ready in {} ms, database {}, cache {})",
                ZAPLIFY_VERSION, s.server.host, server_->port(), ready_ms, db_->backend_name(),
                cache_->backend_name());
@@ -241,8 +261,8 @@ void Application::start_demo_loader() {
 
 void Application::load_demo_data_if_empty() {
   bool has_events = false;
-  db_->query("SELECT 1 FROM events WHERE tenant_id = ? LIMIT 1", {sdk::Value(std::string("default"))},
-             [&](const sdk::Row&) { has_events = true; });
+  db_->query("SELECT 1 FROM events WHERE tenant_id = ? LIMIT 1",
+             {sdk::Value(std::string("default"))}, [&](const sdk::Row&) { has_events = true; });
   if (has_events) {
     spdlog::info("--demo: tenant 'default' already has events; nothing loaded");
     return;
@@ -253,7 +273,9 @@ void Application::load_demo_data_if_empty() {
   std::int64_t count = load_demo_data(*ingest_, options);
   demo_events_ = count;
   cache_->invalidate_tenant("default");
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+  auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
+          .count();
   spdlog::info("--demo: loaded {} demo events for tenant 'default' in {} ms", count, ms);
 }
 
@@ -277,7 +299,8 @@ void Application::wait_for_signals() {
 
 nlohmann::json Application::reload() {
   std::lock_guard lock(reload_mutex_);
-  Settings next = load_settings(command_line_.config_path, process_environment(), default_plugins_dir_);
+  Settings next =
+      load_settings(command_line_.config_path, process_environment(), default_plugins_dir_);
   for (const auto& w : next.warnings) spdlog::warn("{}", w);
   auto restart = restart_only_changes(settings_, next);
   set_log_level(next.logging.level);

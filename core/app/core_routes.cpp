@@ -20,21 +20,26 @@ using sdk::RouteSpec;
 
 std::shared_ptr<const RouteEntry> core_entry(RouteSpec spec) {
   if (spec.tag.empty()) spec.tag = "core";
-  return std::make_shared<const RouteEntry>(RouteEntry{std::move(spec), "core", nullptr});
+  return std::make_shared<const RouteEntry>(RouteEntry{nullptr, std::move(spec), "core"});
 }
 
 RouteSpec health_route(const CoreRouteServices& s) {
   RouteSpec r;
   r.path = "/health";
   r.summary = "Service health";
-  r.description = "ok, degraded (cache backend unhealthy or a plugin failed) or unavailable "
-                  "(database unreachable: HTTP 503). Public.";
+  r.description =
+      "ok, degraded (cache backend unhealthy or a plugin failed) or unavailable "
+      "(database unreachable: HTTP 503). Public.";
   r.heavy = false;
-  r.response_example = {{"status", "ok"}, {"version", s.version}, {"uptime_seconds", 12.5},
+  r.response_example = {{"status", "ok"},
+                        {"version", s.version},
+                        {"uptime_seconds", 12.5},
                         {"database", {{"backend", "sqlite"}, {"ok", true}}},
                         {"cache", {{"backend", "memory"}, {"ok", true}}},
-                        {"plugins", nlohmann::json::array({{{"name", "metrics"}, {"version", "1.0.0"},
-                                     {"status", "running"}, {"routes", {"/metrics/kpi"}}}})}};
+                        {"plugins", nlohmann::json::array({{{"name", "metrics"},
+                                                            {"version", "1.0.0"},
+                                                            {"status", "running"},
+                                                            {"routes", {"/metrics/kpi"}}}})}};
   r.handler = [s](const Request&) {
     HealthProbe probe;
     probe.version = s.version;
@@ -80,8 +85,13 @@ std::vector<RouteSpec> docs_routes() {
   asset.path = "/docs/{asset}";
   asset.summary = "A static file of the docs viewer";
   asset.heavy = false;
-  asset.params.push_back({"asset", sdk::ParamLocation::Path, "string", true,
-                          "File name, e.g. swagger-ui-bundle.js", "", {}});
+  asset.params.push_back({"asset",
+                          sdk::ParamLocation::Path,
+                          "string",
+                          true,
+                          "File name, e.g. swagger-ui-bundle.js",
+                          "",
+                          {}});
   asset.handler = [](const Request& req) { return asset_response(req.path_param("asset")); };
   return {page, asset};
 }
@@ -106,16 +116,20 @@ RouteSpec ingest_route(const CoreRouteServices& s) {
   r.method = Method::Post;
   r.path = "/analytics/process/batch";
   r.summary = "Ingest a batch of events";
-  r.description = "Body {\"events\": [...]} (SPEC §2). Valid events are stored (idempotent on "
-                  "(tenant_id, id)) and committed before the answer; invalid ones are listed "
-                  "with their index and reason. 413 beyond ingest.max_events_per_batch.";
+  r.description =
+      "Body {\"events\": [...]} (SPEC §2). Valid events are stored (idempotent on "
+      "(tenant_id, id)) and committed before the answer; invalid ones are listed "
+      "with their index and reason. 413 beyond ingest.max_events_per_batch.";
   r.required_role = sdk::Role::Ingest;
   r.heavy = true;
-  r.response_example = {{"accepted", 2}, {"duplicates", 1},
-                        {"rejected", nlohmann::json::array({{{"index", 3}, {"id", "e4"},
-                                                             {"error", "unknown type 'x'"}}})}};
+  r.response_example = {
+      {"accepted", 2},
+      {"duplicates", 1},
+      {"rejected",
+       nlohmann::json::array({{{"index", 3}, {"id", "e4"}, {"error", "unknown type 'x'"}}})}};
   auto& accepted = s.metrics->counter("events_ingested_total", "Events accepted by ingestion");
-  auto& duplicates = s.metrics->counter("events_duplicate_total", "Events already stored (ignored)");
+  auto& duplicates =
+      s.metrics->counter("events_duplicate_total", "Events already stored (ignored)");
   auto& rejected = s.metrics->counter("events_rejected_total", "Events rejected by validation");
   r.handler = [s, &accepted, &duplicates, &rejected](const Request& req) {
     // The HTTP layer resolves a "*" token without X-Tenant-ID to tenant "*" on writes.
@@ -136,9 +150,10 @@ std::vector<RouteSpec> admin_routes(const CoreRouteServices& s) {
   reload.method = Method::Post;
   reload.path = "/admin/reload";
   reload.summary = "Re-read the YAML and apply it (like SIGHUP)";
-  reload.description = "Enabled plugins load, disabled ones unload after their in-flight requests, "
-                       "changed config blocks restart their plugin. A bad file is refused (400) "
-                       "and the running configuration keeps serving.";
+  reload.description =
+      "Enabled plugins load, disabled ones unload after their in-flight requests, "
+      "changed config blocks restart their plugin. A bad file is refused (400) "
+      "and the running configuration keeps serving.";
   reload.required_role = sdk::Role::Admin;
   reload.heavy = true;
   reload.handler = [s](const Request&) {

@@ -14,8 +14,8 @@ sdk::Response health_response(const HealthProbe& probe) {
   std::string status = health_status(probe);
   nlohmann::json plugins = nlohmann::json::array();
   for (const auto& p : probe.plugins) {
-    nlohmann::json item = {{"name", p.name}, {"version", p.version}, {"status", p.status},
-                           {"routes", p.route_paths}};
+    nlohmann::json item = {
+        {"name", p.name}, {"version", p.version}, {"status", p.status}, {"routes", p.route_paths}};
     plugins.push_back(std::move(item));
   }
   nlohmann::json body = {

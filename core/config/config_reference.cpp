@@ -108,7 +108,8 @@ std::vector<ConfigKey> make_keys() {
   k.push_back(integer("cache.ttl_seconds", "3600", "", 0, 30 * 86400,
                       "Lifetime of a cached analytics response.",
                       [](Settings& s) -> KeyTarget { return &s.cache.ttl_seconds; }));
-  k.push_back(text("cache.redis_url", "", "REDIS_URL", "redis://host:port[/db]; required for "
+  k.push_back(text("cache.redis_url", "", "REDIS_URL",
+                   "redis://host:port[/db]; required for "
                    "the redis backend.",
                    [](Settings& s) -> KeyTarget { return &s.cache.redis_url; }));
   k.push_back(integer("cache.max_bytes", "67108864", "", 0, 1ll << 40,
@@ -135,10 +136,14 @@ std::vector<ConfigKey> make_keys() {
 
 std::string kind_name(KeyKind kind) {
   switch (kind) {
-    case KeyKind::String: return "string";
-    case KeyKind::Integer: return "integer";
-    case KeyKind::Boolean: return "boolean";
-    case KeyKind::Enum: return "enum";
+    case KeyKind::String:
+      return "string";
+    case KeyKind::Integer:
+      return "integer";
+    case KeyKind::Boolean:
+      return "boolean";
+    case KeyKind::Enum:
+      return "enum";
   }
   return "string";
 }
@@ -172,9 +177,12 @@ std::string expected_type(const ConfigKey& key) {
   switch (key.kind) {
     case KeyKind::Integer:
       return "an integer from " + std::to_string(key.min) + " to " + std::to_string(key.max);
-    case KeyKind::Enum: return "one of " + join(key.allowed, ", ");
-    case KeyKind::Boolean: return "a boolean (true or false)";
-    case KeyKind::String: return "a string";
+    case KeyKind::Enum:
+      return "one of " + join(key.allowed, ", ");
+    case KeyKind::Boolean:
+      return "a boolean (true or false)";
+    case KeyKind::String:
+      return "a string";
   }
   return "a string";
 }

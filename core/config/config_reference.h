@@ -19,12 +19,12 @@ enum class KeyKind { String, Integer, Boolean, Enum };
 using KeyTarget = std::variant<std::string*, int*, std::int64_t*, bool*>;
 
 struct ConfigKey {
-  std::string path;          ///< "server.port"
+  std::string path;  ///< "server.port"
   KeyKind kind = KeyKind::String;
   std::string default_text;  ///< As shown in the docs.
   std::string env;           ///< Overriding environment variable, "" when none.
   std::string description;
-  std::int64_t min = 0;      ///< Integer range (inclusive).
+  std::int64_t min = 0;  ///< Integer range (inclusive).
   std::int64_t max = 0;
   std::vector<std::string> allowed;  ///< Enum values.
   /// Null for keys that are documented only (the per-plugin keys, parsed by hand).

@@ -1,6 +1,7 @@
 #include "config/settings.h"
 
 #include <unistd.h>
+#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <charconv>
@@ -10,8 +11,6 @@
 #include <regex>
 #include <set>
 #include <sstream>
-
-#include <yaml-cpp/yaml.h>
 
 #include "config/config_reference.h"
 #include "config/yaml_json.h"
@@ -24,17 +23,22 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string join_problems(const std::vector<std::string>& problems, const std::string& source) {
-  std::string out = source.empty() ? "invalid configuration:" : "invalid configuration in " + source + ":";
+  std::string out =
+      source.empty() ? "invalid configuration:" : "invalid configuration in " + source + ":";
   for (const auto& p : problems) out += "\n  - " + p;
   return out;
 }
 
 const char* node_kind(const YAML::Node& node) {
   switch (node.Type()) {
-    case YAML::NodeType::Map: return "a mapping";
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Scalar: return "a scalar";
-    default: return "nothing (null)";
+    case YAML::NodeType::Map:
+      return "a mapping";
+    case YAML::NodeType::Sequence:
+      return "a list";
+    case YAML::NodeType::Scalar:
+      return "a scalar";
+    default:
+      return "nothing (null)";
   }
 }
 
@@ -168,8 +172,7 @@ class SettingsParser {
         p.enabled = b;
       } else if (key == "config") {
         if (!v.IsNull() && !v.IsMap()) {
-          problems_.push_back(at + ".config: expected a mapping, got " +
-                              std::string(node_kind(v)));
+          problems_.push_back(at + ".config: expected a mapping, got " + std::string(node_kind(v)));
           continue;
         }
         p.config = v.IsNull() ? nlohmann::json::object() : yaml_to_json(v);
@@ -193,8 +196,9 @@ class SettingsParser {
 
   void validate() {
     if (secret_in_file_)
-      s_.warnings.push_back("auth.secret_key is written in the config file; prefer the "
-                            "SECRET_KEY environment variable");
+      s_.warnings.push_back(
+          "auth.secret_key is written in the config file; prefer the "
+          "SECRET_KEY environment variable");
     if (s_.auth.mode == "jwt") {
       if (s_.auth.secret_key.empty())
         problems_.push_back("auth.secret_key: jwt mode needs a secret (set SECRET_KEY)");
@@ -207,8 +211,9 @@ class SettingsParser {
     const auto& url = s_.database.url;
     if (url.rfind("sqlite3://", 0) != 0 && url.rfind("postgresql://", 0) != 0 &&
         url.rfind("postgres://", 0) != 0)
-      problems_.push_back("database.url: expected sqlite3://PATH or "
-                          "postgresql://user:pass@host:port/db");
+      problems_.push_back(
+          "database.url: expected sqlite3://PATH or "
+          "postgresql://user:pass@host:port/db");
     validate_plugins();
   }
 
@@ -225,12 +230,12 @@ class SettingsParser {
         problems_.push_back(at + ".name: plugin '" + p.name + "' is listed twice");
       if (p.library.empty()) continue;
       fs::path lib(p.library);
-      p.library_path = (lib.is_absolute() ? lib : fs::path(s_.plugins_dir) / lib)
-                           .lexically_normal().string();
+      p.library_path =
+          (lib.is_absolute() ? lib : fs::path(s_.plugins_dir) / lib).lexically_normal().string();
       std::error_code ec;
       if (p.enabled && !fs::is_regular_file(p.library_path, ec))
-        problems_.push_back(at + ".library: plugin '" + p.name + "': file not found: " +
-                            p.library_path);
+        problems_.push_back(at + ".library: plugin '" + p.name +
+                            "': file not found: " + p.library_path);
     }
   }
 

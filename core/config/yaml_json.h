@@ -1,8 +1,9 @@
 #pragma once
 // YAML → JSON for plugins' `config:` blocks (sdk::Host::config()).
 
-#include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
+
+#include <nlohmann/json.hpp>
 
 namespace zaplify::core {
 

@@ -13,18 +13,24 @@ using nlohmann::json;
 
 const char* role_name(sdk::Role r) {
   switch (r) {
-    case sdk::Role::Viewer: return "viewer";
-    case sdk::Role::Ingest: return "ingest";
-    case sdk::Role::Admin: return "admin";
+    case sdk::Role::Viewer:
+      return "viewer";
+    case sdk::Role::Ingest:
+      return "ingest";
+    case sdk::Role::Admin:
+      return "admin";
   }
   return "viewer";
 }
 
 const char* cache_name(sdk::CachePolicy c) {
   switch (c) {
-    case sdk::CachePolicy::None: return "none";
-    case sdk::CachePolicy::Standard: return "standard";
-    case sdk::CachePolicy::Realtime: return "realtime";
+    case sdk::CachePolicy::None:
+      return "none";
+    case sdk::CachePolicy::Standard:
+      return "standard";
+    case sdk::CachePolicy::Realtime:
+      return "realtime";
   }
   return "none";
 }
@@ -57,8 +63,10 @@ json parameter_object(const sdk::ParamSpec& p) {
     for (const auto& a : p.allowed) schema["enum"].push_back(typed_value(type, a));
   }
   bool in_path = p.in == sdk::ParamLocation::Path;
-  json out = {{"name", p.name}, {"in", in_path ? "path" : "query"},
-              {"required", in_path || p.required}, {"schema", schema}};
+  json out = {{"name", p.name},
+              {"in", in_path ? "path" : "query"},
+              {"required", in_path || p.required},
+              {"schema", schema}};
   if (!p.description.empty()) out["description"] = p.description;
   return out;
 }
@@ -66,15 +74,34 @@ json parameter_object(const sdk::ParamSpec& p) {
 std::vector<sdk::ParamSpec> window_params() {
   using sdk::ParamLocation;
   return {
-      {"from", ParamLocation::Query, "string", false,
+      {"from",
+       ParamLocation::Query,
+       "string",
+       false,
        "Start of the window W = [from, to): RFC 3339 or YYYY-MM-DD (midnight in tz). "
-       "Default: to − 7 days.", "", {}},
-      {"to", ParamLocation::Query, "string", false,
-       "End of the window (exclusive): RFC 3339 or YYYY-MM-DD. Default: now.", "", {}},
-      {"tz", ParamLocation::Query, "string", false,
-       "IANA time zone for dates and buckets, e.g. America/Sao_Paulo.", "UTC", {}},
-      {"interval", ParamLocation::Query, "string", false,
-       "Adds a `series` of calendar buckets in tz (weeks are ISO, Monday).", "",
+       "Default: to − 7 days.",
+       "",
+       {}},
+      {"to",
+       ParamLocation::Query,
+       "string",
+       false,
+       "End of the window (exclusive): RFC 3339 or YYYY-MM-DD. Default: now.",
+       "",
+       {}},
+      {"tz",
+       ParamLocation::Query,
+       "string",
+       false,
+       "IANA time zone for dates and buckets, e.g. America/Sao_Paulo.",
+       "UTC",
+       {}},
+      {"interval",
+       ParamLocation::Query,
+       "string",
+       false,
+       "Adds a `series` of calendar buckets in tz (weeks are ISO, Monday).",
+       "",
        {"hour", "day", "week"}},
   };
 }
@@ -108,15 +135,18 @@ std::string operation_id(const RouteEntry& e) {
   for (const auto& seg : split_path(e.spec.path)) {
     id += "_";
     for (char c : seg)
-      if (std::isalnum(static_cast<unsigned char>(c))) id += c;
-      else if (c == '-' || c == '_' || c == '.') id += '_';
+      if (std::isalnum(static_cast<unsigned char>(c)))
+        id += c;
+      else if (c == '-' || c == '_' || c == '.')
+        id += '_';
   }
   return id;
 }
 
 json error_response(const std::string& description) {
-  return {{"description", description},
-          {"content", {{"application/json", {{"schema", {{"$ref", "#/components/schemas/Error"}}}}}}}};
+  return {
+      {"description", description},
+      {"content", {{"application/json", {{"schema", {{"$ref", "#/components/schemas/Error"}}}}}}}};
 }
 
 /// Content types of the core's non-JSON answers.
@@ -141,15 +171,18 @@ json operation_of(const RouteEntry& e, const std::string& op_id) {
   if (!s.description.empty()) op["description"] = s.description;
   json params = parameters_of(e);
   if (!params.empty()) op["parameters"] = params;
-  if (s.method == sdk::Method::Post || s.method == sdk::Method::Put || s.method == sdk::Method::Patch)
+  if (s.method == sdk::Method::Post || s.method == sdk::Method::Put ||
+      s.method == sdk::Method::Patch)
     op["requestBody"] = {{"required", false},
                          {"content", {{"application/json", {{"schema", {{"type", "object"}}}}}}}};
   std::string ct = content_type_of(e);
   json media = ct == "application/json" ? json{{"schema", {{"type", "object"}}}}
                                         : json{{"schema", {{"type", "string"}}}};
   if (!s.response_example.is_null()) media["example"] = s.response_example;
-  json responses = {{"200", {{"description", s.response_description.empty() ? "OK" : s.response_description},
-                             {"content", {{ct, media}}}}}};
+  json responses = {
+      {"200",
+       {{"description", s.response_description.empty() ? "OK" : s.response_description},
+        {"content", {{ct, media}}}}}};
   if (!params.empty() || s.method != sdk::Method::Get)
     responses["400"] = error_response("Invalid parameter or body");
   if (!is_public) {
@@ -157,7 +190,8 @@ json operation_of(const RouteEntry& e, const std::string& op_id) {
     responses["403"] = error_response("The token's role may not use this route");
   }
   if (s.path.find('{') != std::string::npos) responses["404"] = error_response("Not found");
-  if (s.heavy) responses["503"] = error_response("Overloaded or database unavailable (Retry-After)");
+  if (s.heavy)
+    responses["503"] = error_response("Overloaded or database unavailable (Retry-After)");
   responses["500"] = error_response("Internal error (no details are leaked)");
   op["responses"] = responses;
   op["security"] = is_public ? json::array() : json::array({{{"bearerAuth", json::array()}}});
@@ -171,14 +205,18 @@ json components() {
       {"properties",
        {{"code", {{"type", "string"}, {"example", "invalid_parameter"}}},
         {"message", {{"type", "string"}}},
-        {"field", {{"type", "string"}, {"description", "The offending parameter, when one is."}}}}}};
-  return {{"schemas",
-           {{"Error",
-             {{"type", "object"}, {"required", {"error"}}, {"properties", {{"error", error_body}}}}}}},
-          {"securitySchemes",
-           {{"bearerAuth",
-             {{"type", "http"}, {"scheme", "bearer"}, {"bearerFormat", "JWT"},
-              {"description", "HS256 JWT with claims tenant_id (or *), role, exp."}}}}}};
+        {"field",
+         {{"type", "string"}, {"description", "The offending parameter, when one is."}}}}}};
+  return {
+      {"schemas",
+       {{"Error",
+         {{"type", "object"}, {"required", {"error"}}, {"properties", {{"error", error_body}}}}}}},
+      {"securitySchemes",
+       {{"bearerAuth",
+         {{"type", "http"},
+          {"scheme", "bearer"},
+          {"bearerFormat", "JWT"},
+          {"description", "HS256 JWT with claims tenant_id (or *), role, exp."}}}}}};
 }
 
 std::string method_key(sdk::Method m) {

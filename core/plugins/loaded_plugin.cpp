@@ -12,8 +12,10 @@ using CreateFn = sdk::Plugin*() noexcept;
 template <typename Fn>
 Fn* required_symbol(boost::dll::shared_library& lib, const char* symbol, const std::string& path) {
   if (!lib.has(symbol))
-    throw PluginLoadError("plugin library " + path + " is not a Zaplify plugin: it does not "
-                          "export " + symbol);
+    throw PluginLoadError("plugin library " + path +
+                          " is not a Zaplify plugin: it does not "
+                          "export " +
+                          symbol);
   return &lib.get<Fn>(symbol);
 }
 
@@ -23,18 +25,21 @@ std::shared_ptr<LoadedPlugin> LoadedPlugin::open(const std::string& library_path
   std::shared_ptr<LoadedPlugin> lp(new LoadedPlugin());
   lp->path_ = library_path;
   try {
-    lp->library_.load(library_path, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
+    lp->library_.load(library_path,
+                      boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
   } catch (const boost::system::system_error& e) {
     throw PluginLoadError("cannot load plugin library " + library_path + ": " + e.what());
   }
-  auto* describe = required_symbol<DescriptorFn>(lp->library_, "zaplify_plugin_descriptor", library_path);
+  auto* describe =
+      required_symbol<DescriptorFn>(lp->library_, "zaplify_plugin_descriptor", library_path);
   const sdk::PluginDescriptor* d = describe();
   if (!d) throw PluginLoadError("plugin library " + library_path + " returned no descriptor");
   lp->abi_version_ = d->abi_version;
   if (d->abi_version != ZAPLIFY_SDK_ABI_VERSION)
     throw PluginLoadError("plugin library " + library_path + " was built for SDK ABI version " +
                           std::to_string(d->abi_version) + " but this host speaks ABI version " +
-                          std::to_string(ZAPLIFY_SDK_ABI_VERSION) + "; rebuild it against this SDK");
+                          std::to_string(ZAPLIFY_SDK_ABI_VERSION) +
+                          "; rebuild it against this SDK");
   lp->name_ = d->name ? d->name : "";
   lp->version_ = d->version ? d->version : "";
   lp->description_ = d->description ? d->description : "";

@@ -6,12 +6,11 @@
 // the library is released. Every such thing in the host therefore holds a
 // std::shared_ptr<LoadedPlugin>; the library is released only when the last one goes.
 
+#include <boost/dll/shared_library.hpp>
 #include <cstdint>
 #include <memory>
 #include <stdexcept>
 #include <string>
-
-#include <boost/dll/shared_library.hpp>
 
 #include "zaplify/sdk/plugin.h"
 

@@ -1,8 +1,8 @@
 #include "plugins/plugin_host.h"
 
-#include <stdexcept>
-
 #include <spdlog/spdlog.h>
+
+#include <stdexcept>
 
 namespace zaplify::core {
 namespace {
@@ -13,10 +13,18 @@ class PluginLogger final : public sdk::Logger {
       : logger_(spdlog::default_logger()->clone("plugin:" + plugin)) {}
   void log(sdk::LogLevel level, std::string_view message) override {
     switch (level) {
-      case sdk::LogLevel::Debug: logger_->debug("{}", message); break;
-      case sdk::LogLevel::Info: logger_->info("{}", message); break;
-      case sdk::LogLevel::Warn: logger_->warn("{}", message); break;
-      case sdk::LogLevel::Error: logger_->error("{}", message); break;
+      case sdk::LogLevel::Debug:
+        logger_->debug("{}", message);
+        break;
+      case sdk::LogLevel::Info:
+        logger_->info("{}", message);
+        break;
+      case sdk::LogLevel::Warn:
+        logger_->warn("{}", message);
+        break;
+      case sdk::LogLevel::Error:
+        logger_->error("{}", message);
+        break;
     }
   }
 
@@ -56,6 +64,11 @@ struct PluginHost::Registries {
       std::lock_guard lock(host->mutex_);
       host->require_open("a migration");
       host->staged_.migrations.push_back(std::move(m));
+    }
+    void purge_with_events(const std::string& table, const std::string& ts_column) override {
+      std::lock_guard lock(host->mutex_);
+      host->require_open("a purge table");
+      if (host->services_.purge_with_events) host->services_.purge_with_events(table, ts_column);
     }
   };
   struct Hooks final : sdk::IngestHookRegistry {
@@ -125,6 +138,11 @@ const sdk::Store& PluginHost::store() const {
   if (!services_.store) throw std::logic_error("no store in this host");
   return *services_.store;
 }
+void PluginHost::write(const std::function<void(sdk::SqlWriter&)>& work) {
+  if (!services_.write) throw std::logic_error("no writable store in this host");
+  services_.write(work);
+}
+
 const sdk::Calendar& PluginHost::calendar() const {
   if (!services_.calendar) throw std::logic_error("no calendar in this host");
   return *services_.calendar;

@@ -2,13 +2,13 @@
 // sdk::Host for one plugin: hands out the host's services and collects the plugin's registrations
 // into a staging area, which the PluginManager validates and publishes after start() returns.
 
+#include <spdlog/logger.h>
+
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
-
-#include <spdlog/logger.h>
 
 #include "zaplify/sdk/plugin.h"
 
@@ -25,6 +25,10 @@ struct PluginServices {
   std::function<void(std::shared_ptr<sdk::CacheBackend>)> install_cache_backend;
   /// Applies a plugin's migrations (Database::migrate). Null function: migrations are ignored.
   std::function<void(const std::string&, const std::vector<sdk::Migration>&)> migrate;
+  /// Runs a write transaction (Database::write). Null function: writes throw.
+  std::function<void(const std::function<void(sdk::SqlWriter&)>&)> write;
+  /// Registers a plugin table for the retention purge (Database::add_purge_table). May be null.
+  std::function<void(const std::string&, const std::string&)> purge_with_events;
   sdk::HostSettings settings;
 };
 
@@ -55,6 +59,7 @@ class PluginHost final : public sdk::Host {
   sdk::IngestHookRegistry& ingest_hooks() override;
   sdk::CacheControl& cache() override;
   const sdk::Store& store() const override;
+  void write(const std::function<void(sdk::SqlWriter&)>& work) override;
   const sdk::Calendar& calendar() const override;
   sdk::Logger& logger() override;
   sdk::MetricsRegistry& metrics() override;

@@ -17,9 +17,9 @@ void adopt_registrations(StagedRegistrations staged, PluginInstance& inst) {
   const auto& lp = inst.lp;
   for (auto& spec : staged.routes) {
     if (spec.tag.empty()) spec.tag = inst.name;
-    // RouteEntry destroys `owner` before `spec` (reverse member order); the deleter's own copy of
-    // the library keeps it loaded until after the entry, handler included, is gone.
-    auto* raw = new RouteEntry{std::move(spec), inst.name, lp};
+    // `owner` is RouteEntry's first member, so it outlives the handler; the deleter's own copy of
+    // the library is a second guard for whoever destroys the last reference.
+    auto* raw = new RouteEntry{lp, std::move(spec), inst.name};
     inst.routes.emplace_back(raw, [keep = lp](const RouteEntry* e) { delete e; });
   }
   for (auto& spec : staged.data_sources)

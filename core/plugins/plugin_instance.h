@@ -18,8 +18,8 @@ struct PluginInstance {
   std::string name;
   std::vector<std::shared_ptr<const RouteEntry>> routes;
   std::vector<std::shared_ptr<const DataSourceRecord>> sources;
-  std::vector<sdk::IngestHook> hooks;            ///< Host-made wrappers holding `lp`.
-  std::shared_ptr<sdk::CacheBackend> backend;    ///< Host-made wrapper holding `lp`.
+  std::vector<sdk::IngestHook> hooks;          ///< Host-made wrappers holding `lp`.
+  std::shared_ptr<sdk::CacheBackend> backend;  ///< Host-made wrapper holding `lp`.
   std::vector<sdk::Migration> migrations;
 
   /// Drops the instance's own references, so that `lp.use_count() == 1` means nothing of the

@@ -1,11 +1,11 @@
 #include "plugins/plugin_manager.h"
 
+#include <spdlog/spdlog.h>
+
 #include <atomic>
 #include <ctime>
 #include <filesystem>
 #include <set>
-
-#include <spdlog/spdlog.h>
 
 #include "plugins/plugin_instance.h"
 
@@ -30,25 +30,30 @@ const PluginConfig* find_config(const std::vector<PluginConfig>& plugins, const 
 }  // namespace
 
 nlohmann::json PluginStatus::to_json() const {
-  return {{"name", name},
-          {"version", version},
-          {"sdk_abi_version", sdk_abi_version},
-          {"status", status},
-          {"library", library},
-          {"routes", routes},
-          {"data_sources", data_sources},
-          {"loaded_at", loaded_at_ms ? nlohmann::json(format_utc_ms(loaded_at_ms)) : nullptr},
-          {"last_error", last_error.empty() ? nlohmann::json(nullptr) : nlohmann::json(last_error)}};
+  return {
+      {"name", name},
+      {"version", version},
+      {"sdk_abi_version", sdk_abi_version},
+      {"status", status},
+      {"library", library},
+      {"routes", routes},
+      {"data_sources", data_sources},
+      {"loaded_at", loaded_at_ms ? nlohmann::json(format_utc_ms(loaded_at_ms)) : nullptr},
+      {"last_error", last_error.empty() ? nlohmann::json(nullptr) : nlohmann::json(last_error)}};
 }
 
 nlohmann::json PluginChanges::to_json() const {
-  return {{"loaded", loaded}, {"unloaded", unloaded}, {"restarted", restarted},
-          {"failed", failed}, {"unchanged", unchanged}};
+  return {{"loaded", loaded},
+          {"unloaded", unloaded},
+          {"restarted", restarted},
+          {"failed", failed},
+          {"unchanged", unchanged}};
 }
 
 PluginManager::PluginManager(PluginServices services)
     : services_(std::move(services)),
-      snapshot_(std::make_shared<const RouteTable>(std::vector<std::shared_ptr<const RouteEntry>>{})) {
+      snapshot_(
+          std::make_shared<const RouteTable>(std::vector<std::shared_ptr<const RouteEntry>>{})) {
   reaper_ = std::thread([this] { reaper_loop(); });
 }
 
@@ -68,7 +73,8 @@ void PluginManager::set_host_settings(const sdk::HostSettings& settings) {
 std::int64_t PluginManager::now_ms() const {
   if (services_.calendar) return services_.calendar->now_ms();
   return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch()).count();
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 PluginChanges PluginManager::apply(const std::vector<PluginConfig>& plugins) {
@@ -103,11 +109,14 @@ std::vector<std::shared_ptr<PluginManager::Instance>> PluginManager::take_leavin
       it = slots_.erase(it);
       continue;
     }
-    bool changed = cfg->config != slot.config.config || cfg->library_path != slot.config.library_path;
+    bool changed =
+        cfg->config != slot.config.config || cfg->library_path != slot.config.library_path;
     if (slot.instance && (!cfg->enabled || changed)) {
       leaving.push_back(std::move(slot.instance));
-      if (cfg->enabled) restarting.insert(it->first);
-      else changes.unloaded.push_back(it->first);
+      if (cfg->enabled)
+        restarting.insert(it->first);
+      else
+        changes.unloaded.push_back(it->first);
     }
     ++it;
   }
@@ -141,9 +150,12 @@ void PluginManager::bring_up(const PluginConfig& cfg, bool restarting, PluginCha
   std::lock_guard lock(state_mutex_);
   slot->instance = inst;
   slot->status = std::move(status);
-  if (!inst) changes.failed.push_back(cfg.name);
-  else if (restarting) changes.restarted.push_back(cfg.name);
-  else changes.loaded.push_back(cfg.name);
+  if (!inst)
+    changes.failed.push_back(cfg.name);
+  else if (restarting)
+    changes.restarted.push_back(cfg.name);
+  else
+    changes.loaded.push_back(cfg.name);
 }
 
 std::shared_ptr<PluginManager::Instance> PluginManager::start_plugin(const PluginConfig& cfg,

@@ -14,12 +14,11 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "config/settings.h"
 #include "plugins/data_source_catalog.h"
@@ -39,9 +38,9 @@ struct PluginStatus {
   std::vector<std::string> routes;  ///< "GET /path"
   std::vector<std::string> route_paths;
   std::vector<std::string> data_sources;
-  std::int64_t loaded_at_ms = 0;    ///< 0: never loaded.
+  std::int64_t loaded_at_ms = 0;  ///< 0: never loaded.
   std::string last_error;
-  nlohmann::json to_json() const;   ///< The GET /admin/plugins item.
+  nlohmann::json to_json() const;  ///< The GET /admin/plugins item.
 };
 
 /// What one apply() changed, for logs and POST /admin/reload.
@@ -105,10 +104,10 @@ class PluginManager final : public RouteTableSource {
   DataSourceCatalog catalog_;
   std::vector<std::shared_ptr<const RouteEntry>> core_routes_;
 
-  std::mutex apply_mutex_;           // serialises apply() and stop_all()
-  mutable std::mutex state_mutex_;   // slots_, order_
+  std::mutex apply_mutex_;          // serialises apply() and stop_all()
+  mutable std::mutex state_mutex_;  // slots_, order_
   std::map<std::string, Slot> slots_;
-  std::vector<std::string> order_;   // config order, for statuses()
+  std::vector<std::string> order_;  // config order, for statuses()
 
   mutable std::mutex snapshot_mutex_;
   std::shared_ptr<const RouteTable> snapshot_;

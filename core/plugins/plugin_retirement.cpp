@@ -1,7 +1,7 @@
 // The retiring half of PluginManager: waiting for plugins to fall idle, stop() and unload.
-#include <atomic>
-
 #include <spdlog/spdlog.h>
+
+#include <atomic>
 
 #include "plugins/plugin_instance.h"
 #include "plugins/plugin_manager.h"

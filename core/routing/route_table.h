@@ -15,9 +15,11 @@ namespace zaplify::core {
 /// One live route. `owner` keeps whatever the handler needs alive (for a plugin route: the plugin
 /// object and its library) for as long as anyone holds this entry, e.g. a request in flight.
 struct RouteEntry {
+  /// Declared first so it is destroyed last: the handler in `spec` (plugin code) dies before the
+  /// library that holds its code can be released.
+  std::shared_ptr<void> owner;
   sdk::RouteSpec spec;
   std::string plugin;              ///< "core" for built-in routes.
-  std::shared_ptr<void> owner;
 };
 
 struct RouteMatch {

@@ -146,7 +146,10 @@ void Database::add_purge_table(const std::string& table, const std::string& ts_c
   if (!is_identifier(table) || !is_identifier(ts_column))
     throw std::invalid_argument("purge table and column must be plain identifiers");
   std::lock_guard<std::mutex> lock(impl_->purge_mutex);
-  impl_->purge_tables.emplace_back(table, ts_column);
+  auto entry = std::make_pair(table, ts_column);
+  for (const auto& existing : impl_->purge_tables)
+    if (existing == entry) return;  // a reloaded plugin registers again
+  impl_->purge_tables.push_back(std::move(entry));
 }
 
 std::int64_t Database::purge_events_before(std::int64_t cutoff_ms) {
@@ -171,7 +174,16 @@ std::int64_t Database::purge_events_before(std::int64_t cutoff_ms) {
     }
     return total;
   };
-  for (const auto& [table, col] : tables) purge(table, col);
+  // Plugin tables are smaller and may have no rowid (SQLite WITHOUT ROWID): one plain DELETE.
+  // A plugin table that is gone (plugin removed) must not stop the purge of events.
+  for (const auto& [table, col] : tables) {
+    try {
+      write([&](sdk::SqlWriter& w) {
+        w.execute("DELETE FROM " + table + " WHERE " + col + " < ?", {sdk::Value(cutoff_ms)});
+      });
+    } catch (const sdk::StoreError&) {
+    }
+  }
   return purge("events", "ts");
 }
 

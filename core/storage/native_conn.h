@@ -64,6 +64,14 @@ namespace zaplify::core::storage {
 /// quoted identifiers and comments alone. `count` receives n.
 std::string to_pg_placeholders(std::string_view sql, int& count);
 
+/// Appends `value` as one COPY text-format field (backslash, tab, newline and CR escaped);
+/// `is_null` writes \N.
+void append_copy_text(std::string& out, std::string_view value, bool is_null);
+
+/// Appends one events row in COPY text format, columns in kEventColumns order, ending in '\n'.
+/// Empty strings and absent optionals are NULL, as in insert_events.
+void append_copy_row(std::string& out, const sdk::Event& e);
+
 /// A PostgreSQL array literal element list: {"a","b\"c",NULL}. Empty strings are kept as "".
 void append_pg_array_text(std::string& out, std::string_view value, bool is_null);
 

@@ -203,8 +203,13 @@ class PgConn final : public NativeConn {
   void insert_events(const std::vector<sdk::Event>& events, std::vector<char>& inserted) override;
 
   void begin() override { exec_script("BEGIN"); }
-  void commit() override { exec_script("COMMIT"); }
+  void commit() override {
+    staging_used_ = false;
+    exec_script("COMMIT");
+  }
   void rollback() noexcept override {
+    staging_ready_ = false;  // a rollback may undo the staging table's creation
+    staging_used_ = false;
     if (PQstatus(conn_) != CONNECTION_OK) return;
     if (PQtransactionStatus(conn_) == PQTRANS_IDLE) return;
     PGresult* r = PQexec(conn_, "ROLLBACK");
@@ -261,73 +266,91 @@ class PgConn final : public NativeConn {
     throw sdk::StoreError("postgresql: " + msg, unavailable);
   }
 
+  void mark_returned(const std::vector<sdk::Event>& events, const PGresult* r, std::vector<char>& inserted);
+  bool copy_in(const std::string& copy_sql, bool tolerate_unique_violation);
+
   PGconn* conn_;
   bool broken_ = false;
+  bool staging_ready_ = false;  // zaplify_events_in exists in this session
+  bool staging_used_ = false;   // ... and holds rows of the current transaction
+  std::string copy_buf_;        // reused: one chunk's COPY text
 };
 
-// One statement per chunk: arrays of each column are unnested into rows; RETURNING names the rows
-// that were new, which is how duplicates are told apart (first write wins).
+// Optimistic first: the chunk is COPYed (text format) straight into events under a savepoint,
+// which runs at the table's COPY limit when every event is new (the usual case). When some key
+// already exists COPY fails with unique_violation; the savepoint is rolled back and the chunk goes
+// through a session-private TEMP staging table (no WAL, emptied at every commit) and one
+// INSERT ... SELECT ... ON CONFLICT DO NOTHING RETURNING, whose rows name the new events (first
+// write wins). Both beat one unnest() INSERT of array parameters: see insert_limit_bench_test.
 void PgConn::insert_events(const std::vector<sdk::Event>& events, std::vector<char>& inserted) {
   inserted.assign(events.size(), 0);
   if (events.empty()) return;
-  static const std::string sql = std::string("INSERT INTO events (") + kEventColumns +
-      ") SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], "
-      "$6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::float8[], $12::bigint[], "
-      "$13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[]) "
-      "ON CONFLICT DO NOTHING RETURNING tenant_id, id";
-  std::vector<std::string> arrays(kEventColumnCount, "{");
-  std::string stages;
-  char buf[64];
-  for (std::size_t i = 0; i < events.size(); ++i) {
-    const sdk::Event& e = events[i];
-    if (i) for (auto& a : arrays) a += ',';
-    auto text = [&](int col, const std::string& v) { append_pg_array_text(arrays[col], v, v.empty()); };
-    text(0, e.tenant_id);
-    text(1, e.id);
-    text(2, e.type);
-    arrays[3] += std::to_string(e.ts_ms);
-    text(4, e.lead_id);
-    text(5, e.conversation_id);
-    text(6, e.assistant_id);
-    text(7, e.channel);
-    text(8, e.sender);
-    text(9, e.text);
-    if (e.response_time_ms) {
-      auto [p, ec] = std::to_chars(buf, buf + sizeof buf, *e.response_time_ms);
-      arrays[10].append(buf, ec == std::errc() ? p : buf);
-    } else {
-      arrays[10] += "NULL";
-    }
-    arrays[11] += e.tokens ? std::to_string(*e.tokens) : std::string("NULL");
-    text(12, e.outcome);
-    text(13, e.funnel_id);
-    text(14, e.stage);
-    text(15, e.name);
-    stages = e.type == "funnel_defined" ? stages_json(e.stages) : std::string();
-    text(16, stages);
-    text(17, e.source);
+  copy_buf_.clear();
+  for (const auto& e : events) append_copy_row(copy_buf_, e);
+  static const std::string direct = std::string("COPY events (") + kEventColumns + ") FROM STDIN";
+  exec_script("SAVEPOINT zaplify_copy");
+  if (copy_in(direct, /*tolerate_unique_violation=*/true)) {
+    exec_script("RELEASE SAVEPOINT zaplify_copy");
+    inserted.assign(events.size(), 1);
+    return;
   }
-  std::vector<const char*> values;
-  for (auto& a : arrays) {
-    a += '}';
-    values.push_back(a.c_str());
+  exec_script("ROLLBACK TO SAVEPOINT zaplify_copy");
+  if (!staging_ready_) {
+    // Created inside the caller's transaction: a rollback drops it, so rollback() clears the flag.
+    exec_script("CREATE TEMP TABLE IF NOT EXISTS zaplify_events_in (LIKE events) ON COMMIT DELETE ROWS");
+    staging_ready_ = true;
+  } else if (staging_used_) {
+    exec_script("DELETE FROM zaplify_events_in");  // a second chunk in one transaction
   }
-  ResultPtr r(PQexecParams(conn_, sql.c_str(), kEventColumnCount, nullptr, values.data(), nullptr, nullptr, 0), PQclear);
+  staging_used_ = true;
+  static const std::string staged = std::string("COPY zaplify_events_in (") + kEventColumns + ") FROM STDIN";
+  copy_in(staged, false);
+  static const std::string insert = std::string("INSERT INTO events (") + kEventColumns + ") SELECT " +
+                                    kEventColumns + " FROM zaplify_events_in ON CONFLICT DO NOTHING RETURNING tenant_id, id";
+  ResultPtr r(PQexec(conn_, insert.c_str()), PQclear);
   check(r.get());
-  // Events of one chunk are unique by (tenant_id, id); index them to mark the returned rows.
-  std::unordered_map<std::string_view, std::size_t> by_key;
-  by_key.reserve(events.size());
-  std::vector<std::string> keys(events.size());
-  for (std::size_t i = 0; i < events.size(); ++i) {
-    keys[i] = events[i].tenant_id + '\x1f' + events[i].id;
-    by_key.emplace(keys[i], i);
+  mark_returned(events, r.get(), inserted);
+}
+
+// Sends copy_buf_ through `copy_sql`. Returns false on unique_violation when tolerated; throws
+// StoreError on anything else.
+bool PgConn::copy_in(const std::string& copy_sql, bool tolerate_unique_violation) {
+  ResultPtr start(PQexec(conn_, copy_sql.c_str()), PQclear);
+  if (start == nullptr) fail_conn();
+  if (PQresultStatus(start.get()) != PGRES_COPY_IN) fail_result(start.get());
+  if (PQputCopyData(conn_, copy_buf_.data(), static_cast<int>(copy_buf_.size())) != 1 ||
+      PQputCopyEnd(conn_, nullptr) != 1)
+    fail_conn();
+  bool ok = true;
+  for (;;) {
+    ResultPtr r(PQgetResult(conn_), PQclear);
+    if (!r) break;
+    if (PQresultStatus(r.get()) == PGRES_COMMAND_OK) continue;
+    const char* state = PQresultErrorField(r.get(), PG_DIAG_SQLSTATE);
+    if (!tolerate_unique_violation || state == nullptr || std::string_view(state) != "23505") {
+      drain();
+      fail_result(r.get());
+    }
+    ok = false;
   }
-  std::string key;
-  for (int row = 0; row < PQntuples(r.get()); ++row) {
-    key.assign(PQgetvalue(r.get(), row, 0));
-    key += '\x1f';
-    key += PQgetvalue(r.get(), row, 1);
-    if (auto it = by_key.find(key); it != by_key.end()) inserted[it->second] = 1;
+  return ok;
+}
+
+void PgConn::mark_returned(const std::vector<sdk::Event>& events, const PGresult* r, std::vector<char>& inserted) {
+  const int rows = PQntuples(r);
+  if (rows == static_cast<int>(events.size())) {  // the usual case: every event was new
+    inserted.assign(events.size(), 1);
+    return;
+  }
+  // Events of one chunk are unique by (tenant_id, id); index them to mark the returned rows.
+  std::unordered_map<std::string_view, std::vector<std::size_t>> by_id;
+  by_id.reserve(events.size());
+  for (std::size_t i = 0; i < events.size(); ++i) by_id[events[i].id].push_back(i);
+  for (int row = 0; row < rows; ++row) {
+    std::string_view tenant(PQgetvalue(r, row, 0)), id(PQgetvalue(r, row, 1));
+    if (auto it = by_id.find(id); it != by_id.end())
+      for (std::size_t i : it->second)
+        if (events[i].tenant_id == tenant) inserted[i] = 1;
   }
 }
 

@@ -1,6 +1,7 @@
 // Pure text helpers for the PostgreSQL backend (no libpq), unit-tested directly.
 
 #include <cctype>
+#include <charconv>
 
 #include "storage/native_conn.h"
 
@@ -69,6 +70,63 @@ void append_pg_array_text(std::string& out, std::string_view value, bool is_null
     out += c;
   }
   out += '"';
+}
+
+void append_copy_text(std::string& out, std::string_view value, bool is_null) {
+  if (is_null) {
+    out += "\\N";
+    return;
+  }
+  std::size_t from = 0;
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    const char c = value[i];
+    const char* esc = c == '\\' ? "\\\\" : c == '\t' ? "\\t" : c == '\n' ? "\\n" : c == '\r' ? "\\r" : nullptr;
+    if (esc == nullptr) continue;
+    out.append(value.substr(from, i - from));
+    out += esc;
+    from = i + 1;
+  }
+  out.append(value.substr(from));
+}
+
+void append_copy_row(std::string& out, const sdk::Event& e) {
+  char buf[32];
+  auto text = [&](const std::string& v) {
+    append_copy_text(out, v, v.empty());
+    out += '\t';
+  };
+  auto integer = [&](std::int64_t v) {
+    auto [p, ec] = std::to_chars(buf, buf + sizeof buf, v);
+    out.append(buf, p);
+  };
+  text(e.tenant_id);
+  text(e.id);
+  text(e.type);
+  integer(e.ts_ms);
+  out += '\t';
+  text(e.lead_id);
+  text(e.conversation_id);
+  text(e.assistant_id);
+  text(e.channel);
+  text(e.sender);
+  text(e.text);
+  if (e.response_time_ms) {
+    // Shortest round-trip form: the server reads back exactly the same double.
+    auto [p, ec] = std::to_chars(buf, buf + sizeof buf, *e.response_time_ms);
+    out.append(buf, p);
+  } else {
+    out += "\\N";
+  }
+  out += '\t';
+  if (e.tokens) integer(*e.tokens); else out += "\\N";
+  out += '\t';
+  text(e.outcome);
+  text(e.funnel_id);
+  text(e.stage);
+  text(e.name);
+  text(e.type == "funnel_defined" ? stages_json(e.stages) : std::string());
+  append_copy_text(out, e.source, e.source.empty());
+  out += '\n';
 }
 
 }  // namespace zaplify::core::storage

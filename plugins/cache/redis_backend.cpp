@@ -219,20 +219,24 @@ sdk::CacheLookup RedisBackend::get(const std::string& tenant, const std::string&
   Lease lease(*this);
   if (!lease) return out;
   const std::string gen_key = generation_key(tenant);
-  Reply r = run(lease.get(), {"MGET", epoch_key(), gen_key, entry_key(tenant, key)});
-  if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 3) {
-    if (r && options_.errors) options_.errors->inc();
-    return out;
+  const std::string ekey = entry_key(tenant, key);
+  Reply r;
+  // Two passes at most: the second only after creating missing counters (a new or flushed Redis).
+  for (int pass = 0; pass < 2; ++pass) {
+    r = run(lease.get(), {"MGET", epoch_key(), gen_key, ekey});
+    if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 3) {
+      if (r && options_.errors) options_.errors->inc();
+      return out;
+    }
+    bool epoch_missing = r->element[0]->type != REDIS_REPLY_STRING;
+    bool gen_missing = r->element[1]->type != REDIS_REPLY_STRING;
+    if (!epoch_missing && !gen_missing) break;
+    if (pass == 1) return out;  // still unknown: serve nothing, store nothing
+    initialise_counters(lease.get(), epoch_missing, gen_key, gen_missing);
   }
   const redisReply* epoch = r->element[0];
   const redisReply* gen = r->element[1];
   const redisReply* entry = r->element[2];
-  bool epoch_missing = epoch->type != REDIS_REPLY_STRING;
-  bool gen_missing = gen->type != REDIS_REPLY_STRING;
-  if (epoch_missing || gen_missing) {
-    initialise_counters(lease.get(), epoch_missing, gen_key, gen_missing);
-    return out;  // generation unknown: nothing is served and nothing will be stored
-  }
   out.generation.assign(epoch->str, epoch->len);
   out.generation += '.';
   out.generation.append(gen->str, gen->len);

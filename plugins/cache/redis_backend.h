@@ -8,7 +8,9 @@
 //   PREFIX e:LEN:TENANT:KEY           "EPOCH.GEN\n" + cached bytes, SET ... EX ttl
 // get() is one round trip (MGET of the three). An entry is fresh only when the token it was stored
 // under equals the current "EPOCH.GEN". A missing counter (new Redis, flushed, evicted) is created
-// with a random value, so entries of an earlier incarnation can never match again.
+// with a random value (SET NX), so entries of an earlier incarnation can never match again.
+// Counters carry no TTL: with `maxmemory-policy volatile-lru` (or noeviction) Redis evicts entries,
+// never counters.
 
 #include <atomic>
 #include <cstdint>

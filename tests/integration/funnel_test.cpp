@@ -178,10 +178,11 @@ TEST_P(FunnelTest, MatchesNaiveReference) {
 
   auto fl = s.get("/analytics/funnel/f1/conversion-flow" + q, h);
   ASSERT_EQ(fl.status, 200) << fl.body;
+  const json flow = fl.json();  // keep the parsed body alive while iterating it
   std::map<std::pair<int, int>, std::int64_t> links;
-  for (const auto& l : fl.json()["links"]) links[{l["source"].get<int>(), l["target"].get<int>()}] = l["value"];
+  for (const auto& l : flow["links"]) links[{l["source"].get<int>(), l["target"].get<int>()}] = l["value"];
   EXPECT_EQ(links, ref.links);
-  for (const auto& [stage, n] : ref.entries) EXPECT_EQ(fl.json()["entries"][stage], n) << stage;
+  for (const auto& [stage, n] : ref.entries) EXPECT_EQ(flow["entries"][stage], n) << stage;
 
   auto svg = s.get("/analytics/funnel/f1/conversion-flow" + q + "&format=svg", h);
   ASSERT_EQ(svg.status, 200) << svg.body;
@@ -193,9 +194,10 @@ TEST_P(FunnelTest, MatchesNaiveReference) {
 
   auto bn = s.get("/analytics/funnel/f1/bottlenecks" + q, h);
   ASSERT_EQ(bn.status, 200) << bn.body;
+  const json bottlenecks = bn.json();
   for (std::size_t k = 0; k + 1 < stages.size(); ++k) {
     const auto want = p_value(ref.reached[k + 1], ref.reached[k], ref.prev_reached[k + 1], ref.prev_reached[k]);
-    const auto& got = bn.json()["transitions"][k]["p_value"];
+    const auto& got = bottlenecks["transitions"][k]["p_value"];
     ASSERT_EQ(got.is_null(), !want) << k;
     if (want) {
       EXPECT_NEAR(got.get<double>(), *want, 1e-9) << k;
@@ -205,10 +207,11 @@ TEST_P(FunnelTest, MatchesNaiveReference) {
   for (int k = 0; k + 1 < static_cast<int>(stages.size()); ++k) {
     auto d = s.get("/analytics/funnel/f1/dropped" + q + "&limit=1000&stage=" + url_encode(stages[k]), h);
     ASSERT_EQ(d.status, 200) << d.body;
+    const json dropped = d.json();
     std::set<std::string> got;
-    for (const auto& lead : d.json()["leads"]) got.insert(lead["lead_id"].get<std::string>());
+    for (const auto& lead : dropped["leads"]) got.insert(lead["lead_id"].get<std::string>());
     EXPECT_EQ(got, ref.dropped[k]) << stages[k];
-    EXPECT_EQ(d.json()["total"], ref.dropped[k].size());
+    EXPECT_EQ(dropped["total"], ref.dropped[k].size());
   }
 
   EXPECT_EQ(s.get("/analytics/funnel/nope" + q, h).status, 404);

@@ -32,10 +32,29 @@ bool send_all(int fd, const std::string& data) {
   return true;
 }
 
+// True once `raw` holds a complete response: headers plus Content-Length bytes, or a chunked
+// body up to its last chunk. Servers may keep the connection open after answering.
+bool response_complete(const std::string& raw) {
+  std::size_t head_end = raw.find("\r\n\r\n");
+  if (head_end == std::string::npos) return false;
+  std::string head = lower(raw.substr(0, head_end));
+  std::size_t body_start = head_end + 4;
+  std::size_t cl = head.find("\r\ncontent-length:");
+  if (cl != std::string::npos) {
+    std::size_t len = std::stoul(head.substr(cl + 17));
+    return raw.size() >= body_start + len;
+  }
+  if (head.find("transfer-encoding: chunked") != std::string::npos) {
+    return raw.size() >= body_start + 5 && raw.compare(raw.size() - 5, 5, "0\r\n\r\n") == 0;
+  }
+  return false;  // no length: read until the server closes
+}
+
 bool read_all(int fd, std::string& out, int timeout_ms) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   char buf[65536];
   for (;;) {
+    if (response_complete(out)) return true;
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
                     deadline - std::chrono::steady_clock::now()).count();
     if (left <= 0) return false;

@@ -1,9 +1,9 @@
 #include "config/settings.h"
 
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <fstream>
-
-#include <gtest/gtest.h>
 
 #include "config/config_reference.h"
 
@@ -86,8 +86,11 @@ TEST_F(SettingsTest, AllProblemsAreCollectedIntoOneMessage) {
 
 TEST_F(SettingsTest, EnvironmentOverridesTheFile) {
   Settings s = load("server:\n  port: 9000\n  host: 127.0.0.1\nlogging:\n  level: info\n",
-                    {{"PORT", "9100"}, {"HOST", "0.0.0.0"}, {"LOG_LEVEL", "debug"},
-                     {"DATABASE_URL", "postgresql://u:p@db:5432/a"}, {"REDIS_URL", "redis://r:1"}});
+                    {{"PORT", "9100"},
+                     {"HOST", "0.0.0.0"},
+                     {"LOG_LEVEL", "debug"},
+                     {"DATABASE_URL", "postgresql://u:p@db:5432/a"},
+                     {"REDIS_URL", "redis://r:1"}});
   EXPECT_EQ(s.server.port, 9100);
   EXPECT_EQ(s.server.host, "0.0.0.0");
   EXPECT_EQ(s.logging.level, "debug");
@@ -98,8 +101,9 @@ TEST_F(SettingsTest, EnvironmentOverridesTheFile) {
 }
 
 TEST_F(SettingsTest, PluginsResolveAgainstPluginsDirAndMissingLibraryIsNamed) {
-  Settings s = load("plugins:\n  - name: metrics\n    library: metrics.so\n"
-                    "    config: {a: 1, b: [x, 2.5], c: true}\n");
+  Settings s = load(
+      "plugins:\n  - name: metrics\n    library: metrics.so\n"
+      "    config: {a: 1, b: [x, 2.5], c: true}\n");
   ASSERT_EQ(s.plugins.size(), 1u);
   EXPECT_EQ(s.plugins[0].library_path, (dir_ / "metrics.so").string());
   EXPECT_TRUE(s.plugins[0].enabled);
@@ -117,7 +121,8 @@ TEST_F(SettingsTest, PluginsDirFromEnvironment) {
   auto other = dir_ / "other";
   fs::create_directories(other);
   std::ofstream(other / "x.so") << "";
-  Settings s = load("plugins:\n  - name: x\n    library: x.so\n", {{"PLUGINS_DIR", other.string()}});
+  Settings s =
+      load("plugins:\n  - name: x\n    library: x.so\n", {{"PLUGINS_DIR", other.string()}});
   EXPECT_EQ(s.plugins[0].library_path, (other / "x.so").string());
 }
 
@@ -137,8 +142,9 @@ TEST_F(SettingsTest, JwtNeedsALongEnoughSecret) {
 }
 
 TEST_F(SettingsTest, DuplicatePluginNamesAndBadNamesAreRefused) {
-  auto msg = error_of("plugins:\n  - {name: metrics, library: metrics.so}\n"
-                      "  - {name: metrics, library: funnel.so}\n");
+  auto msg = error_of(
+      "plugins:\n  - {name: metrics, library: metrics.so}\n"
+      "  - {name: metrics, library: funnel.so}\n");
   EXPECT_NE(msg.find("listed twice"), std::string::npos) << msg;
   msg = error_of("plugins:\n  - {name: Bad-Name, library: metrics.so}\n");
   EXPECT_NE(msg.find("[a-z0-9_]+"), std::string::npos) << msg;
@@ -155,7 +161,8 @@ TEST_F(SettingsTest, YamlSyntaxErrorNamesTheLine) {
 }
 
 TEST_F(SettingsTest, ShippedConfigsAreValid) {
-  Settings s = load_settings(std::string(ZAPLIFY_TEST_CONFIG_DIR) + "/analytics.yaml", {}, dir_.string());
+  Settings s =
+      load_settings(std::string(ZAPLIFY_TEST_CONFIG_DIR) + "/analytics.yaml", {}, dir_.string());
   EXPECT_EQ(s.plugins.size(), 5u);
   EXPECT_EQ(s.database.url, "sqlite3://var/analytics.db");
   Settings p = load_settings(std::string(ZAPLIFY_TEST_CONFIG_DIR) + "/production.example.yaml",
@@ -170,8 +177,8 @@ TEST(ConfigReferenceTest, EveryScalarKeyIsDocumentedWithItsEnv) {
   for (const char* key : {"server.max_request_bytes", "database.url", "cache.ttl_seconds",
                           "plugins[].config", "plugins_dir"})
     EXPECT_NE(md.find(std::string("`") + key + "`"), std::string::npos) << key;
-  for (const char* env : {"HOST", "PORT", "DATABASE_URL", "REDIS_URL", "SECRET_KEY", "LOG_LEVEL",
-                          "PLUGINS_DIR"})
+  for (const char* env :
+       {"HOST", "PORT", "DATABASE_URL", "REDIS_URL", "SECRET_KEY", "LOG_LEVEL", "PLUGINS_DIR"})
     EXPECT_NE(md.find(std::string("`") + env + "`"), std::string::npos) << env;
 }
 

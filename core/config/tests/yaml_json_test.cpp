@@ -8,8 +8,9 @@ namespace {
 nlohmann::json convert(const std::string& yaml) { return yaml_to_json(YAML::Load(yaml)); }
 
 TEST(YamlJsonTest, ScalarsKeepTheirTypes) {
-  auto j = convert("i: 42\nneg: -7\nbig: 9007199254740993\nf: 2.5\nexp: 1e3\nt: true\nF: False\n"
-                   "s: hello\nq: \"42\"\nsq: 'true'\nn: ~\nn2: null\nempty:\n");
+  auto j = convert(
+      "i: 42\nneg: -7\nbig: 9007199254740993\nf: 2.5\nexp: 1e3\nt: true\nF: False\n"
+      "s: hello\nq: \"42\"\nsq: 'true'\nn: ~\nn2: null\nempty:\n");
   EXPECT_TRUE(j["i"].is_number_integer());
   EXPECT_EQ(j["i"].get<std::int64_t>(), 42);
   EXPECT_EQ(j["neg"].get<std::int64_t>(), -7);
@@ -20,7 +21,7 @@ TEST(YamlJsonTest, ScalarsKeepTheirTypes) {
   EXPECT_EQ(j["t"], true);
   EXPECT_EQ(j["F"], false);
   EXPECT_EQ(j["s"], "hello");
-  EXPECT_EQ(j["q"], "42");      // quoted stays a string
+  EXPECT_EQ(j["q"], "42");  // quoted stays a string
   EXPECT_EQ(j["sq"], "true");
   EXPECT_TRUE(j["n"].is_null());
   EXPECT_TRUE(j["n2"].is_null());
@@ -28,8 +29,9 @@ TEST(YamlJsonTest, ScalarsKeepTheirTypes) {
 }
 
 TEST(YamlJsonTest, NestedMappingsAndSequences) {
-  auto j = convert("topics:\n  pricing: [preço, price, \"quanto custa\"]\n  support:\n    - help\n"
-                   "weights: {a: 1, b: 0.5}\n");
+  auto j = convert(
+      "topics:\n  pricing: [preço, price, \"quanto custa\"]\n  support:\n    - help\n"
+      "weights: {a: 1, b: 0.5}\n");
   ASSERT_TRUE(j["topics"]["pricing"].is_array());
   EXPECT_EQ(j["topics"]["pricing"].size(), 3u);
   EXPECT_EQ(j["topics"]["pricing"][0], "preço");

@@ -1,8 +1,8 @@
 #include "docs/openapi.h"
 
-#include <set>
-
 #include <gtest/gtest.h>
+
+#include <set>
 
 namespace zaplify::core {
 namespace {
@@ -11,7 +11,7 @@ using nlohmann::json;
 
 std::shared_ptr<const RouteEntry> entry(sdk::RouteSpec spec, const std::string& plugin) {
   spec.handler = [](const sdk::Request&) { return sdk::Response{}; };
-  return std::make_shared<const RouteEntry>(RouteEntry{std::move(spec), plugin, nullptr});
+  return std::make_shared<const RouteEntry>(RouteEntry{nullptr, std::move(spec), plugin});
 }
 
 RouteTable sample_table() {
@@ -19,7 +19,8 @@ RouteTable sample_table() {
   funnel.path = "/analytics/funnel/{funnel_id}/dropped";
   funnel.summary = "Dropped leads";
   funnel.windowed = true;
-  funnel.params.push_back({"stage", sdk::ParamLocation::Query, "string", true, "Stage name", "", {}});
+  funnel.params.push_back(
+      {"stage", sdk::ParamLocation::Query, "string", true, "Stage name", "", {}});
   funnel.params.push_back({"limit", sdk::ParamLocation::Query, "integer", false, "", "100", {}});
   funnel.response_example = {{"leads", json::array()}};
   sdk::RouteSpec funnel_post = funnel;
@@ -35,8 +36,8 @@ RouteTable sample_table() {
   health.heavy = false;
   sdk::RouteSpec asset;
   asset.path = "/docs/{asset}";
-  return RouteTable({entry(funnel, "funnel"), entry(funnel_post, "funnel"), entry(export_route, "export"),
-                     entry(health, "core"), entry(asset, "core")});
+  return RouteTable({entry(funnel, "funnel"), entry(funnel_post, "funnel"),
+                     entry(export_route, "export"), entry(health, "core"), entry(asset, "core")});
 }
 
 /// Every `{name}` of every path is declared exactly once as a required path parameter, and no
@@ -86,7 +87,8 @@ TEST(OpenApiTest, WindowedRoutesDocumentTheWindowParameters) {
   EXPECT_EQ(query["limit"]["schema"]["default"], 100);  // typed, not "100"
   EXPECT_EQ(query["stage"]["required"], true);
   EXPECT_EQ(op["tags"], json({"funnel"}));
-  EXPECT_EQ(op["responses"]["200"]["content"]["application/json"]["example"], json({{"leads", json::array()}}));
+  EXPECT_EQ(op["responses"]["200"]["content"]["application/json"]["example"],
+            json({{"leads", json::array()}}));
 }
 
 TEST(OpenApiTest, SecurityAndErrorsFollowTheRouteKind) {

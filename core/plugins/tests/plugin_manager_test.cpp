@@ -1,9 +1,9 @@
 #include "plugins/plugin_manager.h"
 
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <fstream>
-
-#include <gtest/gtest.h>
 
 #include "plugins/loaded_plugin.h"
 
@@ -73,7 +73,8 @@ TEST(LoadedPluginTest, RefusesAnotherAbiVersionNamingBoth) {
   } catch (const PluginLoadError& e) {
     std::string what = e.what();
     EXPECT_NE(what.find("999"), std::string::npos) << what;
-    EXPECT_NE(what.find("ABI version " + std::to_string(ZAPLIFY_SDK_ABI_VERSION)), std::string::npos)
+    EXPECT_NE(what.find("ABI version " + std::to_string(ZAPLIFY_SDK_ABI_VERSION)),
+              std::string::npos)
         << what;
   }
 }
@@ -182,8 +183,8 @@ TEST_F(PluginManagerTest, DuplicateDataSourceFailsNamingBoth) {
 }
 
 TEST_F(PluginManagerTest, CoreRouteClashIsRefused) {
-  auto core = std::make_shared<const RouteEntry>(RouteEntry{
-      sdk::RouteSpec{sdk::Method::Get, "/good/hello"}, "core", nullptr});
+  auto core = std::make_shared<const RouteEntry>(
+      RouteEntry{nullptr, sdk::RouteSpec{sdk::Method::Get, "/good/hello"}, "core"});
   manager_.set_core_routes({core});
   manager_.apply({plugin("good")});
   EXPECT_EQ(status_of("good")->status, "failed");
@@ -247,7 +248,8 @@ TEST_F(PluginManagerTest, IngestHooksKeepRunningPluginsOnly) {
     std::int64_t execute(std::string_view, const std::vector<sdk::Value>&) override { return 0; }
     void insert_rows(const std::string&, const std::vector<std::string>&,
                      const std::vector<std::vector<sdk::Value>>&) override {}
-    void query(std::string_view, const std::vector<sdk::Value>&, const sdk::RowCallback&) override {}
+    void query(std::string_view, const std::vector<sdk::Value>&, const sdk::RowCallback&) override {
+    }
   } writer;
   int before = call("/good/hello").json["hook_calls"];
   hooks[0](batch, writer);

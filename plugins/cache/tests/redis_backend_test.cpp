@@ -33,10 +33,10 @@ class RedisBackendTest : public ::testing::Test {
     return std::make_unique<RedisBackend>(std::move(o));
   }
 
-  // The first read of a tenant creates its counters; after that the generation is known.
+  // The generation a reader sees before computing (known from the first read: missing counters
+  // are created within it).
   static std::string generation(RedisBackend& b, const std::string& tenant, const std::string& key) {
-    auto g = b.get(tenant, key).generation;
-    return g.empty() ? b.get(tenant, key).generation : g;
+    return b.get(tenant, key).generation;
   }
 
   // Polls until the backend serves again (it reconnects by itself, after its backoff).
@@ -97,6 +97,20 @@ TEST_F(RedisBackendTest, ResultComputedBeforeAnInvalidationIsBornStale) {
   EXPECT_FALSE(a->get("t", "/k").value);
   a->put("t", "/k", "unknown generation", 60, "");
   EXPECT_FALSE(a->get("t", "/k").value);
+}
+
+TEST_F(RedisBackendTest, LostCountersNeverRevalidateOldEntries) {
+  auto b = make_backend();
+  auto gen = generation(*b, "t", "/k");
+  EXPECT_FALSE(gen.empty()) << "the first read of a fresh Redis already knows the generation";
+  b->put("t", "/k", "v", 60, gen);
+  ASSERT_TRUE(b->get("t", "/k").value);
+  server_.command("DEL", "zaplify:epoch");  // as if evicted or flushed, while the entry survives
+  server_.command("DEL", "zaplify:g:t");
+  auto after = b->get("t", "/k");
+  EXPECT_FALSE(after.value);
+  EXPECT_FALSE(after.generation.empty());
+  EXPECT_NE(after.generation, gen);
 }
 
 TEST_F(RedisBackendTest, PrefixesSeparateDeployments) {

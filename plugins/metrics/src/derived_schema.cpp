@@ -20,7 +20,10 @@ std::string tables_sql(const std::string& clustered) {
          "PRIMARY KEY (tenant_id, ts, event_id))" + clustered + ";"
          "CREATE INDEX metrics_replies_range ON metrics_replies "
          "(tenant_id, ts, assistant_id, response_time_ms, tokens);"
-         "CREATE INDEX metrics_replies_conversation ON metrics_replies (tenant_id, conversation_id);"
+         // assistant_id too: without it SQLite's planner (no statistics) scans the tenant's
+         // replies for the hook's re-attribution UPDATE instead of seeking the conversations.
+         "CREATE INDEX metrics_replies_conversation ON metrics_replies "
+         "(tenant_id, conversation_id, assistant_id);"
          "CREATE TABLE metrics_lead_created (tenant_id TEXT NOT NULL, ts BIGINT NOT NULL, "
          "lead_id TEXT NOT NULL, event_id TEXT NOT NULL, "
          "PRIMARY KEY (tenant_id, ts, lead_id, event_id))" + clustered + ";"

@@ -121,9 +121,12 @@ void write_replies(const std::string& tenant, const Reduced& r, sdk::SqlWriter& 
   for_id_chunks(ids, [&](const std::string& in, const std::vector<sdk::Value>& chunk) {
     std::vector<sdk::Value> params{tenant};
     params.insert(params.end(), chunk.begin(), chunk.end());
-    w.query("SELECT conversation_id, assistant_id FROM metrics_conversations WHERE tenant_id = ? "
-            "AND start_ts IS NOT NULL AND conversation_id IN (" + in + ")",
+    // start_ts is tested here, not in SQL: SQLite (no statistics) would range-scan the start_ts
+    // index for "start_ts IS NOT NULL" instead of seeking the ids.
+    w.query("SELECT conversation_id, assistant_id, start_ts FROM metrics_conversations WHERE "
+            "tenant_id = ? AND conversation_id IN (" + in + ")",
             params, [&](const sdk::Row& row) {
+              if (row.is_null(2)) return;
               assistant[std::string(row.text(0))] = std::string(row.text(1));  // NULL → ""
             });
   });

@@ -43,7 +43,7 @@ void fill(SqliteStore& store, std::int64_t span) {
   int id = 0;
   for (int c = 0; all.size() < 1'000'000; ++c) {
     const std::string conv = name("c", c), lead = name("L", c);
-    const std::int64_t start = T0 + static_cast<std::int64_t>(rng() % static_cast<unsigned>(span));
+    const std::int64_t start = T0 + std::uniform_int_distribution<std::int64_t>(0, span - 1)(rng);
     all.push_back(lead_created(name("e", id++), start - kMin, lead));
     all.push_back(started(name("e", id++), start, conv, lead, "a" + std::to_string(c % 8)));
     for (int m = 0; m < 12; ++m)

@@ -82,7 +82,10 @@ std::string stages_json(const std::vector<std::string>& stages) {
 
 SqliteStore::SqliteStore(const std::string& path, sdk::Dialect dialect) : dialect_(dialect) {
   if (sqlite3_open(path.c_str(), &db_) != SQLITE_OK) throw std::runtime_error("sqlite open");
-  if (path != ":memory:") exec_script("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL");
+  // The host's settings (core/storage/pool.cpp), so timings mean the same thing.
+  if (path != ":memory:")
+    exec_script("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY; "
+                "PRAGMA cache_size=-32768; PRAGMA mmap_size=268435456");
   exec_script(kSchema);
 }
 

@@ -13,7 +13,8 @@ zaplify_plugin_descriptor() noexcept {
   static const zaplify::sdk::PluginDescriptor d{999u, "abi999", "0.0.1", "Built for ABI 999"};
   return &d;
 }
-extern "C" __attribute__((visibility("default"))) zaplify::sdk::Plugin* zaplify_plugin_create() noexcept {
+extern "C" __attribute__((visibility("default"))) zaplify::sdk::Plugin*
+zaplify_plugin_create() noexcept {
   return new OtherAbiPlugin();
 }
 extern "C" __attribute__((visibility("default"))) void zaplify_plugin_destroy(

@@ -30,7 +30,8 @@ class GoodPlugin final : public zaplify::sdk::Plugin {
     item.path = "/good/items/{item_id}";
     item.summary = "One item";
     item.windowed = true;
-    item.params.push_back(ParamSpec{"limit", ParamLocation::Query, "integer", false, "Max", "10", {}});
+    item.params.push_back(
+        ParamSpec{"limit", ParamLocation::Query, "integer", false, "Max", "10", {}});
     item.handler = [](const Request& r) {
       if (r.path_param("item_id") == "missing") throw not_found("no such item", "item_id");
       return Response::of_json({{"item", r.path_param("item_id")}});

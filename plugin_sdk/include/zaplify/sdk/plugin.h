@@ -10,6 +10,7 @@
 // handlers, producers, hooks or backends runs.
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -58,6 +59,10 @@ class ZAPLIFY_SDK_API Host {
   virtual IngestHookRegistry& ingest_hooks() = 0;
   virtual CacheControl& cache() = 0;
   virtual const Store& store() const = 0;
+  /// Runs `work` in one write transaction on the event store (commit when it returns, rollback
+  /// when it throws). For the plugin's own tables only (e.g. background re-scoring); never write
+  /// the events table. Thread-safe; may wait while ingestion writes (SQLite has one writer).
+  virtual void write(const std::function<void(SqlWriter&)>& work) = 0;
   virtual const Calendar& calendar() const = 0;
   virtual Logger& logger() = 0;
   virtual MetricsRegistry& metrics() = 0;

@@ -107,6 +107,10 @@ class ZAPLIFY_SDK_API MigrationRegistry {
  public:
   virtual ~MigrationRegistry() = default;
   virtual void add(Migration migration) = 0;
+  /// Optional. Rows of the plugin's `table` whose `ts_column` (epoch ms) is older than the
+  /// retention cutoff are deleted whenever the host purges old events, so derived data never
+  /// outlives the events it came from.
+  virtual void purge_with_events(const std::string& table, const std::string& ts_column) = 0;
 };
 
 }  // namespace zaplify::sdk
