@@ -43,6 +43,13 @@ bool method_from(Http::Method m, sdk::Method& out) {
   }
 }
 
+// Reads of tenant data need a tenant; the host's admin reads (/metrics, /admin/*) are
+// server-wide, so a "*" admin token may call them without X-Tenant-ID.
+bool needs_tenant(const RouteEntry& entry, sdk::Method method) {
+  if (method != sdk::Method::Get) return false;
+  return !(entry.plugin == "core" && entry.spec.required_role == sdk::Role::Admin);
+}
+
 bool is_json_content_type(const std::string& ct) {
   std::string base = ct.substr(0, ct.find(';'));
   while (!base.empty() && base.back() == ' ') base.pop_back();
@@ -168,7 +175,7 @@ void HttpServer::Impl::dispatch(const std::shared_ptr<Exchange>& ex, const Http:
   if (!is_public_route(*entry)) {
     principal = services.auth->authenticate(header_or_empty(headers, "authorization"),
                                             header_or_empty(headers, "x-tenant-id"),
-                                            method == sdk::Method::Get, now / 1000);
+                                            needs_tenant(*entry, method), now / 1000);
     if (principal.role < spec.required_role)
       return reply(ex, error_outgoing(403, "forbidden", "this route needs a higher role"));
   }

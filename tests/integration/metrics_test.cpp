@@ -206,7 +206,8 @@ TEST_P(MetricsTest, KpisMatchNaiveReference) {
   auto perf = s.get("/metrics/performance?from=" + rfc3339(from) + "&to=" + rfc3339(to), h);
   ASSERT_EQ(perf.status, 200) << perf.body;
   std::int64_t replies = 0;
-  for (const auto& a : perf.json()["assistants"]) replies += a["replies"].get<std::int64_t>();
+  const auto perf_body = perf.json();
+  for (const auto& a : perf_body["assistants"]) replies += a["replies"].get<std::int64_t>();
   EXPECT_GT(replies, 0);
   auto act = s.get("/analytics/real-time/activity", h);
   ASSERT_EQ(act.status, 200) << act.body;

@@ -57,13 +57,15 @@ TEST(ThirdPartyPluginTest, BuiltOutOfTreeLoadsAndServes) {
 
   EXPECT_TRUE(server.get("/openapi.json").json()["paths"].contains("/examples/event-counts"));
   bool in_health = false;
-  for (const auto& p : server.get("/health").json()["plugins"])
+  const auto health = server.get("/health").json();
+  for (const auto& p : health["plugins"])
     in_health |= p["name"] == "event_counter" && p["status"] == "running";
-  EXPECT_TRUE(in_health);
+  EXPECT_TRUE(in_health) << server.get("/health").body;
   bool in_datasets = false;
-  for (const auto& d : server.get("/analytics/export/datasets").json()["datasets"])
+  const auto datasets = server.get("/analytics/export/datasets").json();
+  for (const auto& d : datasets["datasets"])
     in_datasets |= d["name"] == "event_counts" && d["plugin"] == "event_counter";
-  EXPECT_TRUE(in_datasets);
+  EXPECT_TRUE(in_datasets) << server.get("/analytics/export/datasets").body;
   auto csv = server.get("/analytics/export/metrics?dataset=event_counts&format=csv");
   EXPECT_EQ(csv.status, 200);
   EXPECT_EQ(csv.body, "type,events\r\nconversation_started,1\r\nlead_created,3\r\n");
