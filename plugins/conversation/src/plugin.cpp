@@ -25,6 +25,7 @@ class ConversationPlugin final : public sdk::Plugin {
                              host.plugin_dir());
     analyzer_ = std::make_shared<const SentimentAnalyzer>(data_.lexicon);
     for (auto& m : scoring_migrations()) host.migrations().add(std::move(m));
+    host.migrations().purge_with_events("conv_message_scores", "ts");
     auto analyzer = analyzer_;
     host.ingest_hooks().add([analyzer](const sdk::IngestBatch& batch, sdk::SqlWriter& writer) {
       score_batch(*analyzer, batch, writer);
@@ -45,10 +46,10 @@ class ConversationPlugin final : public sdk::Plugin {
   // synchronously against tables that may not exist yet: the rescorer thread waits for them.
   void start_rescoring(sdk::Host& host) {
     const sdk::Store& store = host.store();
-    // SDK gap: a plugin has no write access outside ingest hooks and migrations, so the re-scorer
-    // runs its UPDATEs through Store::query (autocommit, one row each).
-    auto write = [&store](const std::string& sql, const std::vector<sdk::Value>& params) {
-      store.query(sql, params, [](const sdk::Row&) {});
+    // Each re-scoring statement is its own short write transaction (Host::write), so ingestion
+    // is never blocked for long by a background re-score.
+    auto write = [&host](const std::string& sql, const std::vector<sdk::Value>& params) {
+      host.write([&](sdk::SqlWriter& w) { w.execute(sql, params); });
     };
     rescorer_ = std::make_unique<Rescorer>(analyzer_, store, write,
                                            [&host](const std::string& m) { host.logger().info(m); });
