@@ -1,4 +1,5 @@
 // The /docs page and the Swagger UI files it loads, all served by the service itself.
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <mutex>
@@ -72,7 +73,10 @@ std::optional<DocsAsset> docs_asset(const std::string& name) {
   std::lock_guard lock(mutex);
   auto it = loaded.find(name);
   if (it == loaded.end()) {
-    std::ifstream in(std::string(ZAPLIFY_DOCS_ASSETS_DIR) + "/" + name, std::ios::binary);
+    // An installed server (no build tree) names its assets folder in DOCS_ASSETS_DIR.
+    const char* dir = std::getenv("DOCS_ASSETS_DIR");
+    std::string base = dir && *dir ? dir : ZAPLIFY_DOCS_ASSETS_DIR;
+    std::ifstream in(base + "/" + name, std::ios::binary);
     if (!in) return std::nullopt;
     std::ostringstream body;
     body << in.rdbuf();

@@ -70,6 +70,86 @@ std::string backfill_sql() {
          "WHERE type = 'stage_changed';";
 }
 
+// Migration 4: packed per-unit tables replace metrics_rollup; lead occurrences carry the time of
+// the lead's previous occurrence. `agg(x)` concatenates x || ',' over a group (dialect-specific).
+std::string packed_tables_sql(const std::string& clustered) {
+  const std::string n = " BIGINT NOT NULL DEFAULT 0, ";
+  const std::string d = " DOUBLE PRECISION NOT NULL DEFAULT 0, ";
+  return "DROP TABLE metrics_rollup;"
+         "DROP INDEX metrics_replies_range;"
+         "CREATE TABLE metrics_units (tenant_id TEXT NOT NULL, unit BIGINT NOT NULL, msg" + n +
+         "msg_lead" + n + "msg_assistant" + n + "msg_agent" + n + "rt_agent_n" + n +
+         "rt_agent_sum" + d + "rt_assistant_n" + n + "rt_assistant_sum" + d + "stage" + n +
+         "started" + n + "ended" + n + "resolved" + n + "handoff" + n +
+         "rt_vals TEXT NOT NULL DEFAULT '', PRIMARY KEY (tenant_id, unit))" + clustered + ";"
+         "CREATE TABLE metrics_assistant_units (tenant_id TEXT NOT NULL, unit BIGINT NOT NULL, "
+         "assistant_id TEXT NOT NULL, conversations" + n + "replies" + n + "tokens" + n +
+         "ended" + n + "resolved" + n + "handoff" + n + "rt_vals TEXT NOT NULL DEFAULT '', "
+         "PRIMARY KEY (tenant_id, unit, assistant_id))" + clustered + ";"
+         "DROP TABLE metrics_lead_created;"
+         "CREATE TABLE metrics_lead_created (tenant_id TEXT NOT NULL, ts BIGINT NOT NULL, "
+         "lead_id TEXT NOT NULL, event_id TEXT NOT NULL, prev_ts BIGINT, "
+         "PRIMARY KEY (tenant_id, ts, lead_id, event_id))" + clustered + ";"
+         "CREATE INDEX metrics_lead_created_lead ON metrics_lead_created "
+         "(tenant_id, lead_id, ts, event_id);";
+}
+
+std::string packed_backfill_sql(bool postgres) {
+  // 17 significant digits print every double exactly; PostgreSQL's text form is already exact.
+  auto agg = [&](const std::string& cond, const std::string& x) {
+    const std::string text = postgres ? "CAST(" + x + " AS TEXT)" : "printf('%.17g', " + x + ")";
+    return "COALESCE(" + std::string(postgres ? "string_agg" : "group_concat") + "(CASE WHEN " +
+           cond + " THEN " + text + " || ',' END, ''), '')";
+  };
+  auto count_if = [](const std::string& cond) {
+    return "SUM(CASE WHEN " + cond + " THEN 1 ELSE 0 END)";
+  };
+  auto sum_if = [](const std::string& cond, const std::string& x) {
+    return "COALESCE(SUM(CASE WHEN " + cond + " THEN " + x + " END), 0)";
+  };
+  const std::string u = unit_sql("ts"), su = unit_sql("start_ts"), eu = unit_sql("end_ts");
+  const std::string a_rt = "sender = 'assistant' AND response_time_ms IS NOT NULL";
+  const std::string g_rt = "sender = 'agent' AND response_time_ms IS NOT NULL";
+  const std::string has_a = "assistant_id IS NOT NULL AND assistant_id <> ''";
+  return "INSERT INTO metrics_units (tenant_id, unit, msg, msg_lead, msg_assistant, msg_agent, "
+         "rt_agent_n, rt_agent_sum, rt_assistant_n, rt_assistant_sum, rt_vals) SELECT tenant_id, " +
+         u + ", COUNT(*), " + count_if("sender = 'lead'") + ", " + count_if("sender = 'assistant'") +
+         ", " + count_if("sender = 'agent'") + ", " + count_if(g_rt) + ", " +
+         sum_if(g_rt, "response_time_ms") + ", " + count_if(a_rt) + ", " +
+         sum_if(a_rt, "response_time_ms") + ", " + agg(a_rt, "response_time_ms") +
+         " FROM events WHERE type = 'message' GROUP BY tenant_id, " + u + ";"
+         "INSERT INTO metrics_units (tenant_id, unit, stage) SELECT tenant_id, " + u +
+         ", COUNT(*) FROM events WHERE type = 'stage_changed' GROUP BY tenant_id, " + u +
+         " ON CONFLICT (tenant_id, unit) DO UPDATE SET stage = excluded.stage;"
+         "INSERT INTO metrics_units (tenant_id, unit, started) SELECT tenant_id, " + su +
+         ", COUNT(*) FROM metrics_conversations WHERE start_ts IS NOT NULL GROUP BY tenant_id, " +
+         su + " ON CONFLICT (tenant_id, unit) DO UPDATE SET started = excluded.started;"
+         "INSERT INTO metrics_units (tenant_id, unit, ended, resolved, handoff) SELECT tenant_id, " +
+         eu + ", COUNT(*), " + count_if("outcome = 'resolved'") + ", " +
+         count_if("outcome = 'handoff'") + " FROM metrics_conversations WHERE end_ts IS NOT NULL "
+         "GROUP BY tenant_id, " + eu + " ON CONFLICT (tenant_id, unit) DO UPDATE SET "
+         "ended = excluded.ended, resolved = excluded.resolved, handoff = excluded.handoff;"
+         "INSERT INTO metrics_assistant_units (tenant_id, unit, assistant_id, replies, tokens, "
+         "rt_vals) SELECT tenant_id, " + u + ", assistant_id, COUNT(*), COALESCE(SUM(tokens), 0), " +
+         agg("response_time_ms IS NOT NULL", "response_time_ms") + " FROM metrics_replies "
+         "WHERE assistant_id <> '' GROUP BY tenant_id, " + u + ", assistant_id;"
+         "INSERT INTO metrics_assistant_units (tenant_id, unit, assistant_id, conversations) "
+         "SELECT tenant_id, " + su + ", assistant_id, COUNT(*) FROM metrics_conversations WHERE "
+         "start_ts IS NOT NULL AND " + has_a + " GROUP BY tenant_id, " + su + ", assistant_id "
+         "ON CONFLICT (tenant_id, unit, assistant_id) DO UPDATE SET "
+         "conversations = excluded.conversations;"
+         "INSERT INTO metrics_assistant_units (tenant_id, unit, assistant_id, ended, resolved, "
+         "handoff) SELECT tenant_id, " + eu + ", assistant_id, COUNT(*), " +
+         count_if("outcome = 'resolved'") + ", " + count_if("outcome = 'handoff'") +
+         " FROM metrics_conversations WHERE end_ts IS NOT NULL AND start_ts IS NOT NULL AND " +
+         has_a + " GROUP BY tenant_id, " + eu + ", assistant_id ON CONFLICT (tenant_id, unit, "
+         "assistant_id) DO UPDATE SET ended = excluded.ended, resolved = excluded.resolved, "
+         "handoff = excluded.handoff;"
+         "INSERT INTO metrics_lead_created (tenant_id, ts, lead_id, event_id, prev_ts) SELECT "
+         "tenant_id, ts, lead_id, id, LAG(ts) OVER (PARTITION BY tenant_id, lead_id ORDER BY ts, id) "
+         "FROM events WHERE type = 'lead_created' AND lead_id IS NOT NULL AND lead_id <> '';";
+}
+
 }  // namespace
 
 std::vector<sdk::Migration> derived_table_migrations() {
@@ -78,7 +158,12 @@ std::vector<sdk::Migration> derived_table_migrations() {
   m.description = "metrics rollup, replies, lead and stage tables (+ backfill)";
   m.sql = tables_sql(" WITHOUT ROWID") + backfill_sql();
   m.postgres_sql = tables_sql("") + backfill_sql();
-  return {m};
+  sdk::Migration packed;
+  packed.version = 4;
+  packed.description = "metrics per-unit packed tables, lead occurrences with previous time";
+  packed.sql = packed_tables_sql(" WITHOUT ROWID") + packed_backfill_sql(false);
+  packed.postgres_sql = packed_tables_sql("") + packed_backfill_sql(true);
+  return {m, packed};
 }
 
 std::vector<sdk::Migration> all_migrations() {

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "batch_sql.h"
 #include "metrics_math.h"
+#include "packed_values.h"
 
 namespace zaplify::metrics {
 namespace {
@@ -14,27 +14,47 @@ std::int64_t floor_div(std::int64_t a, std::int64_t b) {
   return a >= 0 ? a / b : -((-a + b - 1) / b);
 }
 
-void add(MetricSums& sums, std::string_view metric, std::int64_t n, double total) {
-  auto it = sums.find(metric);
-  if (it == sums.end()) it = sums.emplace(std::string(metric), RollupCell{}).first;
-  it->second.n += n;
-  it->second.total += total;
+// Reads kUnitColumns (as plain values or as SUMs) starting at column `at`.
+void add_columns(UnitSums& s, const sdk::Row& r, std::size_t at) {
+  auto n = [&](std::size_t i) { return r.is_null(at + i) ? 0 : r.int64(at + i); };
+  auto x = [&](std::size_t i) { return r.is_null(at + i) ? 0.0 : r.number(at + i); };
+  s.msg += n(0);
+  s.msg_lead += n(1);
+  s.msg_assistant += n(2);
+  s.msg_agent += n(3);
+  s.rt_agent_n += n(4);
+  s.rt_agent_sum += x(5);
+  s.rt_assistant_n += n(6);
+  s.rt_assistant_sum += x(7);
+  s.stage += n(8);
+  s.started += n(9);
+  s.ended += n(10);
+  s.resolved += n(11);
+  s.handoff += n(12);
 }
 
-std::string in_metrics(const std::vector<std::string>& metrics, std::vector<sdk::Value>& params) {
-  for (const auto& m : metrics) params.emplace_back(m);
-  return "metric IN (" + marks(metrics.size()) + ")";
+std::string summed_columns() {
+  std::string out;
+  std::string cols = kUnitColumns;
+  std::size_t p = 0;
+  while (p < cols.size()) {
+    std::size_t q = cols.find(", ", p);
+    if (q == std::string::npos) q = cols.size();
+    out.append(out.empty() ? "SUM(" : ", SUM(").append(cols, p, q - p).append(")");
+    p = q + 2;
+  }
+  return out;
 }
 
-// Whole units of the rollup, each folded into the bucket holding it. With few buckets SQL sums
-// them (a CASE maps a unit to its bucket); with many, the units are pulled and folded here.
+// Whole units, each folded into the bucket holding it. With few buckets and no values wanted SQL
+// sums them (a CASE maps a unit to its bucket); otherwise the unit rows are streamed and folded.
 void read_units(const sdk::Store& store, const std::string& tenant, const UnitCover& c,
-                const std::vector<std::int64_t>& starts, const std::vector<std::string>& metrics,
-                std::vector<MetricSums>& out) {
+                const std::vector<std::int64_t>& starts, bool with_values,
+                std::vector<UnitSums>& out) {
   if (c.first_unit >= c.end_unit) return;
   std::vector<sdk::Value> params;
   std::string bucket = "0";
-  const bool grouped = starts.size() <= kMaxSqlBuckets;
+  const bool grouped = !with_values && starts.size() <= kMaxSqlBuckets;
   if (grouped && starts.size() > 1) {
     bucket = "CASE";
     for (std::size_t i = 1; i < starts.size(); ++i) {
@@ -43,70 +63,108 @@ void read_units(const sdk::Store& store, const std::string& tenant, const UnitCo
     }
     bucket += " ELSE " + std::to_string(starts.size() - 1) + " END";
   }
-  params.emplace_back(tenant);
-  const std::string cond = in_metrics(metrics, params);
-  params.emplace_back(c.first_unit);
-  params.emplace_back(c.end_unit);
+  params.insert(params.end(), {tenant, c.first_unit, c.end_unit});
   std::string skip;
   for (std::int64_t u : c.skipped) {
     skip += " AND unit <> ?";
     params.emplace_back(u);
   }
-  const std::string where = " FROM metrics_rollup WHERE tenant_id = ? AND " + cond +
-                            " AND unit >= ? AND unit < ?" + skip;
+  const std::string where = " FROM metrics_units WHERE tenant_id = ? AND unit >= ? AND unit < ?" + skip;
   if (grouped) {
     // GROUP BY position: PostgreSQL would not match a repeated CASE whose parameters differ.
-    store.query("SELECT " + bucket + ", metric, SUM(n), SUM(total)" + where + " GROUP BY 1, 2",
-                params, [&](const sdk::Row& row) {
-                  add(out[static_cast<std::size_t>(row.int64(0))], row.text(1), row.int64(2),
-                      row.is_null(3) ? 0.0 : row.number(3));
+    store.query("SELECT " + bucket + ", " + summed_columns() + where + " GROUP BY 1", params,
+                [&](const sdk::Row& row) {
+                  add_columns(out[static_cast<std::size_t>(row.int64(0))], row, 1);
                 });
     return;
   }
-  store.query("SELECT unit, metric, n, total" + where, params, [&](const sdk::Row& row) {
-    add(out[bucket_index(starts, row.int64(0) * kUnitMs)], row.text(1), row.int64(2),
-        row.is_null(3) ? 0.0 : row.number(3));
-  });
+  const std::string vals = with_values ? ", rt_vals" : "";
+  store.query("SELECT unit, " + std::string(kUnitColumns) + vals + where, params,
+              [&](const sdk::Row& row) {
+                UnitSums& dst = out[bucket_index(starts, row.int64(0) * kUnitMs)];
+                add_columns(dst, row, 1);
+                if (with_values) unpack_values(row.text(14), dst.rt_values);
+              });
 }
 
-// The cut units, straight from the event store, each event into its own bucket.
+// The cut pieces, exactly: messages and stage changes from the event store, starts and endings
+// from metrics_conversations, each into its own bucket.
 void read_raw(const sdk::Store& store, const std::string& tenant, const UnitCover& c,
-              const std::vector<std::int64_t>& starts, const std::vector<std::string>& metrics,
-              std::vector<MetricSums>& out) {
-  MetricSums one;
+              const std::vector<std::int64_t>& starts, bool with_values,
+              std::vector<UnitSums>& out) {
   for (const auto& [a, b] : c.raw) {
+    const std::vector<sdk::Value> range{tenant, a, b};
     store.query(
         "SELECT ts, type, sender, response_time_ms FROM events WHERE tenant_id = ? AND "
         "type IN ('message', 'stage_changed') AND ts >= ? AND ts < ?",
-        {tenant, a, b}, [&](const sdk::Row& row) {
-          one.clear();
-          add_event(one, row.text(1), row.text(2),
-                    row.is_null(3) ? std::nullopt : std::optional<double>(row.number(3)));
-          MetricSums& dst = out[bucket_index(starts, row.int64(0))];
-          for (const auto& m : metrics) {
-            auto it = one.find(m);
-            if (it != one.end()) add(dst, m, it->second.n, it->second.total);
-          }
+        range, [&](const sdk::Row& row) {
+          UnitSums& dst = out[bucket_index(starts, row.int64(0))];
+          const auto rt = row.is_null(3) ? std::nullopt : std::optional<double>(row.number(3));
+          dst.add_event(row.text(1), row.text(2), rt);
+          if (with_values && rt && row.text(2) == "assistant") dst.rt_values.push_back(*rt);
         });
+    store.query("SELECT start_ts FROM metrics_conversations WHERE tenant_id = ? AND "
+                "start_ts >= ? AND start_ts < ?",
+                range, [&](const sdk::Row& row) { ++out[bucket_index(starts, row.int64(0))].started; });
+    store.query("SELECT end_ts, outcome FROM metrics_conversations WHERE tenant_id = ? AND "
+                "end_ts >= ? AND end_ts < ?",
+                range, [&](const sdk::Row& row) {
+                  out[bucket_index(starts, row.int64(0))].add_ending(row.text(1), 1);
+                });
   }
 }
 
 }  // namespace
 
-void add_event(MetricSums& sums, std::string_view type, std::string_view sender,
-               std::optional<double> response_time_ms) {
-  if (type == "message") {
-    add(sums, "msg", 1, 0);
-    std::string key = "msg:";
-    key += sender;
-    add(sums, key, 1, 0);
-    if (response_time_ms) {
-      key.replace(0, 3, "rt");
-      add(sums, key, 1, *response_time_ms);
-    }
-  } else if (type == "stage_changed") {
-    add(sums, "stage", 1, 0);
+const char* const kUnitColumns =
+    "msg, msg_lead, msg_assistant, msg_agent, rt_agent_n, rt_agent_sum, rt_assistant_n, "
+    "rt_assistant_sum, stage, started, ended, resolved, handoff";
+
+void UnitSums::add_event(std::string_view type, std::string_view sender,
+                         std::optional<double> response_time_ms) {
+  if (type == "stage_changed") {
+    ++stage;
+    return;
   }
+  if (type != "message") return;
+  ++msg;
+  if (sender == "lead") ++msg_lead;
+  if (sender == "assistant") {
+    ++msg_assistant;
+    if (response_time_ms) {
+      ++rt_assistant_n;
+      rt_assistant_sum += *response_time_ms;
+    }
+  }
+  if (sender == "agent") {
+    ++msg_agent;
+    if (response_time_ms) {
+      ++rt_agent_n;
+      rt_agent_sum += *response_time_ms;
+    }
+  }
+}
+
+void UnitSums::add_ending(std::string_view outcome, std::int64_t n) {
+  ended += n;
+  if (outcome == "resolved") resolved += n;
+  if (outcome == "handoff") handoff += n;
+}
+
+void UnitSums::add_counts(const UnitSums& o) {
+  msg += o.msg;
+  msg_lead += o.msg_lead;
+  msg_assistant += o.msg_assistant;
+  msg_agent += o.msg_agent;
+  rt_agent_n += o.rt_agent_n;
+  rt_assistant_n += o.rt_assistant_n;
+  rt_agent_sum += o.rt_agent_sum;
+  rt_assistant_sum += o.rt_assistant_sum;
+  stage += o.stage;
+  started += o.started;
+  ended += o.ended;
+  resolved += o.resolved;
+  handoff += o.handoff;
 }
 
 std::int64_t unit_floor(std::int64_t ms) { return floor_div(ms, kUnitMs); }
@@ -141,15 +199,14 @@ UnitCover cover_window(std::int64_t from, std::int64_t to, const std::vector<std
   return c;
 }
 
-std::vector<MetricSums> rollup_buckets(const sdk::Store& store, const std::string& tenant,
-                                       std::int64_t from, std::int64_t to,
-                                       const std::vector<std::int64_t>& starts,
-                                       const std::vector<std::string>& metrics) {
-  std::vector<MetricSums> out(starts.size());
+std::vector<UnitSums> rollup_buckets(const sdk::Store& store, const std::string& tenant,
+                                     std::int64_t from, std::int64_t to,
+                                     const std::vector<std::int64_t>& starts, bool with_values) {
+  std::vector<UnitSums> out(starts.size());
   if (starts.empty() || from >= to) return out;
   const UnitCover c = cover_window(from, to, starts);
-  read_units(store, tenant, c, starts, metrics, out);
-  read_raw(store, tenant, c, starts, metrics, out);
+  read_units(store, tenant, c, starts, with_values, out);
+  read_raw(store, tenant, c, starts, with_values, out);
   return out;
 }
 
