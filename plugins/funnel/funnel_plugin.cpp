@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "funnel_service.h"
+#include "stage_events_table.h"
 #include "zaplify/sdk/sdk.h"
 
 namespace zaplify::funnel {
@@ -30,6 +31,12 @@ sdk::RouteSpec analytics_get(std::string path, std::string summary, std::string 
 class FunnelPlugin final : public sdk::Plugin {
  public:
   void start(sdk::Host& host) override {
+    // The derived table the scans read: created and backfilled by the migration, kept in step by
+    // the hook inside each ingest transaction, purged together with the events it copies.
+    host.migrations().add(stage_events_migration());
+    host.migrations().purge_with_events(kStageEventsTable, "ts");
+    host.ingest_hooks().add(derive_stage_events);
+
     service_ = std::make_shared<FunnelService>(host.store(), host.calendar());
     auto svc = service_;  // handlers share ownership: they never outlive the host's references
     auto& routes = host.routes();

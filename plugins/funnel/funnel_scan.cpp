@@ -1,7 +1,8 @@
 #include "funnel_scan.h"
 
 #include <algorithm>
-#include <bit>
+
+#include "stage_events_table.h"
 
 namespace zaplify::funnel {
 
@@ -12,6 +13,13 @@ StageIndex::StageIndex(const std::vector<std::string>& stages) : names_(stages) 
 }
 
 int StageIndex::find(std::string_view name) const {
+  // Called once per row: for the usual handful of stages comparing lengths then bytes beats
+  // hashing the name. Both keep the first of duplicate names.
+  if (names_.size() <= kLinearStages) {
+    for (std::size_t i = 0; i < names_.size(); ++i)
+      if (names_[i] == name) return static_cast<int>(i);
+    return -1;
+  }
   auto it = index_.find(name);
   return it == index_.end() ? -1 : it->second;
 }
@@ -27,94 +35,115 @@ FunnelAccumulator::FunnelAccumulator(const StageIndex& stages, const ScanOptions
   result_.entries.assign(n, 0);
   furthest_hist_.assign(n, 0);
   prev_furthest_hist_.assign(n, 0);
-  first_ts_.assign(n, 0);
-  last_ts_.assign(n, 0);
+  queue_.reserve(kBatch);
 }
 
 void FunnelAccumulator::add(std::string_view lead_id, std::int64_t ts_ms, std::string_view stage) {
-  if (!has_lead_ || lead_id != lead_) {
-    if (has_lead_) end_lead();
-    start_lead(lead_id);
-  }
   if (ts_ms >= options_.from_ms && ts_ms < options_.to_ms) {
     const int k = stages_.find(stage);
     if (k < 0) {
       ++result_.unknown_stage_events;
       return;
     }
-    add_current(ts_ms, k);
+    queue(lead_id, ts_ms, k, true);
   } else if (options_.previous_from_ms && ts_ms >= *options_.previous_from_ms &&
              ts_ms < options_.from_ms) {
     const int k = stages_.find(stage);
-    if (k >= 0) add_previous(k);
+    if (k >= 0) queue(lead_id, ts_ms, k, false);
   }
 }
 
-void FunnelAccumulator::start_lead(std::string_view lead_id) {
-  has_lead_ = true;
-  lead_.assign(lead_id.data(), lead_id.size());  // reuses the buffer: no allocation per lead
-  furthest_ = -1;
-  prev_furthest_ = -1;
-  seen_ = 0;
-  pending_ = 0;
-  group_max_ = -1;
-  flow_first_ = -1;
-  flow_last_ = -1;
+void FunnelAccumulator::queue(std::string_view lead_id, std::int64_t ts_ms, int stage, bool current) {
+  queue_.push_back(Queued{ts_ms, LeadTable<LeadState>::hash_of(lead_id),
+                          static_cast<std::uint32_t>(queue_keys_.size()),
+                          static_cast<std::uint32_t>(lead_id.size()), stage, current});
+  queue_keys_.append(lead_id);
+  if (queue_.size() == kBatch) flush();
 }
 
-void FunnelAccumulator::add_current(std::int64_t ts_ms, int k) {
-  const std::size_t n = result_.stage_count;
-  const std::uint64_t bit = std::uint64_t{1} << k;
-  // This event is the first later-or-equal-time event past every stage below k still waiting.
-  std::uint64_t resolved = pending_ & (bit - 1);
-  pending_ &= ~(bit - 1);
-  while (resolved) {
-    const int j = std::countr_zero(resolved);
-    resolved &= resolved - 1;
-    result_.ms_to_next[j].push_back(ts_ms - first_ts_[j]);
+void FunnelAccumulator::flush() {
+  // Each lookup misses the cache twice (slot, then record); announcing a batch's slots, then its
+  // records, lets those misses overlap instead of queueing one behind the other. The rows are
+  // then applied strictly in arrival order, so the result is the same as row by row.
+  for (const Queued& q : queue_) leads_.prefetch_slot(q.hash);
+  for (const Queued& q : queue_) leads_.prefetch_record(q.hash);
+  for (const Queued& q : queue_) {
+    LeadState& s = leads_.find_or_add(
+        std::string_view(queue_keys_).substr(q.key_offset, q.key_size), q.hash);
+    if (q.current)
+      add_current(s, q.ts_ms, q.stage);
+    else
+      s.prev_furthest = static_cast<std::int8_t>(std::max<int>(s.prev_furthest, q.stage));
   }
-  if (!(seen_ & bit)) {
-    seen_ |= bit;
-    first_ts_[k] = ts_ms;
-    // An equal-time event into a later stage that sorted before this one (by id) also counts.
-    if (group_max_ > k && group_ts_ == ts_ms)
-      result_.ms_to_next[k].push_back(0);
-    else if (static_cast<std::size_t>(k) + 1 < n)
-      pending_ |= bit;
-  }
-  last_ts_[k] = ts_ms;
-  if (group_max_ < 0 || group_ts_ != ts_ms) {
-    group_ts_ = ts_ms;
-    group_max_ = k;
+  queue_.clear();
+  queue_keys_.clear();
+}
+
+void FunnelAccumulator::push_pending(LeadState& s, int stage, std::int64_t ts_ms) {
+  std::int32_t node = free_pending_;
+  if (node >= 0) {
+    free_pending_ = pending_pool_[static_cast<std::size_t>(node)].next;
   } else {
-    group_max_ = std::max(group_max_, k);
+    node = static_cast<std::int32_t>(pending_pool_.size());
+    pending_pool_.emplace_back();
   }
-  furthest_ = std::max(furthest_, k);
-  if (flow_first_ < 0)
-    flow_first_ = k;
-  else if (flow_last_ != k)  // repeats collapse
-    ++result_.links[static_cast<std::size_t>(flow_last_) * (n + 1) + k];
-  flow_last_ = k;
+  pending_pool_[static_cast<std::size_t>(node)] = Pending{ts_ms, s.pending, stage};
+  s.pending = node;
 }
 
-void FunnelAccumulator::add_previous(int k) { prev_furthest_ = std::max(prev_furthest_, k); }
-
-void FunnelAccumulator::end_lead() {
+void FunnelAccumulator::add_current(LeadState& s, std::int64_t ts_ms, int k) {
   const std::size_t n = result_.stage_count;
-  if (furthest_ >= 0) {
-    ++furthest_hist_[furthest_];
-    ++result_.entries[flow_first_];
-    if (static_cast<std::size_t>(flow_last_) + 1 != n)
-      ++result_.links[static_cast<std::size_t>(flow_last_) * (n + 1) + n];
-    if (furthest_ == options_.dropped_stage)
-      result_.dropped.push_back(DroppedLead{lead_, last_ts_[furthest_]});
+  // This event is the first later-or-equal-time event past every pending stage below k; those are
+  // exactly the top of the lead's stack (it is kept smallest-index first).
+  while (s.pending >= 0) {
+    Pending& p = pending_pool_[static_cast<std::size_t>(s.pending)];
+    if (p.stage >= k) break;
+    result_.ms_to_next[static_cast<std::size_t>(p.stage)].push_back(ts_ms - p.first_ts);
+    const std::int32_t popped = s.pending;
+    s.pending = p.next;
+    p.next = free_pending_;
+    free_pending_ = popped;
   }
-  if (prev_furthest_ >= 0) ++prev_furthest_hist_[prev_furthest_];
+  const std::uint64_t bit = std::uint64_t{1} << k;
+  if (!(s.seen & bit)) {
+    s.seen |= bit;
+    // An equal-time event into a later stage that sorted before this one (by id) also counts.
+    if (s.group_max > k && s.group_ts == ts_ms)
+      result_.ms_to_next[static_cast<std::size_t>(k)].push_back(0);
+    else if (static_cast<std::size_t>(k) + 1 < n)
+      push_pending(s, k, ts_ms);  // every pending stage left is above k: the stack stays sorted
+  }
+  if (k == options_.dropped_stage) s.dropped_last_ts = ts_ms;
+  if (s.group_max < 0 || s.group_ts != ts_ms) {
+    s.group_ts = ts_ms;
+    s.group_max = static_cast<std::int8_t>(k);
+  } else {
+    s.group_max = static_cast<std::int8_t>(std::max<int>(s.group_max, k));
+  }
+  s.furthest = static_cast<std::int8_t>(std::max<int>(s.furthest, k));
+  if (s.flow_first < 0)
+    s.flow_first = static_cast<std::int8_t>(k);
+  else if (s.flow_last != k)  // repeats collapse
+    ++result_.links[static_cast<std::size_t>(s.flow_last) * (n + 1) + static_cast<std::size_t>(k)];
+  s.flow_last = static_cast<std::int8_t>(k);
+}
+
+void FunnelAccumulator::end_lead(std::string_view lead_id, const LeadState& s) {
+  const std::size_t n = result_.stage_count;
+  if (s.furthest >= 0) {
+    ++furthest_hist_[static_cast<std::size_t>(s.furthest)];
+    ++result_.entries[static_cast<std::size_t>(s.flow_first)];
+    if (static_cast<std::size_t>(s.flow_last) + 1 != n)
+      ++result_.links[static_cast<std::size_t>(s.flow_last) * (n + 1) + n];
+    if (s.furthest == options_.dropped_stage)
+      result_.dropped.push_back(DroppedLead{std::string(lead_id), s.dropped_last_ts});
+  }
+  if (s.prev_furthest >= 0) ++prev_furthest_hist_[static_cast<std::size_t>(s.prev_furthest)];
 }
 
 ScanResult FunnelAccumulator::finish() {
-  if (has_lead_) end_lead();
-  has_lead_ = false;
+  flush();
+  leads_.for_each([this](std::string_view id, const LeadState& s) { end_lead(id, s); });
   // Reaching Sk means a furthest stage ≥ k: suffix sums of the furthest-stage histograms.
   std::int64_t acc = 0, prev_acc = 0;
   for (std::size_t k = result_.stage_count; k-- > 0;) {
@@ -128,12 +157,11 @@ ScanResult FunnelAccumulator::finish() {
 
 ScanResult scan_funnel(const sdk::Store& store, const std::string& tenant_id,
                        const FunnelDefinition& funnel, const ScanOptions& options) {
-  // Byte-wise order on PostgreSQL too, so (timestamp, id) ties resolve as on SQLite (BINARY).
-  const bool pg = store.dialect() == sdk::Dialect::PostgreSQL;
-  const std::string sql = std::string(
-      "SELECT lead_id, ts, stage FROM events WHERE tenant_id = ? AND funnel_id = ? AND ts >= ? "
-      "AND ts < ? AND type = 'stage_changed' ORDER BY ") +
-      (pg ? "lead_id COLLATE \"C\", ts, id COLLATE \"C\"" : "lead_id, ts, id");
+  // The primary key's order: on SQLite a clustered range scan, on PostgreSQL an index scan (its
+  // event_id is COLLATE "C", so ties resolve byte-wise as on SQLite). No sort either way.
+  static const std::string sql = std::string("SELECT lead_id, ts, stage FROM ") + kStageEventsTable +
+                                 " WHERE tenant_id = ? AND funnel_id = ? AND ts >= ? AND ts < ? "
+                                 "ORDER BY ts, event_id";
   const std::int64_t lo = options.previous_from_ms.value_or(options.from_ms);
   StageIndex stages(funnel.stages);
   FunnelAccumulator acc(stages, options);

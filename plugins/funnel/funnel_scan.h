@@ -1,8 +1,8 @@
 #pragma once
-// The one-pass funnel scan: stage_changed events streamed in (lead, timestamp, id) order are folded
-// into stage counts, time-to-next samples, the conversion flow and (optionally) dropped leads.
-// Memory is proportional to the funnel's leads (time samples, dropped leads), never to its events:
-// the per-lead state is a handful of fixed-size arrays reused from one lead to the next.
+// The one-pass funnel scan: stage_changed events streamed in (timestamp, id) order from the
+// plugin's funnel_stage_events table are folded into stage counts, time-to-next samples, the
+// conversion flow and (optionally) dropped leads. Memory is proportional to the funnel's leads in
+// the scanned range (a small state each, time samples, dropped leads), never to its events.
 
 #include <cstdint>
 #include <optional>
@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "funnel_definition.h"
+#include "lead_table.h"
 #include "zaplify/sdk/store.h"
 
 namespace zaplify::funnel {
@@ -28,6 +29,7 @@ class StageIndex {
   std::size_t size() const { return names_.size(); }
 
  private:
+  static constexpr std::size_t kLinearStages = 8;
   std::vector<std::string> names_;
   std::unordered_map<std::string_view, int> index_;
 };
@@ -64,39 +66,64 @@ struct ScanResult {
 };
 
 /// Folds events into a ScanResult. Not thread-safe; one accumulator per scan.
-/// REQUIRES: events arrive grouped by lead, and within a lead in (timestamp, id) order.
+/// REQUIRES: events arrive in (timestamp, id) order across all leads (the order of the
+/// funnel_stage_events primary key), so each lead's own events are in (timestamp, id) order too.
+/// Memory: one small state per lead (ids interned once), plus pending first-visit times.
 class FunnelAccumulator {
  public:
   /// REQUIRES: `stages` outlives the accumulator; 1 ≤ stages.size() ≤ kMaxStages.
   FunnelAccumulator(const StageIndex& stages, const ScanOptions& options);
   void add(std::string_view lead_id, std::int64_t ts_ms, std::string_view stage);
-  /// Closes the last lead and returns the result; the accumulator must not be used afterwards.
+  /// Closes every lead and returns the result; the accumulator must not be used afterwards.
   ScanResult finish();
 
  private:
-  void start_lead(std::string_view lead_id);
-  void end_lead();
-  void add_current(std::int64_t ts_ms, int stage);
-  void add_previous(int stage);
+  struct LeadState {
+    std::uint64_t seen = 0;           // stages with an event in W so far
+    std::int64_t group_ts = 0;        // the timestamp of the latest W event...
+    std::int64_t dropped_last_ts = 0; // latest W event into options.dropped_stage
+    std::int32_t pending = -1;        // head of the stack of stages waiting for a later one
+    std::int8_t group_max = -1;       // ...and the furthest stage among the events at it
+    std::int8_t furthest = -1;
+    std::int8_t prev_furthest = -1;
+    std::int8_t flow_first = -1;
+    std::int8_t flow_last = -1;
+  };
+  // A seen stage still waiting for an event into a later stage. A lead's pending stages form a
+  // stack with the smallest index on top: an event into k resolves exactly the entries below k.
+  struct Pending {
+    std::int64_t first_ts = 0;
+    std::int32_t next = -1;
+    std::int32_t stage = 0;
+  };
+
+  // A row waiting in the batch: lookups are done 64 rows at a time with prefetches (see flush).
+  struct Queued {
+    std::int64_t ts_ms = 0;
+    std::uint32_t hash = 0;
+    std::uint32_t key_offset = 0;  // the lead id's bytes in queue_keys_
+    std::uint32_t key_size = 0;
+    std::int32_t stage = 0;
+    bool current = false;  // in W (else in W′)
+  };
+  static constexpr std::size_t kBatch = 64;
+
+  void queue(std::string_view lead_id, std::int64_t ts_ms, int stage, bool current);
+  void flush();
+  void add_current(LeadState& s, std::int64_t ts_ms, int stage);
+  void push_pending(LeadState& s, int stage, std::int64_t ts_ms);
+  void end_lead(std::string_view lead_id, const LeadState& s);
 
   const StageIndex& stages_;
   ScanOptions options_;
   ScanResult result_;
+  LeadTable<LeadState> leads_;
+  std::vector<Queued> queue_;
+  std::string queue_keys_;
+  std::vector<Pending> pending_pool_;
+  std::int32_t free_pending_ = -1;
   std::vector<std::int64_t> furthest_hist_;       // [k]: leads whose furthest stage in W is k.
   std::vector<std::int64_t> prev_furthest_hist_;  // the same for W′.
-  // The current lead's state, reused for every lead.
-  bool has_lead_ = false;
-  std::string lead_;
-  int furthest_ = -1;
-  int prev_furthest_ = -1;
-  std::uint64_t seen_ = 0;     // stages with an event in W so far
-  std::uint64_t pending_ = 0;  // seen stages still waiting for an event into a later stage
-  std::vector<std::int64_t> first_ts_;
-  std::vector<std::int64_t> last_ts_;
-  std::int64_t group_ts_ = 0;  // the timestamp of the latest event, and the furthest stage at it
-  int group_max_ = -1;
-  int flow_first_ = -1;
-  int flow_last_ = -1;
 };
 
 /// Runs the scan's SQL for one funnel of one tenant and folds the rows. Throws sdk::StoreError.

@@ -1,6 +1,13 @@
 // The conversation plugin over HTTP on the real server, on SQLite and PostgreSQL.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
 #include "support/server.h"
 
 namespace zaplify::testing {
@@ -122,6 +129,151 @@ TEST_P(ConversationIntegration, HostileTextIsStoredAndScored) {
   const auto total = sj["distribution"]["positive"].get<int>() + sj["distribution"]["neutral"].get<int>() +
                      sj["distribution"]["negative"].get<int>();
   EXPECT_EQ(total, r.json()["accepted"].get<int>() - 1);  // every accepted lead message counted
+}
+
+// Split into CSV records (no quoted fields in this data) and cells.
+std::vector<std::vector<std::string>> csv_rows(const std::string& body) {
+  std::vector<std::vector<std::string>> out;
+  std::size_t at = 0;
+  while (at < body.size()) {
+    std::size_t end = body.find("\r\n", at);
+    if (end == std::string::npos) end = body.size();
+    std::vector<std::string> cells;
+    std::string line = body.substr(at, end - at);
+    std::size_t from = 0;
+    for (;;) {
+      auto comma = line.find(',', from);
+      cells.push_back(line.substr(from, comma == std::string::npos ? std::string::npos : comma - from));
+      if (comma == std::string::npos) break;
+      from = comma + 1;
+    }
+    out.push_back(std::move(cells));
+    at = end + 2;
+  }
+  return out;
+}
+
+TEST_P(ConversationIntegration, OutOfOrderDuplicatedBatchesGiveTheSameConversations) {
+  ServerProcess s(options(GetParam()));
+  const std::int64_t t0 = (now_ms() - 7200000) / 1000 * 1000 + 123;  // ".123": both formats agree
+  // c1: a later duplicate start (ignored), greeting before the lead message, two ends (earliest
+  // wins). c2: its lead message arrives last and earlier than its stored replies. c3: never ends.
+  std::vector<nlohmann::json> ev = {
+      event("a1", "conversation_started", t0, {{"conversation_id", "c1"}, {"lead_id", "l1"}, {"assistant_id", "bot"}}),
+      event("a2", "conversation_started", t0 + 500, {{"conversation_id", "c1"}, {"lead_id", "lx"}, {"channel", "web"}}),
+      event("a3", "message", t0 + 1000, {{"conversation_id", "c1"}, {"sender", "assistant"}, {"text", "Olá!"}}),
+      event("a4", "message", t0 + 2000, {{"conversation_id", "c1"}, {"sender", "lead"}, {"text", "ótimo"}}),
+      event("a5", "message", t0 + 6000, {{"conversation_id", "c1"}, {"sender", "agent"}, {"text", "ok"}}),
+      event("a6", "conversation_ended", t0 + 120000, {{"conversation_id", "c1"}, {"outcome", "handoff"}}),
+      event("a7", "conversation_ended", t0 + 60000, {{"conversation_id", "c1"}, {"outcome", "resolved"}}),
+      event("b1", "conversation_started", t0 + 1000, {{"conversation_id", "c2"}, {"lead_id", "l2"}, {"channel", "web"}}),
+      event("b2", "message", t0 + 3000, {{"conversation_id", "c2"}, {"sender", "assistant"}, {"text", "hi"}}),
+      event("b3", "message", t0 + 21000, {{"conversation_id", "c2"}, {"sender", "assistant"}, {"text", "still there?"}}),
+      event("b4", "conversation_ended", t0 + 181000, {{"conversation_id", "c2"}, {"outcome", "abandoned"}}),
+      event("b5", "message", t0 + 11000, {{"conversation_id", "c2"}, {"sender", "lead"}, {"text", "terrible"}}),
+      event("c1", "conversation_started", t0 + 2000, {{"conversation_id", "c3"}, {"lead_id", "l3"}}),
+  };
+  // Newest first, in three requests, each re-sending an event of the previous one.
+  std::vector<std::vector<nlohmann::json>> posts = {{ev[12], ev[10], ev[6]},
+                                                    {ev[6], ev[9], ev[8], ev[7], ev[5], ev[4]},
+                                                    {ev[4], ev[11], ev[3], ev[2], ev[1], ev[0]}};
+  for (const auto& p : posts) {
+    auto r = s.post_json("/analytics/process/batch", {{"events", p}}, kTenant);
+    ASSERT_EQ(r.status, 200) << r.body;
+  }
+  const std::string window = "?from=" + rfc3339(t0 - 1000) + "&to=" + rfc3339(t0 + 3000);
+  auto ov = s.get("/analytics/conversations" + window, kTenant);
+  ASSERT_EQ(ov.status, 200) << ov.body;
+  auto o = ov.json();
+  EXPECT_EQ(o["total"], 3);
+  EXPECT_EQ(o["by_channel"], (nlohmann::json{{"web", 1}, {"whatsapp", 2}}));
+  EXPECT_EQ(o["by_outcome"], (nlohmann::json{{"resolved", 1}, {"handoff", 0}, {"abandoned", 1}, {"open", 1}}));
+  EXPECT_DOUBLE_EQ(o["avg_messages"].get<double>(), 6.0 / 3);
+  EXPECT_DOUBLE_EQ(o["lead_reply_rate"].get<double>(), 2.0 / 3);
+  EXPECT_DOUBLE_EQ(o["avg_duration_minutes"].get<double>(), (1.0 + 3.0) / 2);
+  EXPECT_DOUBLE_EQ(o["median_first_response_seconds"].get<double>(), (4.0 + 10.0) / 2);
+
+  auto ex = s.get("/analytics/export/metrics" + window + "&dataset=conversations&format=csv", kTenant);
+  ASSERT_EQ(ex.status, 200) << ex.body;
+  auto rows = csv_rows(ex.body);
+  ASSERT_EQ(rows.size(), 4u) << ex.body;
+  EXPECT_EQ(rows[0], (std::vector<std::string>{"conversation_id", "lead_id", "assistant_id", "channel", "started_at",
+                                               "ended_at", "outcome", "messages", "avg_sentiment"}));
+  EXPECT_EQ(rows[1][0], "c1");
+  EXPECT_EQ(rows[1][1], "l1");
+  EXPECT_EQ(rows[1][2], "bot");
+  EXPECT_EQ(rows[1][4], rfc3339(t0));
+  EXPECT_EQ(rows[1][5], rfc3339(t0 + 60000));
+  EXPECT_EQ(rows[1][6], "resolved");
+  EXPECT_EQ(rows[1][7], "3");
+  EXPECT_GT(std::stod(rows[1][8]), 0.05);  // "ótimo"
+  EXPECT_EQ(rows[2][0], "c2");
+  EXPECT_EQ(rows[2][2], "");  // no assistant: NULL
+  EXPECT_LT(std::stod(rows[2][8]), -0.05);  // "terrible"
+  EXPECT_EQ(rows[3][0], "c3");
+  EXPECT_EQ(rows[3][5], "");
+  EXPECT_EQ(rows[3][6], "open");
+  EXPECT_EQ(rows[3][8], "");
+}
+
+long server_kb(const ServerProcess& s, const char* key) {
+  // The server is the process whose command line names this test's generated config file.
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    std::ifstream cmd(entry.path() / "cmdline");
+    std::string line((std::istreambuf_iterator<char>(cmd)), {});
+    if (line.find(s.config_path()) == std::string::npos || line.find("zaplify-analytics") == std::string::npos) continue;
+    std::ifstream st(entry.path() / "status");
+    std::string l;
+    while (std::getline(st, l))
+      if (l.rfind(key, 0) == 0) return std::stol(l.substr(std::strlen(key)));
+  }
+  return -1;
+}
+
+// A measurement, not a test (no assertion on time): ingest N conversations (4 events each), then
+// export them as CSV and report rows/s and the server's peak-RSS growth.
+//   ZAPLIFY_CONV_EXPORT_N=200000 integration_tests --gtest_also_run_disabled_tests
+//     --gtest_filter='*DISABLED_ConversationsExportThroughput*'
+TEST_P(ConversationIntegration, DISABLED_ConversationsExportThroughput) {
+  const char* env = std::getenv("ZAPLIFY_CONV_EXPORT_N");
+  const int n = env ? std::atoi(env) : 200000;
+  ServerProcess s(options(GetParam()));
+  const std::int64_t t0 = now_ms() - 30LL * 86400000;
+  auto start = std::chrono::steady_clock::now();
+  nlohmann::json batch = nlohmann::json::array();
+  auto flush = [&] {
+    auto r = s.post_json("/analytics/process/batch", {{"events", batch}}, kTenant);
+    ASSERT_EQ(r.status, 200) << r.body;
+    batch = nlohmann::json::array();
+  };
+  for (int c = 0; c < n; ++c) {
+    const std::string conv = "conv" + std::to_string(c), id = "e" + std::to_string(c);
+    const std::int64_t t = t0 + static_cast<std::int64_t>(c) * 10;
+    batch.push_back(event(id + "s", "conversation_started", t, {{"conversation_id", conv}, {"lead_id", "l" + std::to_string(c)}, {"assistant_id", "bot"}}));
+    batch.push_back(event(id + "l", "message", t + 1, {{"conversation_id", conv}, {"sender", "lead"}, {"text", "Qual o preço?"}}));
+    batch.push_back(event(id + "r", "message", t + 2, {{"conversation_id", conv}, {"sender", "assistant"}, {"text", "R$ 10"}}));
+    batch.push_back(event(id + "x", "conversation_ended", t + 5, {{"conversation_id", conv}, {"outcome", "resolved"}}));
+    if (batch.size() >= 10000) flush();
+  }
+  if (!batch.empty()) flush();
+  const double ingest_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const std::string window = "?from=" + rfc3339(t0 - 1000) + "&to=" + rfc3339(t0 + 10LL * n + 1000);
+  const long hwm0 = server_kb(s, "VmHWM:"), rss0 = server_kb(s, "VmRSS:"), anon0 = server_kb(s, "RssAnon:");
+  start = std::chrono::steady_clock::now();
+  auto ex = s.get("/analytics/export/metrics" + window + "&dataset=conversations&format=csv", kTenant);
+  const double export_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  ASSERT_EQ(ex.status, 200);
+  const long anon1 = server_kb(s, "RssAnon:");  // heap only: SQLite's mmap'd pages are RssFile
+  const auto lines = std::count(ex.body.begin(), ex.body.end(), '\n') - 1;
+  EXPECT_EQ(lines, n);
+  start = std::chrono::steady_clock::now();
+  auto ov = s.get("/analytics/conversations" + window, kTenant);
+  const double overview_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  ASSERT_EQ(ov.status, 200);
+  std::printf("[%s] ingest %d events in %.1f s (%.0f events/s); export %lld rows in %.2f s = %.0f rows/s;"
+              " server VmHWM %ld -> %ld KiB (RSS before %ld, RssAnon %ld -> %ld); overview %.2f s\n",
+              GetParam().c_str(), 4 * n, ingest_s, 4 * n / ingest_s, static_cast<long long>(lines), export_s,
+              static_cast<double>(lines) / export_s, hwm0, server_kb(s, "VmHWM:"), rss0, anon0, anon1, overview_s);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ConversationIntegration, ::testing::ValuesIn(backends()));

@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <cmath>
 #include <map>
 #include <optional>
@@ -157,6 +160,48 @@ std::map<std::string, std::optional<double>> reference(const std::vector<Ev>& ev
   return r;
 }
 
+struct RefAssistant {
+  double conversations = 0, replies = 0, tokens = 0, ended = 0, resolved = 0;
+  std::vector<double> rt;
+};
+
+// Naive reference of /metrics/performance: messages and endings belong to the assistant of the
+// conversation's earliest start.
+std::map<std::string, RefAssistant> performance_reference(const std::vector<Ev>& evs,
+                                                          std::int64_t from, std::int64_t to) {
+  auto in = [&](std::int64_t ts) { return ts >= from && ts < to; };
+  auto earlier = [](const Ev* a, const Ev* b) { return a->ts < b->ts || (a->ts == b->ts && a->id < b->id); };
+  std::map<std::string, const Ev*> first_start, first_end;
+  for (const auto& e : evs) {
+    if (e.type != "conversation_started" && e.type != "conversation_ended") continue;
+    auto& s = (e.type == "conversation_started" ? first_start : first_end)[e.body["conversation_id"]];
+    if (!s || earlier(&e, s)) s = &e;
+  }
+  auto owner = [&](const std::string& conv) -> std::string {
+    auto it = first_start.find(conv);
+    if (it == first_start.end() || !it->second->body["assistant_id"].is_string()) return {};
+    return it->second->body["assistant_id"].get<std::string>();
+  };
+  std::map<std::string, RefAssistant> out;
+  for (auto& [conv, s] : first_start)
+    if (const auto a = owner(conv); !a.empty() && in(s->ts)) ++out[a].conversations;
+  for (auto& [conv, e] : first_end) {
+    const auto a = owner(conv);
+    if (a.empty() || !in(e->ts)) continue;
+    ++out[a].ended;
+    out[a].resolved += e->body["outcome"] == "resolved";
+  }
+  for (const auto& e : evs) {
+    if (e.type != "message" || e.body["sender"] != "assistant" || !in(e.ts)) continue;
+    const auto a = owner(e.body["conversation_id"].get<std::string>());
+    if (a.empty()) continue;
+    ++out[a].replies;
+    out[a].tokens += e.body.value("tokens", 0);
+    if (e.body.contains("response_time_ms")) out[a].rt.push_back(e.body["response_time_ms"].get<double>());
+  }
+  return out;
+}
+
 void expect_value(const json& got, std::optional<double> want, const std::string& what) {
   if (!want) {
     EXPECT_TRUE(got.is_null()) << what << " = " << got;
@@ -205,16 +250,134 @@ TEST_P(MetricsTest, KpisMatchNaiveReference) {
   EXPECT_EQ(conv.status, 404);
   auto perf = s.get("/metrics/performance?from=" + rfc3339(from) + "&to=" + rfc3339(to), h);
   ASSERT_EQ(perf.status, 200) << perf.body;
-  std::int64_t replies = 0;
   const auto perf_body = perf.json();
-  for (const auto& a : perf_body["assistants"]) replies += a["replies"].get<std::int64_t>();
-  EXPECT_GT(replies, 0);
+  const auto want = performance_reference(evs, from, to);
+  ASSERT_EQ(perf_body["assistants"].size(), want.size()) << perf.body;
+  for (const auto& a : perf_body["assistants"]) {
+    const std::string id = a["assistant_id"];
+    ASSERT_TRUE(want.count(id)) << id;
+    const RefAssistant& q = want.at(id);
+    expect_value(a["conversations"], q.conversations, id + " conversations");
+    expect_value(a["replies"], q.replies, id + " replies");
+    expect_value(a["tokens"], q.tokens, id + " tokens");
+    expect_value(a["p50_response_time_ms"], pct(q.rt, 0.5), id + " p50");
+    expect_value(a["p95_response_time_ms"], pct(q.rt, 0.95), id + " p95");
+    expect_value(a["resolution_rate"], div(q.resolved, q.ended), id + " resolution_rate");
+  }
   auto act = s.get("/analytics/real-time/activity", h);
   ASSERT_EQ(act.status, 200) << act.body;
   EXPECT_EQ(act.json()["per_minute"].size(), 6u);  // 5 minutes back: 6 UTC minutes touched
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, MetricsTest, ::testing::ValuesIn(backends()));
+
+// Not a test: prints timings over HTTP (real server, real plugins) on N generated events
+// (METRICS_BENCH_EVENTS, default 1,000,000) over 60 days, W = the last 30, in batches of 1,000
+// sent one after another; then the same ingest with the metrics plugin disabled, whose
+// difference is the metrics ingest hook's cost. Run with
+//   integration_tests --gtest_also_run_disabled_tests --gtest_filter='*MetricsBench*'
+class DISABLED_MetricsBench : public ::testing::TestWithParam<std::string> {};
+
+std::vector<std::string> bench_batches(std::int64_t base, std::size_t n) {
+  std::mt19937 rng(1);
+  const char* senders[] = {"lead", "assistant", "agent"};
+  const char* stages[] = {"new", "qualified", "proposal", "won"};
+  std::vector<std::pair<std::int64_t, json>> all;
+  int id = 0;
+  auto add = [&](const char* type, std::int64_t ts, json f) {
+    f["id"] = "e" + std::to_string(id++);
+    f["type"] = type;
+    f["tenant_id"] = "t1";
+    f["timestamp"] = rfc3339(ts);
+    all.emplace_back(ts, std::move(f));
+  };
+  add("funnel_defined", base, {{"funnel_id", "sales"}, {"name", "Sales"},
+                               {"stages", {"new", "qualified", "proposal", "won"}}});
+  add("funnel_defined", base, {{"funnel_id", "upsell"}, {"name", "Upsell"}, {"stages", {"new", "won"}}});
+  for (int c = 0; all.size() < n; ++c) {
+    const std::string conv = "c" + std::to_string(c), lead = "L" + std::to_string(c);
+    const std::int64_t start = base + std::uniform_int_distribution<std::int64_t>(0, 60 * kDayMs - 2 * kHourMs)(rng);
+    add("lead_created", start - 60'000, {{"lead_id", lead}});
+    add("conversation_started", start, {{"conversation_id", conv}, {"lead_id", lead},
+                                        {"assistant_id", "a" + std::to_string(c % 8)}});
+    for (int m = 0; m < 12; ++m) {
+      json f = {{"conversation_id", conv}, {"sender", senders[m % 3]}, {"text", "hi"}, {"tokens", 50}};
+      if (m % 3) f["response_time_ms"] = rng() % 5000;
+      add("message", start + m * 60'000, std::move(f));
+    }
+    add("stage_changed", start + 13 * 60'000, {{"lead_id", lead}, {"funnel_id", c % 5 ? "sales" : "upsell"},
+                                              {"stage", stages[rng() % 4]}});
+    add("conversation_ended", start + kHourMs, {{"conversation_id", conv}, {"outcome", c % 2 ? "resolved" : "handoff"}});
+  }
+  std::stable_sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < all.size(); i += 1000) {
+    json events = json::array();
+    for (std::size_t j = i; j < std::min(all.size(), i + 1000); ++j) events.push_back(std::move(all[j].second));
+    out.push_back(json{{"events", std::move(events)}}.dump());
+  }
+  return out;
+}
+
+double ingest_ms(const ServerProcess& s, const std::vector<std::string>& batches) {
+  const Headers h{{"X-Tenant-ID", "t1"}, {"Content-Type", "application/json"}};
+  const auto t = std::chrono::steady_clock::now();
+  for (const auto& b : batches) {
+    auto r = s.request("POST", "/analytics/process/batch", b, h);
+    EXPECT_EQ(r.status, 200) << r.body.substr(0, 300);
+  }
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();
+}
+
+// Median of 5 uncached GETs (`to` moves by 1 ms per run, so every run misses the cache).
+double median_get_ms(const ServerProcess& s, const std::string& path, std::int64_t from, std::int64_t to,
+                     const std::string& extra) {
+  std::vector<double> ms;
+  for (int run = 0; run < 5; ++run) {
+    const auto t = std::chrono::steady_clock::now();
+    auto r = s.get(path + "?from=" + rfc3339(from) + "&to=" + rfc3339(to + run) + extra, {{"X-Tenant-ID", "t1"}});
+    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count());
+    EXPECT_EQ(r.status, 200) << r.body.substr(0, 300);
+    EXPECT_NE(r.header("x-cache"), "HIT");
+  }
+  std::sort(ms.begin(), ms.end());
+  return ms[2];
+}
+
+TEST_P(DISABLED_MetricsBench, EventsOverHttp) {
+  const char* env = std::getenv("METRICS_BENCH_EVENTS");
+  const std::size_t n = env ? std::stoul(env) : 1'000'000;
+  const std::int64_t base = (now_ms() / kDayMs - 61) * kDayMs;
+  const auto batches = bench_batches(base, n);
+  ServerOptions o;
+  o.database = GetParam();
+  double with_metrics = 0, without = 0;
+  {
+    ServerProcess s(o);
+    with_metrics = ingest_ms(s, batches);
+    const std::int64_t from = base + 30 * kDayMs + 7 * 60'000 + 5, to = base + 60 * kDayMs - 3 * 60'000;
+    const std::string tz = "&tz=America/Sao_Paulo";
+    std::printf("[%s] kpi+interval=day %.1f ms, kpi %.1f ms, performance %.1f ms, conversion %.1f ms "
+                "(median of 5, uncached)\n", GetParam().c_str(),
+                median_get_ms(s, "/metrics/kpi", from, to, tz + "&interval=day"),
+                median_get_ms(s, "/metrics/kpi", from, to, tz),
+                median_get_ms(s, "/metrics/performance", from, to, tz),
+                median_get_ms(s, "/metrics/conversion", from, to, tz));
+  }
+  {
+    std::erase(o.plugins, std::string("metrics"));
+    o.disabled = {"metrics"};
+    ServerProcess s(o);
+    without = ingest_ms(s, batches);
+  }
+  const double per_k = 1000.0 / static_cast<double>(n);
+  std::printf("[%s] ingest %zu events: %.0f ms (%.0f events/s) with metrics, %.0f ms without: "
+              "metrics hook %.2f ms per 1,000 events\n", GetParam().c_str(), n, with_metrics,
+              static_cast<double>(n) / with_metrics * 1000.0, without, (with_metrics - without) * per_k);
+  SUCCEED();
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, DISABLED_MetricsBench, ::testing::ValuesIn(backends()));
 
 }  // namespace
 }  // namespace zaplify::testing

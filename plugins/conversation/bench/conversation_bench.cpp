@@ -1,6 +1,6 @@
 // Timing tool (not a test): scoring throughput on one core, and the uncached sentiment and topic
 // computations over a window of 100,000 lead messages on an in-memory SQLite store.
-//   build-*/bin/conversation_bench [messages=100000]
+//   build-*/bin/conversation_bench [messages=100000] [exported conversations=1000000]
 #include <chrono>
 #include <ctime>
 #include <cstdio>
@@ -12,6 +12,10 @@
 #include "store_queries.h"
 
 using namespace zaplify::conversation;
+namespace zaplify::conversation::bench {
+void hook_cost(const SentimentAnalyzer& analyzer);
+void export_throughput(int conversations);
+}  // namespace zaplify::conversation::bench
 using Clock = std::chrono::steady_clock;
 
 // Thread CPU time, not wall time: the build machine is shared, and CPU time is what one core
@@ -37,6 +41,8 @@ int main(int argc, char** argv) {
                                                           {"cancel", {"cancelar", "reembolso", "refund"}}}}},
                                CONVERSATION_LEXICON_DIR, ".");
   SentimentAnalyzer analyzer(data.lexicon);
+  bench::hook_cost(analyzer);
+  bench::export_throughput(argc > 2 ? std::atoi(argv[2]) : 1000000);
   const char* texts[] = {"Obrigado, o produto é ótimo! Chegou super rápido 😍",
                          "My order never arrived, this is terrible and I want a refund",
                          "Qual o preço do modelo azul? Vocês entregam em Curitiba?",
@@ -83,7 +89,7 @@ int main(int argc, char** argv) {
     auto s = sentiment_report(store, cal, "t1", w);
     const double sent_ms = ms_since(t0);
     t0 = Stamp();
-    std::vector<TopicMessage> cur, prev;
+    TopicRows cur, prev;
     load_topic_messages(store, "t1", w, cur, prev);
     const double load_ms = ms_since(t0);
     auto t = topics_report(cur, prev, *data.topics, *data.stop_words, {});

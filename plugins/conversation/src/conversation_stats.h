@@ -3,6 +3,8 @@
 // statistics helpers the routes share.
 
 #include <cstdint>
+#include <map>
+#include <string_view>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,8 +29,27 @@ struct ConversationFacts {
   std::optional<double> avg_sentiment;            ///< Mean score of all its lead messages.
 };
 
-/// The overview body: total, by_channel, by_outcome, avg_messages, avg_lead_messages,
-/// lead_reply_rate, avg_duration_minutes, median_first_response_seconds (nulls for empty sets).
+/// Builds the overview body one conversation at a time (rows are streamed, never collected):
+/// total, by_channel, by_outcome, avg_messages, avg_lead_messages, lead_reply_rate,
+/// avg_duration_minutes, median_first_response_seconds (nulls for empty sets). Not thread-safe.
+class OverviewAccumulator {
+ public:
+  /// `outcome` is ignored when `ended_ms` is empty (the conversation is open).
+  void add(std::string_view channel, std::string_view outcome, std::int64_t started_ms,
+           std::optional<std::int64_t> ended_ms, std::int64_t messages, std::int64_t lead_messages,
+           std::optional<std::int64_t> first_lead_ms, std::optional<std::int64_t> first_response_ms);
+  nlohmann::json result() const;
+
+ private:
+  std::int64_t total_ = 0, messages_ = 0, lead_messages_ = 0, replied_ = 0, ended_ = 0;
+  double duration_ms_sum_ = 0;
+  std::map<std::string, std::int64_t, std::less<>> by_channel_;
+  std::map<std::string, std::int64_t, std::less<>> by_outcome_{
+      {"resolved", 0}, {"handoff", 0}, {"abandoned", 0}, {"open", 0}};
+  std::vector<double> first_response_s_;
+};
+
+/// The overview body of a collected list (tests and small callers).
 nlohmann::json summarize_conversations(const std::vector<ConversationFacts>& conversations);
 
 /// Median by linear interpolation between closest ranks; nullopt for an empty input.

@@ -26,6 +26,8 @@ class ConversationPlugin final : public sdk::Plugin {
     analyzer_ = std::make_shared<const SentimentAnalyzer>(data_.lexicon);
     for (auto& m : scoring_migrations()) host.migrations().add(std::move(m));
     host.migrations().purge_with_events("conv_message_scores", "ts");
+    // A summary row goes when all of its conversation's events have (its latest one is older).
+    host.migrations().purge_with_events("conv_summary", "last_ts");
     auto analyzer = analyzer_;
     host.ingest_hooks().add([analyzer](const sdk::IngestBatch& batch, sdk::SqlWriter& writer) {
       score_batch(*analyzer, batch, writer);
@@ -46,11 +48,9 @@ class ConversationPlugin final : public sdk::Plugin {
   // synchronously against tables that may not exist yet: the rescorer thread waits for them.
   void start_rescoring(sdk::Host& host) {
     const sdk::Store& store = host.store();
-    // Each re-scoring statement is its own short write transaction (Host::write), so ingestion
+    // Each re-scoring chunk is its own short write transaction (Host::write), so ingestion
     // is never blocked for long by a background re-score.
-    auto write = [&host](const std::string& sql, const std::vector<sdk::Value>& params) {
-      host.write([&](sdk::SqlWriter& w) { w.execute(sql, params); });
-    };
+    auto write = [&host](const WriteWork& work) { host.write(work); };
     rescorer_ = std::make_unique<Rescorer>(analyzer_, store, write,
                                            [&host](const std::string& m) { host.logger().info(m); });
     rescorer_->start(data_.fingerprint);
@@ -62,8 +62,8 @@ class ConversationPlugin final : public sdk::Plugin {
 
     RouteSpec overview = windowed("/analytics/conversations", "Conversations started in the window");
     overview.handler = [&store](const Request& req) {
-      return Response::of_json(summarize_conversations(
-          load_conversations(store, req.tenant_id, req.window.from_ms, req.window.to_ms)));
+      return Response::of_json(
+          conversations_overview(store, req.tenant_id, req.window.from_ms, req.window.to_ms));
     };
     host.routes().add(std::move(overview));
 
@@ -81,7 +81,7 @@ class ConversationPlugin final : public sdk::Plugin {
     topics.handler = [this, &store](const Request& req) {
       TermOptions opt;
       opt.limit = static_cast<std::size_t>(req.limit(20, 100));
-      std::vector<TopicMessage> current, previous;
+      TopicRows current, previous;
       load_topic_messages(store, req.tenant_id, req.window, current, previous);
       auto body = topics_report(current, previous, *data_.topics, *data_.stop_words, opt);
       return Response::of_json(std::move(body));

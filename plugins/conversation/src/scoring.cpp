@@ -2,6 +2,8 @@
 
 #include <thread>
 
+#include "conversation_summary.h"
+
 namespace zaplify::conversation {
 namespace {
 
@@ -34,7 +36,7 @@ std::vector<sdk::Migration> scoring_migrations() {
                    " PRIMARY KEY (tenant_id, ts, event_id));"
                    "CREATE INDEX IF NOT EXISTS conv_message_scores_ts"
                    " ON conv_message_scores (tenant_id, ts) INCLUDE (label, score);" + common;
-  return {m};
+  return {m, summary_migration(2)};
 }
 
 MessageScore score_message(const SentimentAnalyzer& analyzer, std::string_view text) {
@@ -50,21 +52,27 @@ MessageScore score_message(const SentimentAnalyzer& analyzer, std::string_view t
 void score_batch(const SentimentAnalyzer& analyzer, const sdk::IngestBatch& batch,
                  sdk::SqlWriter& writer) {
   if (batch.events == nullptr) return;
+  const auto& events = *batch.events;
   std::vector<std::vector<sdk::Value>> rows;
-  for (const auto& e : *batch.events) {
+  std::vector<double> lead_scores(events.size(), 0.0);
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    const auto& e = events[i];
     if (e.type != "message" || e.sender != "lead") continue;
     auto s = score_message(analyzer, e.text);
+    lead_scores[i] = s.score;
     rows.push_back({e.tenant_id, e.id, e.conversation_id, e.ts_ms, s.score,
                     static_cast<std::int64_t>(s.label), std::move(s.words)});
   }
-  if (rows.empty()) return;
   static const std::vector<std::string> columns{"tenant_id", "event_id", "conversation_id", "ts",
                                                 "score",     "label",    "words"};
-  writer.insert_rows(kScoresTable, columns, rows);
+  if (!rows.empty()) writer.insert_rows(kScoresTable, columns, rows);
+  if (events.empty()) return;
+  const std::string& tenant = batch.tenant_id.empty() ? events.front().tenant_id : batch.tenant_id;
+  upsert_summaries(writer, tenant, summarize_batch(events, lead_scores));
 }
 
 Rescorer::Rescorer(std::shared_ptr<const SentimentAnalyzer> analyzer, const sdk::Store& store,
-                   WriteStatement write, std::function<void(const std::string&)> log)
+                   WriteTransaction write, std::function<void(const std::string&)> log)
     : analyzer_(std::move(analyzer)), store_(store), write_(std::move(write)), log_(std::move(log)) {}
 
 Rescorer::~Rescorer() { stop(); }
@@ -84,9 +92,7 @@ bool Rescorer::needs_rescoring(const std::string& fingerprint) {
   store_.query("SELECT 1 FROM conv_message_scores LIMIT 1", {}, [&](const sdk::Row&) { any = true; });
   if (any) return true;
   // Nothing scored yet: just remember which lexicon scores from now on.
-  write_("DELETE FROM conv_lexicon_state WHERE name = ?", {std::string(kStateKey)});
-  write_("INSERT INTO conv_lexicon_state (name, fingerprint) VALUES (?, ?)",
-         {std::string(kStateKey), fingerprint});
+  remember(fingerprint);
   return false;
 }
 
@@ -115,39 +121,52 @@ void Rescorer::rescore_all(const std::string& fingerprint) {
     std::string last_tenant, last_id;
     while (!stopping_) {
       struct Item {
-        std::string tenant, id, text;
+        std::string tenant, id, text, conversation;
+        double old_score;
       };
       std::vector<Item> items;
       store_.query(
-          "SELECT s.tenant_id, s.event_id, e.text FROM conv_message_scores s"
+          "SELECT s.tenant_id, s.event_id, e.text, s.conversation_id, s.score FROM conv_message_scores s"
           " JOIN events e ON e.tenant_id = s.tenant_id AND e.id = s.event_id"
           " WHERE s.tenant_id > ? OR (s.tenant_id = ? AND s.event_id > ?)"
           " ORDER BY s.tenant_id, s.event_id LIMIT " + std::to_string(kRescoreChunk),
           {last_tenant, last_tenant, last_id}, [&](const sdk::Row& r) {
-            items.push_back({std::string(r.text(0)), std::string(r.text(1)), std::string(r.text(2))});
+            items.push_back({std::string(r.text(0)), std::string(r.text(1)), std::string(r.text(2)),
+                             std::string(r.text(3)), r.number(4)});
           });
       if (items.empty()) break;
-      for (const auto& it : items) {
-        if (stopping_) return;
-        auto s = score_message(*analyzer_, it.text);
-        write_("UPDATE conv_message_scores SET score = ?, label = ?, words = ?"
-               " WHERE tenant_id = ? AND event_id = ?",
-               {s.score, static_cast<std::int64_t>(s.label), s.words, it.tenant, it.id});
-        ++rescored_;
-      }
+      if (stopping_) return;
+      // One short transaction per chunk: a message's new score and its conversation's score sum
+      // change together (the sum moves by the difference, which commutes with ingestion).
+      write_([&](sdk::SqlWriter& w) {
+        for (const auto& it : items) {
+          auto s = score_message(*analyzer_, it.text);
+          w.execute("UPDATE conv_message_scores SET score = ?, label = ?, words = ?"
+                    " WHERE tenant_id = ? AND event_id = ?",
+                    {s.score, static_cast<std::int64_t>(s.label), s.words, it.tenant, it.id});
+          if (s.score != it.old_score) adjust_score_sum(w, it.tenant, it.conversation, s.score - it.old_score);
+        }
+      });
+      rescored_ += static_cast<std::int64_t>(items.size());
       last_tenant = items.back().tenant;
       last_id = items.back().id;
     }
     if (stopping_) return;
-    write_("DELETE FROM conv_lexicon_state WHERE name = ?", {std::string(kStateKey)});
-    write_("INSERT INTO conv_lexicon_state (name, fingerprint) VALUES (?, ?)",
-           {std::string(kStateKey), fingerprint});
+    remember(fingerprint);
     log_("lexicon changed: re-scored " + std::to_string(rescored_.load()) + " lead messages");
   } catch (const std::exception& e) {
     log_(std::string("re-scoring stopped: ") + e.what());
   }
 }
 
+
+void Rescorer::remember(const std::string& fingerprint) {
+  write_([&](sdk::SqlWriter& w) {
+    w.execute("DELETE FROM conv_lexicon_state WHERE name = ?", {std::string(kStateKey)});
+    w.execute("INSERT INTO conv_lexicon_state (name, fingerprint) VALUES (?, ?)",
+              {std::string(kStateKey), fingerprint});
+  });
+}
 
 void Rescorer::wait() {
   if (thread_ && thread_->joinable()) thread_->join();

@@ -35,14 +35,16 @@ struct MessageScore {
 /// Scores one text. Thread-safe.
 MessageScore score_message(const SentimentAnalyzer& analyzer, std::string_view text);
 
-/// The ingest hook body: inserts a score row for every lead message of the batch.
+/// The ingest hook body: inserts a score row for every lead message of the batch and merges the
+/// batch into the per-conversation summary (conversation_summary.h).
 /// Thread-safe; `analyzer` must outlive the call.
 void score_batch(const SentimentAnalyzer& analyzer, const sdk::IngestBatch& batch,
                  sdk::SqlWriter& writer);
 
-/// Statement runner for the background re-scoring: executes one write statement with `?`
-/// parameters outside any ingest transaction.
-using WriteStatement = std::function<void(const std::string& sql, const std::vector<sdk::Value>&)>;
+/// Transaction runner for the background re-scoring: runs `work` in one short write transaction
+/// of its own, outside any ingest transaction (the host's Host::write).
+using WriteWork = std::function<void(sdk::SqlWriter&)>;
+using WriteTransaction = std::function<void(const WriteWork& work)>;
 
 /// Re-scores every stored lead message when the lexicon fingerprint differs from the stored one.
 /// Runs on its own thread; reads keep serving the old scores meanwhile (each row is replaced
@@ -50,7 +52,7 @@ using WriteStatement = std::function<void(const std::string& sql, const std::vec
 class Rescorer {
  public:
   Rescorer(std::shared_ptr<const SentimentAnalyzer> analyzer, const sdk::Store& store,
-           WriteStatement write, std::function<void(const std::string&)> log);
+           WriteTransaction write, std::function<void(const std::string&)> log);
   ~Rescorer();
 
   /// Starts the background thread: it waits until the plugin's tables exist (migrations run after
@@ -67,10 +69,11 @@ class Rescorer {
   /// True when a pass is needed; records the fingerprint of an empty table. Throws StoreError.
   bool needs_rescoring(const std::string& fingerprint);
   void rescore_all(const std::string& fingerprint);
+  void remember(const std::string& fingerprint);
 
   std::shared_ptr<const SentimentAnalyzer> analyzer_;
   const sdk::Store& store_;
-  WriteStatement write_;
+  WriteTransaction write_;
   std::function<void(const std::string&)> log_;
   std::atomic<bool> stopping_{false};
   std::atomic<std::int64_t> rescored_{0};

@@ -3,6 +3,7 @@
 
 #include "sentiment_analyzer.h"
 #include "store_queries.h"
+#include "time_format.h"
 
 namespace zaplify::conversation {
 namespace {
@@ -97,15 +98,32 @@ void produce_sentiment_daily(const sdk::Store& store, const sdk::Calendar& calen
 
 void produce_conversations(const sdk::Store& store, const sdk::Calendar& calendar,
                            const sdk::DataSourceRequest& request, sdk::RowSink& sink) {
-  auto facts = load_conversations(store, request.tenant_id, request.window.from_ms, request.window.to_ms);
-  for (const auto& f : facts) {
-    sink.row({f.conversation_id, f.lead_id,
-              f.assistant_id.empty() ? sdk::Value{} : sdk::Value{f.assistant_id}, f.channel,
-              calendar.format_utc(f.started_ms),
-              f.ended_ms ? sdk::Value{calendar.format_utc(*f.ended_ms)} : sdk::Value{},
-              f.ended_ms ? f.outcome : std::string("open"), f.messages,
-              f.avg_sentiment ? sdk::Value{*f.avg_sentiment} : sdk::Value{}});
-  }
+  // One reused row: string cells keep their capacity, so a row costs no allocation.
+  std::vector<sdk::Value> cells(9, sdk::Value(std::string()));
+  auto text = [&](std::size_t i, std::string_view s) -> std::string& {
+    if (!std::holds_alternative<std::string>(cells[i])) cells[i] = std::string();
+    auto& out = std::get<std::string>(cells[i]);
+    out.assign(s);
+    return out;
+  };
+  auto instant = [&](std::size_t i, std::int64_t ms) {
+    if (!format_utc_ms(ms, text(i, {}))) cells[i] = calendar.format_utc(ms);
+  };
+  for_each_conversation(store, request.tenant_id, request.window.from_ms, request.window.to_ms, false,
+                        [&](const ConversationView& v) {
+                          text(0, v.conversation_id);
+                          text(1, v.lead_id);
+                          if (v.assistant_id.empty()) cells[2] = sdk::Value{};
+                          else text(2, v.assistant_id);
+                          text(3, v.channel);
+                          instant(4, v.started_ms);
+                          if (v.ended_ms) instant(5, *v.ended_ms);
+                          else cells[5] = sdk::Value{};
+                          text(6, v.outcome);
+                          cells[7] = v.messages;
+                          cells[8] = v.avg_sentiment ? sdk::Value{*v.avg_sentiment} : sdk::Value{};
+                          sink.row(cells);
+                        });
 }
 
 }  // namespace zaplify::conversation

@@ -14,35 +14,6 @@ std::string bytes_order(const sdk::Store& store) {
   return store.dialect() == sdk::Dialect::PostgreSQL ? " COLLATE \"C\"" : "";
 }
 
-std::optional<std::int64_t> opt_int(const sdk::Row& r, std::size_t i) {
-  if (r.is_null(i)) return std::nullopt;
-  return r.int64(i);
-}
-
-std::string conversations_sql(const sdk::Store& store) {
-  const std::string c = bytes_order(store);
-  const std::string same = "e.tenant_id = s.tenant_id AND e.conversation_id = s.conversation_id";
-  const std::string first_end = "FROM events e WHERE " + same +
-                                " AND e.type = 'conversation_ended' ORDER BY e.ts, e.id" + c + " LIMIT 1";
-  return "SELECT c.conversation_id, c.lead_id, c.assistant_id, c.channel, c.ts, c.end_ts, c.outcome,"
-         " c.n, c.nl, c.first_lead,"
-         " (SELECT MIN(m.ts) FROM events m WHERE m.tenant_id = ? AND m.conversation_id = c.conversation_id"
-         "  AND m.type = 'message' AND m.sender <> 'lead' AND m.ts >= c.first_lead) AS first_resp,"
-         " (SELECT AVG(x.score) FROM conv_message_scores x WHERE x.tenant_id = ?"
-         "  AND x.conversation_id = c.conversation_id) AS avg_sent"
-         " FROM (SELECT s.conversation_id, s.lead_id, s.assistant_id, s.channel, s.ts,"
-         "  (SELECT e.ts " + first_end + ") AS end_ts,"
-         "  (SELECT e.outcome " + first_end + ") AS outcome,"
-         "  (SELECT COUNT(*) FROM events e WHERE " + same + " AND e.type = 'message') AS n,"
-         "  (SELECT COUNT(*) FROM events e WHERE " + same + " AND e.type = 'message' AND e.sender = 'lead') AS nl,"
-         "  (SELECT MIN(e.ts) FROM events e WHERE " + same + " AND e.type = 'message' AND e.sender = 'lead') AS first_lead"
-         "  FROM events s WHERE s.tenant_id = ? AND s.type = 'conversation_started' AND s.ts >= ? AND s.ts < ?"
-         "  AND NOT EXISTS (SELECT 1 FROM events p WHERE p.tenant_id = s.tenant_id"
-         "   AND p.conversation_id = s.conversation_id AND p.type = 'conversation_started'"
-         "   AND (p.ts < s.ts OR (p.ts = s.ts AND p.id" + c + " < s.id" + c + ")))) c"
-         " ORDER BY c.ts, c.conversation_id" + c;
-}
-
 struct BucketCounts {
   std::int64_t counts[3] = {0, 0, 0};  // negative, neutral, positive
   double score_sum = 0;
@@ -95,23 +66,33 @@ nlohmann::json most_negative(const sdk::Store& store, const std::string& tenant,
 std::vector<ConversationFacts> load_conversations(const sdk::Store& store, const std::string& tenant,
                                                   std::int64_t from_ms, std::int64_t to_ms) {
   std::vector<ConversationFacts> out;
-  store.query(conversations_sql(store), {tenant, tenant, tenant, from_ms, to_ms}, [&](const sdk::Row& r) {
+  for_each_conversation(store, tenant, from_ms, to_ms, true, [&](const ConversationView& v) {
     ConversationFacts f;
-    f.conversation_id = std::string(r.text(0));
-    f.lead_id = std::string(r.text(1));
-    f.assistant_id = std::string(r.text(2));
-    f.channel = r.is_null(3) ? std::string("whatsapp") : std::string(r.text(3));
-    f.started_ms = r.int64(4);
-    f.ended_ms = opt_int(r, 5);
-    f.outcome = std::string(r.text(6));
-    f.messages = r.int64(7);
-    f.lead_messages = r.int64(8);
-    f.first_lead_ms = opt_int(r, 9);
-    f.first_response_ms = opt_int(r, 10);
-    if (!r.is_null(11)) f.avg_sentiment = r.number(11);
+    f.conversation_id = std::string(v.conversation_id);
+    f.lead_id = std::string(v.lead_id);
+    f.assistant_id = std::string(v.assistant_id);
+    f.channel = std::string(v.channel);
+    f.started_ms = v.started_ms;
+    f.ended_ms = v.ended_ms;
+    if (v.ended_ms) f.outcome = std::string(v.outcome);
+    f.messages = v.messages;
+    f.lead_messages = v.lead_messages;
+    f.first_lead_ms = v.first_lead_ms;
+    f.first_response_ms = v.first_response_ms;
+    f.avg_sentiment = v.avg_sentiment;
     out.push_back(std::move(f));
   });
   return out;
+}
+
+nlohmann::json conversations_overview(const sdk::Store& store, const std::string& tenant,
+                                      std::int64_t from_ms, std::int64_t to_ms) {
+  OverviewAccumulator acc;
+  for_each_conversation(store, tenant, from_ms, to_ms, true, [&](const ConversationView& v) {
+    acc.add(v.channel, v.outcome, v.started_ms, v.ended_ms, v.messages, v.lead_messages,
+            v.first_lead_ms, v.first_response_ms);
+  });
+  return acc.result();
 }
 
 nlohmann::json sentiment_report(const sdk::Store& store, const sdk::Calendar& calendar,
@@ -148,13 +129,12 @@ nlohmann::json sentiment_report(const sdk::Store& store, const sdk::Calendar& ca
 }
 
 void load_topic_messages(const sdk::Store& store, const std::string& tenant, const sdk::Window& w,
-                         std::vector<TopicMessage>& current, std::vector<TopicMessage>& previous) {
+                         TopicRows& current, TopicRows& previous) {
   store.query("SELECT conversation_id, ts, score, words FROM conv_message_scores"
               " WHERE tenant_id = ? AND ts >= ? AND ts < ?",
               {tenant, w.previous_from_ms(), w.to_ms}, [&](const sdk::Row& r) {
-                const auto ts = r.int64(1);
-                auto& into = ts >= w.from_ms ? current : previous;
-                into.push_back({std::string(r.text(0)), ts, r.number(2), std::string(r.text(3))});
+                auto& into = r.int64(1) >= w.from_ms ? current : previous;
+                into.add(r.text(0), r.number(2), r.text(3));
               });
 }
 

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "conversation_stats.h"
+#include "conversation_summary.h"
 #include "topics.h"
 #include "zaplify/sdk/calendar.h"
 #include "zaplify/sdk/data_source.h"
@@ -17,9 +18,14 @@
 
 namespace zaplify::conversation {
 
-/// Conversations whose earliest conversation_started lies in [from_ms, to_ms), oldest first.
+/// Conversations whose earliest conversation_started lies in [from_ms, to_ms), oldest first
+/// (collected: for tests; the routes stream with for_each_conversation).
 std::vector<ConversationFacts> load_conversations(const sdk::Store& store, const std::string& tenant,
                                                   std::int64_t from_ms, std::int64_t to_ms);
+
+/// Body of GET /analytics/conversations over [from_ms, to_ms), streamed from conv_summary.
+nlohmann::json conversations_overview(const sdk::Store& store, const std::string& tenant,
+                                      std::int64_t from_ms, std::int64_t to_ms);
 
 /// Body of GET /analytics/conversations/sentiment for window `w`.
 nlohmann::json sentiment_report(const sdk::Store& store, const sdk::Calendar& calendar,
@@ -27,7 +33,7 @@ nlohmann::json sentiment_report(const sdk::Store& store, const sdk::Calendar& ca
 
 /// Lead messages of W (into `current`) and of W′ (into `previous`) with their score and words.
 void load_topic_messages(const sdk::Store& store, const std::string& tenant, const sdk::Window& w,
-                         std::vector<TopicMessage>& current, std::vector<TopicMessage>& previous);
+                         TopicRows& current, TopicRows& previous);
 
 /// Body of GET /analytics/real-time/conversations: active at `now_ms` within `window_minutes`.
 nlohmann::json realtime_conversations(const sdk::Store& store, const sdk::Calendar& calendar,

@@ -21,28 +21,42 @@ void split_words(std::string_view folded, std::vector<std::string_view>& out) {
   }
 }
 
+constexpr std::uint64_t kFnvBasis = 1469598103934665603ull;
+
+// Splits on spaces and hashes every word in the same pass (the hash is StringHash's FNV-1a).
+void split_hashed(std::string_view folded, std::vector<TopicMatcher::Word>& out) {
+  out.clear();
+  const char* p = folded.data();
+  const char* end = p + folded.size();
+  while (p < end) {
+    while (p < end && *p == ' ') ++p;
+    const char* start = p;
+    std::uint64_t h = kFnvBasis;
+    while (p < end && *p != ' ') h = (h ^ static_cast<unsigned char>(*p++)) * 1099511628211ull;
+    if (p > start) out.push_back({std::string_view(start, static_cast<std::size_t>(p - start)), h});
+  }
+}
+
 std::vector<std::string> split_owned(std::string_view folded) {
   std::vector<std::string_view> views;
   split_words(folded, views);
   return {views.begin(), views.end()};
 }
 
-std::uint64_t fnv(std::uint64_t h, std::string_view s) {
-  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
-  return h;
-}
-constexpr std::uint64_t kFnvBasis = 1469598103934665603ull;
-
-bool is_term_word(std::string_view w, const StringSet& stop) {
+bool is_term_word(std::string_view w) {
   if (w.size() < 2 || w == kClauseBreak) return false;
-  if (std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; })) return false;
-  return stop.find(w) == stop.end();
+  return !std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// Bigram key from its two word hashes (not the hash of "a b": no second pass over the bytes).
+std::uint64_t pair_key(std::uint64_t a, std::uint64_t b) {
+  return (a * 0x9E3779B97F4A7C15ull) ^ ((b << 29) | (b >> 35)) ^ 0xD6E8FEB86659FD93ull;
 }
 
 struct TermStat {
-  std::string term;
-  std::int64_t conversations = 0;
-  std::int64_t last_conversation = -1;  // dedupes a term within one conversation
+  std::uint32_t offset = 0, length = 0;  // its text in W's TopicRows::text()
+  std::int64_t conversations = 0, last_conversation = -1;  // W; `last` dedupes per conversation
+  std::int64_t previous = 0, previous_last = -1;           // W′
 };
 
 // Open addressing on the 64-bit term hash: the hot loop of the route does millions of lookups,
@@ -63,7 +77,7 @@ class TermMap {
     return stats_[static_cast<std::size_t>(slots_[i])];
   }
 
-  const TermStat* find(std::uint64_t key) const {
+  TermStat* find(std::uint64_t key) {
     key |= 1;
     std::size_t i = probe(key);
     return keys_[i] == 0 ? nullptr : &stats_[static_cast<std::size_t>(slots_[i])];
@@ -116,76 +130,83 @@ struct WindowCounts {
   TermMap terms;
 };
 
-// Message indices grouped by conversation (counting sort on a dense conversation index).
-std::vector<std::vector<std::size_t>> group_by_conversation(const std::vector<TopicMessage>& msgs) {
-  std::unordered_map<std::string_view, std::size_t, StringHash, std::equal_to<>> index;
-  std::vector<std::vector<std::size_t>> groups;
-  for (std::size_t i = 0; i < msgs.size(); ++i) {
-    auto [it, fresh] = index.try_emplace(msgs[i].conversation_id, groups.size());
-    if (fresh) groups.emplace_back();
-    groups[it->second].push_back(i);
-  }
-  return groups;
+// Message indices ordered by conversation (counting sort on the dense conversation index), so a
+// conversation's messages are consecutive and per-conversation dedupe is one comparison.
+std::vector<std::uint32_t> by_conversation(const TopicRows& rows) {
+  std::vector<std::uint32_t> start(rows.conversations() + 1, 0);
+  for (const auto& m : rows.messages()) ++start[m.conversation + 1];
+  for (std::size_t i = 1; i < start.size(); ++i) start[i] += start[i - 1];
+  std::vector<std::uint32_t> order(rows.messages().size());
+  for (std::uint32_t i = 0; i < order.size(); ++i) order[start[rows.messages()[i].conversation]++] = i;
+  return order;
 }
 
-void count_term(TermMap& terms, std::uint64_t key, std::int64_t conv, std::string_view a,
-                std::string_view b) {
-  auto& st = terms[key];
-  if (st.last_conversation == conv) return;
-  if (st.term.empty()) {
-    st.term.assign(a);
-    if (!b.empty()) st.term.append(" ").append(b);
-  }
-  st.last_conversation = conv;
-  ++st.conversations;
-}
-
-// Unigrams and bigrams (two consecutive non-stop words of one clause) of one message.
-void count_terms(const std::vector<std::string_view>& words, const StringSet& stop,
-                 std::int64_t conv, TermMap& terms) {
+// W inserts terms; W′ (`previous`) only counts terms W already has: a term absent from W is
+// neither top nor emerging, so W′ never pays for inserting its own vocabulary.
+void count_terms(const std::vector<TopicMatcher::Word>& words, std::uint32_t base, const char* text,
+                 const FlatWordIndex& stop, std::int64_t conv, bool previous, TermMap& terms) {
+  auto count = [&](std::uint64_t key, std::uint32_t off, std::uint32_t len) {
+    TermStat* st;
+    if (previous) {
+      st = terms.find(key);
+      if (st == nullptr || st->previous_last == conv) return;
+      st->previous_last = conv;
+      ++st->previous;
+      return;
+    }
+    st = &terms[key];
+    if (st->last_conversation == conv) return;
+    if (st->conversations == 0) {
+      st->offset = off;
+      st->length = len;
+    }
+    st->last_conversation = conv;
+    ++st->conversations;
+  };
   bool prev_ok = false;
-  std::uint64_t prev_hash = 0;
   for (std::size_t i = 0; i < words.size(); ++i) {
-    const bool ok = is_term_word(words[i], stop);
+    const auto& w = words[i];
+    const bool ok = is_term_word(w.text) && stop.find(w.text, w.hash) < 0;
     if (ok) {
-      const std::uint64_t h = fnv(kFnvBasis, words[i]);
-      count_term(terms, h, conv, words[i], {});
-      if (prev_ok) count_term(terms, fnv(fnv(prev_hash, " "), words[i]), conv, words[i - 1], words[i]);
-      prev_hash = h;
+      const auto off = base + static_cast<std::uint32_t>(w.text.data() - text);
+      count(w.hash, off, static_cast<std::uint32_t>(w.text.size()));
+      if (prev_ok) {
+        const auto prev_off = base + static_cast<std::uint32_t>(words[i - 1].text.data() - text);
+        count(pair_key(words[i - 1].hash, w.hash), prev_off, off + static_cast<std::uint32_t>(w.text.size()) - prev_off);
+      }
     }
     prev_ok = ok;
   }
 }
 
-WindowCounts count_window(const std::vector<TopicMessage>& msgs, const TopicMatcher& matcher,
-                          const StringSet& stop, bool with_terms) {
-  WindowCounts out;
-  out.topics.resize(matcher.names().size());
-  auto groups = group_by_conversation(msgs);
-  out.conversations = static_cast<std::int64_t>(groups.size());
-  std::vector<std::string_view> words;
+// Topics of `rows` into `out`; terms into `terms` (W's map, also for W′: see count_terms).
+void count_window(const TopicRows& rows, const TopicMatcher& matcher, const FlatWordIndex& stop,
+                  bool previous, WindowCounts& out, TermMap& terms) {
+  out.topics.assign(matcher.names().size(), TopicStat{});
+  out.conversations = static_cast<std::int64_t>(rows.conversations());
+  std::vector<TopicMatcher::Word> words;
   std::vector<char> hit(matcher.names().size());
-  for (std::size_t c = 0; c < groups.size(); ++c) {
-    const auto conv = static_cast<std::int64_t>(c);
-    for (std::size_t m : groups[c]) {
+  const char* text = rows.text().data();
+  for (std::uint32_t index : by_conversation(rows)) {
+    const auto& m = rows.messages()[index];
+    const auto conv = static_cast<std::int64_t>(m.conversation);
+    split_hashed(std::string_view(text + m.offset, m.length), words);
+    if (!hit.empty()) {
       std::fill(hit.begin(), hit.end(), 0);
-      matcher.match(msgs[m].words, hit);
+      matcher.match_words(words, hit);
       for (std::size_t t = 0; t < hit.size(); ++t) {
         if (!hit[t]) continue;
         auto& ts = out.topics[t];
         ++ts.messages;
-        ts.score_sum += msgs[m].score;
+        ts.score_sum += m.score;
         if (ts.last_conversation != conv) {
           ts.last_conversation = conv;
           ++ts.conversations;
         }
       }
-      if (!with_terms) continue;
-      split_words(msgs[m].words, words);
-      count_terms(words, stop, conv, out.terms);
     }
+    count_terms(words, 0, text, stop, conv, previous, terms);
   }
-  return out;
 }
 
 nlohmann::json ratio_or_null(double num, double den) {
@@ -222,18 +243,21 @@ nlohmann::json topics_json(const TopicMatcher& matcher, const WindowCounts& now,
 struct RankedTerm {
   const TermStat* stat;
   double score;
+  std::string_view term;
 };
 
 nlohmann::json ranked_json(std::vector<RankedTerm>& ranked, std::size_t limit) {
-  std::sort(ranked.begin(), ranked.end(), [](const RankedTerm& a, const RankedTerm& b) {
-    if (a.score != b.score) return a.score > b.score;
-    if (a.stat->conversations != b.stat->conversations)
-      return a.stat->conversations > b.stat->conversations;
-    return a.stat->term < b.stat->term;
-  });
+  const std::size_t n = std::min(limit, ranked.size());
+  std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(n), ranked.end(),
+                    [](const RankedTerm& a, const RankedTerm& b) {
+                      if (a.score != b.score) return a.score > b.score;
+                      if (a.stat->conversations != b.stat->conversations)
+                        return a.stat->conversations > b.stat->conversations;
+                      return a.term < b.term;
+                    });
   auto arr = nlohmann::json::array();
-  for (std::size_t i = 0; i < ranked.size() && i < limit; ++i)
-    arr.push_back({{"term", ranked[i].stat->term},
+  for (std::size_t i = 0; i < n; ++i)
+    arr.push_back({{"term", std::string(ranked[i].term)},
                    {"conversations", ranked[i].stat->conversations},
                    {"score", ranked[i].score}});
   return arr;
@@ -241,9 +265,50 @@ nlohmann::json ranked_json(std::vector<RankedTerm>& ranked, std::size_t limit) {
 
 }  // namespace
 
+FlatWordIndex::FlatWordIndex() : hashes_(16, 0), values_(16, -1), words_(16), mask_(15) {}
+
+void FlatWordIndex::insert(std::string_view word, int value) {
+  if ((used_ + 1) * 2 > values_.size()) grow();
+  const std::uint64_t h = StringHash{}(word);
+  std::size_t i = slot(h);
+  while (values_[i] >= 0 && !(hashes_[i] == h && words_[i] == word)) i = (i + 1) & mask_;
+  if (values_[i] < 0) ++used_;
+  hashes_[i] = h;
+  values_[i] = value;
+  words_[i] = std::string(word);
+}
+
+void FlatWordIndex::grow() {
+  std::vector<std::uint64_t> hashes(hashes_.size() * 2, 0);
+  std::vector<int> values(values_.size() * 2, -1);
+  std::vector<std::string> words(words_.size() * 2);
+  hashes.swap(hashes_);
+  values.swap(values_);
+  words.swap(words_);
+  mask_ = values_.size() - 1;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (values[i] < 0) continue;
+    std::size_t j = slot(hashes[i]);
+    while (values_[j] >= 0) j = (j + 1) & mask_;
+    hashes_[j] = hashes[i];
+    values_[j] = values[i];
+    words_[j] = std::move(words[i]);
+  }
+}
+
+void TopicRows::add(std::string_view conversation_id, double score, std::string_view folded_words) {
+  auto it = conversation_index_.find(conversation_id);
+  if (it == conversation_index_.end())
+    it = conversation_index_.emplace(std::string(conversation_id), static_cast<std::uint32_t>(conversation_index_.size())).first;
+  messages_.push_back({it->second, static_cast<std::uint32_t>(text_.size()),
+                       static_cast<std::uint32_t>(folded_words.size()), score});
+  text_.append(folded_words);
+}
+
 TopicMatcher::TopicMatcher(const nlohmann::json& topics) {
   if (topics.is_null()) return;
   if (!topics.is_object()) throw std::invalid_argument("topics must be a map of name to keyword list");
+  std::unordered_map<std::string, int> first_index;
   for (const auto& [name, keywords] : topics.items()) {
     if (!keywords.is_array())
       throw std::invalid_argument("topics." + name + " must be a list of keywords");
@@ -254,22 +319,31 @@ TopicMatcher::TopicMatcher(const nlohmann::json& topics) {
       auto words = split_owned(folded_words(kw.get<std::string>()));
       words.erase(std::remove(words.begin(), words.end(), std::string(kClauseBreak)), words.end());
       if (words.empty()) continue;
-      Keyword k{topic, {words.begin() + 1, words.end()}};
-      by_first_[words.front()].push_back(std::move(k));
+      auto [it, fresh] = first_index.try_emplace(words.front(), static_cast<int>(keywords_.size()));
+      if (fresh) {
+        keywords_.emplace_back();
+        first_words_.insert(words.front(), it->second);
+      }
+      keywords_[static_cast<std::size_t>(it->second)].push_back(Keyword{topic, {words.begin() + 1, words.end()}});
     }
   }
 }
 
 void TopicMatcher::match(std::string_view folded, std::vector<char>& hit) const {
-  thread_local std::vector<std::string_view> words;
-  split_words(folded, words);
+  thread_local std::vector<Word> words;
+  split_hashed(folded, words);
+  match_words(words, hit);
+}
+
+void TopicMatcher::match_words(const std::vector<Word>& words, std::vector<char>& hit) const {
+  if (keywords_.empty()) return;
   for (std::size_t i = 0; i < words.size(); ++i) {
-    auto it = by_first_.find(words[i]);
-    if (it == by_first_.end()) continue;
-    for (const auto& kw : it->second) {
+    const int list = first_words_.find(words[i].text, words[i].hash);
+    if (list < 0) continue;
+    for (const auto& kw : keywords_[static_cast<std::size_t>(list)]) {
       if (hit[kw.topic] || i + kw.rest.size() >= words.size()) continue;
       bool all = true;
-      for (std::size_t k = 0; k < kw.rest.size() && all; ++k) all = words[i + 1 + k] == kw.rest[k];
+      for (std::size_t k = 0; k < kw.rest.size() && all; ++k) all = words[i + 1 + k].text == kw.rest[k];
       if (all) hit[kw.topic] = 1;
     }
   }
@@ -280,29 +354,41 @@ double emerging_score(double p, double q) {
   return (p - q) * std::log((p + kSmoothing) / (q + kSmoothing));
 }
 
-nlohmann::json topics_report(const std::vector<TopicMessage>& current,
-                             const std::vector<TopicMessage>& previous,
+nlohmann::json topics_report(const TopicRows& current, const TopicRows& previous,
                              const TopicMatcher& matcher, const StringSet& stop_words,
                              const TermOptions& options) {
-  const auto now = count_window(current, matcher, stop_words, true);
-  const auto before = count_window(previous, matcher, stop_words, true);
+  FlatWordIndex stop;
+  for (const auto& w : stop_words) stop.insert(w, 1);
+  WindowCounts now, before;
+  count_window(current, matcher, stop, false, now, now.terms);
+  count_window(previous, matcher, stop, true, before, now.terms);
   std::vector<RankedTerm> top, emerging;
   top.reserve(now.terms.size());
   const double n_now = static_cast<double>(now.conversations);
   const double n_before = static_cast<double>(before.conversations);
-  now.terms.for_each([&](std::uint64_t key, const TermStat& st) {
+  const std::string& text = current.text();
+  now.terms.for_each([&](std::uint64_t, const TermStat& st) {
+    if (st.conversations == 0) return;
+    const std::string_view term(text.data() + st.offset, st.length);
     const double p = static_cast<double>(st.conversations) / n_now;
-    top.push_back({&st, p});
-    const TermStat* prev = before.terms.find(key);
-    const double q = prev == nullptr || n_before == 0
-                         ? 0.0
-                         : static_cast<double>(prev->conversations) / n_before;
-    if (p > q) emerging.push_back({&st, emerging_score(p, q)});
+    top.push_back({&st, p, term});
+    const double q = n_before == 0 ? 0.0 : static_cast<double>(st.previous) / n_before;
+    if (p > q) emerging.push_back({&st, emerging_score(p, q), term});
   });
   return {{"conversations", now.conversations},
           {"topics", topics_json(matcher, now, before)},
           {"top_terms", ranked_json(top, options.limit)},
           {"emerging_terms", ranked_json(emerging, options.limit)}};
+}
+
+nlohmann::json topics_report(const std::vector<TopicMessage>& current,
+                             const std::vector<TopicMessage>& previous,
+                             const TopicMatcher& matcher, const StringSet& stop_words,
+                             const TermOptions& options) {
+  TopicRows now, before;
+  for (const auto& m : current) now.add(m.conversation_id, m.score, m.words);
+  for (const auto& m : previous) before.add(m.conversation_id, m.score, m.words);
+  return topics_report(now, before, matcher, stop_words, options);
 }
 
 void add_stop_words(std::string_view content, StringSet& out) {

@@ -17,6 +17,30 @@
 
 namespace zaplify::conversation {
 
+/// word → small int, open addressing on the word's FNV-1a hash (the words are verified, so a hash
+/// collision cannot give a false hit). Immutable after building; thread-safe to read.
+class FlatWordIndex {
+ public:
+  FlatWordIndex();
+  /// Adds or replaces `word`.
+  void insert(std::string_view word, int value);
+  /// The value of `word` whose hash is `hash`, or -1.
+  int find(std::string_view word, std::uint64_t hash) const {
+    for (std::size_t i = slot(hash);; i = (i + 1) & mask_) {
+      if (values_[i] < 0) return -1;
+      if (hashes_[i] == hash && words_[i] == word) return values_[i];
+    }
+  }
+
+ private:
+  std::size_t slot(std::uint64_t hash) const { return static_cast<std::size_t>(hash * 0x9E3779B97F4A7C15ull >> 40) & mask_; }
+  void grow();
+  std::vector<std::uint64_t> hashes_;
+  std::vector<int> values_;
+  std::vector<std::string> words_;
+  std::size_t mask_ = 0, used_ = 0;
+};
+
 /// The taxonomy `{name: [keyword or phrase, ...]}`. Immutable after construction; thread-safe.
 class TopicMatcher {
  public:
@@ -30,13 +54,22 @@ class TopicMatcher {
   /// REQUIRES: hit.size() == names().size().
   void match(std::string_view folded, std::vector<char>& hit) const;
 
+  /// A word of a message with its FNV-1a hash (StringHash), computed once per word.
+  struct Word {
+    std::string_view text;
+    std::uint64_t hash;
+  };
+  /// match() over already split and hashed words.
+  void match_words(const std::vector<Word>& words, std::vector<char>& hit) const;
+
  private:
   struct Keyword {
     int topic;
     std::vector<std::string> rest;  ///< Words after the first.
   };
   std::vector<std::string> names_;
-  std::unordered_map<std::string, std::vector<Keyword>, StringHash, std::equal_to<>> by_first_;
+  std::vector<std::vector<Keyword>> keywords_;  ///< By first word (index in first_words_).
+  FlatWordIndex first_words_;
 };
 
 /// One lead message as the topic route reads it.
@@ -45,6 +78,26 @@ struct TopicMessage {
   std::int64_t ts_ms = 0;
   double score = 0;
   std::string words;  ///< folded_words() of the text.
+};
+
+/// Lead messages of one window, packed for the topic route: all folded words back to back in one
+/// buffer and conversation ids interned, so loading 100,000 rows allocates almost nothing per row.
+class TopicRows {
+ public:
+  struct Message {
+    std::uint32_t conversation;  ///< Dense index, 0 .. conversations()-1.
+    std::uint32_t offset, length;  ///< Of its folded words in text().
+    double score;
+  };
+  void add(std::string_view conversation_id, double score, std::string_view folded_words);
+  const std::vector<Message>& messages() const { return messages_; }
+  std::size_t conversations() const { return conversation_index_.size(); }
+  const std::string& text() const { return text_; }
+
+ private:
+  std::string text_;
+  std::vector<Message> messages_;
+  std::unordered_map<std::string, std::uint32_t, StringHash, std::equal_to<>> conversation_index_;
 };
 
 struct TermOptions {
@@ -60,6 +113,11 @@ struct TermOptions {
 /// term going from 10 % to 0 scores 0.24 and one from 50 % to 30 % scores 0.10.
 nlohmann::json topics_report(const std::vector<TopicMessage>& current,
                              const std::vector<TopicMessage>& previous,
+                             const TopicMatcher& matcher, const StringSet& stop_words,
+                             const TermOptions& options);
+
+/// The same over packed rows (what the route uses).
+nlohmann::json topics_report(const TopicRows& current, const TopicRows& previous,
                              const TopicMatcher& matcher, const StringSet& stop_words,
                              const TermOptions& options);
 

@@ -21,7 +21,7 @@ TEST(Rescorer, LexiconChangeRescoresInTheBackground) {
                shipped_analyzer());
   EXPECT_EQ(stored_score(store, "m1"), 0.0);  // unknown word
 
-  auto write = [&store](const std::string& sql, const std::vector<sdk::Value>& p) { store.execute(sql, p); };
+  auto write = [&store](const WriteWork& work) { work(store); };
   auto log = [](const std::string&) {};
   {  // no fingerprint stored yet but rows exist: re-score to be safe
     Rescorer r(std::make_shared<SentimentAnalyzer>(shipped_data().lexicon), store, write, log);
@@ -52,7 +52,7 @@ TEST(Rescorer, LexiconChangeRescoresInTheBackground) {
 
 TEST(Rescorer, StopIsPromptAndIdempotent) {
   SqliteStore store;
-  auto write = [&store](const std::string& sql, const std::vector<sdk::Value>& p) { store.execute(sql, p); };
+  auto write = [&store](const WriteWork& work) { work(store); };
   Rescorer r(std::make_shared<SentimentAnalyzer>(shipped_data().lexicon), store, write, [](const std::string&) {});
   r.start("x");
   r.stop();

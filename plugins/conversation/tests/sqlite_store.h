@@ -5,6 +5,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "scoring.h"
@@ -50,7 +51,10 @@ class SqliteStore final : public sdk::Store, public sdk::SqlWriter {
         "CREATE INDEX ev_conv ON events (tenant_id, conversation_id, ts);");
     for (const auto& m : scoring_migrations()) exec_script(m.sql);
   }
-  ~SqliteStore() override { sqlite3_close(db_); }
+  ~SqliteStore() override {
+    for (auto& [sql, st] : cache_) sqlite3_finalize(st);
+    sqlite3_close(db_);
+  }
 
   void exec_script(const std::string& sql) {
     char* err = nullptr;
@@ -65,15 +69,31 @@ class SqliteStore final : public sdk::Store, public sdk::SqlWriter {
 
   void query(std::string_view sql, const std::vector<sdk::Value>& params,
              const sdk::RowCallback& on_row) const override {
+    // Statements are cached by text, as the host does (a statement already running, i.e. a query
+    // from inside another's row callback, gets a private one).
     sqlite3_stmt* st = nullptr;
-    if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &st, nullptr) != SQLITE_OK)
-      throw sdk::StoreError(sqlite3_errmsg(db_), false);
+    auto it = cache_.find(std::string(sql));
+    const bool cached = it != cache_.end() && !sqlite3_stmt_busy(it->second);
+    if (cached) {
+      st = it->second;
+    } else {
+      if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &st, nullptr) != SQLITE_OK)
+        throw sdk::StoreError(sqlite3_errmsg(db_), false);
+    }
+    const bool keep = cached || (it == cache_.end() && cache_.size() < 512);
+    if (!cached && keep) cache_.emplace(std::string(sql), st);
     for (std::size_t i = 0; i < params.size(); ++i) bind(st, static_cast<int>(i + 1), params[i]);
     SqliteRow row(st);
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) on_row(row);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) throw sdk::StoreError(sqlite3_errmsg(db_), false);
+    try {
+      while ((rc = sqlite3_step(st)) == SQLITE_ROW) on_row(row);
+    } catch (...) {
+      keep ? (void)sqlite3_reset(st) : (void)sqlite3_finalize(st);
+      throw;
+    }
+    std::string err = rc == SQLITE_DONE ? "" : sqlite3_errmsg(db_);
+    keep ? (void)sqlite3_reset(st) : (void)sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) throw sdk::StoreError(err, false);
   }
   void query(std::string_view sql, const std::vector<sdk::Value>& params,
              const sdk::RowCallback& on_row) override {
@@ -90,23 +110,30 @@ class SqliteStore final : public sdk::Store, public sdk::SqlWriter {
     sql += ") VALUES (";
     for (std::size_t i = 0; i < columns.size(); ++i) sql += i ? ",?" : "?";
     sql += ") ON CONFLICT DO NOTHING";
-    exec_script("BEGIN");
+    const bool outer = sqlite3_get_autocommit(db_) != 0;
+    if (outer) exec_script("BEGIN");
     for (const auto& r : rows) execute(sql, r);
-    exec_script("COMMIT");
+    if (outer) exec_script("COMMIT");
   }
 
-  /// Stores events like the host's ingestion and runs the scoring hook on the lead messages.
+  /// Stores events like the host's ingestion (one transaction, duplicates of stored ids dropped)
+  /// and runs the ingest hook on the newly stored ones, as the host does.
   void ingest(const std::vector<sdk::Event>& events, const SentimentAnalyzer& analyzer) {
-    std::vector<std::vector<sdk::Value>> rows;
     auto opt = [](const std::string& s) { return s.empty() ? sdk::Value{} : sdk::Value{s}; };
-    for (const auto& e : events)
-      rows.push_back({e.tenant_id, e.id, e.type, e.ts_ms, opt(e.lead_id), opt(e.conversation_id),
-                      opt(e.assistant_id), opt(e.channel), opt(e.sender),
-                      e.type == "message" ? sdk::Value{e.text} : sdk::Value{}, opt(e.outcome)});
-    insert_rows("events", {"tenant_id", "id", "type", "ts", "lead_id", "conversation_id", "assistant_id",
-                           "channel", "sender", "text", "outcome"}, rows);
-    sdk::IngestBatch batch{events.empty() ? "" : events.front().tenant_id, &events};
+    const std::string sql =
+        "INSERT INTO events (tenant_id, id, type, ts, lead_id, conversation_id, assistant_id, channel,"
+        " sender, text, outcome) VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING";
+    std::vector<sdk::Event> fresh;
+    exec_script("BEGIN");
+    for (const auto& e : events) {
+      const std::int64_t n = execute(sql, {e.tenant_id, e.id, e.type, e.ts_ms, opt(e.lead_id), opt(e.conversation_id),
+                                           opt(e.assistant_id), opt(e.channel), opt(e.sender),
+                                           e.type == "message" ? sdk::Value{e.text} : sdk::Value{}, opt(e.outcome)});
+      if (n > 0) fresh.push_back(e);
+    }
+    sdk::IngestBatch batch{events.empty() ? "" : events.front().tenant_id, &fresh};
     score_batch(analyzer, batch, *this);
+    exec_script("COMMIT");
   }
 
  private:
@@ -120,6 +147,7 @@ class SqliteStore final : public sdk::Store, public sdk::SqlWriter {
     }
   }
   sqlite3* db_ = nullptr;
+  mutable std::unordered_map<std::string, sqlite3_stmt*> cache_;
 };
 
 /// Builders for hand-made events.

@@ -1,6 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <map>
+#include <set>
+#include <sstream>
 #include <random>
 
 #include "sqlite_store.h"
@@ -188,6 +192,77 @@ TEST(RealtimeRoute, ActiveConversationsNewestFirst) {
   auto limited = realtime_conversations(store, cal, "t1", now, 5, 1);
   EXPECT_EQ(limited["total"], 2);
   EXPECT_EQ(limited["conversations"].size(), 1u);
+}
+
+}  // namespace
+}  // namespace zaplify::conversation
+
+namespace zaplify::conversation {
+namespace {
+
+// Naive reference for the term lists: every unigram and bigram of non-stop words of one clause,
+// as a set of conversations per term, in std::map / std::set.
+TEST(Topics, TermsMatchNaiveReferenceOnRandomText) {
+  const auto& stop = *shipped_data().stop_words;
+  const char* vocab[] = {"frete", "grátis", "preço", "o", "de", "caro", "entrega", "2024", "x", "não",
+                         "chegou", "pedido", "refund", "the", "order", ",", ".", "?", "ótimo", "atraso"};
+  std::mt19937 rng(11);
+  auto corpus = [&](int n, int convs) {
+    std::vector<TopicMessage> out;
+    for (int i = 0; i < n; ++i) {
+      std::string text;
+      for (int w = static_cast<int>(rng() % 9); w >= 0; --w) text += std::string(vocab[rng() % 20]) + " ";
+      out.push_back({"c" + std::to_string(rng() % static_cast<unsigned>(convs)), 0, 0, folded_words(text)});
+    }
+    return out;
+  };
+  auto naive = [&](const std::vector<TopicMessage>& msgs) {
+    std::map<std::string, std::set<std::string>> terms;
+    for (const auto& m : msgs) {
+      std::vector<std::string> words;
+      std::istringstream in(m.words);
+      for (std::string w; in >> w;) words.push_back(w);
+      auto ok = [&](const std::string& w) {
+        return w.size() >= 2 && w != "." && stop.count(w) == 0 &&
+               !std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
+      };
+      for (std::size_t i = 0; i < words.size(); ++i) {
+        if (!ok(words[i])) continue;
+        terms[words[i]].insert(m.conversation_id);
+        if (i > 0 && ok(words[i - 1])) terms[words[i - 1] + " " + words[i]].insert(m.conversation_id);
+      }
+    }
+    return terms;
+  };
+  for (int round = 0; round < 3; ++round) {
+    auto now = corpus(400, 60), before = corpus(300, 50);
+    auto r = topics_report(now, before, TopicMatcher(nlohmann::json::object()), stop, {100});
+    auto n_terms = naive(now), b_terms = naive(before);
+    std::set<std::string> convs_now, convs_before;
+    for (const auto& m : now) convs_now.insert(m.conversation_id);
+    for (const auto& m : before) convs_before.insert(m.conversation_id);
+    // every listed term carries its exact conversation count and score
+    ASSERT_EQ(r["top_terms"].size(), std::min<std::size_t>(100, n_terms.size()));
+    double last = 2;
+    for (const auto& t : r["top_terms"]) {
+      const auto& set = n_terms.at(t["term"].get<std::string>());
+      EXPECT_EQ(t["conversations"].get<std::size_t>(), set.size());
+      EXPECT_DOUBLE_EQ(t["score"].get<double>(), static_cast<double>(set.size()) / static_cast<double>(convs_now.size()));
+      EXPECT_LE(t["score"].get<double>(), last);
+      last = t["score"].get<double>();
+    }
+    std::vector<std::pair<double, std::string>> want;
+    for (const auto& [term, set] : n_terms) {
+      const double p = static_cast<double>(set.size()) / static_cast<double>(convs_now.size());
+      auto it = b_terms.find(term);
+      const double q = it == b_terms.end() ? 0 : static_cast<double>(it->second.size()) / static_cast<double>(convs_before.size());
+      if (p > q) want.push_back({emerging_score(p, q), term});
+    }
+    ASSERT_EQ(r["emerging_terms"].size(), std::min<std::size_t>(100, want.size()));
+    std::sort(want.begin(), want.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    for (std::size_t i = 0; i < r["emerging_terms"].size(); ++i)
+      EXPECT_NEAR(r["emerging_terms"][i]["score"].get<double>(), want[i].first, 1e-12) << i;
+  }
 }
 
 }  // namespace

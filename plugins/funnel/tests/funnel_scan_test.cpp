@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "funnel_report.h"
 
 namespace zaplify::funnel {
@@ -17,9 +19,12 @@ struct Ev {
   const char* stage;
 };
 
-// Feeds events already in (lead, ts, id) order.
-ScanResult run(const std::vector<std::string>& stages, const std::vector<Ev>& events,
+// The lists below are written lead by lead, each lead's events in (ts, id) order. The scan reads
+// them in global (ts, id) order, interleaving leads: a stable sort by ts gives exactly that (equal
+// timestamps keep their listed order, which stands for their id order).
+ScanResult run(const std::vector<std::string>& stages, std::vector<Ev> events,
                ScanOptions o = {0, 100 * H, std::nullopt, -1}) {
+  std::stable_sort(events.begin(), events.end(), [](const Ev& a, const Ev& b) { return a.ts < b.ts; });
   StageIndex index(stages);
   FunnelAccumulator acc(index, o);
   for (const auto& e : events) acc.add(e.lead, e.ts, e.stage);

@@ -2,8 +2,11 @@
 
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <stdexcept>
 #include <variant>
+
+#include "stage_events_table.h"
 
 namespace zaplify::funnel::testing {
 
@@ -68,59 +71,7 @@ class StmtRow final : public sdk::Row {
   sqlite3_stmt* s_;
 };
 
-}  // namespace
-
-SqliteTestStore::SqliteTestStore(const std::string& path) {
-  check(sqlite3_open(path.c_str(), &db_), db_, "open");
-  sqlite3_exec(db_, "PRAGMA journal_mode=WAL", nullptr, nullptr, nullptr);
-  const char* schema =
-      "CREATE TABLE IF NOT EXISTS events(tenant_id TEXT NOT NULL, id TEXT NOT NULL, type TEXT NOT NULL, "
-      "ts BIGINT NOT NULL, lead_id TEXT, conversation_id TEXT, assistant_id TEXT, channel TEXT, "
-      "sender TEXT, text TEXT, response_time_ms DOUBLE PRECISION, tokens BIGINT, outcome TEXT, "
-      "funnel_id TEXT, stage TEXT, name TEXT, stages TEXT, source TEXT, "
-      "PRIMARY KEY (tenant_id, id));"
-      "CREATE INDEX IF NOT EXISTS events_type_ts ON events(tenant_id, type, ts);"
-      "CREATE INDEX IF NOT EXISTS events_conv_ts ON events(tenant_id, conversation_id, ts);"
-      "CREATE INDEX IF NOT EXISTS events_funnel_ts ON events(tenant_id, funnel_id, ts);";
-  check(sqlite3_exec(db_, schema, nullptr, nullptr, nullptr), db_, "schema");
-}
-
-SqliteTestStore::~SqliteTestStore() { sqlite3_close(db_); }
-
-void SqliteTestStore::insert(const std::vector<TestEvent>& events) {
-  check(sqlite3_exec(db_, "BEGIN", nullptr, nullptr, nullptr), db_, "begin");
-  sqlite3_stmt* s = nullptr;
-  check(sqlite3_prepare_v2(db_,
-                           "INSERT INTO events(tenant_id, id, type, ts, lead_id, funnel_id, stage, "
-                           "name, stages) VALUES (?,?,?,?,?,?,?,?,?)",
-                           -1, &s, nullptr),
-        db_, "prepare insert");
-  auto text_or_null = [&](int col, const std::string& v) {
-    if (v.empty()) sqlite3_bind_null(s, col);
-    else sqlite3_bind_text(s, col, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-  };
-  for (const auto& e : events) {
-    sqlite3_reset(s);
-    text_or_null(1, e.tenant_id);
-    text_or_null(2, e.id);
-    text_or_null(3, e.type);
-    sqlite3_bind_int64(s, 4, e.ts);
-    text_or_null(5, e.lead_id);
-    text_or_null(6, e.funnel_id);
-    text_or_null(7, e.stage);
-    text_or_null(8, e.name);
-    text_or_null(9, e.stages_json);
-    check(sqlite3_step(s), db_, "insert");
-  }
-  sqlite3_finalize(s);
-  check(sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr), db_, "commit");
-}
-
-void SqliteTestStore::query(std::string_view sql, const std::vector<sdk::Value>& params,
-                            const sdk::RowCallback& on_row) const {
-  sqlite3_stmt* s = nullptr;
-  check(sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &s, nullptr), db_,
-        "prepare");
+void bind(sqlite3_stmt* s, const std::vector<sdk::Value>& params) {
   for (std::size_t i = 0; i < params.size(); ++i) {
     const int col = static_cast<int>(i + 1);
     const auto& p = params[i];
@@ -131,11 +82,148 @@ void SqliteTestStore::query(std::string_view sql, const std::vector<sdk::Value>&
       sqlite3_bind_text(s, col, t.data(), static_cast<int>(t.size()), SQLITE_TRANSIENT);
     } else sqlite3_bind_null(s, col);
   }
+}
+
+// Prepares, binds, steps (streaming rows to `on_row` when given) and returns sqlite3_changes.
+std::int64_t run(sqlite3* db, std::string_view sql, const std::vector<sdk::Value>& params,
+                 const sdk::RowCallback* on_row) {
+  sqlite3_stmt* s = nullptr;
+  check(sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &s, nullptr), db,
+        "prepare");
+  bind(s, params);
   StmtRow row(s);
   int rc;
-  while ((rc = sqlite3_step(s)) == SQLITE_ROW) on_row(row);
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+    if (on_row) (*on_row)(row);
   sqlite3_finalize(s);
-  check(rc, db_, "step");
+  check(rc, db, "step");
+  return sqlite3_changes(db);
+}
+
+// The host's SqlWriter, reduced to what the plugin's migration and hook use.
+class TestWriter final : public sdk::SqlWriter {
+ public:
+  explicit TestWriter(sqlite3* db) : db_(db) {}
+  sdk::Dialect dialect() const override { return sdk::Dialect::SQLite; }
+  std::int64_t execute(std::string_view sql, const std::vector<sdk::Value>& params) override {
+    return run(db_, sql, params, nullptr);
+  }
+  void insert_rows(const std::string& table, const std::vector<std::string>& columns,
+                   const std::vector<std::vector<sdk::Value>>& rows) override {
+    std::string sql = "INSERT INTO " + table + " (";
+    std::string marks;
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      sql += (i ? ", " : "") + columns[i];
+      marks += i ? ", ?" : "?";
+    }
+    sql += ") VALUES (" + marks + ") ON CONFLICT DO NOTHING";
+    // One prepared statement stepped per row, as the host's SQLite writer does.
+    sqlite3_stmt* s = nullptr;
+    check(sqlite3_prepare_v2(db_, sql.c_str(), -1, &s, nullptr), db_, "prepare");
+    for (const auto& r : rows) {
+      if (r.size() != columns.size()) {
+        sqlite3_finalize(s);
+        throw std::runtime_error("insert_rows: row width differs from columns");
+      }
+      sqlite3_reset(s);
+      bind(s, r);
+      const int rc = sqlite3_step(s);
+      if (rc != SQLITE_DONE) {
+        sqlite3_finalize(s);
+        check(rc, db_, "insert_rows");
+      }
+    }
+    sqlite3_finalize(s);
+  }
+  void query(std::string_view sql, const std::vector<sdk::Value>& params,
+             const sdk::RowCallback& on_row) override {
+    run(db_, sql, params, &on_row);
+  }
+
+ private:
+  sqlite3* db_;
+};
+
+}  // namespace
+
+SqliteTestStore::SqliteTestStore(const std::string& path, bool migrated) {
+  check(sqlite3_open(path.c_str(), &db_), db_, "open");
+  // The host's connection settings (core/storage/pool.cpp), so timings here are representative.
+  sqlite3_exec(db_,
+               "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY; "
+               "PRAGMA cache_size=-32768; PRAGMA mmap_size=268435456",
+               nullptr, nullptr, nullptr);
+  const char* schema =
+      "CREATE TABLE IF NOT EXISTS events(tenant_id TEXT NOT NULL, id TEXT NOT NULL, type TEXT NOT NULL, "
+      "ts BIGINT NOT NULL, lead_id TEXT, conversation_id TEXT, assistant_id TEXT, channel TEXT, "
+      "sender TEXT, text TEXT, response_time_ms DOUBLE PRECISION, tokens BIGINT, outcome TEXT, "
+      "funnel_id TEXT, stage TEXT, name TEXT, stages TEXT, source TEXT, "
+      "PRIMARY KEY (tenant_id, id));"
+      "CREATE INDEX IF NOT EXISTS events_type_ts ON events(tenant_id, type, ts);"
+      "CREATE INDEX IF NOT EXISTS events_conv_ts ON events(tenant_id, conversation_id, ts);"
+      "CREATE INDEX IF NOT EXISTS events_funnel_ts ON events(tenant_id, funnel_id, ts);";
+  check(sqlite3_exec(db_, schema, nullptr, nullptr, nullptr), db_, "schema");
+  if (migrated) migrate();
+}
+
+void SqliteTestStore::migrate() {
+  write([](sdk::SqlWriter& w) {
+    const std::string sql = stage_events_migration().sql;  // ';'-separated, as the host splits it
+    std::size_t start = 0;
+    while (start < sql.size()) {
+      std::size_t end = sql.find(';', start);
+      if (end == std::string::npos) end = sql.size();
+      w.execute(std::string_view(sql).substr(start, end - start), {});
+      start = end + 1;
+    }
+  });
+  migrated_ = true;
+}
+
+void SqliteTestStore::write(const std::function<void(sdk::SqlWriter&)>& work) {
+  check(sqlite3_exec(db_, "BEGIN", nullptr, nullptr, nullptr), db_, "begin");
+  try {
+    TestWriter w(db_);
+    work(w);
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+  check(sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr), db_, "commit");
+}
+
+SqliteTestStore::~SqliteTestStore() { sqlite3_close(db_); }
+
+void SqliteTestStore::insert(const std::vector<TestEvent>& events) {
+  write([&](sdk::SqlWriter& w) {
+    std::map<std::string, std::vector<sdk::Event>> fresh;  // per tenant, as ingestion batches
+    for (const auto& e : events) {
+      auto text_or_null = [](const std::string& v) { return v.empty() ? sdk::Value{} : sdk::Value{v}; };
+      const auto changed = w.execute(
+          "INSERT INTO events(tenant_id, id, type, ts, lead_id, funnel_id, stage, name, stages) "
+          "VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
+          {e.tenant_id, e.id, e.type, e.ts, text_or_null(e.lead_id), text_or_null(e.funnel_id),
+           text_or_null(e.stage), text_or_null(e.name), text_or_null(e.stages_json)});
+      if (changed == 0) continue;  // a duplicate id: not accepted, not passed to hooks
+      sdk::Event ev;
+      ev.id = e.id;
+      ev.type = e.type;
+      ev.tenant_id = e.tenant_id;
+      ev.ts_ms = e.ts;
+      ev.lead_id = e.lead_id;
+      ev.funnel_id = e.funnel_id;
+      ev.stage = e.stage;
+      ev.name = e.name;
+      fresh[e.tenant_id].push_back(std::move(ev));
+    }
+    if (!migrated_) return;
+    for (const auto& [tenant, evs] : fresh) derive_stage_events(sdk::IngestBatch{tenant, &evs}, w);
+  });
+}
+
+void SqliteTestStore::query(std::string_view sql, const std::vector<sdk::Value>& params,
+                            const sdk::RowCallback& on_row) const {
+  run(db_, sql, params, &on_row);
 }
 
 std::string UtcCalendar::format_utc(std::int64_t ms) const {

@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -31,21 +32,31 @@ TestEvent stage_event(std::string id, std::string lead, std::int64_t ts, std::st
 TestEvent define_event(std::string id, std::int64_t ts, std::vector<std::string> stages,
                        std::string name = "Sales", std::string funnel = "f1");
 
+/// The events table plus, as the host would run them, the plugin's migration (creating and
+/// backfilling funnel_stage_events) and its ingest hook on every insert.
 class SqliteTestStore final : public sdk::Store {
  public:
-  /// `path`: a database file (created) or ":memory:".
-  explicit SqliteTestStore(const std::string& path = ":memory:");
+  /// `path`: a database file (created) or ":memory:". With `migrated` false the plugin's table
+  /// does not exist until migrate() (events inserted before are backfilled by it).
+  explicit SqliteTestStore(const std::string& path = ":memory:", bool migrated = true);
   ~SqliteTestStore() override;
   SqliteTestStore(const SqliteTestStore&) = delete;
   SqliteTestStore& operator=(const SqliteTestStore&) = delete;
 
+  /// Applies the plugin's migration (idempotent here: the host would apply it once).
+  void migrate();
+  /// Inserts events in one transaction, running the plugin's ingest hook on the new ones (per
+  /// tenant) once migrated, as ingestion does.
   void insert(const std::vector<TestEvent>& events);
+  /// Runs `work` with a writer inside one transaction (commit on return, rollback on throw).
+  void write(const std::function<void(sdk::SqlWriter&)>& work);
   sdk::Dialect dialect() const override { return sdk::Dialect::SQLite; }
   void query(std::string_view sql, const std::vector<sdk::Value>& params,
              const sdk::RowCallback& on_row) const override;
 
  private:
   sqlite3* db_ = nullptr;
+  bool migrated_ = false;
 };
 
 /// UTC-only calendar: enough for the funnel (it only formats instants).

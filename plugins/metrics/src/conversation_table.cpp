@@ -43,6 +43,24 @@ std::string backfill_sql(const std::string& collate) {
 
 }  // namespace
 
+void for_each_first(const sdk::Store& store, const std::string& tenant, bool ending,
+                    std::int64_t from, std::int64_t to, bool inclusive,
+                    const std::function<void(std::int64_t, std::string_view, std::string_view)>& on_row) {
+  // The ids are compared here: PostgreSQL refuses `=` between the "C" column and events.id.
+  // CROSS JOIN fixes SQLite's join order: the range's few events first.
+  const std::string sql =
+      std::string("SELECT e.ts, e.id, ") + (ending ? "c.end_id" : "c.start_id") +
+      ", c.assistant_id, c.outcome FROM events e CROSS JOIN metrics_conversations c WHERE "
+      "e.tenant_id = ? AND e.type = ? AND e.ts >= ? AND e.ts " + (inclusive ? "<=" : "<") +
+      " ? AND c.tenant_id = e.tenant_id AND c.conversation_id = e.conversation_id";
+  store.query(sql,
+              {tenant, std::string(ending ? "conversation_ended" : "conversation_started"), from, to},
+              [&](const sdk::Row& row) {
+                if (row.is_null(2) || row.text(1) != row.text(2)) return;
+                on_row(row.int64(0), row.text(3), row.text(4));
+              });
+}
+
 std::vector<sdk::Migration> conversation_table_migrations() {
   sdk::Migration create;
   create.version = 1;

@@ -86,12 +86,19 @@ std::string packed_tables_sql(const std::string& clustered) {
          "assistant_id TEXT NOT NULL, conversations" + n + "replies" + n + "tokens" + n +
          "ended" + n + "resolved" + n + "handoff" + n + "rt_vals TEXT NOT NULL DEFAULT '', "
          "PRIMARY KEY (tenant_id, unit, assistant_id))" + clustered + ";"
+         "ALTER TABLE metrics_conversations ADD COLUMN has_replies BIGINT NOT NULL DEFAULT 0;"
+         "DROP INDEX metrics_conversations_start;"
+         "DROP INDEX metrics_conversations_end;"
          "DROP TABLE metrics_lead_created;"
          "CREATE TABLE metrics_lead_created (tenant_id TEXT NOT NULL, ts BIGINT NOT NULL, "
          "lead_id TEXT NOT NULL, event_id TEXT NOT NULL, prev_ts BIGINT, "
-         "PRIMARY KEY (tenant_id, ts, lead_id, event_id))" + clustered + ";"
-         "CREATE INDEX metrics_lead_created_lead ON metrics_lead_created "
-         "(tenant_id, lead_id, ts, event_id);";
+         "PRIMARY KEY (tenant_id, lead_id, ts, event_id))" + clustered + ";"
+         // Window counts read (ts, prev_ts) index-only. The key leads with lead_id so the hook's
+         // lookups by lead use it (SQLite, without statistics, would range-scan a ts key instead).
+         "CREATE INDEX metrics_lead_created_ts ON metrics_lead_created (tenant_id, ts, prev_ts);"
+         // Only locked (PostgreSQL) while a batch recomputes a lead's occurrence chain.
+         "CREATE TABLE metrics_lead_locks (tenant_id TEXT NOT NULL, lead_id TEXT NOT NULL, "
+         "PRIMARY KEY (tenant_id, lead_id))" + clustered + ";";
 }
 
 std::string packed_backfill_sql(bool postgres) {
@@ -111,7 +118,11 @@ std::string packed_backfill_sql(bool postgres) {
   const std::string a_rt = "sender = 'assistant' AND response_time_ms IS NOT NULL";
   const std::string g_rt = "sender = 'agent' AND response_time_ms IS NOT NULL";
   const std::string has_a = "assistant_id IS NOT NULL AND assistant_id <> ''";
-  return "INSERT INTO metrics_units (tenant_id, unit, msg, msg_lead, msg_assistant, msg_agent, "
+  // has_replies: the hook moves a conversation's stored replies only when it is set.
+  return "INSERT INTO metrics_conversations (tenant_id, conversation_id, has_replies) SELECT "
+         "DISTINCT tenant_id, conversation_id, 1 FROM metrics_replies WHERE conversation_id <> '' "
+         "ON CONFLICT (tenant_id, conversation_id) DO UPDATE SET has_replies = 1;"
+         "INSERT INTO metrics_units (tenant_id, unit, msg, msg_lead, msg_assistant, msg_agent, "
          "rt_agent_n, rt_agent_sum, rt_assistant_n, rt_assistant_sum, rt_vals) SELECT tenant_id, " +
          u + ", COUNT(*), " + count_if("sender = 'lead'") + ", " + count_if("sender = 'assistant'") +
          ", " + count_if("sender = 'agent'") + ", " + count_if(g_rt) + ", " +
@@ -147,7 +158,9 @@ std::string packed_backfill_sql(bool postgres) {
          "handoff = excluded.handoff;"
          "INSERT INTO metrics_lead_created (tenant_id, ts, lead_id, event_id, prev_ts) SELECT "
          "tenant_id, ts, lead_id, id, LAG(ts) OVER (PARTITION BY tenant_id, lead_id ORDER BY ts, id) "
-         "FROM events WHERE type = 'lead_created' AND lead_id IS NOT NULL AND lead_id <> '';";
+         "FROM events WHERE type = 'lead_created' AND lead_id IS NOT NULL AND lead_id <> '';"
+         // Replies are read from events now (edges, re-attribution); the unit tables hold the rest.
+         "DROP TABLE metrics_replies;";
 }
 
 }  // namespace

@@ -1,49 +1,34 @@
 #include "ingest_hook.h"
 
 #include <algorithm>
-#include <map>
 #include <set>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "batch_sql.h"
-#include "rollup.h"
+#include "hook_deltas.h"
+#include "packed_values.h"
 
 namespace zaplify::metrics {
 namespace {
 
-sdk::Value text_or_null(const std::string& s) { return s.empty() ? sdk::Value{} : sdk::Value{s}; }
-
 bool earlier(const sdk::Event& a, const sdk::Event& b) {
   return a.ts_ms < b.ts_ms || (a.ts_ms == b.ts_ms && a.id < b.id);
 }
-
-// What one batch changes, reduced so that each key is written once.
-struct Reduced {
-  std::map<std::string, const sdk::Event*> starts, ends;  // earliest per conversation
-  std::vector<const sdk::Event*> replies, leads, stages;
-  std::map<std::pair<std::string, std::int64_t>, RollupCell> rollup;  // (metric, unit)
-};
 
 void keep_earliest(std::map<std::string, const sdk::Event*>& m, const sdk::Event& e) {
   auto [it, fresh] = m.emplace(e.conversation_id, &e);
   if (!fresh && earlier(e, *it->second)) it->second = &e;
 }
 
-Reduced reduce(const std::vector<sdk::Event>& events) {
+Reduced reduce(const std::vector<sdk::Event>& events, HookDeltas& d) {
   Reduced r;
-  MetricSums one;
   for (const sdk::Event& e : events) {
     if (e.type == "message" || e.type == "stage_changed") {
-      one.clear();
-      add_event(one, e.type, e.sender, e.response_time_ms);
       const std::int64_t unit = unit_floor(e.ts_ms);
-      for (const auto& [metric, cell] : one) {
-        RollupCell& dst = r.rollup[{metric, unit}];
-        dst.n += cell.n;
-        dst.total += cell.total;
-      }
+      d.units[unit].add_event(e.type, e.sender, e.response_time_ms);
+      if (e.type == "message" && e.sender == "assistant" && e.response_time_ms)
+        pack_value(d.unit_vals[unit], *e.response_time_ms);
     }
     if (e.type == "conversation_started" && !e.conversation_id.empty()) keep_earliest(r.starts, e);
     if (e.type == "conversation_ended" && !e.conversation_id.empty()) keep_earliest(r.ends, e);
@@ -56,12 +41,12 @@ Reduced reduce(const std::vector<sdk::Event>& events) {
   return r;
 }
 
-// PostgreSQL, READ COMMITTED: a reply and its conversation's start may be stored by two concurrent
-// transactions, each blind to the other's rows, so the reply would stay unattributed. Locking the
-// conversation row first (ON CONFLICT DO UPDATE locks the row even when its WHERE is false)
-// serialises them, and the later one's next statements see what the earlier committed. Sorted ids
-// give every transaction the same lock order, so they cannot deadlock on these rows.
-void lock_conversations(const std::string& tenant, const Reduced& r, sdk::SqlWriter& w) {
+// PostgreSQL, READ COMMITTED: two concurrent transactions would each miss the other's rows (a
+// reply and its conversation's start; two occurrences of one lead). Locking the conversation and
+// lead rows first (ON CONFLICT DO UPDATE locks the row even when its WHERE is false) serialises
+// them, and the later one's next statements see what the earlier committed. Sorted keys, and
+// conversations before leads, give every transaction the same lock order: no deadlocks.
+void lock_rows(const std::string& tenant, const Reduced& r, sdk::SqlWriter& w) {
   std::set<std::string> ids;
   for (const auto& [id, e] : r.starts) ids.insert(id);
   for (const auto& [id, e] : r.ends) ids.insert(id);
@@ -72,109 +57,70 @@ void lock_conversations(const std::string& tenant, const Reduced& r, sdk::SqlWri
                  "ON CONFLICT (tenant_id, conversation_id) DO UPDATE SET "
                  "start_ts = metrics_conversations.start_ts WHERE 1 = 0",
                  rows);
-}
-
-// The WHERE of DO UPDATE keeps the earliest (ts, id): a row changes only when the incoming event
-// precedes what is stored (or nothing is stored yet), so a late-arriving earlier start wins.
-void upsert_conversations(const std::string& tenant, const Reduced& r, sdk::SqlWriter& w) {
-  std::vector<SqlRow> rows;
-  for (const auto& [id, e] : r.starts)
-    rows.push_back({tenant, id, e->ts_ms, e->id, text_or_null(e->lead_id),
-                    text_or_null(e->assistant_id),
-                    sdk::Value{e->channel.empty() ? std::string("whatsapp") : e->channel}});
-  execute_values(w,
-                 "INSERT INTO metrics_conversations (tenant_id, conversation_id, start_ts, "
-                 "start_id, lead_id, assistant_id, channel)",
-                 7,
-                 "ON CONFLICT (tenant_id, conversation_id) DO UPDATE SET start_ts = "
-                 "excluded.start_ts, start_id = excluded.start_id, lead_id = excluded.lead_id, "
-                 "assistant_id = excluded.assistant_id, channel = excluded.channel WHERE "
-                 "metrics_conversations.start_ts IS NULL OR excluded.start_ts < "
-                 "metrics_conversations.start_ts OR (excluded.start_ts = "
-                 "metrics_conversations.start_ts AND excluded.start_id < "
-                 "metrics_conversations.start_id)",
-                 rows);
+  std::set<std::string> leads;
+  for (const sdk::Event* e : r.leads) leads.insert(e->lead_id);
   rows.clear();
-  for (const auto& [id, e] : r.ends)
-    rows.push_back({tenant, id, e->ts_ms, e->id, text_or_null(e->outcome)});
-  execute_values(w,
-                 "INSERT INTO metrics_conversations (tenant_id, conversation_id, end_ts, end_id, "
-                 "outcome)",
-                 5,
-                 "ON CONFLICT (tenant_id, conversation_id) DO UPDATE SET end_ts = excluded.end_ts, "
-                 "end_id = excluded.end_id, outcome = excluded.outcome WHERE "
-                 "metrics_conversations.end_ts IS NULL OR excluded.end_ts < "
-                 "metrics_conversations.end_ts OR (excluded.end_ts = metrics_conversations.end_ts "
-                 "AND excluded.end_id < metrics_conversations.end_id)",
+  for (const auto& id : leads) rows.push_back({tenant, id});
+  execute_values(w, "INSERT INTO metrics_lead_locks (tenant_id, lead_id)", 2,
+                 "ON CONFLICT (tenant_id, lead_id) DO UPDATE SET "
+                 "lead_id = metrics_lead_locks.lead_id WHERE 1 = 0",
                  rows);
 }
 
-// Replies are stored with the assistant their conversation has now; starts of this batch then
-// re-attribute the conversation's older replies (a start may arrive after its messages, or an
-// earlier start may replace the assistant).
-void write_replies(const std::string& tenant, const Reduced& r, sdk::SqlWriter& w) {
-  std::unordered_map<std::string, std::string> assistant;
+sdk::Value or_null(const std::optional<std::int64_t>& x) { return x ? sdk::Value{*x} : sdk::Value{}; }
+
+// Each occurrence stores the time of the lead's previous occurrence in (ts, event_id) order, so
+// "distinct leads with an occurrence in [a, b)" is a plain count of rows in [a, b) whose previous
+// occurrence is before a (or absent). New occurrences may fall between stored ones: the leads of
+// the batch get their chains recomputed and changed links rewritten.
+void write_leads(const std::string& tenant, const Reduced& r, sdk::SqlWriter& w) {
+  struct Occ {
+    std::int64_t ts;
+    std::string id;
+    std::optional<std::int64_t> prev;
+    bool stored;
+  };
+  std::map<std::string, std::vector<Occ>> chains;
+  for (const sdk::Event* e : r.leads) chains[e->lead_id].push_back({e->ts_ms, e->id, {}, false});
   std::vector<std::string> ids;
-  for (const sdk::Event* e : r.replies) ids.push_back(e->conversation_id);
-  std::sort(ids.begin(), ids.end());
-  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  for (const auto& [id, c] : chains) ids.push_back(id);
   for_id_chunks(ids, [&](const std::string& in, const std::vector<sdk::Value>& chunk) {
     std::vector<sdk::Value> params{tenant};
     params.insert(params.end(), chunk.begin(), chunk.end());
-    // start_ts is tested here, not in SQL: SQLite (no statistics) would range-scan the start_ts
-    // index for "start_ts IS NOT NULL" instead of seeking the ids.
-    w.query("SELECT conversation_id, assistant_id, start_ts FROM metrics_conversations WHERE "
-            "tenant_id = ? AND conversation_id IN (" + in + ")",
+    w.query("SELECT lead_id, ts, event_id, prev_ts FROM metrics_lead_created WHERE tenant_id = ? "
+            "AND lead_id IN (" + in + ")",
             params, [&](const sdk::Row& row) {
-              if (row.is_null(2)) return;
-              assistant[std::string(row.text(0))] = std::string(row.text(1));  // NULL → ""
+              std::optional<std::int64_t> prev;
+              if (!row.is_null(3)) prev = row.int64(3);
+              chains[std::string(row.text(0))].push_back(
+                  {row.int64(1), std::string(row.text(2)), prev, true});
             });
   });
   std::vector<SqlRow> rows;
-  rows.reserve(r.replies.size());
-  for (const sdk::Event* e : r.replies) {
-    auto it = assistant.find(e->conversation_id);
-    rows.push_back({tenant, e->ts_ms, e->id, e->conversation_id,
-                    it == assistant.end() ? std::string() : it->second,
-                    e->response_time_ms ? sdk::Value{*e->response_time_ms} : sdk::Value{},
-                    e->tokens ? sdk::Value{*e->tokens} : sdk::Value{}});
+  for (auto& [lead, chain] : chains) {
+    std::sort(chain.begin(), chain.end(), [](const Occ& a, const Occ& b) {
+      return a.ts < b.ts || (a.ts == b.ts && a.id < b.id);
+    });
+    for (std::size_t i = 0; i < chain.size(); ++i) {
+      std::optional<std::int64_t> prev;
+      if (i > 0) prev = chain[i - 1].ts;
+      const Occ& o = chain[i];
+      if (!o.stored) {
+        rows.push_back({tenant, o.ts, lead, o.id, or_null(prev)});
+      } else if (o.prev != prev) {
+        w.execute("UPDATE metrics_lead_created SET prev_ts = ? WHERE tenant_id = ? AND ts = ? AND "
+                  "lead_id = ? AND event_id = ?",
+                  {or_null(prev), tenant, o.ts, lead, o.id});
+      }
+    }
   }
   if (!rows.empty())
-    w.insert_rows("metrics_replies", {"tenant_id", "ts", "event_id", "conversation_id",
-                                      "assistant_id", "response_time_ms", "tokens"},
+    w.insert_rows("metrics_lead_created", {"tenant_id", "ts", "lead_id", "event_id", "prev_ts"},
                   rows);
-  std::vector<std::string> started;
-  for (const auto& [id, e] : r.starts) started.push_back(id);
-  const std::string owner =
-      "COALESCE((SELECT c.assistant_id FROM metrics_conversations c WHERE c.tenant_id = "
-      "metrics_replies.tenant_id AND c.conversation_id = metrics_replies.conversation_id AND "
-      "c.start_ts IS NOT NULL), '')";
-  for_id_chunks(started, [&](const std::string& in, const std::vector<sdk::Value>& chunk) {
-    std::vector<sdk::Value> params{tenant};
-    params.insert(params.end(), chunk.begin(), chunk.end());
-    w.execute("UPDATE metrics_replies SET assistant_id = " + owner + " WHERE tenant_id = ? AND "
-              "conversation_id IN (" + in + ") AND assistant_id <> " + owner,
-              params);
-  });
 }
 
-void write_rollup(const std::string& tenant, const Reduced& r, sdk::SqlWriter& w) {
+void write_stages(const std::string& tenant, const Reduced& r, sdk::SqlWriter& w) {
   std::vector<SqlRow> rows;
-  rows.reserve(r.rollup.size());
-  for (const auto& [key, cell] : r.rollup)
-    rows.push_back({tenant, key.first, key.second, cell.n, cell.total});
-  execute_values(w, "INSERT INTO metrics_rollup (tenant_id, metric, unit, n, total)", 5,
-                 "ON CONFLICT (tenant_id, metric, unit) DO UPDATE SET n = metrics_rollup.n + "
-                 "excluded.n, total = metrics_rollup.total + excluded.total",
-                 rows);
-}
-
-void write_leads_and_stages(const std::string& tenant, const Reduced& r, sdk::SqlWriter& w) {
-  std::vector<SqlRow> rows;
-  for (const sdk::Event* e : r.leads) rows.push_back({tenant, e->ts_ms, e->lead_id, e->id});
-  if (!rows.empty())
-    w.insert_rows("metrics_lead_created", {"tenant_id", "ts", "lead_id", "event_id"}, rows);
-  rows.clear();
   for (const sdk::Event* e : r.stages)
     rows.push_back({tenant, e->funnel_id, e->stage, e->ts_ms, e->lead_id, e->id});
   if (!rows.empty())
@@ -182,17 +128,63 @@ void write_leads_and_stages(const std::string& tenant, const Reduced& r, sdk::Sq
                   {"tenant_id", "funnel_id", "stage", "ts", "lead_id", "event_id"}, rows);
 }
 
+void write_units(const std::string& tenant, const HookDeltas& d, sdk::SqlWriter& w) {
+  std::vector<SqlRow> rows;
+  for (const auto& [unit, s] : d.units) {
+    auto v = d.unit_vals.find(unit);
+    rows.push_back({tenant, unit, s.msg, s.msg_lead, s.msg_assistant, s.msg_agent, s.rt_agent_n,
+                    s.rt_agent_sum, s.rt_assistant_n, s.rt_assistant_sum, s.stage, s.started,
+                    s.ended, s.resolved, s.handoff,
+                    v == d.unit_vals.end() ? std::string() : v->second});
+  }
+  execute_values(w, "INSERT INTO metrics_units (tenant_id, unit, " + std::string(kUnitColumns) +
+                        ", rt_vals)", 16,
+                 "ON CONFLICT (tenant_id, unit) DO UPDATE SET msg = metrics_units.msg + "
+                 "excluded.msg, msg_lead = metrics_units.msg_lead + excluded.msg_lead, "
+                 "msg_assistant = metrics_units.msg_assistant + excluded.msg_assistant, "
+                 "msg_agent = metrics_units.msg_agent + excluded.msg_agent, rt_agent_n = "
+                 "metrics_units.rt_agent_n + excluded.rt_agent_n, rt_agent_sum = "
+                 "metrics_units.rt_agent_sum + excluded.rt_agent_sum, rt_assistant_n = "
+                 "metrics_units.rt_assistant_n + excluded.rt_assistant_n, rt_assistant_sum = "
+                 "metrics_units.rt_assistant_sum + excluded.rt_assistant_sum, stage = "
+                 "metrics_units.stage + excluded.stage, started = metrics_units.started + "
+                 "excluded.started, ended = metrics_units.ended + excluded.ended, resolved = "
+                 "metrics_units.resolved + excluded.resolved, handoff = metrics_units.handoff + "
+                 "excluded.handoff, rt_vals = metrics_units.rt_vals || excluded.rt_vals",
+                 rows);
+  rows.clear();
+  for (const auto& [key, a] : d.assistants) {
+    if (a.conversations == 0 && a.replies == 0 && a.tokens == 0 && a.ended == 0 &&
+        a.resolved == 0 && a.handoff == 0 && a.rt_vals.empty())
+      continue;  // a conversation moved within one cell
+    rows.push_back({tenant, key.first, key.second, a.conversations, a.replies, a.tokens, a.ended,
+                    a.resolved, a.handoff, a.rt_vals});
+  }
+  execute_values(w, "INSERT INTO metrics_assistant_units (tenant_id, unit, assistant_id, "
+                    "conversations, replies, tokens, ended, resolved, handoff, rt_vals)", 10,
+                 "ON CONFLICT (tenant_id, unit, assistant_id) DO UPDATE SET conversations = "
+                 "metrics_assistant_units.conversations + excluded.conversations, replies = "
+                 "metrics_assistant_units.replies + excluded.replies, tokens = "
+                 "metrics_assistant_units.tokens + excluded.tokens, ended = "
+                 "metrics_assistant_units.ended + excluded.ended, resolved = "
+                 "metrics_assistant_units.resolved + excluded.resolved, handoff = "
+                 "metrics_assistant_units.handoff + excluded.handoff, rt_vals = "
+                 "metrics_assistant_units.rt_vals || excluded.rt_vals",
+                 rows);
+}
+
 }  // namespace
 
 void update_derived_tables(const sdk::IngestBatch& batch, sdk::SqlWriter& writer) {
   if (batch.events == nullptr || batch.events->empty()) return;
-  const Reduced r = reduce(*batch.events);
+  HookDeltas d;
+  const Reduced r = reduce(*batch.events, d);
   const std::string& tenant = batch.tenant_id;
-  if (writer.dialect() == sdk::Dialect::PostgreSQL) lock_conversations(tenant, r, writer);
-  upsert_conversations(tenant, r, writer);
-  write_replies(tenant, r, writer);
-  write_rollup(tenant, r, writer);
-  write_leads_and_stages(tenant, r, writer);
+  if (writer.dialect() == sdk::Dialect::PostgreSQL) lock_rows(tenant, r, writer);
+  apply_conversations(tenant, r, writer, d);
+  write_leads(tenant, r, writer);
+  write_stages(tenant, r, writer);
+  write_units(tenant, d, writer);
 }
 
 }  // namespace zaplify::metrics

@@ -6,78 +6,27 @@
 namespace zaplify::metrics {
 namespace {
 
-std::int64_t count_of(const MetricSums& m, std::string_view metric) {
-  auto it = m.find(metric);
-  return it == m.end() ? 0 : it->second.n;
+void fill_totals(UnitSums& u, KpiTotals& t) {
+  t.messages = u.msg;
+  t.lead_messages = u.msg_lead;
+  t.assistant_messages = u.msg_assistant;
+  t.agent_messages = u.msg_agent;
+  t.agent_avg_response = ratio(u.rt_agent_sum, static_cast<double>(u.rt_agent_n));
+  t.conversations = u.started;
+  t.ended = u.ended;
+  t.resolved = u.resolved;
+  t.handoff = u.handoff;
+  t.assistant_response = describe(u.rt_values);
 }
 
-std::optional<double> mean_of(const MetricSums& m, std::string_view metric) {
-  auto it = m.find(metric);
-  if (it == m.end()) return std::nullopt;
-  return ratio(it->second.total, static_cast<double>(it->second.n));
-}
-
-void fill_messages(const MetricSums& m, KpiTotals& t) {
-  t.messages = count_of(m, "msg");
-  t.lead_messages = count_of(m, "msg:lead");
-  t.assistant_messages = count_of(m, "msg:assistant");
-  t.agent_messages = count_of(m, "msg:agent");
-  t.agent_avg_response = mean_of(m, "rt:agent");
-}
-
-// Message counts per sender and the agents' mean response time of W′ and W, from the rollup.
-void count_messages(const sdk::Store& store, const std::string& tenant, const sdk::Window& w,
-                    KpiReport& r) {
-  const auto sums = rollup_buckets(store, tenant, w.previous_from_ms(), w.to_ms,
-                                   {w.previous_from_ms(), w.from_ms},
-                                   {"msg", "msg:lead", "msg:assistant", "msg:agent", "rt:agent"});
-  fill_messages(sums[0], r.previous);
-  fill_messages(sums[1], r.current);
-}
-
-// Percentiles need the values: the assistants' response times of W′ ∪ W, read index-only from
-// metrics_replies and split by ts.
-void response_times(const sdk::Store& store, const std::string& tenant, const sdk::Window& w,
-                    KpiReport& r) {
-  std::vector<double> cur, prev;
-  store.query(
-      "SELECT ts, response_time_ms FROM metrics_replies WHERE tenant_id = ? AND ts >= ? AND "
-      "ts < ? AND response_time_ms IS NOT NULL",
-      {tenant, w.previous_from_ms(), w.to_ms}, [&](const sdk::Row& row) {
-        (row.int64(0) >= w.from_ms ? cur : prev).push_back(row.number(1));
-      });
-  r.current.assistant_response = describe(cur);
-  r.previous.assistant_response = describe(prev);
-}
-
-void count_conversations(const sdk::Store& store, const std::string& tenant, const sdk::Window& w,
-                         KpiReport& r) {
-  const std::int64_t f = w.from_ms;
-  auto c = query_ints(store,
-                      "SELECT SUM(CASE WHEN start_ts >= ? THEN 1 ELSE 0 END), COUNT(*) FROM "
-                      "metrics_conversations WHERE tenant_id = ? AND start_ts >= ? AND start_ts < ?",
-                      {f, tenant, w.previous_from_ms(), w.to_ms});
-  if (c.size() == 2) {
-    r.current.conversations = c[0];
-    r.previous.conversations = c[1] - c[0];
-  }
-  store.query(
-      "SELECT outcome, SUM(CASE WHEN end_ts >= ? THEN 1 ELSE 0 END), COUNT(*) FROM "
-      "metrics_conversations WHERE tenant_id = ? AND end_ts >= ? AND end_ts < ? GROUP BY outcome",
-      {f, tenant, w.previous_from_ms(), w.to_ms}, [&](const sdk::Row& row) {
-        const std::string outcome(row.text(0));
-        const std::int64_t cur = row.int64(1);
-        const std::int64_t prev = row.int64(2) - cur;
-        r.current.ended += cur;
-        r.previous.ended += prev;
-        if (outcome == "resolved") {
-          r.current.resolved += cur;
-          r.previous.resolved += prev;
-        } else if (outcome == "handoff") {
-          r.current.handoff += cur;
-          r.previous.handoff += prev;
-        }
-      });
+// Everything per unit of W′ and W in one pass over metrics_units (a few thousand rows, the
+// response times packed per unit) plus exact reads of the cut units at the edges.
+void count_units(const sdk::Store& store, const std::string& tenant, const sdk::Window& w,
+                 KpiReport& r) {
+  auto sums = rollup_buckets(store, tenant, w.previous_from_ms(), w.to_ms,
+                             {w.previous_from_ms(), w.from_ms}, true);
+  fill_totals(sums[0], r.previous);
+  fill_totals(sums[1], r.current);
 }
 
 // New leads and conversions as distinct lead counts of W and W′, each one index range of a
@@ -86,11 +35,15 @@ void count_conversations(const sdk::Store& store, const std::string& tenant, con
 void count_leads(const sdk::Store& store, const std::string& tenant, const sdk::Window& w,
                  KpiReport& r) {
   const std::int64_t f = w.from_ms;
+  // A lead counts once, at its first occurrence in the window: the one whose previous
+  // occurrence (prev_ts, kept by the hook) is before the window or absent. No DISTINCT needed.
+  const std::int64_t pf = w.previous_from_ms();
   auto n = query_ints(store,
-                      "SELECT COUNT(DISTINCT CASE WHEN ts >= ? THEN lead_id END), "
-                      "COUNT(DISTINCT CASE WHEN ts < ? THEN lead_id END) FROM metrics_lead_created "
-                      "WHERE tenant_id = ? AND ts >= ? AND ts < ?",
-                      {f, f, tenant, w.previous_from_ms(), w.to_ms});
+                      "SELECT SUM(CASE WHEN ts >= ? AND (prev_ts IS NULL OR prev_ts < ?) THEN 1 "
+                      "ELSE 0 END), SUM(CASE WHEN ts < ? AND (prev_ts IS NULL OR prev_ts < ?) "
+                      "THEN 1 ELSE 0 END) FROM metrics_lead_created WHERE tenant_id = ? AND "
+                      "ts >= ? AND ts < ?",
+                      {f, f, f, pf, tenant, pf, w.to_ms});
   if (n.size() == 2) {
     r.current.new_leads = n[0];
     r.previous.new_leads = n[1];
@@ -130,9 +83,7 @@ std::string final_stage_rows(const std::vector<FunnelDefinition>& funnels,
 
 KpiReport compute_kpis(const sdk::Store& store, const std::string& tenant, const sdk::Window& w) {
   KpiReport r;
-  count_messages(store, tenant, w, r);
-  response_times(store, tenant, w, r);
-  count_conversations(store, tenant, w, r);
+  count_units(store, tenant, w, r);
   count_leads(store, tenant, w, r);
   return r;
 }

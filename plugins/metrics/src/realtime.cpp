@@ -1,5 +1,6 @@
 #include "realtime.h"
 
+#include "conversation_table.h"
 #include "sql.h"
 
 namespace zaplify::metrics {
@@ -54,22 +55,16 @@ Activity compute_activity(const sdk::Store& store, const std::string& tenant,
                 a.per_minute[static_cast<std::size_t>(idx)].events += n;
                 if (type == "message") a.per_minute[static_cast<std::size_t>(idx)].messages += n;
               });
-  auto started = query_ints(store,
-                            "SELECT COUNT(*) FROM metrics_conversations WHERE tenant_id = ? AND "
-                            "start_ts >= ? AND start_ts <= ?",
-                            {tenant, r.from_ms, r.now_ms});
-  auto ended = query_ints(store,
-                          "SELECT COUNT(*) FROM metrics_conversations WHERE tenant_id = ? AND "
-                          "end_ts >= ? AND end_ts <= ?",
-                          {tenant, r.from_ms, r.now_ms});
+  for_each_first(store, tenant, false, r.from_ms, r.now_ms, true,
+                 [&](std::int64_t, std::string_view, std::string_view) { ++a.conversations_started; });
+  for_each_first(store, tenant, true, r.from_ms, r.now_ms, true,
+                 [&](std::int64_t, std::string_view, std::string_view) { ++a.conversations_ended; });
   auto leads = query_ints(
       store,
       "SELECT COUNT(DISTINCT c.lead_id) FROM events m JOIN metrics_conversations c ON "
       "c.tenant_id = m.tenant_id AND c.conversation_id = m.conversation_id WHERE m.tenant_id = ? "
       "AND m.type = 'message' AND m.sender = 'lead' AND m.ts >= ? AND m.ts <= ?",
       {tenant, r.from_ms, r.now_ms});
-  a.conversations_started = started.empty() ? 0 : started[0];
-  a.conversations_ended = ended.empty() ? 0 : ended[0];
   a.active_leads = leads.empty() ? 0 : leads[0];
   a.active_conversations = count_active_conversations(store, tenant, r);
   return a;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "conversation_table.h"
 #include "metrics_math.h"
 #include "packed_values.h"
 
@@ -103,14 +104,14 @@ void read_raw(const sdk::Store& store, const std::string& tenant, const UnitCove
           dst.add_event(row.text(1), row.text(2), rt);
           if (with_values && rt && row.text(2) == "assistant") dst.rt_values.push_back(*rt);
         });
-    store.query("SELECT start_ts FROM metrics_conversations WHERE tenant_id = ? AND "
-                "start_ts >= ? AND start_ts < ?",
-                range, [&](const sdk::Row& row) { ++out[bucket_index(starts, row.int64(0))].started; });
-    store.query("SELECT end_ts, outcome FROM metrics_conversations WHERE tenant_id = ? AND "
-                "end_ts >= ? AND end_ts < ?",
-                range, [&](const sdk::Row& row) {
-                  out[bucket_index(starts, row.int64(0))].add_ending(row.text(1), 1);
-                });
+    for_each_first(store, tenant, false, a, b, false,
+                   [&](std::int64_t ts, std::string_view, std::string_view) {
+                     ++out[bucket_index(starts, ts)].started;
+                   });
+    for_each_first(store, tenant, true, a, b, false,
+                   [&](std::int64_t ts, std::string_view, std::string_view outcome) {
+                     out[bucket_index(starts, ts)].add_ending(outcome, 1);
+                   });
   }
 }
 

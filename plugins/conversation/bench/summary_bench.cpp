@@ -1,0 +1,127 @@
+// Timing of the conv_summary path (not a test): the ingest hook's cost per 1,000 events and the
+// `conversations` producer's throughput and peak-memory growth on an in-memory SQLite store.
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <random>
+#include <string>
+
+#include "../tests/sqlite_store.h"
+#include "../tests/utc_calendar.h"
+#include "conversation_summary.h"
+#include "store_queries.h"
+
+namespace zaplify::conversation::bench {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double ms_between(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double, std::milli>(b - a).count();
+}
+
+long status_kb(const char* key) {
+  std::ifstream f("/proc/self/status");
+  std::string line;
+  while (std::getline(f, line))
+    if (line.rfind(key, 0) == 0) return std::stol(line.substr(std::string(key).size()));
+  return -1;
+}
+
+// Conversations of 8 events in arrival order: start, lead/reply x3, end.
+std::vector<sdk::Event> conversation_events(int conversations) {
+  std::vector<sdk::Event> ev;
+  const char* texts[] = {"Qual o preço do modelo azul?", "My order never arrived, terrible",
+                         "Obrigado, ótimo atendimento!", "ok"};
+  for (int c = 0; c < conversations; ++c) {
+    const std::string conv = "c" + std::to_string(c), p = "e" + std::to_string(c) + "_";
+    const std::int64_t t = static_cast<std::int64_t>(c) * 1000;
+    ev.push_back(testing::started(p + "s", conv, t, "whatsapp", "l" + std::to_string(c)));
+    for (int m = 0; m < 3; ++m) {
+      ev.push_back(testing::message(p + "l" + std::to_string(m), conv, t + 10 * m + 1, "lead", texts[(c + m) % 4]));
+      ev.push_back(testing::message(p + "r" + std::to_string(m), conv, t + 10 * m + 5, "assistant", "Claro!"));
+    }
+    ev.push_back(testing::ended(p + "x", conv, t + 100, "resolved"));
+  }
+  return ev;
+}
+
+}  // namespace
+
+void hook_cost(const SentimentAnalyzer& analyzer) {
+  const auto ev = conversation_events(12500);  // 100,000 events
+  testing::SqliteStore whole, summary_only;
+  double whole_ms = 0, summary_ms = 0;
+  std::vector<double> zeros(1000, 0.0);
+  for (std::size_t at = 0; at < ev.size(); at += 1000) {
+    std::vector<sdk::Event> batch(ev.begin() + static_cast<std::ptrdiff_t>(at),
+                                  ev.begin() + static_cast<std::ptrdiff_t>(std::min(ev.size(), at + 1000)));
+    whole.exec_script("BEGIN");
+    auto t0 = Clock::now();
+    score_batch(analyzer, sdk::IngestBatch{"t1", &batch}, whole);
+    whole_ms += ms_between(t0, Clock::now());
+    whole.exec_script("COMMIT");
+    summary_only.exec_script("BEGIN");
+    t0 = Clock::now();
+    upsert_summaries(summary_only, "t1", summarize_batch(batch, zeros));
+    summary_ms += ms_between(t0, Clock::now());
+    summary_only.exec_script("COMMIT");
+  }
+  const double per = 1000.0 / static_cast<double>(ev.size());
+  std::printf("ingest hook per 1,000 events (125 conversations): whole %.2f ms, of which summary %.2f ms"
+              " (scores only %.2f ms)\n", whole_ms * per, summary_ms * per, (whole_ms - summary_ms) * per);
+}
+
+void export_throughput(int conversations) {
+  testing::SqliteStore store;
+  testing::UtcCalendar cal;
+  std::vector<SummaryDelta> deltas;
+  store.exec_script("BEGIN");
+  for (int c = 0; c < conversations; ++c) {
+    SummaryDelta d;
+    d.conversation_id = "conv-" + std::to_string(1000000 + c);
+    d.start_ts = 1700000000000 + static_cast<std::int64_t>(c) * 500;
+    d.start_id = "s" + std::to_string(c);
+    d.lead_id = "lead-" + std::to_string(c % 50000);
+    d.assistant_id = c % 4 ? "assistant-1" : "";
+    d.channel = c % 3 ? "whatsapp" : "web";
+    if (c % 5) {
+      d.end_ts = d.start_ts + 600123;
+      d.end_id = "x" + std::to_string(c);
+      d.outcome = "resolved";
+    }
+    d.messages = 8;
+    d.lead_messages = 3;
+    d.score_sum = 0.25 * (c % 7);
+    d.last_ts = d.start_ts + 600123;
+    deltas.push_back(std::move(d));
+    if (deltas.size() == 1000) {
+      upsert_summaries(store, "t1", deltas);
+      deltas.clear();
+    }
+  }
+  upsert_summaries(store, "t1", deltas);
+  store.exec_script("COMMIT");
+  struct CountingSink final : sdk::RowSink {
+    std::int64_t rows = 0, bytes = 0;
+    void row(const std::vector<sdk::Value>& cells) override {
+      ++rows;
+      for (const auto& v : cells)
+        if (const auto* s = std::get_if<std::string>(&v)) bytes += static_cast<std::int64_t>(s->size());
+    }
+  } sink;
+  std::ofstream("/proc/self/clear_refs") << "5";  // reset VmHWM to the current RSS
+  const long rss0 = status_kb("VmRSS:");
+  sdk::DataSourceRequest req{"t1", sdk::Window{0, 4102444800000, "UTC", sdk::Interval::None}, {}};
+  auto t0 = Clock::now();
+  produce_conversations(store, cal, req, sink);
+  const double ms = ms_between(t0, Clock::now());
+  std::printf("conversations producer: %lld rows in %.0f ms = %.0f rows/s; peak RSS growth %ld KiB\n",
+              static_cast<long long>(sink.rows), ms, static_cast<double>(sink.rows) / ms * 1000.0,
+              status_kb("VmHWM:") - rss0);
+  t0 = Clock::now();
+  auto body = conversations_overview(store, "t1", 0, 4102444800000);
+  std::printf("overview over %lld conversations: %.0f ms\n",
+              static_cast<long long>(body["total"].get<std::int64_t>()), ms_between(t0, Clock::now()));
+}
+
+}  // namespace zaplify::conversation::bench
