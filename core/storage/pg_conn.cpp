@@ -1,5 +1,5 @@
-// NativeConn on libpq: parameters as text with typed OIDs, rows streamed in single-row mode,
-// events inserted one statement per chunk through unnest() of array parameters.
+// NativeConn on libpq: parameters as text with typed OIDs, rows streamed in batches through a
+// cursor (pg_cursor.cpp), events COPYed in (see insert_events).
 
 #include <libpq-fe.h>
 
@@ -7,170 +7,68 @@
 #include <soci/postgresql/soci-postgresql.h>
 
 #include <algorithm>
-#include <charconv>
 #include <unordered_map>
 #include <cstdlib>
 #include <memory>
 #include <string>
 
 #include "storage/native_conn.h"
+#include "storage/pg_support.h"
 
 namespace zaplify::core::storage {
 namespace {
 
-// OIDs from pg_type.h (stable across versions).
-constexpr Oid kBool = 16, kInt8 = 20, kInt2 = 21, kInt4 = 23, kOid = 26, kFloat4 = 700,
-              kFloat8 = 701, kNumeric = 1700;
-
-using ResultPtr = std::unique_ptr<PGresult, decltype(&PQclear)>;
-
-std::string trim(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
-  return s;
-}
-
-class PgRow final : public sdk::Row {
- public:
-  explicit PgRow(const PGresult* r) : r_(r), n_(static_cast<std::size_t>(PQnfields(r))) {}
-  std::size_t size() const override { return n_; }
-  bool is_null(std::size_t i) const override { return PQgetisnull(r_, 0, col(i)) != 0; }
-  std::int64_t int64(std::size_t i) const override {
-    std::string_view t = text(i);
-    if (t.empty()) return 0;
-    if (t == "t") return 1;
-    if (t == "f") return 0;
-    std::int64_t v = 0;
-    auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
-    if (ec == std::errc() && p == t.data() + t.size()) return v;
-    return static_cast<std::int64_t>(number(i));
-  }
-  double number(std::size_t i) const override {
-    std::string_view t = text(i);
-    if (t.empty()) return 0.0;
-    if (t == "t") return 1.0;
-    if (t == "f") return 0.0;
-    double v = 0.0;
-    auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
-    if (ec != std::errc()) return std::strtod(std::string(t).c_str(), nullptr);
-    return v;
-  }
-  std::string_view text(std::size_t i) const override {
-    int c = col(i);
-    if (PQgetisnull(r_, 0, c)) return {};
-    return {PQgetvalue(r_, 0, c), static_cast<std::size_t>(PQgetlength(r_, 0, c))};
-  }
-  sdk::Value value(std::size_t i) const override {
-    if (is_null(i)) return sdk::Value();
-    switch (PQftype(r_, col(i))) {
-      case kBool: case kInt2: case kInt4: case kInt8: case kOid: return sdk::Value(int64(i));
-      case kFloat4: case kFloat8: case kNumeric: return sdk::Value(number(i));
-      default: return sdk::Value(std::string(text(i)));
-    }
-  }
-
- private:
-  int col(std::size_t i) const {
-    if (i >= n_) throw sdk::StoreError("column index out of range", false);
-    return static_cast<int>(i);
-  }
-  const PGresult* r_;
-  std::size_t n_;
-};
-
-// Text-format parameters with their type OIDs (0 lets the server infer strings and NULLs).
-struct PgParams {
-  std::vector<std::string> storage;
-  std::vector<const char*> values;
-  std::vector<Oid> types;
-
-  void add(const sdk::Value& v) {
-    if (const auto* n = std::get_if<std::int64_t>(&v)) {
-      storage.push_back(std::to_string(*n));
-      types.push_back(kInt8);
-    } else if (const auto* d = std::get_if<double>(&v)) {
-      char buf[64];
-      auto [p, ec] = std::to_chars(buf, buf + sizeof buf, *d);
-      std::string s(buf, ec == std::errc() ? p : buf);
-      if (s == "inf") s = "Infinity";
-      else if (s == "-inf") s = "-Infinity";
-      else if (s == "nan" || s == "-nan") s = "NaN";
-      storage.push_back(std::move(s));
-      types.push_back(kFloat8);
-    } else if (const auto* s = std::get_if<std::string>(&v)) {
-      storage.push_back(*s);
-      types.push_back(0);
-    } else {
-      storage.emplace_back();
-      types.push_back(0);
-    }
-  }
-  // Pointers are taken after all adds: `storage` may reallocate while growing.
-  void finish(const std::vector<sdk::Value>* src) {
-    values.clear();
-    for (std::size_t i = 0; i < storage.size(); ++i) {
-      bool null = src != nullptr && sdk::is_null((*src)[i]);
-      values.push_back(null ? nullptr : storage[i].c_str());
-    }
-  }
-};
+using pg::PgParams;
+using pg::ResultPtr;
 
 class PgConn final : public NativeConn {
  public:
-  explicit PgConn(PGconn* c) : conn_(c) {}
+  explicit PgConn(PGconn* c) : link_(c) {}
   sdk::Dialect dialect() const override { return sdk::Dialect::PostgreSQL; }
-  bool healthy() const override { return !broken_ && PQstatus(conn_) == CONNECTION_OK; }
+  bool healthy() const override { return !link_.broken && PQstatus(link_.conn) == CONNECTION_OK; }
 
   void query(std::string_view sql, const std::vector<sdk::Value>& params,
              const sdk::RowCallback& on_row) override {
+    // The connection is mid-stream while rows are handed out: a query from inside a row callback
+    // must lease its own connection (sdk::Store::query does).
+    if (streaming_) throw sdk::StoreError("postgresql: a query cannot run inside another query's rows", false);
+    link_.settle();
     int count = 0;
-    std::string text = to_pg_placeholders(sql, count);
+    const std::string text = to_pg_placeholders(sql, count);
     check_count(count, params.size());
-    PgParams p;
-    for (const auto& v : params) p.add(v);
-    p.finish(&params);
-    if (!PQsendQueryParams(conn_, text.c_str(), count, p.types.data(), p.values.data(), nullptr, nullptr, 0))
-      fail_conn();
-    if (!PQsetSingleRowMode(conn_)) fail_conn();
-    try {
-      for (;;) {
-        ResultPtr r(PQgetResult(conn_), PQclear);
-        if (!r) break;
-        auto st = PQresultStatus(r.get());
-        if (st == PGRES_SINGLE_TUPLE) {
-          PgRow row(r.get());
-          on_row(row);
-        } else if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
-          drain();
-          fail_result(r.get());
-        }
-      }
-    } catch (...) {
-      cancel_and_drain();
-      throw;
-    }
+    const PgParams p(params);
+    streaming_ = true;
+    struct Reset {
+      bool& flag;
+      ~Reset() { flag = false; }
+    } reset{streaming_};
+    static const bool tmp_single = std::getenv("ZAPLIFY_PG_SINGLE_ROW") != nullptr;  // TEMP A/B
+    if (!tmp_single && pg::cursor_eligible(text)) pg::stream_with_cursor(link_, text, p, on_row);
+    else pg::stream_single_rows(link_, text, p, on_row);
   }
 
   std::int64_t execute(std::string_view sql, const std::vector<sdk::Value>& params) override {
+    link_.settle();
     int count = 0;
     std::string text = to_pg_placeholders(sql, count);
     check_count(count, params.size());
-    PgParams p;
-    for (const auto& v : params) p.add(v);
-    p.finish(&params);
-    ResultPtr r(PQexecParams(conn_, text.c_str(), count, p.types.data(), p.values.data(), nullptr, nullptr, 0), PQclear);
-    check(r.get());
+    const PgParams p(params);
+    ResultPtr r = pg::take(PQexecParams(link_.conn, text.c_str(), count, p.types.data(), p.values.data(), nullptr, nullptr, 0));
+    link_.check(r.get());
     const char* n = PQcmdTuples(r.get());
     return (n && *n) ? std::atoll(n) : 0;
   }
 
   void exec_script(const std::string& sql) override {
-    ResultPtr r(PQexec(conn_, sql.c_str()), PQclear);
-    check(r.get());
+    link_.settle();
+    ResultPtr r = pg::take(PQexec(link_.conn, sql.c_str()));
+    link_.check(r.get());
   }
 
   void insert_rows(const std::string& table, const std::vector<std::string>& columns,
                    const std::vector<std::vector<sdk::Value>>& rows) override {
     if (rows.empty() || columns.empty()) return;
+    link_.settle();
     // libpq caps a statement at 65,535 parameters; 1,000 rows per statement is plenty.
     const std::size_t per = std::max<std::size_t>(1, std::min<std::size_t>(1000, 30000 / columns.size()));
     std::string head = "INSERT INTO " + table + " (";
@@ -192,11 +90,9 @@ class PgConn final : public NativeConn {
         sql += ')';
       }
       sql += " ON CONFLICT DO NOTHING";
-      PgParams p;
-      for (const auto& v : flat) p.add(v);
-      p.finish(&flat);
-      ResultPtr res(PQexecParams(conn_, sql.c_str(), idx, p.types.data(), p.values.data(), nullptr, nullptr, 0), PQclear);
-      check(res.get());
+      const PgParams p(flat);
+      ResultPtr res = pg::take(PQexecParams(link_.conn, sql.c_str(), idx, p.types.data(), p.values.data(), nullptr, nullptr, 0));
+      link_.check(res.get());
     }
   }
 
@@ -210,10 +106,14 @@ class PgConn final : public NativeConn {
   void rollback() noexcept override {
     staging_ready_ = false;  // a rollback may undo the staging table's creation
     staging_used_ = false;
-    if (PQstatus(conn_) != CONNECTION_OK) return;
-    if (PQtransactionStatus(conn_) == PQTRANS_IDLE) return;
-    PGresult* r = PQexec(conn_, "ROLLBACK");
-    PQclear(r);
+    try {
+      link_.settle();
+    } catch (const sdk::StoreError&) {
+      return;  // the connection is gone, and the transaction with it
+    }
+    if (PQstatus(link_.conn) != CONNECTION_OK) return;
+    if (PQtransactionStatus(link_.conn) == PQTRANS_IDLE) return;
+    PQclear(PQexec(link_.conn, "ROLLBACK"));
   }
 
  private:
@@ -223,54 +123,11 @@ class PgConn final : public NativeConn {
                                 std::to_string(given), false);
   }
 
-  void drain() {
-    while (PGresult* r = PQgetResult(conn_)) PQclear(r);
-  }
-
-  void cancel_and_drain() noexcept {
-    if (PQstatus(conn_) != CONNECTION_OK) return;
-    if (PQisBusy(conn_)) {
-      if (PGcancel* c = PQgetCancel(conn_)) {
-        char buf[256];
-        PQcancel(c, buf, sizeof buf);
-        PQfreeCancel(c);
-      }
-    }
-    drain();
-  }
-
-  void check(const PGresult* r) {
-    if (r == nullptr) fail_conn();
-    auto st = PQresultStatus(r);
-    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) return;
-    fail_result(r);
-  }
-
-  [[noreturn]] void fail_conn() {
-    bool bad = PQstatus(conn_) != CONNECTION_OK;
-    if (bad) broken_ = true;
-    throw sdk::StoreError("postgresql: " + trim(PQerrorMessage(conn_)), bad);
-  }
-
-  [[noreturn]] void fail_result(const PGresult* r) {
-    const char* state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
-    std::string code = state ? state : "";
-    bool bad = PQstatus(conn_) != CONNECTION_OK;
-    // Connection exceptions (08), shutdowns (57P0x), resource limits (53) and read-only standbys
-    // (25006) are "try again later", not bugs in the statement.
-    bool unavailable = bad || code.rfind("08", 0) == 0 || code.rfind("57P0", 0) == 0 ||
-                       code.rfind("53", 0) == 0 || code == "25006";
-    if (bad || code.rfind("08", 0) == 0 || code.rfind("57P0", 0) == 0) broken_ = true;
-    std::string msg = trim(PQresultErrorMessage(r));
-    if (msg.empty()) msg = trim(PQerrorMessage(conn_));
-    throw sdk::StoreError("postgresql: " + msg, unavailable);
-  }
-
   void mark_returned(const std::vector<sdk::Event>& events, const PGresult* r, std::vector<char>& inserted);
   bool copy_in(const std::string& copy_sql, bool tolerate_unique_violation);
 
-  PGconn* conn_;
-  bool broken_ = false;
+  pg::PgLink link_;
+  bool streaming_ = false;      // query() is handing out rows
   bool staging_ready_ = false;  // zaplify_events_in exists in this session
   bool staging_used_ = false;   // ... and holds rows of the current transaction
   std::string copy_buf_;        // reused: one chunk's COPY text
@@ -307,29 +164,29 @@ void PgConn::insert_events(const std::vector<sdk::Event>& events, std::vector<ch
   copy_in(staged, false);
   static const std::string insert = std::string("INSERT INTO events (") + kEventColumns + ") SELECT " +
                                     kEventColumns + " FROM zaplify_events_in ON CONFLICT DO NOTHING RETURNING tenant_id, id";
-  ResultPtr r(PQexec(conn_, insert.c_str()), PQclear);
-  check(r.get());
+  ResultPtr r = pg::take(PQexec(link_.conn, insert.c_str()));
+  link_.check(r.get());
   mark_returned(events, r.get(), inserted);
 }
 
 // Sends copy_buf_ through `copy_sql`. Returns false on unique_violation when tolerated; throws
 // StoreError on anything else.
 bool PgConn::copy_in(const std::string& copy_sql, bool tolerate_unique_violation) {
-  ResultPtr start(PQexec(conn_, copy_sql.c_str()), PQclear);
-  if (start == nullptr) fail_conn();
-  if (PQresultStatus(start.get()) != PGRES_COPY_IN) fail_result(start.get());
-  if (PQputCopyData(conn_, copy_buf_.data(), static_cast<int>(copy_buf_.size())) != 1 ||
-      PQputCopyEnd(conn_, nullptr) != 1)
-    fail_conn();
+  ResultPtr start = pg::take(PQexec(link_.conn, copy_sql.c_str()));
+  if (start == nullptr) link_.fail_conn();
+  if (PQresultStatus(start.get()) != PGRES_COPY_IN) link_.fail_result(start.get());
+  if (PQputCopyData(link_.conn, copy_buf_.data(), static_cast<int>(copy_buf_.size())) != 1 ||
+      PQputCopyEnd(link_.conn, nullptr) != 1)
+    link_.fail_conn();
   bool ok = true;
   for (;;) {
-    ResultPtr r(PQgetResult(conn_), PQclear);
+    ResultPtr r = pg::take(PQgetResult(link_.conn));
     if (!r) break;
     if (PQresultStatus(r.get()) == PGRES_COMMAND_OK) continue;
     const char* state = PQresultErrorField(r.get(), PG_DIAG_SQLSTATE);
     if (!tolerate_unique_violation || state == nullptr || std::string_view(state) != "23505") {
-      drain();
-      fail_result(r.get());
+      link_.drain();
+      link_.fail_result(r.get());
     }
     ok = false;
   }

@@ -75,7 +75,9 @@ void Pool::configure(NativeConn& conn, bool first) {
         "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; PRAGMA temp_store=MEMORY; "
         "PRAGMA cache_size=-32768; PRAGMA mmap_size=268435456");
   } else {
-    conn.exec_script("SET client_min_messages TO WARNING");
+    // Cursors are planned for their first rows by default (cursor_tuple_fraction 0.1); ours are
+    // always read to the end (pg_cursor.cpp), so plan them as the plain statement would be.
+    conn.exec_script("SET client_min_messages TO WARNING; SET cursor_tuple_fraction = 1.0");
   }
 }
 

@@ -79,14 +79,14 @@ class FunnelAccumulator {
 
  private:
   struct LeadState {
-    std::uint64_t seen = 0;           // stages with an event in W so far
-    std::int64_t group_ts = 0;        // the timestamp of the latest W event...
-    std::int64_t dropped_last_ts = 0; // latest W event into options.dropped_stage
-    std::int32_t pending = -1;        // head of the stack of stages waiting for a later one
-    std::int8_t group_max = -1;       // ...and the furthest stage among the events at it
-    std::int8_t furthest = -1;
-    std::int8_t prev_furthest = -1;
-    std::int8_t flow_first = -1;
+    std::uint64_t seen = 0;            // stages with an event in W so far
+    std::int64_t group_ts = 0;         // timestamp of the lead's latest W event
+    std::int64_t dropped_last_ts = 0;  // latest W event into options.dropped_stage
+    std::int32_t pending = -1;         // top of the stack of stages waiting for a later one
+    std::int8_t group_max = -1;        // furthest stage among the W events at group_ts
+    std::int8_t furthest = -1;         // furthest stage in W
+    std::int8_t prev_furthest = -1;    // furthest stage in W′
+    std::int8_t flow_first = -1;       // first and latest stage of the W flow
     std::int8_t flow_last = -1;
   };
   // A seen stage still waiting for an event into a later stage. A lead's pending stages form a

@@ -1,5 +1,6 @@
 #include "conversion.h"
 
+#include "distinct_set.h"
 #include "metrics_math.h"
 #include "sql.h"
 
@@ -11,25 +12,23 @@ std::vector<FunnelConversion> compute_conversion(const sdk::Store& store, const 
   std::vector<FunnelConversion> out;
   const std::int64_t f = w.from_ms;
   for (const auto& def : funnels) {
-    // One pass over the funnel's rows of metrics_stage_events (index-only) covering W′ ∪ W.
-    auto n = query_ints(
-        store,
-        "SELECT COUNT(DISTINCT CASE WHEN ts >= ? THEN lead_id END), "
-        "COUNT(DISTINCT CASE WHEN ts >= ? AND stage = ? THEN lead_id END), "
-        "COUNT(DISTINCT CASE WHEN ts < ? THEN lead_id END), "
-        "COUNT(DISTINCT CASE WHEN ts < ? AND stage = ? THEN lead_id END) "
-        "FROM metrics_stage_events WHERE tenant_id = ? AND funnel_id = ? AND ts >= ? AND ts < ?",
-        {f, f, def.final_stage(), f, f, def.final_stage(), tenant, def.funnel_id,
-         w.previous_from_ms(), w.to_ms});
+    // One pass over the funnel's rows of metrics_stage_events covering W′ ∪ W, deduplicated here.
+    DistinctIds entered, converted, previous_entered, previous_converted;
+    store.query("SELECT ts, stage, lead_id FROM metrics_stage_events WHERE tenant_id = ? AND "
+                "funnel_id = ? AND ts >= ? AND ts < ?",
+                {tenant, def.funnel_id, w.previous_from_ms(), w.to_ms}, [&](const sdk::Row& row) {
+                  const bool cur = row.int64(0) >= f;
+                  (cur ? entered : previous_entered).insert(row.text(2));
+                  if (row.text(1) == def.final_stage())
+                    (cur ? converted : previous_converted).insert(row.text(2));
+                });
     FunnelConversion c;
     c.funnel_id = def.funnel_id;
     c.name = def.name;
-    if (n.size() == 4) {
-      c.entered = n[0];
-      c.converted = n[1];
-      c.previous_entered = n[2];
-      c.previous_converted = n[3];
-    }
+    c.entered = entered.size();
+    c.converted = converted.size();
+    c.previous_entered = previous_entered.size();
+    c.previous_converted = previous_converted.size();
     out.push_back(std::move(c));
   }
   return out;

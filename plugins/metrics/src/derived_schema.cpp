@@ -39,7 +39,7 @@ std::string tables_sql(const std::string& clustered) {
          "(tenant_id, end_ts, outcome, assistant_id);";
 }
 
-// Mirrors add_event() in rollup.cpp.
+// Migration 3 as released (its rollup is replaced by migration 4, which drops it).
 std::string backfill_sql() {
   const std::string u = unit_sql("ts");
   const std::string upsert =
@@ -95,10 +95,7 @@ std::string packed_tables_sql(const std::string& clustered) {
          "PRIMARY KEY (tenant_id, lead_id, ts, event_id))" + clustered + ";"
          // Window counts read (ts, prev_ts) index-only. The key leads with lead_id so the hook's
          // lookups by lead use it (SQLite, without statistics, would range-scan a ts key instead).
-         "CREATE INDEX metrics_lead_created_ts ON metrics_lead_created (tenant_id, ts, prev_ts);"
-         // Only locked (PostgreSQL) while a batch recomputes a lead's occurrence chain.
-         "CREATE TABLE metrics_lead_locks (tenant_id TEXT NOT NULL, lead_id TEXT NOT NULL, "
-         "PRIMARY KEY (tenant_id, lead_id))" + clustered + ";";
+         "CREATE INDEX metrics_lead_created_ts ON metrics_lead_created (tenant_id, ts, prev_ts);";
 }
 
 std::string packed_backfill_sql(bool postgres) {

@@ -12,6 +12,8 @@
 namespace zaplify::metrics {
 namespace {
 
+constexpr std::int32_t kLockClass = 0x4d545243;  // "MTRC": the metrics plugin's advisory locks
+
 bool earlier(const sdk::Event& a, const sdk::Event& b) {
   return a.ts_ms < b.ts_ms || (a.ts_ms == b.ts_ms && a.id < b.id);
 }
@@ -42,29 +44,46 @@ Reduced reduce(const std::vector<sdk::Event>& events, HookDeltas& d) {
 }
 
 // PostgreSQL, READ COMMITTED: two concurrent transactions would each miss the other's rows (a
-// reply and its conversation's start; two occurrences of one lead). Locking the conversation and
-// lead rows first (ON CONFLICT DO UPDATE locks the row even when its WHERE is false) serialises
-// them, and the later one's next statements see what the earlier committed. Sorted keys, and
-// conversations before leads, give every transaction the same lock order: no deadlocks.
-void lock_rows(const std::string& tenant, const Reduced& r, sdk::SqlWriter& w) {
-  std::set<std::string> ids;
-  for (const auto& [id, e] : r.starts) ids.insert(id);
-  for (const auto& [id, e] : r.ends) ids.insert(id);
-  for (const sdk::Event* e : r.replies) ids.insert(e->conversation_id);
-  std::vector<SqlRow> rows;
-  for (const auto& id : ids) rows.push_back({tenant, id});
-  execute_values(w, "INSERT INTO metrics_conversations (tenant_id, conversation_id)", 2,
-                 "ON CONFLICT (tenant_id, conversation_id) DO UPDATE SET "
-                 "start_ts = metrics_conversations.start_ts WHERE 1 = 0",
-                 rows);
-  std::set<std::string> leads;
-  for (const sdk::Event* e : r.leads) leads.insert(e->lead_id);
-  rows.clear();
-  for (const auto& id : leads) rows.push_back({tenant, id});
-  execute_values(w, "INSERT INTO metrics_lead_locks (tenant_id, lead_id)", 2,
-                 "ON CONFLICT (tenant_id, lead_id) DO UPDATE SET "
-                 "lead_id = metrics_lead_locks.lead_id WHERE 1 = 0",
-                 rows);
+// reply and its conversation's start; two occurrences of one lead) and compute their deltas from
+// stale state. So the hook first takes a transaction-scoped advisory lock per conversation and
+// lead it touches (no table writes; released at commit, after which the next holder's statements
+// see the committed rows). Keys are sorted and taken in that order (a UNION ALL list), and
+// before any row lock, so every transaction locks in the same order: no deadlocks. Distinct ids
+// sharing a 32-bit key only serialise a little more.
+std::int32_t lock_key(char kind, const std::string& tenant, const std::string& id) {
+  std::uint32_t h = 2166136261u;  // FNV-1a: stable across builds and hosts sharing a database
+  auto mix = [&](char c) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 16777619u;
+  };
+  mix(kind);
+  for (char c : tenant) mix(c);
+  mix('\x1f');
+  for (char c : id) mix(c);
+  return static_cast<std::int32_t>(h);
+}
+
+void lock_keys(const std::string& tenant, const Reduced& r, sdk::SqlWriter& w) {
+  std::set<std::int32_t> keys;
+  for (const auto& [id, e] : r.starts) keys.insert(lock_key('c', tenant, id));
+  for (const auto& [id, e] : r.ends) keys.insert(lock_key('c', tenant, id));
+  for (const sdk::Event* e : r.replies) keys.insert(lock_key('c', tenant, e->conversation_id));
+  for (const sdk::Event* e : r.leads) keys.insert(lock_key('l', tenant, e->lead_id));
+  std::vector<std::int32_t> sorted(keys.begin(), keys.end());
+  for (std::size_t done = 0; done < sorted.size();) {
+    const std::size_t n = std::min(kMaxChunkRows, sorted.size() - done);
+    std::size_t padded = 1;  // powers of two: few statement texts; the repeated key is re-entrant
+    while (padded < n) padded *= 2;
+    std::string keys_sql;
+    std::vector<sdk::Value> params{std::int64_t{kLockClass}};
+    for (std::size_t i = 0; i < padded; ++i) {
+      keys_sql += i ? " UNION ALL SELECT CAST(? AS INTEGER)" : "SELECT CAST(? AS INTEGER) AS k";
+      params.emplace_back(std::int64_t{sorted[done + std::min(i, n - 1)]});
+    }
+    w.query("SELECT pg_advisory_xact_lock(CAST(? AS INTEGER), k) FROM (" + keys_sql + ") v",
+            params, [](const sdk::Row&) {});
+    done += n;
+  }
 }
 
 sdk::Value or_null(const std::optional<std::int64_t>& x) { return x ? sdk::Value{*x} : sdk::Value{}; }
@@ -180,7 +199,7 @@ void update_derived_tables(const sdk::IngestBatch& batch, sdk::SqlWriter& writer
   HookDeltas d;
   const Reduced r = reduce(*batch.events, d);
   const std::string& tenant = batch.tenant_id;
-  if (writer.dialect() == sdk::Dialect::PostgreSQL) lock_rows(tenant, r, writer);
+  if (writer.dialect() == sdk::Dialect::PostgreSQL) lock_keys(tenant, r, writer);
   apply_conversations(tenant, r, writer, d);
   write_leads(tenant, r, writer);
   write_stages(tenant, r, writer);

@@ -12,7 +12,8 @@
 namespace zaplify::metrics {
 
 /// Thread-safe (stateless). On PostgreSQL, concurrent batches of one tenant are made safe by
-/// locking every conversation row they touch first, in sorted order (see ingest_hook.cpp).
+/// taking an advisory lock per conversation and lead they touch first, in sorted order (see
+/// ingest_hook.cpp).
 void update_derived_tables(const sdk::IngestBatch& batch, sdk::SqlWriter& writer);
 
 }  // namespace zaplify::metrics

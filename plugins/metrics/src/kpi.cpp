@@ -1,5 +1,6 @@
 #include "kpi.h"
 
+#include "distinct_set.h"
 #include "rollup.h"
 #include "sql.h"
 
@@ -30,8 +31,8 @@ void count_units(const sdk::Store& store, const std::string& tenant, const sdk::
 }
 
 // New leads and conversions as distinct lead counts of W and W′, each one index range of a
-// narrow derived table; conversions take every funnel's final stage in one UNION ALL so a lead
-// converting in two funnels counts once.
+// narrow derived table; conversions take every funnel's final stage in one UNION ALL and are
+// deduplicated here, so a lead converting in two funnels counts once.
 void count_leads(const sdk::Store& store, const std::string& tenant, const sdk::Window& w,
                  KpiReport& r) {
   const std::int64_t f = w.from_ms;
@@ -48,18 +49,16 @@ void count_leads(const sdk::Store& store, const std::string& tenant, const sdk::
     r.current.new_leads = n[0];
     r.previous.new_leads = n[1];
   }
-  Params params{f, f};
+  Params params;
   const std::string finals = final_stage_rows(load_funnels(store, tenant), tenant,
                                               w.previous_from_ms(), w.to_ms, params);
   if (finals.empty()) return;
-  auto c = query_ints(store,
-                      "SELECT COUNT(DISTINCT CASE WHEN ts >= ? THEN lead_id END), "
-                      "COUNT(DISTINCT CASE WHEN ts < ? THEN lead_id END) FROM (" + finals + ") s",
-                      params);
-  if (c.size() == 2) {
-    r.current.conversions = c[0];
-    r.previous.conversions = c[1];
-  }
+  DistinctIds cur, prev;
+  store.query(finals, params, [&](const sdk::Row& row) {
+    (row.int64(0) >= f ? cur : prev).insert(row.text(1));
+  });
+  r.current.conversions = cur.size();
+  r.previous.conversions = prev.size();
 }
 
 std::optional<double> share(std::int64_t part, std::int64_t whole) {

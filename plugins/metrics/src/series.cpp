@@ -3,9 +3,9 @@
 // conversions are deduplicated per bucket from narrow index-ordered rows.
 
 #include <algorithm>
-#include <set>
 #include <utility>
 
+#include "distinct_set.h"
 #include "kpi.h"
 #include "rollup.h"
 #include "sql.h"
@@ -33,12 +33,12 @@ Counts count_new_leads(const sdk::Store& store, const std::string& tenant, const
 // Distinct lead_id per bucket of rows (ts, lead_id).
 Counts count_distinct_leads(const sdk::Store& store, const std::string& sql, const Params& params,
                             const std::vector<std::int64_t>& starts) {
-  Counts out(starts.size());
-  std::set<std::pair<std::size_t, std::string>, std::less<>> seen;
+  std::vector<DistinctIds> seen(starts.size());
   store.query(sql, params, [&](const sdk::Row& row) {
-    const std::size_t b = bucket_index(starts, row.int64(0));
-    if (seen.emplace(b, std::string(row.text(1))).second) ++out[b];
+    seen[bucket_index(starts, row.int64(0))].insert(row.text(1));
   });
+  Counts out;
+  for (const auto& s : seen) out.push_back(s.size());
   return out;
 }
 

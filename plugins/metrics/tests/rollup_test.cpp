@@ -203,6 +203,7 @@ TEST_P(RollupMatchesReference, ThroughHookWithPostgresLocking) {
   SqliteStore store(":memory:", sdk::Dialect::PostgreSQL);
   store.migrate();
   ingest_in_random_batches(store, evs, GetParam() + 1);
+  EXPECT_GT(store.advisory_locks(), 0);
   expect_matches_reference(store, Reference(evs));
 }
 

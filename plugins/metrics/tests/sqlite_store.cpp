@@ -87,6 +87,15 @@ SqliteStore::SqliteStore(const std::string& path, sdk::Dialect dialect) : dialec
     exec_script("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY; "
                 "PRAGMA cache_size=-32768; PRAGMA mmap_size=268435456");
   exec_script(kSchema);
+  // The hook's PostgreSQL branch takes advisory locks; here (one connection) they are no-ops that
+  // record how many were taken, so the statement itself still runs.
+  sqlite3_create_function(
+      db_, "pg_advisory_xact_lock", 2, SQLITE_UTF8, &advisory_locks_,
+      [](sqlite3_context* ctx, int, sqlite3_value**) {
+        ++*static_cast<std::int64_t*>(sqlite3_user_data(ctx));
+        sqlite3_result_null(ctx);
+      },
+      nullptr, nullptr);
 }
 
 SqliteStore::~SqliteStore() {

@@ -45,6 +45,8 @@ class SqliteStore final : public sdk::Store, public sdk::SqlWriter {
   void ingest(const std::vector<sdk::Event>& events);
   /// Total wall time spent in the ingest hook so far, in milliseconds.
   double hook_ms() const { return hook_ms_; }
+  /// Advisory locks taken by the hook's PostgreSQL branch so far (no-ops here).
+  std::int64_t advisory_locks() const { return advisory_locks_; }
   /// Stores events without the hook (events that predate the plugin).
   void insert_events_only(const std::vector<sdk::Event>& events);
 
@@ -57,7 +59,8 @@ class SqliteStore final : public sdk::Store, public sdk::SqlWriter {
   sqlite3* db_ = nullptr;
   sdk::Dialect dialect_;
   int applied_ = 0;
-  double hook_ms_ = 0;  ///< Highest migration version applied.
+  double hook_ms_ = 0;
+  std::int64_t advisory_locks_ = 0;  ///< Highest migration version applied.
   mutable std::unordered_map<std::string, sqlite3_stmt*> cache_;
 };
 
