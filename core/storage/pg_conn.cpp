@@ -1,5 +1,5 @@
-// NativeConn on libpq: parameters as text with typed OIDs, rows streamed in batches through a
-// cursor (pg_cursor.cpp), events COPYed in (see insert_events).
+// NativeConn on libpq: parameters as text with typed OIDs, rows streamed in single-row mode
+// (pg_link.cpp), events COPYed in (see insert_events).
 
 #include <libpq-fe.h>
 
@@ -30,9 +30,8 @@ class PgConn final : public NativeConn {
   void query(std::string_view sql, const std::vector<sdk::Value>& params,
              const sdk::RowCallback& on_row) override {
     // The connection is mid-stream while rows are handed out: a query from inside a row callback
-    // must lease its own connection (sdk::Store::query does).
+    // must lease its own connection (sdk::Store::query does). Said plainly rather than by libpq.
     if (streaming_) throw sdk::StoreError("postgresql: a query cannot run inside another query's rows", false);
-    link_.settle();
     int count = 0;
     const std::string text = to_pg_placeholders(sql, count);
     check_count(count, params.size());
@@ -42,13 +41,10 @@ class PgConn final : public NativeConn {
       bool& flag;
       ~Reset() { flag = false; }
     } reset{streaming_};
-    static const bool tmp_single = std::getenv("ZAPLIFY_PG_SINGLE_ROW") != nullptr;  // TEMP A/B
-    if (!tmp_single && pg::cursor_eligible(text)) pg::stream_with_cursor(link_, text, p, on_row);
-    else pg::stream_single_rows(link_, text, p, on_row);
+    pg::stream_single_rows(link_, text, p, on_row);
   }
 
   std::int64_t execute(std::string_view sql, const std::vector<sdk::Value>& params) override {
-    link_.settle();
     int count = 0;
     std::string text = to_pg_placeholders(sql, count);
     check_count(count, params.size());
@@ -60,7 +56,6 @@ class PgConn final : public NativeConn {
   }
 
   void exec_script(const std::string& sql) override {
-    link_.settle();
     ResultPtr r = pg::take(PQexec(link_.conn, sql.c_str()));
     link_.check(r.get());
   }
@@ -68,7 +63,6 @@ class PgConn final : public NativeConn {
   void insert_rows(const std::string& table, const std::vector<std::string>& columns,
                    const std::vector<std::vector<sdk::Value>>& rows) override {
     if (rows.empty() || columns.empty()) return;
-    link_.settle();
     // libpq caps a statement at 65,535 parameters; 1,000 rows per statement is plenty.
     const std::size_t per = std::max<std::size_t>(1, std::min<std::size_t>(1000, 30000 / columns.size()));
     std::string head = "INSERT INTO " + table + " (";
@@ -107,8 +101,7 @@ class PgConn final : public NativeConn {
     staging_ready_ = false;  // a rollback may undo the staging table's creation
     staging_used_ = false;
     try {
-      link_.settle();
-    } catch (const sdk::StoreError&) {
+      } catch (const sdk::StoreError&) {
       return;  // the connection is gone, and the transaction with it
     }
     if (PQstatus(link_.conn) != CONNECTION_OK) return;

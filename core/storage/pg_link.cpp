@@ -1,4 +1,4 @@
-// PgRow, PgParams and PgLink: see pg_support.h.
+// PgRow, PgParams, PgLink and the streamed read: see pg_support.h.
 
 #include <charconv>
 #include <cstdlib>
@@ -72,50 +72,6 @@ PgParams::PgParams(const std::vector<sdk::Value>& params) {
     values.push_back(sdk::is_null(params[i]) ? nullptr : storage[i].c_str());
 }
 
-void PgLink::settle() {
-  if (PQpipelineStatus(conn) == PQ_PIPELINE_OFF) return;
-  while (pending_syncs > 0) read_until_sync();
-  if (!PQexitPipelineMode(conn)) fail_conn();
-}
-
-std::vector<ResultPtr> PgLink::read_until_sync() {
-  std::vector<ResultPtr> out;
-  bool after_null = false;
-  for (;;) {
-    PGresult* r = PQgetResult(conn);
-    if (r == nullptr) {
-      if (PQstatus(conn) != CONNECTION_OK) fail_conn();
-      if (after_null) {  // nothing queued although a sync is owed: the stream is out of step
-        broken = true;
-        throw sdk::StoreError("postgresql: lost track of pipelined results", true);
-      }
-      after_null = true;
-      continue;
-    }
-    after_null = false;
-    if (PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
-      PQclear(r);
-      --pending_syncs;
-      return out;
-    }
-    out.push_back(take(r));
-  }
-}
-
-void PgLink::send(const char* sql) {
-  if (!PQsendQueryParams(conn, sql, 0, nullptr, nullptr, nullptr, nullptr, 0)) fail_conn();
-}
-
-void PgLink::sync() {
-  if (!PQpipelineSync(conn)) fail_conn();
-  ++pending_syncs;
-}
-
-void PgLink::queue(const char* sql) {
-  send(sql);
-  sync();
-}
-
 void PgLink::check(const PGresult* r) {
   if (r == nullptr) fail_conn();
   auto st = PQresultStatus(r);
@@ -145,6 +101,39 @@ void PgLink::fail_result(const PGresult* r) {
   std::string msg = trim(PQresultErrorMessage(r));
   if (msg.empty()) msg = trim(PQerrorMessage(conn));
   throw sdk::StoreError("postgresql: " + msg, unavailable);
+}
+
+void stream_single_rows(PgLink& link, const std::string& sql, const PgParams& params,
+                        const sdk::RowCallback& on_row) {
+  if (!PQsendQueryParams(link.conn, sql.c_str(), params.count(), params.types.data(), params.values.data(),
+                         nullptr, nullptr, 0))
+    link.fail_conn();
+  if (!PQsetSingleRowMode(link.conn)) link.fail_conn();
+  try {
+    for (;;) {
+      ResultPtr r = take(PQgetResult(link.conn));
+      if (!r) break;
+      auto st = PQresultStatus(r.get());
+      if (st == PGRES_SINGLE_TUPLE) {
+        PgRow row(r.get());
+        on_row(row);
+      } else if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
+        link.drain();
+        link.fail_result(r.get());
+      }
+    }
+  } catch (...) {
+    // Stop the server from sending the rest, then read what is already on its way.
+    if (PQstatus(link.conn) == CONNECTION_OK && PQisBusy(link.conn)) {
+      if (PGcancel* c = PQgetCancel(link.conn)) {
+        char buf[256];
+        PQcancel(c, buf, sizeof buf);
+        PQfreeCancel(c);
+      }
+    }
+    if (PQstatus(link.conn) == CONNECTION_OK) link.drain();
+    throw;
+  }
 }
 
 }  // namespace zaplify::core::storage::pg

@@ -1,6 +1,5 @@
 #pragma once
-// libpq building blocks shared by the PostgreSQL NativeConn and its cursor reader. Internal to
-// core/storage. Not thread-safe: everything here belongs to the one thread holding the lease.
+// libpq building blocks of the PostgreSQL NativeConn (pg_conn.cpp). Internal to core/storage. Not thread-safe: everything here belongs to the one thread holding the lease.
 
 #include <libpq-fe.h>
 
@@ -20,7 +19,7 @@ constexpr Oid kBool = 16, kInt8 = 20, kInt2 = 21, kInt4 = 23, kOid = 26, kFloat4
 using ResultPtr = std::unique_ptr<PGresult, decltype(&PQclear)>;
 inline ResultPtr take(PGresult* r) { return ResultPtr(r, PQclear); }
 
-/// One row of a text-format result (a FETCH batch holds many): cells are zero-copy views into the
+/// One row of a text-format result: cells are zero-copy views into the
 /// PGresult, numbers are parsed from their text on demand. Valid while the PGresult lives.
 class PgRow final : public sdk::Row {
  public:
@@ -57,25 +56,10 @@ struct PgParams {
   int count() const { return static_cast<int>(values.size()); }
 };
 
-/// The connection plus its failure bookkeeping and the pipeline it may have left running.
-///
-/// A streamed read ends by queueing its COMMIT (or CLOSE, or ROLLBACK) in libpq's pipeline mode
-/// without waiting for the answer, so a small query costs one round trip, not two. Every other
-/// use of the connection calls settle() first, which collects those answers and leaves pipeline
-/// mode; an answer reporting a lost connection then surfaces as an unavailable StoreError there.
-class PgLink {
- public:
+/// The connection plus its failure bookkeeping: errors become sdk::StoreError, unavailable() for
+/// connection trouble, and `broken` makes the pool reconnect the slot on its next lease.
+struct PgLink {
   explicit PgLink(PGconn* c) : conn(c) {}
-
-  /// Collects every queued answer and leaves pipeline mode. Throws StoreError only when the
-  /// connection is lost (SQL errors of clean-up statements are expected and dropped).
-  void settle();
-  /// Reads answers up to and including the next pipeline sync; returns the non-sync results.
-  std::vector<ResultPtr> read_until_sync();
-  /// Queues `sql` (no parameters) and a sync whose answers settle() will collect.
-  void queue(const char* sql);
-  void send(const char* sql);   ///< queues one parameterless statement (pipeline mode)
-  void sync();                  ///< ends a pipeline segment and flushes it
 
   /// Throws for a result that is not a success.
   void check(const PGresult* r);
@@ -85,20 +69,17 @@ class PgLink {
 
   PGconn* conn;
   bool broken = false;
-  int pending_syncs = 0;  // syncs queued whose answers are not read yet
 };
 
-/// True for statements a cursor can run: SELECT / VALUES / TABLE, or WITH without a
-/// data-modifying part. Others take the single-row path.
-bool cursor_eligible(std::string_view sql);
-
-/// Streams the rows of `sql` (already in $n form) in batches through a NO SCROLL cursor, in its own
-/// read transaction unless one is open. Never holds more than two batches. Throws StoreError;
-/// an exception from `on_row` propagates after the cursor's clean-up has been queued.
-void stream_with_cursor(PgLink& link, const std::string& sql, const PgParams& params,
-                        const sdk::RowCallback& on_row);
-
-/// The fallback for other statements: one PGresult per row (libpq's single-row mode).
+/// Streams the rows of `sql` ($n placeholders) in libpq's single-row mode. An exception from
+/// `on_row` propagates after the rest of the result was cancelled and drained, so the connection
+/// stays usable.
+///
+/// Single-row mode was kept over a batched cursor (DECLARE + FETCH n) after measuring both on
+/// PostgreSQL 15 / libpq 15 (tests/pg_fetch_modes_bench_test.cpp): batches halve the client's CPU
+/// per row, but the server copies every FETCHed row into a tuplestore first (FETCH is a utility
+/// statement), which costs it more than the client saves, lowers rows/s in every configuration
+/// tried, and BEGIN/DECLARE/FETCH/COMMIT doubles the latency of a one-row query.
 void stream_single_rows(PgLink& link, const std::string& sql, const PgParams& params,
                         const sdk::RowCallback& on_row);
 

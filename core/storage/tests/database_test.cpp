@@ -159,6 +159,58 @@ TEST_P(DatabaseTest, ConcurrentReadersShareThePool) {
   EXPECT_EQ(ok.load(), 400);
 }
 
+// A long stream on a one-connection pool: every row arrives in order with its NULLs, a callback
+// that throws mid-stream stops the read with its own exception, and the same connection then
+// serves a full read again (the rest of the aborted result must not leak into it).
+TEST_P(DatabaseTest, LongStreamNullsAndThrowingCallbackLeaveTheConnectionUsable) {
+  TempDatabase one(GetParam(), 1);
+  Database& db1 = one.db();
+  constexpr std::int64_t kRows = 45000;
+  db1.migrate("s", {{1, "t", "CREATE TABLE s_t (tenant_id TEXT, k BIGINT, d DOUBLE PRECISION, s TEXT, "
+                             "PRIMARY KEY (tenant_id, k))", ""}});
+  std::vector<std::vector<sdk::Value>> data;
+  for (std::int64_t k = 0; k < kRows; ++k) {
+    // Every 7th row has a NULL number and every 5th a NULL text: known from k alone.
+    data.push_back({sdk::Value("a"), sdk::Value(k), k % 7 == 0 ? sdk::Value() : sdk::Value(static_cast<double>(k) / 4),
+                    k % 5 == 0 ? sdk::Value() : sdk::Value("v" + std::to_string(k))});
+  }
+  db1.write([&](sdk::SqlWriter& w) { w.insert_rows("s_t", {"tenant_id", "k", "d", "s"}, data); });
+
+  auto read_all = [&] {
+    std::int64_t expect = 0, mismatches = 0;
+    db1.query("SELECT k, d, s FROM s_t WHERE tenant_id = ? ORDER BY k", {sdk::Value("a")}, [&](const sdk::Row& r) {
+      const std::int64_t k = expect++;
+      bool ok = r.int64(0) == k && r.is_null(1) == (k % 7 == 0) && r.is_null(2) == (k % 5 == 0);
+      ok = ok && (k % 7 == 0 ? r.number(1) == 0.0 && sdk::is_null(r.value(1))
+                             : r.number(1) == static_cast<double>(k) / 4 && r.value(1) == sdk::Value(static_cast<double>(k) / 4));
+      ok = ok && (k % 5 == 0 ? r.text(2).empty() : r.text(2) == "v" + std::to_string(k));
+      if (!ok) ++mismatches;
+    });
+    EXPECT_EQ(expect, kRows);
+    EXPECT_EQ(mismatches, 0);
+  };
+  read_all();
+
+  struct Stop {};
+  std::int64_t seen = 0;
+  EXPECT_THROW(db1.query("SELECT k, d, s FROM s_t WHERE tenant_id = ? ORDER BY k", {sdk::Value("a")},
+                         [&](const sdk::Row&) {
+                           if (++seen == 30001) throw Stop{};
+                         }),
+               Stop);
+  EXPECT_EQ(seen, 30001);
+  read_all();  // the same (only) connection, right after the abandoned stream
+  std::int64_t n = 0;
+  db1.query("SELECT COUNT(*) FROM s_t WHERE s IS NULL", {}, [&](const sdk::Row& r) { n = r.int64(0); });
+  EXPECT_EQ(n, kRows / 5);  // k = 0, 5, ..., 44995
+  // A write transaction on the same connection still works, and so does a read inside it.
+  db1.write([&](sdk::SqlWriter& w) {
+    w.execute("DELETE FROM s_t WHERE k >= ?", {sdk::Value(std::int64_t{100})});
+    w.query("SELECT COUNT(*) FROM s_t", {}, [&](const sdk::Row& r) { n = r.int64(0); });
+  });
+  EXPECT_EQ(n, 100);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, DatabaseTest, ::testing::Values("sqlite", "postgresql"), testing::backend_name);
 
 }  // namespace

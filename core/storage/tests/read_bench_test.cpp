@@ -149,26 +149,31 @@ TEST_P(ReadBench, DISABLED_StreamedScansAndSmallQueries) {
 
 INSTANTIATE_TEST_SUITE_P(Backends, ReadBench, ::testing::Values("sqlite", "postgresql"), testing::backend_name);
 
-// SQLite only: every mmap_size setting on a fresh connection over the same (page-cache warm) file,
-// with the speed and the resident memory the scan leaves behind (mapped file pages count in RSS).
+// SQLite only: mmap_size (and the page cache size) on a fresh connection over the same (page-cache
+// warm) file, with the speed and the resident memory the scans leave behind: mapped file pages
+// count in RSS, as do the connection's cached pages.
 TEST(ReadBenchSqlite, DISABLED_MmapSizeSpeedAndResidentMemory) {
   const std::int64_t n = bench_rows();
   TempDatabase tmp("sqlite", 1);
   fill(tmp.db(), n);
   scan_events(tmp.db());  // warms the OS page cache for every variant alike
-  for (long long mmap : {268435456LL, 0LL, 33554432LL, 268435456LL, 0LL, 33554432LL}) {
-    Database db(DatabaseSettings{tmp.url(), 1});
-    db.query("PRAGMA mmap_size=" + std::to_string(mmap), {}, [](const sdk::Row&) {});
-    const long rss0 = status_kb("VmRSS"), file0 = status_kb("RssFile");
-    Scan s = scan_events(db);
-    Scan t = scan_narrow(db);
-    ASSERT_EQ(s.rows, n);
-    const long rss1 = status_kb("VmRSS"), file1 = status_kb("RssFile");
-    const std::string tag = "sqlite mmap " + std::to_string(mmap >> 20) + " MB";
-    report(tag + " events", s);
-    report(tag + " narrow", t);
-    std::printf("[read] %-44s RSS +%ld MB (file-backed +%ld MB)\n", tag.c_str(), (rss1 - rss0) / 1024,
-                (file1 - file0) / 1024);
+  const std::pair<long long, int> variants[] = {{268435456, 32768}, {0, 32768}, {33554432, 32768}, {0, 8192}};
+  for (int round = 0; round < 2; ++round) {
+    for (const auto& [mmap, cache_kb] : variants) {
+      Database db(DatabaseSettings{tmp.url(), 1});
+      db.query("PRAGMA mmap_size=" + std::to_string(mmap), {}, [](const sdk::Row&) {});
+      db.query("PRAGMA cache_size=-" + std::to_string(cache_kb), {}, [](const sdk::Row&) {});
+      const long rss0 = status_kb("VmRSS"), file0 = status_kb("RssFile");
+      Scan s = scan_events(db);
+      Scan t = scan_narrow(db);
+      ASSERT_EQ(s.rows, n);
+      const long rss1 = status_kb("VmRSS"), file1 = status_kb("RssFile");
+      const std::string tag = "sqlite mmap " + std::to_string(mmap >> 20) + " MB cache " + std::to_string(cache_kb >> 10) + " MB";
+      report(tag + " events", s);
+      report(tag + " narrow", t);
+      std::printf("[read] %-44s RSS +%ld MB (file-backed +%ld MB)\n", tag.c_str(), (rss1 - rss0) / 1024,
+                  (file1 - file0) / 1024);
+    }
   }
 }
 

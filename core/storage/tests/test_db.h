@@ -14,6 +14,7 @@
 #include <gtest/gtest.h>
 
 #include "storage/database.h"
+#include "zaplify/sdk/events.h"
 
 namespace zaplify::core::testing {
 
