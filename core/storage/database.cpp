@@ -1,5 +1,7 @@
 #include "storage/database.h"
 
+#include <sqlite3.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cctype>
@@ -61,7 +63,20 @@ struct Database::Impl {
   std::vector<std::pair<std::string, std::string>> purge_tables;  // (table, ts column)
 };
 
+namespace {
+
+// The pool hands each connection to one thread at a time, so SQLite's per-call connection mutex
+// (the default "serialized" mode) is pure overhead on the ingest path: switch the library to
+// multi-thread mode once, before the first connection is opened.
+void use_sqlite_multithread_mode() {
+  static std::once_flag once;
+  std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_MULTITHREAD); });
+}
+
+}  // namespace
+
 Database::Database(const DatabaseSettings& settings) {
+  use_sqlite_multithread_mode();
   storage::ParsedUrl url;
   try {
     url = storage::parse_database_url(settings.url);

@@ -403,6 +403,8 @@ TEST_P(DISABLED_MetricsBench, EventsOverHttp) {
   const auto batches = bench_batches(base, n);
   ServerOptions o;
   o.database = GetParam();
+  // METRICS_BENCH_LIBRARY: another build of metrics.so (e.g. an older version) to compare.
+  if (const char* lib = std::getenv("METRICS_BENCH_LIBRARY")) o.library_paths["metrics"] = lib;
   double with_metrics = 0, without = 0;
   {
     ServerProcess s(o);

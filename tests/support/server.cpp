@@ -105,6 +105,18 @@ std::string fresh_postgres_database() {
   return head + name + query;
 }
 
+void drop_postgres_database(const std::string& url) {
+  std::string base = env_or("ZAPLIFY_TEST_PG_URL");
+  auto slash = url.rfind('/');
+  if (base.empty() || slash == std::string::npos) return;
+  std::string name = url.substr(slash + 1);
+  name = name.substr(0, name.find('?'));
+  if (name.rfind("zt_", 0) != 0) return;  // only databases this harness created
+  PGconn* conn = PQconnectdb(base.c_str());
+  if (PQstatus(conn) == CONNECTION_OK) PQclear(PQexec(conn, ("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)").c_str()));
+  PQfinish(conn);
+}
+
 std::string make_jwt(const std::string& secret, const nlohmann::json& claims,
                      long exp_offset_seconds, bool with_exp) {
   jwt_t* raw = nullptr;
@@ -169,6 +181,7 @@ ServerProcess::ServerProcess(ServerOptions options) : options_(std::move(options
     database_url_ = options_.database_url;
   } else if (options_.database == "postgres") {
     database_url_ = fresh_postgres_database();
+    owns_database_ = true;
   } else {
     database_url_ = "sqlite3://" + work_dir_ + "/analytics.db";
   }
@@ -214,6 +227,7 @@ ServerProcess::~ServerProcess() {
   }
   std::error_code ec;
   fs::remove_all(work_dir_, ec);
+  if (owns_database_) drop_postgres_database(database_url_);
 }
 
 void ServerProcess::rewrite_config(const ServerOptions& options) {

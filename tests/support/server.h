@@ -74,6 +74,7 @@ class ServerProcess {
   std::string config_path_;
   std::string log_path_;
   std::string database_url_;
+  bool owns_database_ = false;  ///< Created by this process: dropped when it ends.
 };
 
 /// "sqlite", plus "postgres" when ZAPLIFY_TEST_PG_URL is set. In CI (env CI=true) PostgreSQL
@@ -84,6 +85,8 @@ bool redis_available();
 std::string redis_url();  ///< ZAPLIFY_TEST_REDIS_URL or "".
 /// Creates a fresh empty database on the test PostgreSQL server and returns its URL.
 std::string fresh_postgres_database();
+/// Drops a database made by fresh_postgres_database() (names starting with "zt_" only).
+void drop_postgres_database(const std::string& url);
 /// A free TCP port on 127.0.0.1 (bound and released).
 std::uint16_t free_port();
 /// An HS256 JWT with the given claims, `exp` = now + exp_offset_seconds (omitted when

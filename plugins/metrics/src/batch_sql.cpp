@@ -33,8 +33,13 @@ void execute_values(sdk::SqlWriter& writer, const std::string& head, std::size_t
   tuple.append(marks(width)).append(")");
   std::size_t done = 0;
   std::vector<sdk::Value> params;
+  // PostgreSQL: the host does not prepare statements there, so each chunk would be one more round
+  // trip and parse; send everything at once (within libpq's 65,535 parameters).
+  const bool one_statement = writer.dialect() == sdk::Dialect::PostgreSQL;
+  const std::size_t pg_cap = std::max<std::size_t>(1, 30000 / std::max<std::size_t>(1, width));
   while (done < rows.size()) {
-    const std::size_t n = chunk_size(rows.size() - done);
+    const std::size_t n =
+        one_statement ? std::min(rows.size() - done, pg_cap) : chunk_size(rows.size() - done);
     std::string sql = head;
     sql.append(" VALUES ");
     params.clear();

@@ -1,7 +1,8 @@
 #pragma once
-// Multi-row statements for the ingest hook. Rows go out in chunks whose sizes are powers of two
-// (at most kMaxChunkRows), so one statement has at most 9 distinct texts and the host's
-// prepared-statement cache is not flooded; on PostgreSQL each chunk is one round trip.
+// Multi-row statements for the ingest hook. On SQLite rows go out in chunks whose sizes are powers
+// of two (at most kMaxChunkRows), so one statement has at most 9 distinct texts and the host's
+// prepared-statement cache is not flooded; on PostgreSQL (no statement cache, one round trip per
+// statement) all rows go in one statement.
 
 #include <cstddef>
 #include <functional>

@@ -41,8 +41,8 @@ std::unordered_map<std::string, ConvState> read_states(const std::string& tenant
     std::vector<sdk::Value> params{tenant};
     params.insert(params.end(), chunk.begin(), chunk.end());
     w.query("SELECT conversation_id, start_ts, start_id, lead_id, assistant_id, channel, end_ts, "
-            "end_id, outcome, has_replies FROM metrics_conversations WHERE tenant_id = ? AND conversation_id "
-            "IN (" + in + ")",
+            "end_id, outcome, has_replies FROM metrics_conversations WHERE tenant_id = ? AND "
+            "conversation_id IN (" + in + ")",
             params, [&](const sdk::Row& row) {
               ConvState& s = out[std::string(row.text(0))];
               s.exists = true;
