@@ -48,7 +48,21 @@ std::vector<sdk::Migration> core_migrations() {
       "CREATE INDEX IF NOT EXISTS events_tenant_type_ts ON events (tenant_id, type, ts);"
       "CREATE INDEX IF NOT EXISTS events_tenant_conversation_ts ON events (tenant_id, conversation_id, ts);"
       "CREATE INDEX IF NOT EXISTS events_tenant_funnel_ts ON events (tenant_id, funnel_id, ts)";
-  return {events};
+
+  // Only funnel and conversation events carry these ids; partial indexes skip the other rows, so
+  // every insert without them saves a B-tree insert. `col = ?` implies `col IS NOT NULL`, so both
+  // SQLite and PostgreSQL still use them for the same queries.
+  sdk::Migration partial;
+  partial.version = 2;
+  partial.description = "funnel and conversation indexes only over rows that have the id";
+  partial.sql =
+      "DROP INDEX IF EXISTS events_tenant_funnel_ts;"
+      "CREATE INDEX IF NOT EXISTS events_tenant_funnel_ts_p ON events (tenant_id, funnel_id, ts)"
+      " WHERE funnel_id IS NOT NULL;"
+      "DROP INDEX IF EXISTS events_tenant_conversation_ts;"
+      "CREATE INDEX IF NOT EXISTS events_tenant_conversation_ts_p ON events (tenant_id, conversation_id, ts)"
+      " WHERE conversation_id IS NOT NULL";
+  return {events, partial};
 }
 
 void ensure_migrations_table(sdk::SqlWriter& w) {

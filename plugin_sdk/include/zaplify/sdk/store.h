@@ -17,7 +17,9 @@
 //          sender TEXT, text TEXT, response_time_ms DOUBLE PRECISION, tokens BIGINT,
 //          outcome TEXT, funnel_id TEXT, stage TEXT, name TEXT, stages TEXT /* JSON array */,
 //          source TEXT, PRIMARY KEY (tenant_id, id))
-//   Indexes: (tenant_id, type, ts), (tenant_id, conversation_id, ts), (tenant_id, funnel_id, ts).
+//   Indexes: (tenant_id, type, ts); (tenant_id, conversation_id, ts) and (tenant_id, funnel_id, ts),
+//   both partial (WHERE the id IS NOT NULL): a query with `conversation_id = ?` / `funnel_id = ?`
+//   uses them.
 //   `type` is the event type name ("message", "stage_changed", ...). Columns a type does not have
 //   are NULL; `channel` is "whatsapp" when a conversation_started did not name one.
 
