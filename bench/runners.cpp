@@ -50,6 +50,24 @@ struct ErrorLog {
   }
 };
 
+// Fills the latency and error columns shared by every scenario; returns the summary.
+LatencySummary record_latencies(ScenarioResult& r, std::vector<double> latencies_ms,
+                                const ErrorLog& errors) {
+  auto s = summarize(std::move(latencies_ms));
+  r.requests = s.count;
+  r.median_ms = s.median_ms;
+  r.p99_ms = s.p99_ms;
+  r.errors = errors.count;
+  return s;
+}
+
+std::vector<double> merged(const std::vector<std::vector<double>>& per_thread) {
+  std::vector<double> all;
+  for (const auto& l : per_thread) all.insert(all.end(), l.begin(), l.end());
+  return all;
+}
+
+
 // Events/s over the first and the last quarter of the batches: shows whether ingest slows down
 // as the tables grow. Batches are taken as equal-sized (the dataset's average).
 std::string quarter_rates(const std::vector<std::vector<double>>& finished, const Dataset& data) {
@@ -116,13 +134,7 @@ ScenarioResult run_ingest(const Target& t, const ScenarioSpec& spec, const Datas
   for (auto& th : threads) th.join();
   double seconds = ms_since(start) / 1000.0;
   finish_rss(rss, r);
-  std::vector<double> all;
-  for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
-  auto s = summarize(all);
-  r.requests = s.count;
-  r.median_ms = s.median_ms;
-  r.p99_ms = s.p99_ms;
-  r.errors = errors.count;
+  record_latencies(r, merged(latencies), errors);
   r.throughput = seconds > 0 ? static_cast<double>(accepted) / seconds : 0;
   r.note = std::to_string(accepted.load()) + " accepted, " + std::to_string(duplicates.load()) +
            " duplicates, " + std::to_string(rejected.load()) + " rejected of " +
@@ -165,11 +177,7 @@ ScenarioResult run_latency(const Target& t, const ScenarioSpec& spec, const std:
   }
   double seconds = ms_since(start) / 1000.0;
   finish_rss(rss, r);
-  auto s = summarize(latencies);
-  r.requests = s.count;
-  r.median_ms = s.median_ms;
-  r.p99_ms = s.p99_ms;
-  r.errors = errors.count;
+  auto s = record_latencies(r, latencies, errors);
   if (export_kind) {
     r.throughput = s.median_ms > 0 ? static_cast<double>(rows) / (s.median_ms / 1000.0) : 0;
     r.note = std::to_string(rows) + " rows, ";
@@ -220,13 +228,7 @@ ScenarioResult run_throughput(const Target& t, const ScenarioSpec& spec, const s
   for (auto& th : threads) th.join();
   double seconds = ms_since(start) / 1000.0;
   finish_rss(rss, r);
-  std::vector<double> all;
-  for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
-  auto s = summarize(all);
-  r.requests = s.count;
-  r.median_ms = s.median_ms;
-  r.p99_ms = s.p99_ms;
-  r.errors = errors.count;
+  auto s = record_latencies(r, merged(latencies), errors);
   r.throughput = seconds > 0 ? static_cast<double>(s.count) / seconds : 0;
   r.note = "zaplify-bench client, " + std::to_string(spec.connections) + " keep-alive connections, " +
            std::to_string(hits.load()) + "/" + std::to_string(s.count) + " X-Cache HIT, " +

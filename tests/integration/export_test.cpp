@@ -1,5 +1,5 @@
 // The export plugin over HTTP: the dataset list, CSV and JSON exports of every dataset that agree
-// with each other (through an RFC 4180 parser written here), kpi_daily against /metrics/kpi, and
+// with each other (through the strict RFC 4180 parser of the export plugin's tests), kpi_daily against /metrics/kpi, and
 // the errors raised before streaming.
 
 #include <gtest/gtest.h>
@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "plugins/export/tests/rfc4180.h"
 #include "support/server.h"
 
 namespace zaplify::testing {
@@ -17,52 +18,8 @@ namespace {
 using nlohmann::json;
 constexpr std::int64_t kDayMs = 86'400'000;
 
-struct Field {
-  std::string text;
-  bool quoted = false;
-};
-
-// RFC 4180, strict: CRLF after every record, quotes doubled inside quoted fields.
-std::vector<std::vector<Field>> parse_csv(std::string_view doc) {
-  std::vector<std::vector<Field>> records;
-  std::size_t i = 0;
-  while (i < doc.size()) {
-    std::vector<Field> rec;
-    for (;;) {
-      Field f;
-      if (i < doc.size() && doc[i] == '"') {
-        f.quoted = true;
-        for (++i;; ++i) {
-          if (i >= doc.size()) throw std::runtime_error("unterminated quote");
-          if (doc[i] != '"') {
-            f.text += doc[i];
-          } else if (i + 1 < doc.size() && doc[i + 1] == '"') {
-            f.text += '"';
-            ++i;
-          } else {
-            ++i;
-            break;
-          }
-        }
-      } else {
-        while (i < doc.size() && doc[i] != ',' && doc[i] != '\r' && doc[i] != '\n') {
-          if (doc[i] == '"') throw std::runtime_error("bare quote");
-          f.text += doc[i++];
-        }
-      }
-      rec.push_back(std::move(f));
-      if (i < doc.size() && doc[i] == ',') {
-        ++i;
-        continue;
-      }
-      if (doc.substr(i, 2) != "\r\n") throw std::runtime_error("record not ended by CRLF");
-      i += 2;
-      break;
-    }
-    records.push_back(std::move(rec));
-  }
-  return records;
-}
+using Field = zaplify::exporting::testing::CsvField;
+using zaplify::exporting::testing::parse_csv;
 
 // A CSV cell read back as the JSON export would show it, by the dataset's declared column type.
 json typed(const Field& f, const std::string& type) {
