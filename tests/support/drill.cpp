@@ -1,0 +1,247 @@
+#include "support/drill.h"
+
+#include <libpq-fe.h>
+#include <sqlite3.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <stdexcept>
+
+#include <gtest/gtest.h>
+
+#include "support/server.h"
+
+namespace zaplify::testing {
+namespace fs = std::filesystem;
+namespace {
+
+constexpr const char* kPgBin = "/usr/lib/postgresql/15/bin";
+
+// Commands run as `postgres` when we are root: initdb and postgres refuse to run as root.
+std::string as_postgres(const std::string& command) {
+  if (::geteuid() != 0) return command;
+  return "runuser -u postgres -- " + command;
+}
+
+std::string make_temp_dir(const std::string& stem) {
+  std::string pattern = (fs::temp_directory_path() / (stem + "XXXXXX")).string();
+  if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+  return pattern;
+}
+
+}  // namespace
+
+// --- PostgresInstance -------------------------------------------------------------------------
+
+PostgresInstance::PostgresInstance() {
+  dir_ = make_temp_dir("zaplify-drill-pg.");
+  port_ = free_port();
+  fs::permissions(dir_, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                            fs::perms::others_read | fs::perms::others_exec);
+  if (::geteuid() == 0 && std::system(("chown postgres:postgres " + dir_).c_str()) != 0) {
+    ADD_FAILURE() << "chown of " << dir_ << " failed";
+    return;
+  }
+  std::string initdb = as_postgres(std::string(kPgBin) + "/initdb -D " + dir_ + "/data -A trust -U postgres >" +
+                                   dir_ + "/initdb.log 2>&1");
+  if (std::system(initdb.c_str()) != 0) {
+    ADD_FAILURE() << "initdb failed (see " << dir_ << "/initdb.log)";
+    return;
+  }
+  ok_ = true;
+  start();
+}
+
+PostgresInstance::~PostgresInstance() {
+  if (ok_) run_pg_ctl("-m immediate stop");
+  std::error_code ec;
+  fs::remove_all(dir_, ec);
+}
+
+std::string PostgresInstance::url() const {
+  return "postgresql://postgres@127.0.0.1:" + std::to_string(port_) + "/postgres";
+}
+
+bool PostgresInstance::run_pg_ctl(const std::string& args) const {
+  std::string options = "-p " + std::to_string(port_) + " -k " + dir_ +
+                        " -c listen_addresses=127.0.0.1 -c max_connections=100 -c fsync=on";
+  std::string cmd = as_postgres(std::string(kPgBin) + "/pg_ctl -D " + dir_ + "/data -l " + dir_ +
+                                "/pg.log -w -o \"" + options + "\" " + args + " >/dev/null 2>&1");
+  return std::system(cmd.c_str()) == 0;
+}
+
+void PostgresInstance::stop(bool immediate) {
+  if (!run_pg_ctl(immediate ? "-m immediate stop" : "-m fast stop")) ADD_FAILURE() << "pg_ctl stop failed";
+}
+
+void PostgresInstance::start() {
+  if (!run_pg_ctl("start")) ADD_FAILURE() << "pg_ctl start failed (see " << dir_ << "/pg.log)";
+}
+
+// --- TmpfsMount -------------------------------------------------------------------------------
+
+bool TmpfsMount::supported() {
+  static const bool can_mount = [] {
+    std::string probe = make_temp_dir("zaplify-mount-probe.");
+    bool ok = ::mount("tmpfs", probe.c_str(), "tmpfs", 0, "size=64k") == 0;
+    if (ok) ::umount2(probe.c_str(), MNT_DETACH);
+    fs::remove(probe);
+    return ok;
+  }();
+  return can_mount;
+}
+
+TmpfsMount::TmpfsMount(std::size_t bytes) {
+  path_ = make_temp_dir("zaplify-tmpfs.");
+  std::string options = "size=" + std::to_string(bytes);
+  if (::mount("tmpfs", path_.c_str(), "tmpfs", 0, options.c_str()) != 0)
+    throw std::runtime_error("mount tmpfs on " + path_ + " failed");
+}
+
+TmpfsMount::~TmpfsMount() {
+  ::umount2(path_.c_str(), MNT_DETACH);  // detach: the server may still hold files open
+  std::error_code ec;
+  fs::remove(path_, ec);
+}
+
+void TmpfsMount::set_read_only(bool read_only) {
+  unsigned long flags = MS_REMOUNT | (read_only ? MS_RDONLY : 0UL);
+  if (::mount("tmpfs", path_.c_str(), "tmpfs", flags, nullptr) != 0)
+    ADD_FAILURE() << "remount " << (read_only ? "ro" : "rw") << " failed";
+}
+
+void TmpfsMount::resize(std::size_t bytes) {
+  std::string options = "size=" + std::to_string(bytes);
+  if (::mount("tmpfs", path_.c_str(), "tmpfs", MS_REMOUNT, options.c_str()) != 0)
+    ADD_FAILURE() << "remount with " << options << " failed";
+}
+
+// --- PacedLoad --------------------------------------------------------------------------------
+
+PacedLoad::PacedLoad(double rate_per_second, int threads, std::function<void(std::int64_t)> fire) {
+  auto start = std::chrono::steady_clock::now();
+  auto period = std::chrono::duration<double>(1.0 / rate_per_second);
+  for (int t = 0; t < threads; ++t) {
+    threads_.emplace_back([this, t, threads, start, period, fire] {
+      for (std::int64_t seq = t; !stopping_.load(); seq += threads) {
+        auto due = start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(period * seq);
+        std::this_thread::sleep_until(due);
+        if (stopping_.load()) break;
+        fire(seq);
+        fired_.fetch_add(1);
+      }
+    });
+  }
+}
+
+PacedLoad::~PacedLoad() { stop(); }
+
+void PacedLoad::stop() {
+  stopping_.store(true);
+  for (auto& t : threads_)
+    if (t.joinable()) t.join();
+}
+
+// --- Batches and ledgers ----------------------------------------------------------------------
+
+std::vector<std::string> numbered_ids(const std::string& prefix, int first, int count) {
+  std::vector<std::string> ids;
+  for (int i = first; i < first + count; ++i) ids.push_back(prefix + "-" + std::to_string(i));
+  return ids;
+}
+
+nlohmann::json numbered_batch(const std::string& tenant, const std::string& prefix, int first,
+                              int count, std::int64_t ts_ms) {
+  static const char* kStages[] = {"new", "qualified", "won"};
+  auto events = nlohmann::json::array();
+  for (int i = first; i < first + count; ++i) {
+    std::string lead = prefix + "-lead-" + std::to_string(i / 3);
+    nlohmann::json e = {{"id", prefix + "-" + std::to_string(i)}, {"tenant_id", tenant},
+                        {"timestamp", rfc3339(ts_ms + i)}};
+    switch (i % 3) {
+      case 0: e["type"] = "lead_created"; e["lead_id"] = lead; break;
+      case 1:
+        e["type"] = "message"; e["conversation_id"] = "conv-" + lead; e["sender"] = "lead";
+        e["text"] = "I love the price, but delivery is slow"; break;
+      default:
+        e["type"] = "stage_changed"; e["lead_id"] = lead; e["funnel_id"] = "drill";
+        e["stage"] = kStages[(i / 3) % 3]; break;
+    }
+    events.push_back(std::move(e));
+  }
+  return events;
+}
+
+void AckLedger::add(const std::vector<std::string>& ids) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  ids_.insert(ids.begin(), ids.end());
+}
+
+std::set<std::string> AckLedger::ids() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return ids_;
+}
+
+std::size_t AckLedger::size() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return ids_.size();
+}
+
+std::vector<std::string> sqlite_event_ids(const std::string& db_path, const std::string& tenant) {
+  sqlite3* db = nullptr;
+  std::vector<std::string> ids;
+  if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    ADD_FAILURE() << "cannot open " << db_path << ": " << sqlite3_errmsg(db);
+    sqlite3_close(db);
+    return ids;
+  }
+  sqlite3_stmt* stmt = nullptr;
+  sqlite3_prepare_v2(db, "SELECT id FROM events WHERE tenant_id = ?", -1, &stmt, nullptr);
+  sqlite3_bind_text(stmt, 1, tenant.c_str(), -1, SQLITE_TRANSIENT);
+  while (sqlite3_step(stmt) == SQLITE_ROW)
+    ids.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)));
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return ids;
+}
+
+std::string sqlite_integrity(const std::string& db_path) {
+  sqlite3* db = nullptr;
+  std::string verdict = "cannot open";
+  if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_stmt* stmt = nullptr;
+    sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &stmt, nullptr);
+    verdict.clear();
+    while (sqlite3_step(stmt) == SQLITE_ROW)
+      verdict += reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+    sqlite3_finalize(stmt);
+  }
+  sqlite3_close(db);
+  return verdict;
+}
+
+std::vector<std::string> postgres_event_ids(const std::string& url, const std::string& tenant) {
+  std::vector<std::string> ids;
+  std::unique_ptr<PGconn, decltype(&PQfinish)> conn(PQconnectdb(url.c_str()), &PQfinish);
+  if (PQstatus(conn.get()) != CONNECTION_OK) {
+    ADD_FAILURE() << "cannot connect to " << url;
+    return ids;
+  }
+  const char* params[] = {tenant.c_str()};
+  std::unique_ptr<PGresult, decltype(&PQclear)> res(
+      PQexecParams(conn.get(), "SELECT id FROM events WHERE tenant_id = $1", 1, nullptr, params,
+                   nullptr, nullptr, 0),
+      &PQclear);
+  if (PQresultStatus(res.get()) != PGRES_TUPLES_OK) {
+    ADD_FAILURE() << "query failed: " << PQerrorMessage(conn.get());
+    return ids;
+  }
+  for (int r = 0; r < PQntuples(res.get()); ++r) ids.emplace_back(PQgetvalue(res.get(), r, 0));
+  return ids;
+}
+
+}  // namespace zaplify::testing
