@@ -6,7 +6,6 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <deque>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -18,73 +17,11 @@ namespace zaplify::testing {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-constexpr int kBatchEvents = 20;
 const Headers kTenant{{"X-Tenant-ID", "fault"}};
 
 double seconds_since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
 }
-
-// A client that sends numbered batches at a fixed rate, remembers what was acknowledged, keeps
-// the refused ones for a retry, and checks every refusal is a 503 with Retry-After.
-class IngestClient {
- public:
-  IngestClient(const ServerProcess& server, double batches_per_second) : server_(server) {
-    load_ = std::make_unique<PacedLoad>(batches_per_second, 3, [this](std::int64_t seq) {
-      send(static_cast<int>(seq) * kBatchEvents);
-    });
-  }
-  void stop() { load_->stop(); }
-
-  /// Resends every refused batch until acknowledged (as a real client does after a 503).
-  void retry_refused(double timeout_seconds) {
-    auto start = Clock::now();
-    while (seconds_since(start) < timeout_seconds) {
-      std::deque<int> pending;
-      {
-        std::lock_guard<std::mutex> lock(mutex_);
-        pending.swap(refused_);
-      }
-      if (pending.empty()) return;
-      for (int first : pending) send(first);
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    ADD_FAILURE() << "refused batches still refused after " << timeout_seconds << " s";
-  }
-
-  const AckLedger& acked() const { return acked_; }
-  int refusals() const { std::lock_guard<std::mutex> l(mutex_); return refusals_; }
-  int bad_refusals() const { std::lock_guard<std::mutex> l(mutex_); return bad_refusals_; }
-  std::string bad_examples() const { std::lock_guard<std::mutex> l(mutex_); return bad_examples_; }
-
- private:
-  void send(int first) {
-    auto batch = numbered_batch("fault", "ev", first, kBatchEvents, now_ms() - 60'000);
-    auto r = server_.post_json("/analytics/process/batch", {{"events", batch}}, kTenant);
-    if (r.status == 200) {
-      acked_.add(numbered_ids("ev", first, kBatchEvents));
-      return;
-    }
-    std::lock_guard<std::mutex> lock(mutex_);
-    refused_.push_back(first);
-    ++refusals_;
-    bool clean = r.status == 503 && !r.header("retry-after").empty() &&
-                 r.body.find("\"error\"") != std::string::npos;
-    if (!clean) {
-      ++bad_refusals_;
-      if (bad_examples_.size() < 2000) bad_examples_ += std::to_string(r.status) + " " + r.body + "\n";
-    }
-  }
-
-  const ServerProcess& server_;
-  AckLedger acked_;
-  mutable std::mutex mutex_;
-  std::deque<int> refused_;
-  int refusals_ = 0;
-  int bad_refusals_ = 0;
-  std::string bad_examples_;
-  std::unique_ptr<PacedLoad> load_;
-};
 
 // Reads across plugins during the outage: 200 (computed or cached) or 503, nothing else.
 class ReadClient {
@@ -142,7 +79,7 @@ TEST(DatabaseFault, PostgresStoppedAndStartedUnderLoad) {
   ServerProcess server(o);
   ASSERT_EQ(server.get("/health").status, 200) << server.log();
 
-  IngestClient ingest(server, 25);
+  IngestClient ingest(server, "fault", 25);
   ReadClient reads(server);
   std::this_thread::sleep_for(std::chrono::seconds(2));
 
@@ -167,7 +104,7 @@ TEST(DatabaseFault, PostgresStoppedAndStartedUnderLoad) {
   ingest.stop();
   reads.stop();
   ingest.retry_refused(30);
-  EXPECT_EQ(ingest.bad_refusals(), 0) << ingest.bad_examples();
+  EXPECT_EQ(ingest.unclean_refusals(), 0) << ingest.unclean_examples();
   auto read_statuses = reads.statuses();
   for (auto [status, n] : read_statuses)
     EXPECT_TRUE(status == 200 || status == 503) << "reads: " << describe(read_statuses);
@@ -178,6 +115,49 @@ TEST(DatabaseFault, PostgresStoppedAndStartedUnderLoad) {
   std::cerr << "postgres drill: recovery " << recovery << " s after start; "
             << ingest.acked().size() << " events acknowledged, " << ingest.refusals()
             << " batches refused (503) then resent; reads " << describe(read_statuses) << "\n";
+}
+
+
+// SQLite on a disk that fills up: ingest is refused with a clean 503 (never a 200 for unstored
+// events), reads keep working, the file stays sound, and once space is back ingestion resumes by
+// itself.
+TEST(DatabaseFault, SqliteFullDiskRefusesThenRecovers) {
+  if (!TmpfsMount::supported()) GTEST_SKIP() << "needs CAP_SYS_ADMIN to mount a small tmpfs";
+  TmpfsMount disk(6 * 1024 * 1024);
+  const std::string db = disk.path() + "/analytics.db";
+  ServerOptions o;
+  o.database_url = "sqlite3://" + db;
+  ServerProcess server(o);
+  ASSERT_EQ(server.get("/health").status, 200) << server.log();
+
+  IngestClient ingest(server, "fault", 40);
+  ASSERT_TRUE(wait_until(120, [&] { return ingest.refusals() > 5; }))
+      << "the disk never filled: " << describe(ingest.statuses());
+  EXPECT_EQ(server.get("/metrics/kpi", kTenant).status, 200) << "reads must survive a full disk";
+
+  disk.resize(256 * 1024 * 1024);
+  auto freed = Clock::now();
+  auto probe_ok = [&] {
+    return server.post_json("/analytics/process/batch",
+                            {{"events", numbered_batch("fault", "probe", 0, 3, now_ms())}}, kTenant)
+               .status == 200;
+  };
+  ASSERT_TRUE(wait_until(30, probe_ok)) << "no recovery after the disk got space back";
+  double recovery = seconds_since(freed);
+  ingest.stop();
+  ingest.retry_refused(30);
+  EXPECT_EQ(ingest.unclean_refusals(), 0) << ingest.unclean_examples();
+
+  EXPECT_EQ(server.get("/health").status, 200);
+  server.signal(SIGTERM);
+  ASSERT_EQ(server.wait_exit(10000), 0);
+  EXPECT_EQ(sqlite_integrity(db), "ok");
+  auto stored = sqlite_event_ids(db, "fault");
+  std::erase_if(stored, [](const std::string& id) { return id.rfind("probe-", 0) == 0; });
+  expect_exactly_acknowledged(stored, ingest.acked());
+  std::cerr << "sqlite full-disk drill: " << ingest.acked().size() << " events acknowledged, "
+            << ingest.refusals() << " batches refused then resent; statuses "
+            << describe(ingest.statuses()) << "; recovery " << recovery << " s\n";
 }
 
 }  // namespace

@@ -191,6 +191,57 @@ std::size_t AckLedger::size() const {
   return ids_.size();
 }
 
+// --- IngestClient -----------------------------------------------------------------------------
+
+IngestClient::IngestClient(const ServerProcess& server, std::string tenant, double batches_per_second,
+                           int threads, int batch_events)
+    : server_(server), tenant_(std::move(tenant)), batch_events_(batch_events) {
+  load_ = std::make_unique<PacedLoad>(batches_per_second, threads, [this](std::int64_t seq) {
+    send(static_cast<int>(seq) * batch_events_);
+  });
+}
+
+IngestClient::~IngestClient() { stop(); }
+
+void IngestClient::stop() { load_->stop(); }
+
+void IngestClient::retry_refused(double timeout_seconds) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_seconds);
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::deque<int> pending;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      pending.swap(refused_);
+    }
+    if (pending.empty()) return;
+    for (int first : pending) send(first);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ADD_FAILURE() << "refused batches still refused after " << timeout_seconds << " s";
+}
+
+void IngestClient::send(int first) {
+  auto batch = numbered_batch(tenant_, "ev", first, batch_events_, now_ms() - 60'000);
+  auto r = server_.post_json("/analytics/process/batch", {{"events", batch}}, {{"X-Tenant-ID", tenant_}});
+  if (r.status == 200) acked_.add(numbered_ids("ev", first, batch_events_));
+  std::lock_guard<std::mutex> lock(mutex_);
+  ++statuses_[r.status];
+  if (r.status == 200) return;
+  refused_.push_back(first);
+  ++refusals_;
+  bool clean = r.status == 503 && !r.header("retry-after").empty() &&
+               r.body.find("\"error\"") != std::string::npos;
+  if (!clean) {
+    ++unclean_;
+    if (unclean_examples_.size() < 2000) unclean_examples_ += std::to_string(r.status) + " " + r.body + "\n";
+  }
+}
+
+int IngestClient::refusals() const { std::lock_guard<std::mutex> l(mutex_); return refusals_; }
+int IngestClient::unclean_refusals() const { std::lock_guard<std::mutex> l(mutex_); return unclean_; }
+std::string IngestClient::unclean_examples() const { std::lock_guard<std::mutex> l(mutex_); return unclean_examples_; }
+std::map<int, int> IngestClient::statuses() const { std::lock_guard<std::mutex> l(mutex_); return statuses_; }
+
 std::vector<std::string> sqlite_event_ids(const std::string& db_path, const std::string& tenant) {
   sqlite3* db = nullptr;
   std::vector<std::string> ids;

@@ -4,6 +4,9 @@
 // batches and ledgers that let a drill prove "every acknowledged event stored, none twice".
 
 #include <atomic>
+#include <deque>
+#include <map>
+#include <memory>
 #include <cstdint>
 #include <functional>
 #include <mutex>
@@ -97,6 +100,42 @@ class AckLedger {
  private:
   mutable std::mutex mutex_;
   std::set<std::string> ids_;
+};
+
+class ServerProcess;
+
+/// A client that sends numbered batches (numbered_batch, ids "ev-<n>") at a fixed rate over
+/// `threads` threads, records what was acknowledged, keeps refused batches for a resend, and counts
+/// refusals that are not a clean 503 with Retry-After and a JSON error.
+class IngestClient {
+ public:
+  IngestClient(const ServerProcess& server, std::string tenant, double batches_per_second,
+               int threads = 3, int batch_events = 20);
+  ~IngestClient();
+  void stop();
+  /// Resends every refused batch until acknowledged, as a real client does after a 503; fails the
+  /// test when some are still refused after `timeout_seconds`.
+  void retry_refused(double timeout_seconds);
+
+  const AckLedger& acked() const { return acked_; }
+  int refusals() const;
+  int unclean_refusals() const;    ///< Refusals other than 503 + Retry-After + JSON error.
+  std::string unclean_examples() const;
+  std::map<int, int> statuses() const;  ///< Every answer by status (0: no answer).
+
+ private:
+  void send(int first);
+  const ServerProcess& server_;
+  std::string tenant_;
+  int batch_events_;
+  AckLedger acked_;
+  mutable std::mutex mutex_;
+  std::deque<int> refused_;
+  std::map<int, int> statuses_;
+  int refusals_ = 0;
+  int unclean_ = 0;
+  std::string unclean_examples_;
+  std::unique_ptr<PacedLoad> load_;
 };
 
 /// Every event id of `tenant` in the events table, one entry per row (so a row stored twice shows
