@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds every libFuzzer target with clang (ASan + UBSan) and runs each for FUZZ_SECONDS
-# (default 60) on a copy of its corpus. Exit code non-zero on any crash.
+# (default 60) on a copy of its corpus. Exit code non-zero on any crash; the crashing inputs are
+# kept in $BUILD_DIR/fuzz-artifacts/<target>/ (never in the source tree).
 # Targets: every `*_fuzz` executable; corpus: the `corpus/` folder beside its sources.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,13 +13,17 @@ mapfile -t targets < <(cmake --build "$BUILD_DIR" --target help | awk '/_fuzz$/ 
 if ((${#targets[@]} == 0)); then echo "fuzz: no targets"; exit 0; fi
 cmake --build "$BUILD_DIR" -j"$(nproc)" --target "${targets[@]}" >/dev/null
 status=0
+artifacts="$BUILD_DIR/fuzz-artifacts"
 for t in "${targets[@]}"; do
   src=$(grep -rl --include=CMakeLists.txt "add_executable($t" core plugins 2>/dev/null | head -1)
   corpus_src="$(dirname "$src")/corpus"
   work=$(mktemp -d)
   [[ -d "$corpus_src" ]] && cp -r "$corpus_src/." "$work/"
+  mkdir -p "$artifacts/$t"
   echo "fuzz: $t for ${FUZZ_SECONDS}s"
-  if ! "$BUILD_DIR/bin/$t" "$work" -max_total_time="$FUZZ_SECONDS" -print_final_stats=1 2>"$work.log"; then
+  # libFuzzer's default per-input timeout (20 min) would let a hang pass a short run unnoticed.
+  if ! "$BUILD_DIR/bin/$t" "$work" -max_total_time="$FUZZ_SECONDS" -timeout=30 -print_final_stats=1 \
+      -artifact_prefix="$artifacts/$t/" 2>"$work.log"; then
     status=1; tail -50 "$work.log"
   fi
   grep -E "stat::number_of_executed_units|Done [0-9]+ runs" "$work.log" | tail -2 || true

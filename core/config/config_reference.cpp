@@ -79,6 +79,12 @@ std::vector<ConfigKey> make_keys() {
                    [](Settings& s) -> KeyTarget { return &s.database.url; }));
   k.push_back(integer("database.pool_size", "8", "", 1, 256, "Database connections in the pool.",
                       [](Settings& s) -> KeyTarget { return &s.database.pool_size; }));
+  k.push_back(one_of("database.sqlite_synchronous", "full", "", {"full", "normal"},
+                     "SQLite only. full: every acknowledged batch is on disk before the 200 "
+                     "(survives power loss and a file system forced read-only); normal: "
+                     "survives a process crash, may lose the last commits on power loss, "
+                     "faster ingest (docs/benchmarks.md).",
+                     [](Settings& s) -> KeyTarget { return &s.database.sqlite_synchronous; }));
   k.push_back(one_of("auth.mode", "none", "", {"none", "jwt"},
                      "none: no token, caller is admin of X-Tenant-ID (or `default`); "
                      "jwt: HS256 bearer tokens.",

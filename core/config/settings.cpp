@@ -1,6 +1,7 @@
 #include "config/settings.h"
 
 #include <unistd.h>
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -8,7 +9,6 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <set>
 #include <sstream>
 
@@ -48,6 +48,13 @@ bool parse_int64(const std::string& s, std::int64_t& out) {
   if (first != last && *first == '+') ++first;
   auto [p, ec] = std::from_chars(first, last, out);
   return first != last && ec == std::errc() && p == last;
+}
+
+// [a-z0-9_]+ by hand: std::regex recurses per character and overflows the stack on long names.
+bool is_plugin_name(const std::string& name) {
+  return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  });
 }
 
 /// Turns one YAML file into Settings, collecting every problem instead of stopping at the first.
@@ -175,7 +182,11 @@ class SettingsParser {
           problems_.push_back(at + ".config: expected a mapping, got " + std::string(node_kind(v)));
           continue;
         }
-        p.config = v.IsNull() ? nlohmann::json::object() : yaml_to_json(v);
+        try {
+          p.config = v.IsNull() ? nlohmann::json::object() : yaml_to_json(v);
+        } catch (const std::invalid_argument& e) {
+          problems_.push_back(at + ".config: " + e.what());
+        }
       } else {
         problems_.push_back(at + "." + key + ": unknown key");
       }
@@ -219,12 +230,11 @@ class SettingsParser {
 
   void validate_plugins() {
     if (s_.plugins_dir.empty()) s_.plugins_dir = default_plugins_dir_;
-    static const std::regex name_pattern("[a-z0-9_]+");
     std::set<std::string> names;
     for (std::size_t i = 0; i < s_.plugins.size(); ++i) {
       auto& p = s_.plugins[i];
       const std::string at = "plugins[" + std::to_string(i) + "]";
-      if (!p.name.empty() && !std::regex_match(p.name, name_pattern))
+      if (!p.name.empty() && !is_plugin_name(p.name))
         problems_.push_back(at + ".name: '" + p.name + "' must match [a-z0-9_]+");
       if (!p.name.empty() && !names.insert(p.name).second)
         problems_.push_back(at + ".name: plugin '" + p.name + "' is listed twice");
@@ -264,9 +274,20 @@ Environment process_environment() {
 Settings load_settings_from_string(const std::string& yaml_text, const Environment& env,
                                    const std::string& default_plugins_dir,
                                    const std::string& source_name) {
+  // A config file is a few KiB; the bound keeps a wrong or hostile file from costing unbounded
+  // time and memory in the YAML parser.
+  if (yaml_text.size() > kMaxConfigBytes)
+    throw ConfigError({"the file is larger than " + std::to_string(kMaxConfigBytes) + " bytes"},
+                      source_name);
   YAML::Node root;
   try {
     root = YAML::Load(yaml_text);
+  } catch (const YAML::DeepRecursion& e) {
+    // yaml-cpp's own text for this is only "bad file".
+    throw ConfigError(
+        {"nesting deeper than " + std::to_string(e.depth()) + " levels at line " +
+         std::to_string(e.mark.line + 1) + ", column " + std::to_string(e.mark.column + 1)},
+        source_name);
   } catch (const YAML::Exception& e) {
     throw ConfigError({"YAML syntax error at line " + std::to_string(e.mark.line + 1) +
                        ", column " + std::to_string(e.mark.column + 1) + ": " + e.msg},

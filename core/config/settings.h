@@ -26,6 +26,7 @@ struct ServerConfig {
 struct DatabaseConfig {
   std::string url = "sqlite3://var/analytics.db";
   int pool_size = 8;
+  std::string sqlite_synchronous = "full";  ///< "full" | "normal"
 };
 
 struct AuthConfig {
@@ -94,9 +95,13 @@ class ConfigError : public std::runtime_error {
 using Environment = std::map<std::string, std::string>;
 Environment process_environment();
 
+/// Largest accepted configuration file.
+inline constexpr std::size_t kMaxConfigBytes = 1 << 20;
+
 /// Reads, overrides and validates. `default_plugins_dir` is used when neither the YAML nor
 /// PLUGINS_DIR names one. Throws ConfigError listing every problem (unknown keys, wrong types or
-/// ranges, missing plugin libraries, jwt without a usable secret, unreadable or malformed YAML).
+/// ranges, missing plugin libraries, jwt without a usable secret, unreadable or malformed YAML, a
+/// file over kMaxConfigBytes, nesting deeper than yaml-cpp's limit of 500 levels).
 Settings load_settings(const std::string& yaml_path, const Environment& env,
                        const std::string& default_plugins_dir);
 

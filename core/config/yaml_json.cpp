@@ -51,9 +51,16 @@ nlohmann::json scalar_to_json(const YAML::Node& node) {
   return text;
 }
 
-}  // namespace
+// Aliases let a few hundred bytes name the same subtree exponentially often; copying them into JSON
+// would exhaust memory. A 1 MiB config file holds fewer than 600k values without aliases, so the
+// budget only ever stops alias expansion.
+constexpr std::size_t kMaxJsonValues = 1'000'000;
 
-nlohmann::json yaml_to_json(const YAML::Node& node) {
+nlohmann::json convert(const YAML::Node& node, std::size_t& budget) {
+  if (budget == 0)
+    throw std::invalid_argument("more than " + std::to_string(kMaxJsonValues) +
+                                " values once aliases are expanded");
+  --budget;
   switch (node.Type()) {
     case YAML::NodeType::Undefined:
     case YAML::NodeType::Null:
@@ -62,16 +69,23 @@ nlohmann::json yaml_to_json(const YAML::Node& node) {
       return scalar_to_json(node);
     case YAML::NodeType::Sequence: {
       auto out = nlohmann::json::array();
-      for (const auto& item : node) out.push_back(yaml_to_json(item));
+      for (const auto& item : node) out.push_back(convert(item, budget));
       return out;
     }
     case YAML::NodeType::Map: {
       auto out = nlohmann::json::object();
-      for (const auto& kv : node) out[kv.first.as<std::string>()] = yaml_to_json(kv.second);
+      for (const auto& kv : node) out[kv.first.as<std::string>()] = convert(kv.second, budget);
       return out;
     }
   }
   throw std::invalid_argument("unsupported YAML node");
+}
+
+}  // namespace
+
+nlohmann::json yaml_to_json(const YAML::Node& node) {
+  std::size_t budget = kMaxJsonValues;
+  return convert(node, budget);
 }
 
 }  // namespace zaplify::core

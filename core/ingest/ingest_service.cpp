@@ -63,7 +63,8 @@ IngestResult IngestService::process(std::string_view body, const IngestCaller& c
       fresh.clear();
       // Chunks are separate transactions: when a later one fails, earlier ones stay committed and
       // the request fails with StoreError; a client retry then counts them as duplicates.
-      db_.write([&](sdk::SqlWriter& w) {
+      // An init-capture: clang before 16 cannot capture a structured binding by name.
+      db_.write([&, &tenant = tenant](sdk::SqlWriter& w) {
         auto* writer = dynamic_cast<CoreWriter*>(&w);
         if (writer == nullptr) throw std::logic_error("Database::write must hand out a CoreWriter");
         writer->insert_events(chunk, inserted);

@@ -53,8 +53,8 @@ bool is_identifier(const std::string& s) {
 }  // namespace
 
 struct Database::Impl {
-  Impl(const storage::ParsedUrl& url, const std::string& redacted, int pool_size)
-      : pool(url, redacted, pool_size) {}
+  Impl(const storage::ParsedUrl& url, const std::string& redacted, const DatabaseSettings& settings)
+      : pool(url, redacted, settings.pool_size, settings.sqlite_synchronous == "normal") {}
   Pool pool;
   // SQLite has one writer at a time; queueing writers here is fairer and faster than letting
   // them spin in SQLite's busy handler.
@@ -83,7 +83,7 @@ Database::Database(const DatabaseSettings& settings) {
   } catch (const std::invalid_argument& e) {
     throw std::runtime_error(e.what());
   }
-  impl_ = std::make_unique<Impl>(url, redact(settings.url), settings.pool_size);
+  impl_ = std::make_unique<Impl>(url, redact(settings.url), settings);
   try {
     write([](sdk::SqlWriter& w) { storage::ensure_migrations_table(w); });
     migrate("core", storage::core_migrations());
@@ -113,9 +113,11 @@ void Database::query(std::string_view sql, const std::vector<sdk::Value>& params
   try {
     lease.conn().query(sql, params, counting);
   } catch (const sdk::StoreError& e) {
-    // A connection that died while idle (database restarted) fails its first statement: reconnect
-    // and retry once, which is safe for a read that has not delivered a row yet.
-    if (!e.unavailable() || delivered || lease.conn().healthy()) throw;
+    // A connection that died while idle (database restarted, disk remounted) fails its first
+    // statement, whatever the error says: reconnect and retry once, which is safe for a read
+    // that has not delivered a row yet.
+    if (lease.conn().healthy()) throw;
+    if (delivered) throw sdk::StoreError(e.what(), true);
     lease.reconnect();
     lease.conn().query(sql, params, counting);
   }
@@ -128,7 +130,7 @@ void Database::write(const std::function<void(sdk::SqlWriter&)>& work) {
   try {
     lease.conn().begin();
   } catch (const sdk::StoreError& e) {
-    if (!e.unavailable() || lease.conn().healthy()) throw;
+    if (lease.conn().healthy()) throw;
     lease.reconnect();  // nothing was written yet: retrying BEGIN is safe
     lease.conn().begin();
   }
@@ -137,6 +139,12 @@ void Database::write(const std::function<void(sdk::SqlWriter&)>& work) {
     Writer writer(conn);
     work(writer);
     conn.commit();
+  } catch (const sdk::StoreError& e) {
+    conn.rollback();
+    // On a connection found broken (its file replaced, its server gone) any error is a database
+    // outage, not a bad statement: the caller answers 503 and the client retries.
+    if (!e.unavailable() && !conn.healthy()) throw sdk::StoreError(e.what(), true);
+    throw;
   } catch (...) {
     conn.rollback();
     throw;
@@ -193,7 +201,8 @@ std::int64_t Database::purge_events_before(std::int64_t cutoff_ms) {
   // A plugin table that is gone (plugin removed) must not stop the purge of events.
   for (const auto& [table, col] : tables) {
     try {
-      write([&](sdk::SqlWriter& w) {
+      // Init-captures: clang before 16 cannot capture a structured binding by name.
+      write([&table = table, &col = col, cutoff_ms](sdk::SqlWriter& w) {
         w.execute("DELETE FROM " + table + " WHERE " + col + " < ?", {sdk::Value(cutoff_ms)});
       });
     } catch (const sdk::StoreError&) {

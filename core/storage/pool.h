@@ -1,7 +1,9 @@
 #pragma once
 // The SOCI connection pool with a NativeConn per slot, leased per call. Internal to core/storage.
 
+#include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -14,11 +16,14 @@
 
 namespace zaplify::core::storage {
 
-/// Thread-safe. A slot whose connection is known broken is reconnected on its next lease.
+/// Thread-safe. A slot whose connection is known broken is reconnected on its next lease, and so
+/// is every other slot: the failure that broke one (a restarted server, a remounted disk) has
+/// usually left the others pointing at something gone as well.
 class Pool {
  public:
   /// Opens every slot; throws std::runtime_error naming the redacted URL when it cannot.
-  Pool(const ParsedUrl& url, const std::string& redacted_url, int size);
+  /// `sqlite_sync_normal`: SQLite commits without waiting for the disk (see DatabaseSettings).
+  Pool(const ParsedUrl& url, const std::string& redacted_url, int size, bool sqlite_sync_normal = false);
   ~Pool();
 
   sdk::Dialect dialect() const { return url_.dialect; }
@@ -46,8 +51,13 @@ class Pool {
   ParsedUrl url_;
   std::string redacted_;
   std::string connect_string_;
+  bool sqlite_sync_normal_ = false;
+  bool opened_ = false;  // every slot opened once: from now on a missing SQLite file is an outage
   soci::connection_pool pool_;
   std::vector<std::unique_ptr<NativeConn>> native_;  // index = pool position
+  // Bumped when a broken connection is found; a slot opened under an older generation reopens.
+  std::atomic<std::uint64_t> generation_{0};
+  std::vector<std::uint64_t> slot_generation_;        // index = pool position
 };
 
 }  // namespace zaplify::core::storage

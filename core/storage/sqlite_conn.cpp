@@ -3,7 +3,10 @@
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>  // wraps <sqlite3.h> in namespace sqlite_api
 
+#include <sys/stat.h>
+
 #include <string>
+#include <utility>
 #include <unordered_map>
 
 #include <nlohmann/json.hpp>
@@ -61,13 +64,24 @@ class SqliteRow final : public sdk::Row {
 
 class SqliteConn final : public NativeConn {
  public:
-  explicit SqliteConn(sqlite3* db) : db_(db) {}
+  explicit SqliteConn(sqlite3* db) : db_(db) {
+    const char* path = sqlite3_db_filename(db_, "main");
+    if (path && *path) path_ = path;
+    opened_ = file_identity();
+    // SQLite quietly opens a file it may not write read-only, and on a read-only disk it cannot
+    // use the WAL index either: such a handle reads only the last checkpoint ("no such table"
+    // on a young database). Refuse it: the request gets a 503 and the slot retries later.
+    if (sqlite3_db_readonly(db_, "main") == 1)
+      throw sdk::StoreError("sqlite: the database file is read-only (disk or permissions)", true);
+  }
   ~SqliteConn() override {
     for (auto& [sql, st] : cache_) sqlite3_finalize(st);
   }
 
   sdk::Dialect dialect() const override { return sdk::Dialect::SQLite; }
-  bool healthy() const override { return !broken_; }
+  /// Also false once the path names another file than the one opened (the disk was repaired and
+  /// remounted, the file restored from a backup): the handle would read a ghost.
+  bool healthy() const override { return !broken_ && file_identity() == opened_; }
 
   void query(std::string_view sql, const std::vector<sdk::Value>& params,
              const sdk::RowCallback& on_row) override {
@@ -98,6 +112,7 @@ class SqliteConn final : public NativeConn {
     if (rc != SQLITE_OK) {
       std::string msg = err ? err : sqlite3_errstr(rc);
       sqlite3_free(err);
+      note_failure(rc);
       throw sdk::StoreError("sqlite: " + msg, is_unavailable_code(rc));
     }
   }
@@ -165,7 +180,7 @@ class SqliteConn final : public NativeConn {
   // issued from inside another query's row callback).
   class Stmt {
    public:
-    Stmt(SqliteConn& c, std::string_view sql) : conn_(c) { st_ = c.acquire(sql, owned_); }
+    Stmt(SqliteConn& c, std::string_view sql) { st_ = c.acquire(sql, owned_); }
     ~Stmt() {
       sqlite3_reset(st_);
       if (owned_) sqlite3_finalize(st_);
@@ -175,7 +190,6 @@ class SqliteConn final : public NativeConn {
     sqlite3_stmt* get() const { return st_; }
 
    private:
-    SqliteConn& conn_;
     sqlite3_stmt* st_ = nullptr;
     bool owned_ = false;
   };
@@ -243,13 +257,30 @@ class SqliteConn final : public NativeConn {
   [[noreturn]] void fail(int rc) {
     bool unavailable = is_unavailable_code(rc);
     std::string msg = std::string("sqlite: ") + sqlite3_errmsg(db_);
-    if ((rc & 0xff) == SQLITE_IOERR || (rc & 0xff) == SQLITE_CANTOPEN) broken_ = true;
+    note_failure(rc);
     throw sdk::StoreError(msg, unavailable);
+  }
+
+  // After an I/O error (disk full, file system forced read-only, file gone) this handle may hold
+  // descriptors of a file that is no longer the one at the path: reopen it on the next lease.
+  void note_failure(int rc) {
+    int primary = rc & 0xff;
+    if (primary == SQLITE_IOERR || primary == SQLITE_CANTOPEN || primary == SQLITE_READONLY ||
+        primary == SQLITE_CORRUPT)
+      broken_ = true;
+  }
+
+  std::pair<dev_t, ino_t> file_identity() const {
+    struct stat st {};
+    if (path_.empty() || ::stat(path_.c_str(), &st) != 0) return {0, 0};
+    return {st.st_dev, st.st_ino};
   }
 
   sqlite3* db_;
   std::unordered_map<std::string, sqlite3_stmt*> cache_;
   bool broken_ = false;
+  std::string path_;
+  std::pair<dev_t, ino_t> opened_{0, 0};
 };
 
 }  // namespace

@@ -5,9 +5,12 @@
 #include <sys/mount.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <stdexcept>
 
@@ -118,6 +121,64 @@ void TmpfsMount::resize(std::size_t bytes) {
   std::string options = "size=" + std::to_string(bytes);
   if (::mount("tmpfs", path_.c_str(), "tmpfs", MS_REMOUNT, options.c_str()) != 0)
     ADD_FAILURE() << "remount with " << options << " failed";
+}
+
+// --- Ext4LoopMount ----------------------------------------------------------------------------
+
+namespace {
+bool run_quiet(const std::string& command) { return std::system((command + " >/dev/null 2>&1").c_str()) == 0; }
+}  // namespace
+
+bool Ext4LoopMount::supported() {
+  return ::geteuid() == 0 && TmpfsMount::supported() && fs::exists("/dev/loop-control") &&
+         run_quiet("{ command -v mkfs.ext4 && command -v e2fsck; }");
+}
+
+Ext4LoopMount::Ext4LoopMount(std::size_t bytes) {
+  path_ = make_temp_dir("zaplify-ext4.");
+  image_ = path_ + ".img";
+  if (!run_quiet("truncate -s " + std::to_string(bytes) + " " + image_) ||
+      !run_quiet("mkfs.ext4 -q -F " + image_) ||
+      !run_quiet("mount -o loop,errors=remount-ro " + image_ + " " + path_))
+    throw std::runtime_error("cannot make an ext4 loop mount on " + path_);
+}
+
+Ext4LoopMount::~Ext4LoopMount() {
+  run_quiet("umount -l " + path_);  // lazy: the loop device goes once the last user closes it
+  for (const auto& dev : extra_loop_devices_) run_quiet("losetup -d " + dev);
+  std::error_code ec;
+  fs::remove(path_, ec);
+  fs::remove(image_, ec);
+}
+
+std::string Ext4LoopMount::device() const {
+  std::ifstream mounts("/proc/mounts");
+  std::string dev, dir, rest;
+  while (mounts >> dev >> dir && std::getline(mounts, rest))
+    if (dir == path_) return fs::path(dev).filename().string();
+  return {};
+}
+
+void Ext4LoopMount::force_read_only() {
+  std::string knob = "/sys/fs/ext4/" + device() + "/trigger_fs_error";
+  std::ofstream(knob) << "zaplify drill\n";
+}
+
+void Ext4LoopMount::repair() {
+  if (!run_quiet("umount -l " + path_)) ADD_FAILURE() << "umount -l " << path_ << " failed";
+  run_quiet("e2fsck -fy " + image_);  // exit 1 = "errors corrected": expected after the drill
+  // A new loop device: `mount -o loop` would find the old one, whose read-only super block lives
+  // on while the server still holds files of it, and mount that again.
+  std::string loop_dev;
+  if (FILE* p = ::popen(("losetup -f --show " + image_).c_str(), "r")) {
+    char buf[128] = {};
+    if (std::fgets(buf, sizeof buf, p)) loop_dev = buf;
+    ::pclose(p);
+  }
+  while (!loop_dev.empty() && std::isspace(static_cast<unsigned char>(loop_dev.back()))) loop_dev.pop_back();
+  if (loop_dev.empty() || !run_quiet("mount -o errors=remount-ro " + loop_dev + " " + path_))
+    ADD_FAILURE() << "mounting the repaired image failed";
+  extra_loop_devices_.push_back(loop_dev);
 }
 
 // --- PacedLoad --------------------------------------------------------------------------------

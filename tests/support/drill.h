@@ -63,6 +63,29 @@ class TmpfsMount {
   std::string path_;
 };
 
+/// An ext4 file system in a loop-mounted image, mounted with errors=remount-ro, so a drill can make
+/// the kernel force it read-only under a running server (ext4's trigger_fs_error: the way a disk
+/// error looks to a process) and then repair it (lazy unmount, e2fsck, mount again on the same
+/// path). Needs root; check supported().
+class Ext4LoopMount {
+ public:
+  static bool supported();
+  explicit Ext4LoopMount(std::size_t bytes);
+  ~Ext4LoopMount();
+  Ext4LoopMount(const Ext4LoopMount&) = delete;
+  Ext4LoopMount& operator=(const Ext4LoopMount&) = delete;
+
+  const std::string& path() const { return path_; }
+  void force_read_only();  ///< Open files stay open; every write now fails with EROFS.
+  void repair();           ///< A fresh, writable mount of the checked image on path().
+
+ private:
+  std::string device() const;  ///< "loopN" of the current mount.
+  std::string image_;
+  std::string path_;
+  std::vector<std::string> extra_loop_devices_;  ///< Attached by repair(); detached at the end.
+};
+
 /// Calls `fire(seq)` for seq = 0, 1, 2, ... at a fixed rate (open loop: request n is due at
 /// start + n / rate, whatever the latency of earlier ones), spread over `threads` threads, until
 /// stop(). A late thread fires at once rather than skipping.

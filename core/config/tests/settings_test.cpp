@@ -172,6 +172,37 @@ TEST_F(SettingsTest, ShippedConfigsAreValid) {
   EXPECT_EQ(p.cache.backend, "redis");
 }
 
+// Found by config_fuzz: std::regex_match recursed per character and overflowed the stack.
+TEST_F(SettingsTest, VeryLongPluginNameIsCheckedWithoutOverflowingTheStack) {
+  auto msg = error_of("plugins:\n  - {name: " + std::string(500000, 'a') + "-, library: x.so}\n");
+  EXPECT_NE(msg.find("[a-z0-9_]+"), std::string::npos);
+  Settings s =
+      load("plugins:\n  - {name: " + std::string(500000, 'a') + ", library: metrics.so}\n");
+  EXPECT_EQ(s.plugins.at(0).name.size(), 500000u);
+}
+
+// Found by config_fuzz: nine levels of ten aliases each expanded to 10^9 JSON values.
+TEST_F(SettingsTest, AliasExpansionInPluginConfigIsBounded) {
+  std::string config = "      l0: &l0 [x, x, x, x, x, x, x, x, x, x]\n";
+  for (int i = 1; i <= 8; ++i) {
+    std::string prev = "*l" + std::to_string(i - 1);
+    config += "      l" + std::to_string(i) + ": &l" + std::to_string(i) + " [" + prev;
+    for (int k = 1; k < 10; ++k) config += ", " + prev;
+    config += "]\n";
+  }
+  auto msg =
+      error_of("plugins:\n  - name: metrics\n    library: metrics.so\n    config:\n" + config);
+  EXPECT_NE(msg.find("plugins[0].config: more than 1000000 values"), std::string::npos) << msg;
+}
+
+TEST_F(SettingsTest, OversizedOrTooDeeplyNestedFileIsRefused) {
+  auto msg = error_of("# " + std::string(kMaxConfigBytes, 'x') + "\n");
+  EXPECT_NE(msg.find("larger than"), std::string::npos) << msg;
+  msg = error_of("plugins:\n  - {name: metrics, library: metrics.so, config: {a: " +
+                 std::string(100000, '[') + std::string(100000, ']') + "}}\n");
+  EXPECT_NE(msg.find("nesting deeper than 500 levels"), std::string::npos) << msg;
+}
+
 TEST(ConfigReferenceTest, EveryScalarKeyIsDocumentedWithItsEnv) {
   auto md = config_reference_markdown();
   for (const char* key : {"server.max_request_bytes", "database.url", "cache.ttl_seconds",
