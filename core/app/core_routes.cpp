@@ -28,7 +28,8 @@ RouteSpec health_route(const CoreRouteServices& s) {
   r.path = "/health";
   r.summary = "Service health";
   r.description =
-      "ok, degraded (cache backend unhealthy or a plugin failed) or unavailable "
+      "ok, degraded (writes failing while reads work, e.g. a full disk; cache backend unhealthy; "
+      "or a plugin failed) or unavailable "
       "(database unreachable: HTTP 503). Public.";
   r.heavy = false;
   r.response_example = {{"status", "ok"},
@@ -46,6 +47,7 @@ RouteSpec health_route(const CoreRouteServices& s) {
     probe.uptime_seconds = static_cast<double>(s.calendar->now_ms() - s.started_at_ms) / 1000.0;
     probe.database_backend = s.db->backend_name();
     probe.database_ok = s.db->ping();
+    probe.database_writable = !s.db->writes_failing();
     probe.cache_backend = s.cache->backend_name();
     probe.cache_ok = s.cache->backend_healthy();
     probe.plugins = s.plugins->statuses();

@@ -4,6 +4,7 @@ namespace zaplify::core {
 
 std::string health_status(const HealthProbe& probe) {
   if (!probe.database_ok) return "unavailable";
+  if (!probe.database_writable) return "degraded";
   if (!probe.cache_ok) return "degraded";
   for (const auto& p : probe.plugins)
     if (p.status == "failed") return "degraded";
@@ -22,7 +23,9 @@ sdk::Response health_response(const HealthProbe& probe) {
       {"status", status},
       {"version", probe.version},
       {"uptime_seconds", probe.uptime_seconds},
-      {"database", {{"backend", probe.database_backend}, {"ok", probe.database_ok}}},
+      {"database", {{"backend", probe.database_backend},
+                    {"ok", probe.database_ok},
+                    {"writable", probe.database_ok && probe.database_writable}}},
       {"cache", {{"backend", probe.cache_backend}, {"ok", probe.cache_ok}}},
       {"plugins", std::move(plugins)}};
   return sdk::Response::of_json(std::move(body), status == "unavailable" ? 503 : 200);

@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cctype>
 #include <mutex>
@@ -56,6 +57,7 @@ struct Database::Impl {
   Impl(const storage::ParsedUrl& url, const std::string& redacted, const DatabaseSettings& settings)
       : pool(url, redacted, settings.pool_size, settings.sqlite_synchronous == "normal") {}
   Pool pool;
+  std::atomic<bool> writes_failing{false};
   // SQLite has one writer at a time; queueing writers here is fairer and faster than letting
   // them spin in SQLite's busy handler.
   std::mutex sqlite_writer;
@@ -124,6 +126,18 @@ void Database::query(std::string_view sql, const std::vector<sdk::Value>& params
 }
 
 void Database::write(const std::function<void(sdk::SqlWriter&)>& work) {
+  try {
+    write_once(work);
+    impl_->writes_failing.store(false);
+  } catch (const sdk::StoreError& e) {
+    if (e.unavailable()) impl_->writes_failing.store(true);
+    throw;
+  }
+}
+
+bool Database::writes_failing() const { return impl_->writes_failing.load(); }
+
+void Database::write_once(const std::function<void(sdk::SqlWriter&)>& work) {
   std::unique_lock<std::mutex> serial(impl_->sqlite_writer, std::defer_lock);
   if (dialect() == sdk::Dialect::SQLite) serial.lock();
   Pool::Lease lease(impl_->pool);

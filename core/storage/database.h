@@ -42,6 +42,9 @@ class Database : public sdk::Store {
 
   /// True when a trivial query succeeds now.
   bool ping() const;
+  /// True when the latest write failed for a database outage (disk full or read-only, server
+  /// gone); cleared by the next successful write. Reads may still work meanwhile.
+  bool writes_failing() const;
   std::string backend_name() const;  ///< "sqlite" | "postgresql"
 
   /// Registers a plugin table whose rows older than the cutoff (by `ts_column`, epoch ms) are
@@ -56,6 +59,7 @@ class Database : public sdk::Store {
   static std::string redact(const std::string& url);
 
  private:
+  void write_once(const std::function<void(sdk::SqlWriter&)>& work);
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -136,6 +136,10 @@ TEST(DatabaseFault, SqliteFullDiskRefusesThenRecovers) {
   ASSERT_TRUE(wait_until(120, [&] { return ingest.refusals() > 5; }))
       << "the disk never filled: " << describe(ingest.statuses());
   EXPECT_EQ(server.get("/metrics/kpi", kTenant).status, 200) << "reads must survive a full disk";
+  auto health = server.get("/health");
+  EXPECT_EQ(health.status, 200);
+  EXPECT_EQ(health.json()["status"], "degraded") << health.body;
+  EXPECT_EQ(health.json()["database"]["writable"], false) << health.body;
 
   disk.resize(256 * 1024 * 1024);
   auto freed = Clock::now();

@@ -41,6 +41,17 @@ TEST(HealthTest, DatabaseDownIsUnavailableWith503) {
   EXPECT_EQ(r.json["database"]["ok"], false);
 }
 
+TEST(HealthTest, FailingWritesAreDegradedNotUnavailable) {
+  auto p = healthy();
+  p.database_writable = false;  // disk full: reads answer, ingest gets 503
+  auto r = health_response(p);
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.json["status"], "degraded");
+  EXPECT_EQ(r.json["database"]["ok"], true);
+  EXPECT_EQ(r.json["database"]["writable"], false);
+  EXPECT_EQ(health_response(healthy()).json["database"]["writable"], true);
+}
+
 TEST(HealthTest, CacheDownOrFailedPluginIsDegradedButDisabledIsNot) {
   auto p = healthy();
   p.cache_ok = false;
