@@ -76,7 +76,8 @@ std::vector<std::string> restart_only_changes(const Settings& a, const Settings&
             a.server.max_request_bytes != b.server.max_request_bytes,
         "server");
   check(a.database.url != b.database.url || a.database.pool_size != b.database.pool_size ||
-            a.database.sqlite_synchronous != b.database.sqlite_synchronous,
+            a.database.sqlite_synchronous != b.database.sqlite_synchronous ||
+            a.database.sqlite_cache_mb != b.database.sqlite_cache_mb,
         "database");
   check(a.auth.mode != b.auth.mode || a.auth.secret_key != b.auth.secret_key, "auth");
   check(a.ingest.batch_size != b.ingest.batch_size ||
@@ -137,7 +138,8 @@ int Application::check_config() {
   try {
     make_sqlite_folder(settings_.database.url);
     Database db(DatabaseSettings{settings_.database.url, settings_.database.pool_size,
-                                 settings_.database.sqlite_synchronous});
+                                 settings_.database.sqlite_synchronous,
+                                 settings_.database.sqlite_cache_mb});
     if (!db.ping()) problems.push_back("database.url: the database does not answer");
   } catch (const std::exception& e) {
     problems.push_back(std::string("database.url: ") + e.what());
@@ -169,7 +171,8 @@ void Application::build_services() {
         "X-Tenant-ID (else 'default'); use jwt in production");
   make_sqlite_folder(s.database.url);
   db_ = std::make_unique<Database>(DatabaseSettings{s.database.url, s.database.pool_size,
-                                                   s.database.sqlite_synchronous});
+                                                   s.database.sqlite_synchronous,
+                                                   s.database.sqlite_cache_mb});
   calendar_ = std::make_unique<SystemCalendar>();
   metrics_ = std::make_unique<PrometheusRegistry>();
   cache_ = std::make_unique<ResponseCache>(s.cache.ttl_seconds, metrics_.get());

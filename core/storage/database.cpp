@@ -55,7 +55,7 @@ bool is_identifier(const std::string& s) {
 
 struct Database::Impl {
   Impl(const storage::ParsedUrl& url, const std::string& redacted, const DatabaseSettings& settings)
-      : pool(url, redacted, settings.pool_size, settings.sqlite_synchronous == "normal") {}
+      : pool(url, redacted, settings) {}
   Pool pool;
   std::atomic<bool> writes_failing{false};
   // SQLite has one writer at a time; queueing writers here is fairer and faster than letting

@@ -18,6 +18,8 @@ struct DatabaseSettings {
   int pool_size = 8;
   /// SQLite `PRAGMA synchronous`: "full" (a commit is on disk when it returns) or "normal".
   std::string sqlite_synchronous = "full";
+  /// SQLite's memory for page caches, all connections together (a soft limit), in MiB.
+  int sqlite_cache_mb = 64;
 };
 
 /// Thread-safe. Connection failures surface as sdk::StoreError with unavailable() == true, and the

@@ -11,6 +11,7 @@
 
 #include <soci/connection-pool.h>
 
+#include "storage/database.h"
 #include "storage/database_url.h"
 #include "storage/native_conn.h"
 
@@ -22,8 +23,8 @@ namespace zaplify::core::storage {
 class Pool {
  public:
   /// Opens every slot; throws std::runtime_error naming the redacted URL when it cannot.
-  /// `sqlite_sync_normal`: SQLite commits without waiting for the disk (see DatabaseSettings).
-  Pool(const ParsedUrl& url, const std::string& redacted_url, int size, bool sqlite_sync_normal = false);
+  /// Size and SQLite tuning from `settings` (its url is already parsed into `url`).
+  Pool(const ParsedUrl& url, const std::string& redacted_url, const DatabaseSettings& settings);
   ~Pool();
 
   sdk::Dialect dialect() const { return url_.dialect; }
@@ -51,7 +52,7 @@ class Pool {
   ParsedUrl url_;
   std::string redacted_;
   std::string connect_string_;
-  bool sqlite_sync_normal_ = false;
+  bool sqlite_sync_normal_ = false;  // PRAGMA synchronous=NORMAL instead of FULL
   bool opened_ = false;  // every slot opened once: from now on a missing SQLite file is an outage
   soci::connection_pool pool_;
   std::vector<std::unique_ptr<NativeConn>> native_;  // index = pool position

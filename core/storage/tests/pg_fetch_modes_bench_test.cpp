@@ -119,7 +119,8 @@ TEST(PgFetchModes, DISABLED_SingleRowModeAgainstBatchedCursor) {
                            "response_time_ms, tokens, outcome" + where;
   const std::string narrow = "SELECT ts, tokens, lead_id" + where;
   for (int round = 0; round < 2; ++round) {
-    for (const auto& [tag, sql] : {std::pair{"wide", wide}, std::pair{"narrow", narrow}}) {
+    for (const auto& [tag, query] : {std::pair{"wide", wide}, std::pair{"narrow", narrow}}) {
+      const std::string& sql = query;  // clang before 16 cannot capture a structured binding
       measure(c, std::string(tag) + " single-row", [&] { return single_row(c, sql); });
       for (int batch : {500, 2000, 20000})
         measure(c, std::string(tag) + " cursor FETCH " + std::to_string(batch), [&] { return cursor(c, sql, batch); });
