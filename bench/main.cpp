@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -16,6 +17,8 @@
 #include "options.h"
 #include "report.h"
 #include "scenario_spec.h"
+#include "soak_report.h"
+#include "soak_run.h"
 
 namespace zb = zaplify::bench;
 namespace fs = std::filesystem;
@@ -44,15 +47,17 @@ std::vector<zb::ScenarioSpec> select(const zb::BenchOptions& o, const std::strin
   return out;
 }
 
-zb::Dataset generate(const zb::BenchOptions& o, std::int64_t end_ms) {
+zb::Dataset generate(const zb::BenchOptions& o, std::int64_t end_ms, const std::string& tenant,
+                     std::int64_t leads) {
   zaplify::core::DemoOptions demo;
-  demo.tenant = o.tenant;
+  demo.tenant = tenant;
   demo.seed = o.seed;
-  demo.leads = o.leads;
+  demo.leads = leads;
   demo.days = o.days;
   demo.end_ms = end_ms;
   zaplify::core::DemoGenerator gen(demo);
-  std::cerr << "[zaplify-bench] generating " << o.leads << " leads of demo data" << std::endl;
+  std::cerr << "[zaplify-bench] generating " << leads << " leads of demo data for '" << tenant << "'"
+            << std::endl;
   auto data = zb::build_dataset(
       [&gen](std::vector<nlohmann::json>& out, std::size_t max) { return gen.next_batch(out, max); },
       1000);
@@ -61,7 +66,7 @@ zb::Dataset generate(const zb::BenchOptions& o, std::int64_t end_ms) {
   return data;
 }
 
-std::string dataset_note(const zb::Dataset& d, const zb::BenchOptions& o) {
+std::string dataset_note(const zb::Dataset& d, const zb::BenchOptions& o, std::int64_t leads) {
   std::uint64_t lead_msgs = 0;
   for (const auto& [day, n] : d.stats.lead_messages_by_day) lead_msgs += n;
   std::string types;
@@ -69,13 +74,50 @@ std::string dataset_note(const zb::Dataset& d, const zb::BenchOptions& o) {
     if (!types.empty()) types += ", ";
     types += t + " " + std::to_string(n);
   }
-  return "dataset: demo generator, " + std::to_string(o.leads) + " leads, " + std::to_string(o.days) +
+  return "dataset: demo generator, " + std::to_string(leads) + " leads, " + std::to_string(o.days) +
          " days, seed " + std::to_string(o.seed) + ": " + std::to_string(d.stats.events) +
          " events (" + types + "), " + std::to_string(lead_msgs) + " lead messages, from " +
          zb::format_rfc3339_ms(d.stats.min_ts_ms) + " to " + zb::format_rfc3339_ms(d.stats.max_ts_ms);
 }
 
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// `--scenarios soak`: one long mixed run per database instead of the scenario table.
+int run_soak_mode(const zb::BenchOptions& o) {
+  if (o.scenarios.size() != 1) throw std::invalid_argument("--scenarios soak runs alone");
+  if (!o.server_url.empty()) throw std::invalid_argument("soak starts its own server: no --server-url");
+  std::int64_t end_ms = now_ms();
+  std::string load_at_start = zb::load_average();
+  zb::Dataset growing = generate(o, end_ms, o.tenant, o.soak.leads);
+  zb::Dataset fixed = generate(o, end_ms, o.tenant + "-static", o.soak.leads);
+  std::string work = (fs::temp_directory_path() / ("zaplify-soak-" + std::to_string(::getpid()))).string();
+  fs::create_directories(work);
+  auto machine = zb::machine_info();
+  std::string text;
+  bool passed = true;
+  for (const auto& db : o.databases) {
+    auto result = zb::run_soak(o, db, growing, fixed, work);
+    std::vector<std::string> notes{
+        "seed: " + dataset_note(growing, o, o.soak.leads) + "; the same again for tenant '" + o.tenant + "-static'",
+        "load average (1/5/15 min) at start: " + load_at_start + "; at end: " + zb::load_average() +
+            " (other processes share the CPUs)"};
+    if (o.keep_work_dir) notes.push_back("work folder kept: " + work);
+    text += o.json ? zb::render_soak_json(result, o.soak, machine, o.command_line, notes).dump(2) + "\n"
+                   : zb::render_soak_markdown(result, o.soak, machine, o.command_line, notes);
+    passed = passed && result.row.verdict == "met";
+  }
+  if (!o.keep_work_dir) fs::remove_all(work);
+  std::cout << text;
+  if (!o.output_file.empty()) std::ofstream(o.output_file) << text;
+  return passed ? 0 : 3;
+}
+
 int run(const zb::BenchOptions& o) {
+  if (std::find(o.scenarios.begin(), o.scenarios.end(), "soak") != o.scenarios.end())
+    return run_soak_mode(o);
   if (o.scenarios_file.empty() || !fs::exists(o.scenarios_file))
     throw std::invalid_argument("scenarios file not found: '" + o.scenarios_file + "' (--scenarios-file)");
   std::int64_t end_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -85,12 +127,12 @@ int run(const zb::BenchOptions& o) {
   for (const auto& s : select(o, o.databases.front()))
     needs_data = needs_data || s.kind == zb::ScenarioKind::Ingest;
   zb::Dataset data;
-  if (needs_data) data = generate(o, end_ms);
+  if (needs_data) data = generate(o, end_ms, o.tenant, o.leads);
   std::string work = (fs::temp_directory_path() / ("zaplify-bench-" + std::to_string(::getpid()))).string();
   fs::create_directories(work);
   std::vector<zb::ScenarioResult> results;
   std::vector<std::string> notes;
-  if (needs_data) notes.push_back(dataset_note(data, o));
+  if (needs_data) notes.push_back(dataset_note(data, o, o.leads));
   for (const auto& db : o.databases) {
     zb::BenchRun bench(o, select(o, db), needs_data ? &data : nullptr, end_ms, work);
     bench.run(db, results, notes);

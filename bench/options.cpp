@@ -31,6 +31,30 @@ std::string shell_quote(const std::string& s) {
   return out + "'";
 }
 
+double to_seconds(const std::string& opt, const std::string& v) {
+  char* end = nullptr;
+  double d = std::strtod(v.c_str(), &end);
+  if (v.empty() || *end != '\0' || !(d > 0))
+    throw std::invalid_argument(opt + ": expected a number > 0, got '" + v + "'");
+  return d;
+}
+
+void parse_soak_option(const std::string& a, const std::string& v, SoakOptions& s) {
+  if (a == "--soak-seconds") s.seconds = to_seconds(a, v);
+  else if (a == "--soak-rate") s.rate = to_seconds(a, v);
+  else if (a == "--soak-warmup") s.warmup_s = to_seconds(a, v);
+  else if (a == "--soak-window") s.window_s = to_seconds(a, v);
+  else if (a == "--soak-sample") s.sample_s = to_seconds(a, v);
+  else if (a == "--soak-threads") s.threads = static_cast<int>(to_integer(a, v, 1));
+  else if (a == "--soak-batch-events") s.batch_events = static_cast<int>(to_integer(a, v, 1));
+  else if (a == "--soak-ingest-percent") s.ingest_percent = static_cast<int>(to_integer(a, v, 1));
+  else if (a == "--soak-rolling") s.rolling_s = static_cast<int>(to_integer(a, v, 1));
+  else if (a == "--soak-leads") s.leads = to_integer(a, v, 1);
+  else if (a == "--soak-cache-mb") s.cache_bytes = to_integer(a, v, 1) << 20;
+  else throw std::invalid_argument("unknown option " + a + " (see --help)");
+  if (s.ingest_percent >= 100) throw std::invalid_argument("--soak-ingest-percent: at most 99");
+}
+
 }  // namespace
 
 std::string usage() {
@@ -58,7 +82,19 @@ std::string usage() {
          "  --no-wrk                  do not run wrk (still print its command)\n"
          "  --json                    print JSON instead of Markdown\n"
          "  --output FILE             also write the report to FILE\n"
-         "  --keep                    keep the work folder (YAML, logs, SQLite file)\n";
+         "  --keep                    keep the work folder (YAML, logs, SQLite file)\n"
+         "soak mode (--scenarios soak, alone; see bench/README.md):\n"
+         "  --soak-seconds S          duration (default 600)\n"
+         "  --soak-rate R             requests/s of the whole mix, open loop (default 100)\n"
+         "  --soak-warmup S           references taken after S seconds (default 120)\n"
+         "  --soak-window S           latency window, the report's \"minute\" (default 60)\n"
+         "  --soak-sample S           RSS/fd sampling period (default 10)\n"
+         "  --soak-threads N          client threads / keep-alive connections (default 4)\n"
+         "  --soak-batch-events N     events per ingest batch (default 100)\n"
+         "  --soak-ingest-percent P   share of requests that are ingest batches (default 2)\n"
+         "  --soak-rolling S          rolling read window of the growing tenant (default 120)\n"
+         "  --soak-leads N            seed leads per tenant (default 5000)\n"
+         "  --soak-cache-mb N         cache.max_bytes of the server in MiB (default 4)\n";
 }
 
 BenchOptions parse_options(int argc, char** argv, const std::string& exe_dir, bool& help) {
@@ -107,6 +143,7 @@ BenchOptions parse_options(int argc, char** argv, const std::string& exe_dir, bo
     else if (a == "--json") o.json = true;
     else if (a == "--output") o.output_file = value();
     else if (a == "--keep") o.keep_work_dir = true;
+    else if (a.rfind("--soak-", 0) == 0) parse_soak_option(a, value(), o.soak);
     else throw std::invalid_argument("unknown option " + a + " (see --help)");
   }
   if (o.days > 89) throw std::invalid_argument("--days: at most 89 (the server's retention is 90 days)");

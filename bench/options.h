@@ -7,6 +7,21 @@
 
 namespace zaplify::bench {
 
+/// The soak mode (`--scenarios soak`), see bench/README.md "Soak".
+struct SoakOptions {
+  double seconds = 600;
+  double rate = 100;             ///< Requests per second, all kinds together (open loop).
+  double warmup_s = 120;         ///< RSS, fd and p99 references are taken after this.
+  double window_s = 60;          ///< Latency window ("minute").
+  double sample_s = 10;          ///< RSS and fd sampling period.
+  int threads = 4;               ///< Client threads, one keep-alive connection each.
+  int batch_events = 100;        ///< Events per ingest batch.
+  int ingest_percent = 2;        ///< Share of the requests that are ingest batches.
+  int rolling_s = 120;           ///< Width of the growing tenant's rolling read window.
+  std::int64_t leads = 5000;     ///< Seed leads per tenant (demo generator).
+  std::int64_t cache_bytes = 4 << 20;  ///< cache.max_bytes: small, so the LRU evicts all along.
+};
+
 struct BenchOptions {
   std::vector<std::string> databases{"sqlite"};  ///< From --database sqlite|postgres|both.
   std::int64_t leads = 100000;
@@ -32,6 +47,7 @@ struct BenchOptions {
   std::string output_file;
   bool keep_work_dir = false;
   std::string command_line;
+  SoakOptions soak;
 };
 
 /// Parses argv; throws std::invalid_argument with a message naming the option. `--help` sets

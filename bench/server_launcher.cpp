@@ -81,6 +81,7 @@ std::string render_server_yaml(const LaunchOptions& o, std::uint16_t port) {
     << "auth:\n  mode: none\n"
     << "cache:\n  backend: " << o.cache_backend << "\n";
   if (o.cache_backend == "redis") y << "  redis_url: " << quote(o.redis_url) << "\n";
+  if (o.cache_max_bytes > 0) y << "  max_bytes: " << o.cache_max_bytes << "\n";
   y << "metrics:\n  purge_interval_seconds: 0\n"
     << "logging:\n  level: " << o.log_level << "\n"
     << "plugins_dir: " << quote(o.plugins_dir) << "\n"
