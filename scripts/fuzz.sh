@@ -15,7 +15,7 @@ cmake --build "$BUILD_DIR" -j"$(nproc)" --target "${targets[@]}" >/dev/null
 status=0
 artifacts="$BUILD_DIR/fuzz-artifacts"
 for t in "${targets[@]}"; do
-  src=$(grep -rl --include=CMakeLists.txt "add_executable($t" core plugins 2>/dev/null | head -1)
+  src=$(grep -rl --include=CMakeLists.txt "zaplify_add_fuzzer($t" core plugins 2>/dev/null | head -1)
   corpus_src="$(dirname "$src")/corpus"
   work=$(mktemp -d)
   [[ -d "$corpus_src" ]] && cp -r "$corpus_src/." "$work/"

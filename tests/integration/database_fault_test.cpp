@@ -73,6 +73,33 @@ void expect_exactly_acknowledged(const std::vector<std::string>& stored, const A
   EXPECT_GT(acked_ids.size(), 0u);
 }
 
+// True when a small probe batch is acknowledged: ingestion works again.
+bool ingest_probe_ok(const ServerProcess& server) {
+  auto batch = numbered_batch("fault", "probe", 0, 3, now_ms());
+  return server.post_json("/analytics/process/batch", {{"events", batch}}, kTenant).status == 200;
+}
+
+// The server's warnings and errors, for a failure message.
+std::string log_problems(const ServerProcess& server) {
+  std::string problems, line;
+  std::istringstream log(server.log());
+  while (std::getline(log, line))
+    if (line.find("[info]") == std::string::npos) problems += line.substr(0, 300) + "\n";
+  return problems.size() > 3000 ? problems.substr(0, 3000) : problems;
+}
+
+// Stops the server, then checks the SQLite file is sound and holds exactly the acknowledged
+// events of the drill's client (probe events aside).
+void expect_sqlite_sound_and_exact(ServerProcess& server, const std::string& db,
+                                   const IngestClient& ingest) {
+  server.signal(SIGTERM);
+  ASSERT_EQ(server.wait_exit(10000), 0);
+  EXPECT_EQ(sqlite_integrity(db), "ok");
+  auto stored = sqlite_event_ids(db, "fault");
+  std::erase_if(stored, [](const std::string& id) { return id.rfind("probe-", 0) == 0; });
+  expect_exactly_acknowledged(stored, ingest.acked());
+}
+
 TEST(DatabaseFault, PostgresStoppedAndStartedUnderLoad) {
   PostgresInstance pg;
   ASSERT_TRUE(pg.ok());
@@ -93,11 +120,7 @@ TEST(DatabaseFault, PostgresStoppedAndStartedUnderLoad) {
 
   pg.start();
   auto started = Clock::now();
-  auto probe_ok = [&] {
-    auto r = server.post_json("/analytics/process/batch",
-                              {{"events", numbered_batch("fault", "probe", 0, 3, now_ms())}}, kTenant);
-    return r.status == 200 && server.get("/health").status == 200;
-  };
+  auto probe_ok = [&] { return ingest_probe_ok(server) && server.get("/health").status == 200; };
   ASSERT_TRUE(wait_until(30, probe_ok)) << "no recovery";
   double recovery = seconds_since(started);
   EXPECT_LE(recovery, 5.0) << "recovery took " << recovery << " s";
@@ -143,24 +166,14 @@ TEST(DatabaseFault, SqliteFullDiskRefusesThenRecovers) {
 
   disk.resize(256 * 1024 * 1024);
   auto freed = Clock::now();
-  auto probe_ok = [&] {
-    return server.post_json("/analytics/process/batch",
-                            {{"events", numbered_batch("fault", "probe", 0, 3, now_ms())}}, kTenant)
-               .status == 200;
-  };
-  ASSERT_TRUE(wait_until(30, probe_ok)) << "no recovery after the disk got space back";
+  ASSERT_TRUE(wait_until(30, [&] { return ingest_probe_ok(server); }))
+      << "no recovery after the disk got space back; " << log_problems(server);
   double recovery = seconds_since(freed);
   ingest.stop();
   ingest.retry_refused(30);
-  EXPECT_EQ(ingest.unclean_refusals(), 0) << ingest.unclean_examples();
-
+  EXPECT_EQ(ingest.unclean_refusals(), 0) << ingest.unclean_examples() << log_problems(server);
   EXPECT_EQ(server.get("/health").status, 200);
-  server.signal(SIGTERM);
-  ASSERT_EQ(server.wait_exit(10000), 0);
-  EXPECT_EQ(sqlite_integrity(db), "ok");
-  auto stored = sqlite_event_ids(db, "fault");
-  std::erase_if(stored, [](const std::string& id) { return id.rfind("probe-", 0) == 0; });
-  expect_exactly_acknowledged(stored, ingest.acked());
+  expect_sqlite_sound_and_exact(server, db, ingest);
   std::cerr << "sqlite full-disk drill: " << ingest.acked().size() << " events acknowledged, "
             << ingest.refusals() << " batches refused then resent; statuses "
             << describe(ingest.statuses()) << "; recovery " << recovery << " s\n";
@@ -191,29 +204,12 @@ TEST(DatabaseFault, SqliteDiskForcedReadOnlyThenRepaired) {
 
   disk.repair();
   auto repaired = Clock::now();
-  auto probe_ok = [&] {
-    return server.post_json("/analytics/process/batch",
-                            {{"events", numbered_batch("fault", "probe", 0, 3, now_ms())}}, kTenant)
-               .status == 200;
-  };
-  ASSERT_TRUE(wait_until(30, probe_ok)) << "no recovery after the disk was repaired; " << [&] {
-    std::string errors, line;
-    std::istringstream log(server.log());
-    while (std::getline(log, line))
-      if (line.find("[error]") != std::string::npos || line.find("[warning]") != std::string::npos)
-        errors += line.substr(0, 300) + "\n";
-    return errors.size() > 4000 ? errors.substr(errors.size() - 4000) : errors;
-  }();
+  ASSERT_TRUE(wait_until(30, [&] { return ingest_probe_ok(server); }))
+      << "no recovery after the disk was repaired; " << log_problems(server);
   double recovery = seconds_since(repaired);
   ingest.stop();
   ingest.retry_refused(30);
-  EXPECT_EQ(ingest.unclean_refusals(), 0) << ingest.unclean_examples() << [&] {
-    std::string errors, line;
-    std::istringstream log(server.log());
-    while (std::getline(log, line))
-      if (line.find("[info]") == std::string::npos) errors += line.substr(0, 400) + "\n";
-    return errors.size() > 3000 ? errors.substr(0, 3000) : errors;
-  }();
+  EXPECT_EQ(ingest.unclean_refusals(), 0) << ingest.unclean_examples() << log_problems(server);
   // Reads see the writes made after the repair: no pooled connection is left on the old mount.
   EXPECT_EQ(server.get("/health").status, 200);
   ASSERT_EQ(server.post_json("/analytics/process/batch",
@@ -226,12 +222,7 @@ TEST(DatabaseFault, SqliteDiskForcedReadOnlyThenRepaired) {
     EXPECT_EQ(kpi.json()["kpis"]["new_leads"]["value"], 1) << "a pooled connection reads a stale file";
   }
 
-  server.signal(SIGTERM);
-  ASSERT_EQ(server.wait_exit(10000), 0);
-  EXPECT_EQ(sqlite_integrity(db), "ok");
-  auto stored = sqlite_event_ids(db, "fault");
-  std::erase_if(stored, [](const std::string& id) { return id.rfind("probe-", 0) == 0; });
-  expect_exactly_acknowledged(stored, ingest.acked());
+  expect_sqlite_sound_and_exact(server, db, ingest);
   std::cerr << "sqlite read-only drill: " << ingest.acked().size() << " events acknowledged, "
             << ingest.refusals() << " batches refused then resent; statuses "
             << describe(ingest.statuses()) << "; recovery " << recovery << " s after the remount\n";

@@ -69,14 +69,6 @@ class Tally {
   int unexpected_ = 0;
 };
 
-bool wait_for_status(const ServerProcess& s, const std::string& target, int status) {
-  for (int i = 0; i < 400; ++i) {
-    if (s.get(target).status == status) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(25));
-  }
-  return false;
-}
-
 TEST(ReloadDrill, FunnelToggledTwentyTimesUnderLoad) {
   ServerOptions on;
   on.max_concurrent_requests = 8;

@@ -10,14 +10,6 @@
 namespace zaplify::testing {
 namespace {
 
-bool wait_for_status(const ServerProcess& s, const std::string& target, int status) {
-  for (int i = 0; i < 200; ++i) {
-    if (s.get(target).status == status) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(25));
-  }
-  return false;
-}
-
 TEST(ReloadTest, SighupTogglesAPluginAndAdminReloadRefusesBadYaml) {
   ServerOptions o;
   ServerProcess server(o);

@@ -288,6 +288,16 @@ std::string ServerProcess::log() const {
   return s.str();
 }
 
+bool wait_for_status(const ServerProcess& server, const std::string& target, int status,
+                     int timeout_ms) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (server.get(target).status == status) return true;
+    sleep_ms(25);
+  }
+  return false;
+}
+
 bool ServerProcess::wait_healthy(int timeout_ms) const {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   while (std::chrono::steady_clock::now() < deadline) {

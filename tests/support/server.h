@@ -87,6 +87,9 @@ std::string redis_url();  ///< ZAPLIFY_TEST_REDIS_URL or "".
 std::string fresh_postgres_database();
 /// Drops a database made by fresh_postgres_database() (names starting with "zt_" only).
 void drop_postgres_database(const std::string& url);
+/// Polls GET `target` every 25 ms until it answers `status`; false after `timeout_ms`.
+bool wait_for_status(const ServerProcess& server, const std::string& target, int status,
+                     int timeout_ms = 10000);
 /// A free TCP port on 127.0.0.1 (bound and released).
 std::uint16_t free_port();
 /// An HS256 JWT with the given claims, `exp` = now + exp_offset_seconds (omitted when
