@@ -51,6 +51,7 @@ void parse_soak_option(const std::string& a, const std::string& v, SoakOptions& 
   else if (a == "--soak-rolling") s.rolling_s = static_cast<int>(to_integer(a, v, 1));
   else if (a == "--soak-leads") s.leads = to_integer(a, v, 1);
   else if (a == "--soak-cache-mb") s.cache_bytes = to_integer(a, v, 1) << 20;
+  else if (a == "--soak-prefill") s.prefill_s = static_cast<double>(to_integer(a, v, 0));
   else throw std::invalid_argument("unknown option " + a + " (see --help)");
   if (s.ingest_percent >= 100) throw std::invalid_argument("--soak-ingest-percent: at most 99");
 }
@@ -94,6 +95,8 @@ std::string usage() {
          "  --soak-ingest-percent P   share of requests that are ingest batches (default 2)\n"
          "  --soak-rolling S          rolling read window of the growing tenant (default 120)\n"
          "  --soak-leads N            seed leads per tenant (default 5000)\n"
+         "  --soak-prefill S          ingest S s of the run's events before it, dated in the past\n"
+         "                            (default 360: the real-time window starts full; 0: none)\n"
          "  --soak-cache-mb N         cache.max_bytes of the server in MiB (default 4)\n";
 }
 

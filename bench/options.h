@@ -20,6 +20,9 @@ struct SoakOptions {
   int rolling_s = 120;           ///< Width of the growing tenant's rolling read window.
   std::int64_t leads = 5000;     ///< Seed leads per tenant (demo generator).
   std::int64_t cache_bytes = 4 << 20;  ///< cache.max_bytes: small, so the LRU evicts all along.
+  /// Seconds of the run's ingest put in before it starts, timestamped in the past, so the
+  /// real-time window (5 min) and the rolling reads start at their steady-state volume.
+  double prefill_s = 360;
 };
 
 struct BenchOptions {
