@@ -168,6 +168,9 @@ TEST(SoakVerdicts, EachCriterionJudgedOnItsFigures) {
   auto c = judge_soak(w, rss, fds, totals, 120, 60, SoakThresholds{});
   ASSERT_EQ(c.size(), 5u);
   for (const auto& x : c) EXPECT_TRUE(x.passed) << x.name << ": " << x.measured;
+  auto fewer = fds;
+  fewer.min = fewer.reference - 5;  // sockets closed after warm-up: not growth
+  EXPECT_TRUE(judge_soak(w, rss, fewer, totals, 120, 60, SoakThresholds{})[1].passed);
   w.back().p99_ms = 8.1;  // > 2 × window 3's 4 ms
   fds.max = 33;           // +3 over the warm-up count
   totals = {1000, 1, 100, 94};
