@@ -10,7 +10,9 @@ BUILD_PACKAGES=(
   libspdlog-dev libfmt-dev nlohmann-json3-dev libjwt-dev libhowardhinnant-date-dev
   libgtest-dev libgmock-dev
 )
-TEST_PACKAGES=(postgresql redis-server clang-14 libclang-rt-14-dev wrk procps)
+# llvm-14: llvm-symbolizer names functions in sanitizer reports; e2fsprogs: the disk drills make an
+# ext4 image (mkfs.ext4, e2fsck).
+TEST_PACKAGES=(postgresql redis-server clang-14 libclang-rt-14-dev llvm-14 e2fsprogs wrk procps)
 
 packages=("${BUILD_PACKAGES[@]}")
 if [[ "${1:-}" != "--runtime-only" ]]; then packages+=("${TEST_PACKAGES[@]}"); fi

@@ -57,7 +57,8 @@ class RedisBackendTest : public ::testing::Test {
 TEST_F(RedisBackendTest, StoresBinaryValuesUnderTheCurrentGeneration) {
   auto b = make_backend();
   EXPECT_TRUE(b->healthy());
-  const std::string value("a\0b\r\nc \"quoted\" %s", 21);
+  const char raw[] = "a\0b\r\nc \"quoted\" %s";  // 18 bytes, one of them NUL
+  const std::string value(raw, sizeof raw - 1);
   const std::string key = "/analytics/x?from=1 to=2\r\n";
   auto gen = generation(*b, "t1", key);
   ASSERT_FALSE(gen.empty());
