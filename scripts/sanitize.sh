@@ -26,9 +26,9 @@ reports=$(mktemp -d /tmp/zaplify-sanitize.XXXXXX)
 trap 'stop_test_services; rm -rf "$reports"' EXIT
 if [[ -z "${ZAPLIFY_TEST_PG_URL:-}" || -z "${ZAPLIFY_TEST_REDIS_URL:-}" ]]; then start_test_services; fi
 
-# Every report goes to a file $reports/san.<binary>.<pid>, not to stderr: the integration harness sends a
-# server's stderr to a log it deletes and ignores the server's exit status, so a report from a
-# server child would otherwise pass unseen. Any file there fails the run (checked below).
+# Every report goes to a file $reports/san.<binary>.<pid>, not to stderr: the integration harness
+# sends a server's stderr to a log it deletes (it fails a test on a non-zero server exit, but the
+# report's text would be lost). Any file there fails the run (checked below).
 # ASan and UBSan share one runtime here, so both must name the same log_path.
 # log_exe_name puts the binary's name in the file name: the report says which process it came from.
 log="log_path=$reports/san:log_exe_name=1"
