@@ -52,6 +52,7 @@ void parse_soak_option(const std::string& a, const std::string& v, SoakOptions& 
   else if (a == "--soak-leads") s.leads = to_integer(a, v, 1);
   else if (a == "--soak-cache-mb") s.cache_bytes = to_integer(a, v, 1) << 20;
   else if (a == "--soak-prefill") s.prefill_s = static_cast<double>(to_integer(a, v, 0));
+  else if (a == "--soak-sqlite-cache-mb") s.sqlite_cache_mb = static_cast<int>(to_integer(a, v, 4));
   else throw std::invalid_argument("unknown option " + a + " (see --help)");
   if (s.ingest_percent >= 100) throw std::invalid_argument("--soak-ingest-percent: at most 99");
 }
@@ -97,6 +98,7 @@ std::string usage() {
          "  --soak-leads N            seed leads per tenant (default 5000)\n"
          "  --soak-prefill S          ingest S s of the run's events before it, dated in the past\n"
          "                            (default 360: the real-time window starts full; 0: none)\n"
+         "  --soak-sqlite-cache-mb N  the server's database.sqlite_cache_mb (default: its own, 64)\n"
          "  --soak-cache-mb N         cache.max_bytes of the server in MiB (default 4)\n";
 }
 

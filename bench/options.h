@@ -23,6 +23,7 @@ struct SoakOptions {
   /// Seconds of the run's ingest put in before it starts, timestamped in the past, so the
   /// real-time window (5 min) and the rolling reads start at their steady-state volume.
   double prefill_s = 360;
+  int sqlite_cache_mb = 0;  ///< database.sqlite_cache_mb of the server; 0: its default (64).
 };
 
 struct BenchOptions {

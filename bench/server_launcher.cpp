@@ -78,6 +78,7 @@ std::string render_server_yaml(const LaunchOptions& o, std::uint16_t port) {
     << "\n  max_concurrent_requests: " << o.max_concurrent_requests
     << "\n  max_request_bytes: " << (64 << 20) << "\n"
     << "database:\n  url: " << quote(o.database_url) << "\n  pool_size: " << o.pool_size << "\n"
+    << (o.sqlite_cache_mb > 0 ? "  sqlite_cache_mb: " + std::to_string(o.sqlite_cache_mb) + "\n" : "")
     << "auth:\n  mode: none\n"
     << "cache:\n  backend: " << o.cache_backend << "\n";
   if (o.cache_backend == "redis") y << "  redis_url: " << quote(o.redis_url) << "\n";

@@ -16,6 +16,7 @@ struct LaunchOptions {
   std::string cache_backend = "memory";  ///< "memory" | "redis"
   std::string redis_url;            ///< For the redis backend.
   std::int64_t cache_max_bytes = 0; ///< cache.max_bytes of the memory LRU; 0: the server's default.
+  int sqlite_cache_mb = 0;          ///< database.sqlite_cache_mb; 0: the server's default.
   int threads = 2;                  ///< server.threads (Pistache reactors).
   int max_concurrent_requests = 4;
   int pool_size = 8;

@@ -332,6 +332,7 @@ SoakResult run_soak(const BenchOptions& o, const std::string& database, const Da
   launch.cache_backend = o.redis_url.empty() ? "memory" : "redis";
   launch.redis_url = o.redis_url;
   launch.cache_max_bytes = s.cache_bytes;
+  launch.sqlite_cache_mb = s.sqlite_cache_mb;
   progress(database + ": starting the server with every plugin, cache " + launch.cache_backend);
   ServerInstance server(launch);
   Target growing{"127.0.0.1", server.port(), server.pid(), growing_seed.stats.tenant, database,

@@ -6,6 +6,7 @@
 # Needs clang-14 and libclang-rt-14-dev (clang's sanitizer runtime).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/ccache-env.sh
 root=$PWD
 BUILD_DIR=${SANITIZE_BUILD_DIR:-build-asan}
 JOBS=${JOBS:-$(nproc)}

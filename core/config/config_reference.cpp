@@ -85,7 +85,7 @@ std::vector<ConfigKey> make_keys() {
                      "survives a process crash, may lose the last commits on power loss, "
                      "faster ingest (docs/benchmarks.md).",
                      [](Settings& s) -> KeyTarget { return &s.database.sqlite_synchronous; }));
-  k.push_back(integer("database.sqlite_cache_mb", "64", "", 4, 1 << 20,
+  k.push_back(integer("database.sqlite_cache_mb", "16", "", 4, 1 << 20,
                       "SQLite only. Memory for page caches, all connections together (MiB).",
                       [](Settings& s) -> KeyTarget { return &s.database.sqlite_cache_mb; }));
   k.push_back(one_of("auth.mode", "none", "", {"none", "jwt"},

@@ -27,7 +27,7 @@ struct DatabaseConfig {
   std::string url = "sqlite3://var/analytics.db";
   int pool_size = 8;
   std::string sqlite_synchronous = "full";  ///< "full" | "normal"
-  int sqlite_cache_mb = 64;
+  int sqlite_cache_mb = 16;
 };
 
 struct AuthConfig {

@@ -19,7 +19,7 @@ struct DatabaseSettings {
   /// SQLite `PRAGMA synchronous`: "full" (a commit is on disk when it returns) or "normal".
   std::string sqlite_synchronous = "full";
   /// SQLite's memory for page caches, all connections together (a soft limit), in MiB.
-  int sqlite_cache_mb = 64;
+  int sqlite_cache_mb = 16;
 };
 
 /// Thread-safe. Connection failures surface as sdk::StoreError with unavailable() == true, and the

@@ -32,8 +32,9 @@ Pool::Pool(const ParsedUrl& url, const std::string& redacted_url, const Database
       slot_generation_(static_cast<std::size_t>(std::max(1, settings.pool_size)), 0) {
   if (url_.dialect == sdk::Dialect::SQLite) {
     // One bound for the page caches of every connection together: SQLite recycles cached pages
-    // once the process's SQLite memory passes it, so memory stays flat as the data grows
-    // (the soak benchmark's RSS rose with 8 connections x 32 MiB caches before this).
+    // once the process's SQLite memory passes it, so memory stays flat as the data grows. The
+    // default 16 MiB keeps the soak benchmark's RSS flat; reads were no slower than with 32 MiB
+    // per connection, the OS page cache serving the rest (docs/benchmarks.md).
     sqlite_api::sqlite3_soft_heap_limit64(static_cast<sqlite_api::sqlite3_int64>(settings.sqlite_cache_mb) << 20);
     std::filesystem::path p(url_.sqlite_path);
     std::error_code ec;
