@@ -23,6 +23,23 @@ std::string sqlite_connect_string(const std::string& path) {
   return "db=" + quoted + " timeout=5";
 }
 
+// "file:PATH?mode=rw": SQLite opens the database read-write and never creates it (Debian's
+// SQLite interprets URI file names). Used for every open after start-up.
+std::string sqlite_existing_file_uri(const std::string& path) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string uri = "file:";
+  for (char c : path) {
+    if (c == '%' || c == '?' || c == '#') {
+      uri += '%';
+      uri += kHex[(static_cast<unsigned char>(c) >> 4) & 0xF];
+      uri += kHex[static_cast<unsigned char>(c) & 0xF];
+    } else {
+      uri += c;
+    }
+  }
+  return uri + "?mode=rw";
+}
+
 }  // namespace
 
 Pool::Pool(const ParsedUrl& url, const std::string& redacted_url, const DatabaseSettings& settings)
@@ -41,6 +58,7 @@ Pool::Pool(const ParsedUrl& url, const std::string& redacted_url, const Database
     if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path(), ec);
     if (ec) throw std::runtime_error("cannot create the directory of " + redacted_ + ": " + ec.message());
     connect_string_ = sqlite_connect_string(url_.sqlite_path);
+    reopen_connect_string_ = sqlite_connect_string(sqlite_existing_file_uri(url_.sqlite_path));
   } else {
     connect_string_ = url_.pg_conninfo;
   }
@@ -66,10 +84,12 @@ void Pool::open_slot(std::size_t pos) {
     throw sdk::StoreError("sqlite: the database file is missing (disk unmounted or file moved)", true);
   soci::session& s = pool_.at(pos);
   native_[pos].reset();
-  if (s.get_backend() != nullptr) {
+  if (url_.dialect == sdk::Dialect::SQLite) {
+    // The existence check above races with an unmount; mode=rw closes the race: no file, no open.
+    if (s.get_backend() != nullptr) s.close();
+    s.open(soci::sqlite3, opened_ ? reopen_connect_string_ : connect_string_);
+  } else if (s.get_backend() != nullptr) {
     s.reconnect();
-  } else if (url_.dialect == sdk::Dialect::SQLite) {
-    s.open(soci::sqlite3, connect_string_);
   } else {
     s.open(soci::postgresql, connect_string_);
   }

@@ -52,6 +52,7 @@ class Pool {
   ParsedUrl url_;
   std::string redacted_;
   std::string connect_string_;
+  std::string reopen_connect_string_;  // SQLite after start-up: never creates the file
   bool sqlite_sync_normal_ = false;  // PRAGMA synchronous=NORMAL instead of FULL
   bool opened_ = false;  // every slot opened once: from now on a missing SQLite file is an outage
   soci::connection_pool pool_;
