@@ -67,6 +67,7 @@ IngestResult IngestService::process(std::string_view body, const IngestCaller& c
       db_.write([&, &tenant = tenant](sdk::SqlWriter& w) {
         auto* writer = dynamic_cast<CoreWriter*>(&w);
         if (writer == nullptr) throw std::logic_error("Database::write must hand out a CoreWriter");
+        writer->lock_tenant(tenant);
         writer->insert_events(chunk, inserted);
         fresh.clear();
         for (std::size_t i = 0; i < chunk.size(); ++i)

@@ -16,6 +16,10 @@ class CoreWriter : public sdk::SqlWriter {
   virtual void insert_events(const std::vector<sdk::Event>& events, std::vector<char>& inserted) = 0;
   /// Runs a script of several statements without parameters (migrations; `$$` bodies allowed).
   virtual void execute_script(const std::string& sql) = 0;
+  /// Until the transaction ends, other writers for `tenant` wait here (PostgreSQL; SQLite has one
+  /// writer anyway). Taken first, it orders concurrent batches of one tenant, whose ingest hooks
+  /// update the same derived rows in data-dependent orders and could otherwise deadlock.
+  virtual void lock_tenant(const std::string& tenant) = 0;
 };
 
 }  // namespace zaplify::core

@@ -39,6 +39,10 @@ class Writer final : public CoreWriter {
     c_.insert_events(events, inserted);
   }
   void execute_script(const std::string& sql) override { c_.exec_script(sql); }
+  void lock_tenant(const std::string& tenant) override {
+    if (c_.dialect() != sdk::Dialect::PostgreSQL) return;
+    c_.query("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", {tenant}, [](const sdk::Row&) {});
+  }
 
  private:
   NativeConn& c_;
