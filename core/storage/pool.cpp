@@ -78,14 +78,12 @@ Pool::~Pool() {
 }
 
 void Pool::open_slot(std::size_t pos) {
-  // SQLite creates a missing file. At start that is the point; later it would mean a fresh empty
-  // database where the disk was unmounted or the file moved away, answering reads with nothing.
-  if (url_.dialect == sdk::Dialect::SQLite && opened_ && !std::filesystem::exists(url_.sqlite_path))
-    throw sdk::StoreError("sqlite: the database file is missing (disk unmounted or file moved)", true);
   soci::session& s = pool_.at(pos);
   native_[pos].reset();
   if (url_.dialect == sdk::Dialect::SQLite) {
-    // The existence check above races with an unmount; mode=rw closes the race: no file, no open.
+    // SQLite creates a missing file. At start that is the point; later it would mean a fresh empty
+    // database where the disk was unmounted or the file moved away, answering reads with nothing:
+    // reopens use mode=rw, so a missing file is a failed open (an outage, 503).
     if (s.get_backend() != nullptr) s.close();
     s.open(soci::sqlite3, opened_ ? reopen_connect_string_ : connect_string_);
   } else if (s.get_backend() != nullptr) {

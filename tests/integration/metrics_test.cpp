@@ -213,6 +213,14 @@ void expect_value(const json& got, std::optional<double> want, const std::string
   EXPECT_NEAR(got.get<double>(), *want, 1e-6 * std::max(1.0, std::fabs(*want))) << what;
 }
 
+// The events' JSON bodies in a seeded random order: arrival order must not matter.
+std::vector<json> shuffled_bodies(const std::vector<Ev>& evs, unsigned seed) {
+  std::vector<json> bodies;
+  for (const auto& e : evs) bodies.push_back(e.body);
+  std::shuffle(bodies.begin(), bodies.end(), std::mt19937(seed));
+  return bodies;
+}
+
 class MetricsTest : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(MetricsTest, KpisMatchNaiveReference) {
@@ -221,9 +229,7 @@ TEST_P(MetricsTest, KpisMatchNaiveReference) {
   ServerProcess s(o);
   const std::int64_t base = (now_ms() / kDayMs - 16) * kDayMs;
   auto evs = generate(base);
-  std::vector<json> bodies;
-  for (const auto& e : evs) bodies.push_back(e.body);
-  std::shuffle(bodies.begin(), bodies.end(), std::mt19937(3));
+  auto bodies = shuffled_bodies(evs, 3);
   const Headers h{{"X-Tenant-ID", "t1"}};
   for (std::size_t i = 0; i < bodies.size(); i += 500) {
     json batch = json::array();
@@ -280,9 +286,7 @@ TEST_P(MetricsTest, ConcurrentBatchesMatchNaiveReference) {
   ServerProcess s(o);
   const std::int64_t base = (now_ms() / kDayMs - 16) * kDayMs;
   auto evs = generate(base);
-  std::vector<json> bodies;
-  for (const auto& e : evs) bodies.push_back(e.body);
-  std::shuffle(bodies.begin(), bodies.end(), std::mt19937(11));
+  auto bodies = shuffled_bodies(evs, 11);
   const Headers h{{"X-Tenant-ID", "t1"}};
   std::vector<json> batches;
   for (std::size_t i = 0; i < bodies.size(); i += 50)
