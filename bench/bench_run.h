@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "dataset.h"
@@ -30,17 +31,41 @@ struct Placeholders {
 Placeholders placeholders_for(const DatasetStats& stats, std::int64_t end_ms,
                               std::uint64_t lead_messages_target);
 
+/// Scenarios that do not run on the server serving the reads: the core alone (an ingest with
+/// `plugins: none`, on a server and database of its own) and `raw-insert` (no server).
+bool runs_apart(const ScenarioSpec& spec);
+
+/// "a / b = 0.49 ×" for every pair of the ingest-like rows (name, throughput) in order, so the
+/// bars' ratios (all plugins vs core alone vs raw insert) read off one line; "" for < 2 rows.
+std::string ratio_note(const std::vector<std::pair<std::string, double>>& rates);
+
 class BenchRun {
  public:
-  /// `data` may be null in --server-url mode without an ingest scenario.
+  /// `data` may be null in --server-url mode without an ingest scenario. `data_label` (the data
+  /// set's shape) tags every row and keeps this run's files apart from another shape's.
   BenchRun(const BenchOptions& options, const std::vector<ScenarioSpec>& specs,
-           const Dataset* data, std::int64_t end_ms, std::string work_dir);
+           const Dataset* data, std::int64_t end_ms, std::string work_dir,
+           std::string data_label = "time-ordered");
   /// Runs everything for `database`; appends rows to `results` and remarks to `notes`.
   void run(const std::string& database, std::vector<ScenarioResult>& results,
            std::vector<std::string>& notes);
 
  private:
-  std::string create_database(const std::string& database);
+  /// A fresh database: its URL, plus what removes it (the PostgreSQL name or the SQLite file).
+  struct FreshDatabase {
+    std::string url;
+    std::string pg_name;
+    std::string sqlite_file;
+  };
+  FreshDatabase create_database(const std::string& database, const std::string& role);
+  void drop_database(const FreshDatabase& db) const;
+  void run_own_servers(const std::string& database, std::vector<ScenarioResult>& results,
+                       std::vector<std::string>& notes);
+  void run_apart(const std::string& database, std::vector<std::string>& notes);
+  ScenarioResult run_core_only(const std::string& database, const ScenarioSpec& spec);
+  ScenarioResult run_raw_insert(const std::string& database, const ScenarioSpec& spec);
+  void add_ratio_note(const std::vector<ScenarioResult>& rows, const std::string& database,
+                      std::vector<std::string>& notes) const;
   void run_uncached(const Target& target, std::vector<ScenarioResult>& results,
                     std::vector<std::string>& notes);
   void run_cached(const Target& target, std::vector<ScenarioResult>& results,
@@ -54,7 +79,10 @@ class BenchRun {
   const Dataset* data_;
   std::int64_t end_ms_;
   std::string work_dir_;
+  std::string data_label_;
   Placeholders vars_;
+  /// Rows of the scenarios run apart (before server A starts), listed after its ingest row.
+  std::vector<ScenarioResult> apart_rows_;
 };
 
 }  // namespace zaplify::bench

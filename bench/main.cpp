@@ -11,6 +11,7 @@
 #include <iostream>
 #include <set>
 
+#include "backfill.h"
 #include "bench_run.h"
 #include "dataset.h"
 #include "demo/demo_generator.h"
@@ -31,15 +32,19 @@ std::string exe_dir() {
   return ec ? std::string(".") : p.parent_path().string();
 }
 
-// The file's scenarios, in file order, restricted to --scenarios; our own server always ingests.
+// The file's scenarios, in file order, restricted to --scenarios. Our own server ingests before
+// it serves reads; only the scenarios that run apart (ingest-core, raw-insert) need no server A.
 std::vector<zb::ScenarioSpec> select(const zb::BenchOptions& o, const std::string& database) {
   auto all = zb::load_scenarios(o.scenarios_file, database);
   std::set<std::string> wanted(o.scenarios.begin(), o.scenarios.end());
   std::set<std::string> known;
+  bool reads = false;
+  for (const auto& s : all)
+    reads = reads || (wanted.count(s.name) && s.kind != zb::ScenarioKind::Ingest && !zb::runs_apart(s));
   std::vector<zb::ScenarioSpec> out;
   for (const auto& s : all) {
     known.insert(s.name);
-    bool forced = s.kind == zb::ScenarioKind::Ingest && o.server_url.empty();
+    bool forced = reads && s.kind == zb::ScenarioKind::Ingest && !zb::runs_apart(s) && o.server_url.empty();
     if (wanted.empty() || wanted.count(s.name) || forced) out.push_back(s);
   }
   for (const auto& w : wanted)
@@ -48,7 +53,7 @@ std::vector<zb::ScenarioSpec> select(const zb::BenchOptions& o, const std::strin
 }
 
 zb::Dataset generate(const zb::BenchOptions& o, std::int64_t end_ms, const std::string& tenant,
-                     std::int64_t leads) {
+                     std::int64_t leads, zb::DataShape shape = zb::DataShape::TimeOrdered) {
   zaplify::core::DemoOptions demo;
   demo.tenant = tenant;
   demo.seed = o.seed;
@@ -56,17 +61,27 @@ zb::Dataset generate(const zb::BenchOptions& o, std::int64_t end_ms, const std::
   demo.days = o.days;
   demo.end_ms = end_ms;
   zaplify::core::DemoGenerator gen(demo);
-  std::cerr << "[zaplify-bench] generating " << leads << " leads of demo data for '" << tenant << "'"
-            << std::endl;
-  auto data = zb::build_dataset(
-      [&gen](std::vector<nlohmann::json>& out, std::size_t max) { return gen.next_batch(out, max); },
-      1000);
+  std::cerr << "[zaplify-bench] generating " << leads << " leads of " << zb::data_shape_name(shape)
+            << " demo data for '" << tenant << "'" << std::endl;
+  zb::EventSource source = [&gen](std::vector<nlohmann::json>& out, std::size_t max) {
+    return gen.next_batch(out, max);
+  };
+  auto data = shape == zb::DataShape::Backfill ? zb::build_backfill_dataset(source, 1000, o.seed)
+                                               : zb::build_dataset(source, 1000);
   std::cerr << "[zaplify-bench] " << data.stats.events << " events in " << data.bodies.size()
             << " batches, generated in " << data.generate_seconds << " s" << std::endl;
   return data;
 }
 
-std::string dataset_note(const zb::Dataset& d, const zb::BenchOptions& o, std::int64_t leads) {
+std::string shape_note(zb::DataShape shape) {
+  return shape == zb::DataShape::Backfill
+             ? "backfill-shaped (every event of the window in a seeded random order, ids with a hashed "
+               "prefix: an import or a replay)"
+             : "time-ordered (lead by lead, ids in generation order: live traffic)";
+}
+
+std::string dataset_note(const zb::Dataset& d, const zb::BenchOptions& o, std::int64_t leads,
+                         zb::DataShape shape = zb::DataShape::TimeOrdered) {
   std::uint64_t lead_msgs = 0;
   for (const auto& [day, n] : d.stats.lead_messages_by_day) lead_msgs += n;
   std::string types;
@@ -74,7 +89,8 @@ std::string dataset_note(const zb::Dataset& d, const zb::BenchOptions& o, std::i
     if (!types.empty()) types += ", ";
     types += t + " " + std::to_string(n);
   }
-  return "dataset: demo generator, " + std::to_string(leads) + " leads, " + std::to_string(o.days) +
+  return "dataset " + zb::data_shape_name(shape) + ": " + shape_note(shape) + "; demo generator, " +
+         std::to_string(leads) + " leads, " + std::to_string(o.days) +
          " days, seed " + std::to_string(o.seed) + ": " + std::to_string(d.stats.events) +
          " events (" + types + "), " + std::to_string(lead_msgs) + " lead messages, from " +
          zb::format_rfc3339_ms(d.stats.min_ts_ms) + " to " + zb::format_rfc3339_ms(d.stats.max_ts_ms);
@@ -125,17 +141,23 @@ int run(const zb::BenchOptions& o) {
   std::string load_at_start = zb::load_average();
   bool needs_data = false;
   for (const auto& s : select(o, o.databases.front()))
-    needs_data = needs_data || s.kind == zb::ScenarioKind::Ingest;
-  zb::Dataset data;
-  if (needs_data) data = generate(o, end_ms, o.tenant, o.leads);
+    needs_data = needs_data || s.kind == zb::ScenarioKind::Ingest || s.kind == zb::ScenarioKind::RawInsert;
   std::string work = (fs::temp_directory_path() / ("zaplify-bench-" + std::to_string(::getpid()))).string();
   fs::create_directories(work);
   std::vector<zb::ScenarioResult> results;
   std::vector<std::string> notes;
-  if (needs_data) notes.push_back(dataset_note(data, o, o.leads));
-  for (const auto& db : o.databases) {
-    zb::BenchRun bench(o, select(o, db), needs_data ? &data : nullptr, end_ms, work);
-    bench.run(db, results, notes);
+  // One data set in memory at a time: a million backfill events hold ~0.5 GB until serialised.
+  for (const auto& shape_name : o.data_shapes) {
+    zb::DataShape shape = zb::data_shape_from(shape_name);
+    zb::Dataset data;
+    if (needs_data) {
+      data = generate(o, end_ms, o.tenant, o.leads, shape);
+      notes.push_back(dataset_note(data, o, o.leads, shape));
+    }
+    for (const auto& db : o.databases) {
+      zb::BenchRun bench(o, select(o, db), needs_data ? &data : nullptr, end_ms, work, shape_name);
+      bench.run(db, results, notes);
+    }
   }
   if (o.keep_work_dir) notes.push_back("work folder kept: " + work);
   else fs::remove_all(work);

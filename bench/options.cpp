@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "backfill.h"
 #include "scenario_spec.h"
 
 #ifndef ZAPLIFY_BENCH_SCENARIOS
@@ -64,7 +65,9 @@ std::string usage() {
          "  --database sqlite|postgres|both   (default sqlite)\n"
          "  --leads N                 demo leads, ~10 events each (default 100000)\n"
          "  --days N                  demo days (default 30)\n"
-         "  --seed N                  demo seed (default 42)\n"
+         "  --seed N                  demo seed, also of the backfill shuffle (default 42)\n"
+         "  --data SHAPE              time-ordered (live traffic), backfill (an import: all events\n"
+         "                            shuffled, hashed id prefixes) or both (default time-ordered)\n"
          "  --tenant NAME             tenant of the data (default bench)\n"
          "  --scenarios a,b,c         subset of the scenarios file (default: all)\n"
          "  --scenarios-file PATH     (default: bench/scenarios.json of the source tree)\n"
@@ -77,7 +80,8 @@ std::string usage() {
          "  --server-pid PID          with --server-url: sample this process's RSS\n"
          "  --server-threads N        server.threads of the started server (default 2)\n"
          "  --max-concurrent N        server.max_concurrent_requests (default 4)\n"
-         "  --ingest-connections N    override the ingest scenario's connections\n"
+         "  --ingest-connections N    override the ingest scenarios' connections\n"
+         "  --raw-cache-mb N          raw-insert on SQLite: page cache in MiB (default: SQLite's)\n"
          "  --lead-messages N         lead messages in the sentiment/topics window (default 100000)\n"
          "  --wrk-seconds N           duration of the wrk run (default 10)\n"
          "  --request-timeout S       per-request timeout in seconds (default 300)\n"
@@ -129,7 +133,11 @@ BenchOptions parse_options(int argc, char** argv, const std::string& exe_dir, bo
     } else if (a == "--leads") o.leads = to_integer(a, value(), 1);
     else if (a == "--days") o.days = static_cast<int>(to_integer(a, value(), 1));
     else if (a == "--seed") o.seed = static_cast<std::uint64_t>(to_integer(a, value(), 0));
-    else if (a == "--tenant") o.tenant = value();
+    else if (a == "--data") {
+      std::string v = value();
+      o.data_shapes = v == "both" ? std::vector<std::string>{"time-ordered", "backfill"}
+                                  : std::vector<std::string>{data_shape_name(data_shape_from(v))};
+    } else if (a == "--tenant") o.tenant = value();
     else if (a == "--scenarios") o.scenarios = split_list(value());
     else if (a == "--scenarios-file") o.scenarios_file = value();
     else if (a == "--server-binary") o.server_binary = value();
@@ -141,6 +149,7 @@ BenchOptions parse_options(int argc, char** argv, const std::string& exe_dir, bo
     else if (a == "--server-threads") o.server_threads = static_cast<int>(to_integer(a, value(), 1));
     else if (a == "--max-concurrent") o.max_concurrent = static_cast<int>(to_integer(a, value(), 1));
     else if (a == "--ingest-connections") o.ingest_connections = static_cast<int>(to_integer(a, value(), 1));
+    else if (a == "--raw-cache-mb") o.raw_cache_mb = static_cast<int>(to_integer(a, value(), 1));
     else if (a == "--lead-messages") o.lead_messages = static_cast<std::uint64_t>(to_integer(a, value(), 1));
     else if (a == "--wrk-seconds") o.wrk_seconds = static_cast<int>(to_integer(a, value(), 1));
     else if (a == "--request-timeout") o.request_timeout_s = static_cast<int>(to_integer(a, value(), 1));

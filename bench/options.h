@@ -31,6 +31,8 @@ struct BenchOptions {
   std::int64_t leads = 100000;
   int days = 30;
   std::uint64_t seed = 42;
+  /// From --data time-ordered|backfill|both (backfill.h); every scenario runs once per shape.
+  std::vector<std::string> data_shapes{"time-ordered"};
   std::string tenant = "bench";
   std::vector<std::string> scenarios;  ///< Empty: every scenario of the file.
   std::string scenarios_file;
@@ -43,6 +45,7 @@ struct BenchOptions {
   int server_threads = 2;
   int max_concurrent = 4;
   int ingest_connections = 0;  ///< 0: the scenario's value.
+  int raw_cache_mb = 0;        ///< raw-insert on SQLite: PRAGMA cache_size; 0: SQLite's default.
   std::uint64_t lead_messages = 100000;
   int wrk_seconds = 10;
   int request_timeout_s = 300;

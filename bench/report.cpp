@@ -60,11 +60,12 @@ std::string human_number(double v) {
 std::string render_markdown(const std::vector<ScenarioResult>& results, const MachineInfo& m,
                             const std::string& command_line, const std::vector<std::string>& notes) {
   std::ostringstream o;
-  o << "| scenario | database | requests | median ms | p99 ms | throughput | peak RSS MB | "
+  o << "| scenario | database | data | requests | median ms | p99 ms | throughput | peak RSS MB | "
        "RSS growth MB | bar | verdict |\n"
-    << "|---|---|---:|---:|---:|---:|---:|---:|---|---|\n";
+    << "|---|---|---|---:|---:|---:|---:|---:|---:|---|---|\n";
   for (const auto& r : results) {
-    o << "| " << r.name << " | " << r.database << " | " << r.requests;
+    o << "| " << r.name << " | " << r.database << " | " << (r.data.empty() ? "-" : r.data) << " | "
+      << r.requests;
     if (r.errors) o << " (" << r.errors << " errors)";
     o << " | " << human_number(r.median_ms) << " | " << human_number(r.p99_ms) << " | "
       << human_number(r.throughput) << " " << r.unit << " | " << human_number(r.peak_rss_mb)
@@ -72,7 +73,9 @@ std::string render_markdown(const std::vector<ScenarioResult>& results, const Ma
       << (r.verdict.empty() ? "-" : r.verdict) << " |\n";
   }
   o << "\nNotes per scenario:\n";
-  for (const auto& r : results) o << "- " << r.name << " (" << r.database << "): " << r.note << "\n";
+  for (const auto& r : results)
+    o << "- " << r.name << " (" << r.database << (r.data.empty() ? "" : ", " + r.data) << "): " << r.note
+      << "\n";
   for (const auto& n : notes) o << "- " << n << "\n";
   o << "\nMachine: " << m.nproc << " CPUs (nproc), " << m.cpu_model << ", "
     << human_number(m.ram_gb) << " GiB RAM, " << m.kernel << "\n\nCommand: `" << command_line
@@ -84,7 +87,7 @@ nlohmann::json render_json(const std::vector<ScenarioResult>& results, const Mac
                            const std::string& command_line, const std::vector<std::string>& notes) {
   nlohmann::json rows = nlohmann::json::array();
   for (const auto& r : results) {
-    rows.push_back({{"scenario", r.name}, {"database", r.database}, {"requests", r.requests},
+    rows.push_back({{"scenario", r.name}, {"database", r.database}, {"data", r.data}, {"requests", r.requests},
                     {"errors", r.errors}, {"median_ms", r.median_ms}, {"p99_ms", r.p99_ms},
                     {"throughput", r.throughput}, {"unit", r.unit},
                     {"peak_rss_mb", r.peak_rss_mb < 0 ? nlohmann::json() : nlohmann::json(r.peak_rss_mb)},

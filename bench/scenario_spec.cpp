@@ -13,6 +13,7 @@ ScenarioKind kind_from(const std::string& s, const std::string& entry) {
   if (s == "latency") return ScenarioKind::Latency;
   if (s == "export") return ScenarioKind::Export;
   if (s == "throughput") return ScenarioKind::Throughput;
+  if (s == "raw-insert") return ScenarioKind::RawInsert;
   throw std::runtime_error("scenario " + entry + ": unknown kind '" + s + "'");
 }
 
@@ -52,7 +53,8 @@ std::vector<ScenarioSpec> parse_scenarios(const nlohmann::json& doc, const std::
       s.plugin = e.value("plugin", "");
       s.kind = kind_from(e.value("kind", "latency"), s.name);
       s.method = e.value("method", s.kind == ScenarioKind::Ingest ? "POST" : "GET");
-      s.path = e.at("path").get<std::string>();
+      s.path = s.kind == ScenarioKind::RawInsert ? e.value("path", "") : e.at("path").get<std::string>();
+      s.plugins = e.value("plugins", "all");
       s.window = e.value("window", "30d");
       s.repetitions = e.value("repetitions", 10);
       s.warmup = e.value("warmup", 1);
@@ -67,6 +69,9 @@ std::vector<ScenarioSpec> parse_scenarios(const nlohmann::json& doc, const std::
     if (s.repetitions < 1 || s.warmup < 0 || s.connections < 1 || s.duration_s <= 0)
       throw std::runtime_error("scenario " + s.name + ": repetitions, connections and " +
                                "duration_s must be positive, warmup not negative");
+    if (s.plugins != "all" && (s.plugins != "none" || s.kind != ScenarioKind::Ingest))
+      throw std::runtime_error("scenario " + s.name + ": plugins must be \"all\", or \"none\" " +
+                               "for an ingest scenario");
     if (auto b = e.find("bar"); b != e.end()) {
       s.bar.median_ms_max = bar_value(*b, "median_ms_max", database, s.name);
       s.bar.p99_ms_max = bar_value(*b, "p99_ms_max", database, s.name);

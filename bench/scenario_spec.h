@@ -19,6 +19,7 @@ enum class ScenarioKind {
   Latency,     ///< Sequential requests on one keep-alive connection, reports req/s.
   Export,      ///< Like Latency; counts CSV rows (CRLF lines minus the header), reports rows/s.
   Throughput,  ///< N connections for D seconds against one URL (meant for cached reads).
+  RawInsert,   ///< No server: the dataset's rows straight into a minimal table (raw_insert.h).
 };
 
 /// Limits a result is checked against; a missing field is not checked. A per-database limit
@@ -35,7 +36,10 @@ struct ScenarioSpec {
   std::string plugin;  ///< Informational: the plugin whose route is measured.
   ScenarioKind kind = ScenarioKind::Latency;
   std::string method = "GET";
-  std::string path;    ///< With {from}, {to}, {funnel_id}, {tenant} placeholders.
+  std::string path;    ///< With {from}, {to}, {funnel_id}, {tenant} placeholders; "" for RawInsert.
+  /// Ingest: "all" (every plugin, on the server that then serves the reads) or "none" (a server of
+  /// its own on a fresh database with every plugin disabled: the core alone).
+  std::string plugins = "all";
   std::string window = "30d";  ///< "Nd" | "lead_messages" | "all"
   int repetitions = 10;
   int warmup = 1;

@@ -72,6 +72,12 @@ std::string create_postgres_database(const std::string& server_url, const std::s
   return with_database_name(server_url, name);
 }
 
+void drop_postgres_database(const std::string& server_url, const std::string& name) {
+  PGconn* conn = PQconnectdb(server_url.c_str());
+  if (PQstatus(conn) == CONNECTION_OK) PQclear(PQexec(conn, ("DROP DATABASE IF EXISTS " + name).c_str()));
+  PQfinish(conn);
+}
+
 std::string render_server_yaml(const LaunchOptions& o, std::uint16_t port) {
   std::ostringstream y;
   y << "server:\n  host: 127.0.0.1\n  port: " << port << "\n  threads: " << o.threads
@@ -88,7 +94,7 @@ std::string render_server_yaml(const LaunchOptions& o, std::uint16_t port) {
     << "plugins_dir: " << quote(o.plugins_dir) << "\n"
     << "plugins:\n";
   for (const char* name : {"metrics", "funnel", "conversation", "export", "cache"}) {
-    bool enabled = std::string(name) != "cache" || o.cache_enabled;
+    bool enabled = o.plugins_enabled && (std::string(name) != "cache" || o.cache_enabled);
     y << "  - name: " << name << "\n    library: " << quote(std::string(name) + ".so")
       << "\n    enabled: " << (enabled ? "true" : "false") << "\n";
   }

@@ -13,6 +13,8 @@ struct LaunchOptions {
   std::string plugins_dir;          ///< Folder holding the plugin .so files.
   std::string database_url;         ///< sqlite3://PATH or postgresql://...; the database to use.
   bool cache_enabled = false;       ///< The `cache` plugin enabled (else listed as disabled).
+  /// false: the core alone — every plugin, the cache too, listed with `enabled: false`.
+  bool plugins_enabled = true;
   std::string cache_backend = "memory";  ///< "memory" | "redis"
   std::string redis_url;            ///< For the redis backend.
   std::int64_t cache_max_bytes = 0; ///< cache.max_bytes of the memory LRU; 0: the server's default.
@@ -54,6 +56,9 @@ std::uint16_t free_port();
 /// Creates an empty database on the PostgreSQL server of `server_url` (any database in its path
 /// is only used to connect) and returns the URL of the new database. Throws on failure.
 std::string create_postgres_database(const std::string& server_url, const std::string& name);
+/// DROP DATABASE IF EXISTS `name` on the server of `server_url`; best effort (a benchmark's
+/// leftovers are not worth failing a run for).
+void drop_postgres_database(const std::string& server_url, const std::string& name);
 /// Replaces the database name (the path) of a postgresql:// URL, keeping any ?query.
 std::string with_database_name(const std::string& url, const std::string& name);
 

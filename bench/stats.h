@@ -24,6 +24,7 @@ LatencySummary summarize(std::vector<double> latencies_ms);
 struct ScenarioResult {
   std::string name;
   std::string database;
+  std::string data;              ///< The data set's shape ("time-ordered", "backfill"); "" if none.
   std::size_t requests = 0;
   std::size_t errors = 0;        ///< Non-2xx or failed requests.
   double median_ms = 0;

@@ -48,9 +48,37 @@ TEST(ScenarioSpec, TheShippedFileParses) {
   auto specs = load_scenarios(ZAPLIFY_BENCH_SCENARIOS_FILE, "sqlite");
   std::set<std::string> names;
   for (const auto& s : specs) names.insert(s.name);
-  for (const char* n : {"ingest", "kpi_30d", "performance_30d", "funnel", "flow", "bottlenecks",
+  for (const char* n : {"ingest", "ingest-core", "raw-insert", "kpi_30d", "performance_30d", "funnel", "flow", "bottlenecks",
                         "sentiment", "topics", "realtime", "export_conversations", "cached_kpi"})
     EXPECT_TRUE(names.count(n)) << n;
+}
+
+TEST(ScenarioSpec, CoreOnlyIngestAndRawInsertRunApart) {
+  auto specs = parse_scenarios(nlohmann::json::parse(R"({"scenarios": [
+    {"name": "ingest", "kind": "ingest", "path": "/p"},
+    {"name": "ingest-core", "kind": "ingest", "plugins": "none", "path": "/p"},
+    {"name": "raw-insert", "kind": "raw-insert"}
+  ]})"), "sqlite");
+  ASSERT_EQ(specs.size(), 3u);
+  EXPECT_EQ(specs[0].plugins, "all");
+  EXPECT_FALSE(runs_apart(specs[0]));
+  EXPECT_EQ(specs[1].plugins, "none");
+  EXPECT_TRUE(runs_apart(specs[1]));
+  EXPECT_EQ(specs[2].kind, ScenarioKind::RawInsert);
+  EXPECT_EQ(specs[2].path, "");  // no route: no server
+  EXPECT_TRUE(runs_apart(specs[2]));
+  // "none" only makes sense for ingest; anything but all/none is a typo.
+  EXPECT_THROW(parse_scenarios(nlohmann::json::parse(R"({"scenarios": [{"name": "x", "path": "/", "plugins": "none"}]})"), "sqlite"),
+               std::runtime_error);
+  EXPECT_THROW(parse_scenarios(nlohmann::json::parse(R"({"scenarios": [{"name": "x", "kind": "ingest", "path": "/", "plugins": "some"}]})"), "sqlite"),
+               std::runtime_error);
+}
+
+TEST(RatioNote, EveryPairInOrder) {
+  EXPECT_EQ(ratio_note({{"ingest", 10000}, {"ingest-core", 20000}, {"raw-insert", 40000}}),
+            "ingest / ingest-core = 0.50 ×, ingest / raw-insert = 0.25 ×, ingest-core / raw-insert = 0.50 ×");
+  EXPECT_EQ(ratio_note({{"ingest", 1}}), "");
+  EXPECT_EQ(ratio_note({{"a", 1}, {"b", 0}}), "a / b = 0.00 ×");
 }
 
 TEST(Substitute, ReplacesAndRejectsUnknown) {
@@ -115,6 +143,13 @@ TEST(Launcher, DatabaseNameAndYaml) {
   o.cache_enabled = true;
   EXPECT_NE(render_server_yaml(o, 1).find("name: cache\n    library: \"cache.so\"\n    enabled: true"),
             std::string::npos);
+  o.plugins_enabled = false;  // the core alone: every plugin listed, none enabled
+  std::string core_only = render_server_yaml(o, 1);
+  EXPECT_EQ(core_only.find("enabled: true"), std::string::npos);
+  for (const char* name : {"metrics", "funnel", "conversation", "export", "cache"})
+    EXPECT_NE(core_only.find(std::string("name: ") + name + "\n    library: \"" + name +
+                             ".so\"\n    enabled: false"),
+              std::string::npos) << name;
 }
 
 }  // namespace

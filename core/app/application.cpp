@@ -20,6 +20,7 @@
 #include "observability/prometheus.h"
 #include "plugins/loaded_plugin.h"
 #include "plugins/plugin_manager.h"
+#include "projections/projection_coordinator.h"
 #include "storage/database.h"
 
 #ifndef ZAPLIFY_VERSION
@@ -177,6 +178,12 @@ void Application::build_services() {
   metrics_ = std::make_unique<PrometheusRegistry>();
   cache_ = std::make_unique<ResponseCache>(s.cache.ttl_seconds, metrics_.get());
 
+  projections_ = std::make_unique<ProjectionCoordinator>(
+      *db_, [cal = calendar_.get()] { return cal->now_ms(); },
+      [cache = cache_.get()](const std::string& plugin) {
+        spdlog::info("plugin '{}' caught up with the event log", plugin);
+        cache->invalidate_all();
+      });
   PluginServices ps;
   ps.store = db_.get();
   ps.calendar = calendar_.get();
@@ -195,12 +202,18 @@ void Application::build_services() {
   ps.migrate = [db = db_.get()](const std::string& plugin, const std::vector<sdk::Migration>& m) {
     db->migrate(plugin, m);
   };
+  ps.attach_projections = [p = projections_.get()](const std::string& plugin,
+                                                    const std::vector<sdk::ProjectionSpec>& specs,
+                                                    std::shared_ptr<CatchUpStatus> status) {
+    p->attach(plugin, specs, std::move(status));
+  };
+  ps.detach_projections = [p = projections_.get()](const std::string& plugin) { p->detach(plugin); };
   ps.settings = host_settings(s);
   plugins_ = std::make_unique<PluginManager>(std::move(ps));
   ingest_ = std::make_unique<IngestService>(
       *db_,
       IngestSettings{s.ingest.batch_size, s.ingest.max_events_per_batch, s.metrics.retention_days},
-      [plugins = plugins_.get()] { return plugins->ingest_hooks(); });
+      [plugins = plugins_.get()] { return plugins->ingest_hooks(); }, projections_.get());
   auth_ = std::make_unique<Authenticator>(AuthSettings{s.auth.mode, s.auth.secret_key});
 
   CoreRouteServices cs{db_.get(),
@@ -220,6 +233,7 @@ void Application::build_services() {
   plugins_->set_core_routes(make_core_routes(cs));
   auto changes = plugins_->apply(s.plugins);
   spdlog::info("plugins: {}", changes.to_json().dump());
+  projections_->retire_unattached();
 }
 
 void Application::start_serving() {
@@ -240,7 +254,10 @@ void Application::start_serving() {
   });
   server_->start();
   purger_ = std::make_unique<RetentionPurger>(
-      [db = db_.get()](std::int64_t cutoff) { return db->purge_events_before(cutoff); },
+      [db = db_.get(), projections = projections_.get()](std::int64_t cutoff) {
+        projections->purge_before(cutoff);
+        return db->purge_events_before(cutoff);
+      },
       [cal = calendar_.get()] { return cal->now_ms(); }, s.metrics.retention_days,
       s.metrics.purge_interval_seconds);
   purger_->start();
@@ -324,6 +341,7 @@ void Application::shut_down() {
   if (server_) server_->shutdown(drain_ms);
   if (demo_thread_.joinable()) demo_thread_.join();
   if (purger_) purger_->stop();
+  if (projections_) projections_->stop();  // drops its hold on the plugins' libraries
   if (plugins_) plugins_->stop_all(std::chrono::milliseconds(drain_ms));
   spdlog::info("stopped");
 }

@@ -21,6 +21,7 @@ class SystemCalendar;
 class PrometheusRegistry;
 class ResponseCache;
 class PluginManager;
+class ProjectionCoordinator;
 class IngestService;
 class Authenticator;
 class HttpServer;
@@ -62,6 +63,7 @@ class Application {
   std::unique_ptr<SystemCalendar> calendar_;
   std::unique_ptr<PrometheusRegistry> metrics_;
   std::unique_ptr<ResponseCache> cache_;
+  std::unique_ptr<ProjectionCoordinator> projections_;
   std::unique_ptr<PluginManager> plugins_;
   std::unique_ptr<IngestService> ingest_;
   std::unique_ptr<Authenticator> auth_;

@@ -17,6 +17,8 @@ sdk::Response health_response(const HealthProbe& probe) {
   for (const auto& p : probe.plugins) {
     nlohmann::json item = {
         {"name", p.name}, {"version", p.version}, {"status", p.status}, {"routes", p.route_paths}};
+    if (p.status == "catching_up")
+      item["catch_up"] = {{"applied", p.catch_up_applied}, {"total", p.catch_up_total}};
     plugins.push_back(std::move(item));
   }
   nlohmann::json body = {

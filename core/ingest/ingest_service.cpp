@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <stdexcept>
 
 #include "ingest/batch_parser.h"
+#include "projections/projection_coordinator.h"
 #include "storage/core_writer.h"
 #include "storage/database.h"
 
@@ -38,8 +40,9 @@ nlohmann::json IngestResult::to_json() const {
   return {{"accepted", accepted}, {"duplicates", duplicates}, {"rejected", rejected}};
 }
 
-IngestService::IngestService(Database& db, IngestSettings settings, Hooks hooks)
-    : db_(db), settings_(settings), hooks_(std::move(hooks)) {
+IngestService::IngestService(Database& db, IngestSettings settings, Hooks hooks,
+                             ProjectionCoordinator* projections)
+    : db_(db), settings_(settings), hooks_(std::move(hooks)), projections_(projections) {
   if (settings_.batch_size < 1) settings_.batch_size = 1;
 }
 
@@ -50,7 +53,8 @@ IngestResult IngestService::process(std::string_view body, const IngestCaller& c
   result.duplicates = parsed.in_batch_duplicates;
   if (parsed.events.empty()) return result;
 
-  const std::vector<sdk::IngestHook> hooks = hooks_ ? hooks_() : std::vector<sdk::IngestHook>{};
+  const std::vector<sdk::IngestHook> plain_hooks = hooks_ ? hooks_() : std::vector<sdk::IngestHook>{};
+  std::vector<sdk::IngestHook> hooks;
   const std::size_t chunk_size = static_cast<std::size_t>(settings_.batch_size);
   std::vector<sdk::Event> chunk, fresh;
   std::vector<char> inserted;
@@ -61,6 +65,14 @@ IngestResult IngestService::process(std::string_view body, const IngestCaller& c
       chunk.assign(std::make_move_iterator(events.begin() + static_cast<std::ptrdiff_t>(start)),
                    std::make_move_iterator(events.begin() + static_cast<std::ptrdiff_t>(end)));
       fresh.clear();
+      // The set of active projections cannot change while the ticket is held (see
+      // ProjectionCoordinator): each is applied to this chunk here or replayed later, never both.
+      std::optional<IngestTicket> ticket;
+      hooks = plain_hooks;
+      if (projections_) {
+        ticket.emplace(projections_->begin_ingest());
+        for (auto& apply : projections_->appliers()) hooks.push_back(std::move(apply));
+      }
       // Chunks are separate transactions: when a later one fails, earlier ones stay committed and
       // the request fails with StoreError; a client retry then counts them as duplicates.
       // An init-capture: clang before 16 cannot capture a structured binding by name.

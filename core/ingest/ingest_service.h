@@ -16,6 +16,7 @@
 namespace zaplify::core {
 
 class Database;
+class ProjectionCoordinator;
 
 struct IngestSettings {
   int batch_size = 1000;               ///< Rows per write transaction.
@@ -50,7 +51,10 @@ bool parse_rfc3339_ms(std::string_view text, std::int64_t& out_ms);
 class IngestService {
  public:
   using Hooks = std::function<std::vector<sdk::IngestHook>()>;  ///< Current plugins' hooks.
-  IngestService(Database& db, IngestSettings settings, Hooks hooks);
+  /// `projections` (may be null): its active projections are applied in each chunk's transaction,
+  /// under its ingest gate.
+  IngestService(Database& db, IngestSettings settings, Hooks hooks,
+                ProjectionCoordinator* projections = nullptr);
 
   /// Processes a request body. Throws sdk::HttpError for 400 (not JSON / no events array) and 413
   /// (too many events); sdk::StoreError when the database fails (nothing acknowledged then).
@@ -60,6 +64,7 @@ class IngestService {
   Database& db_;
   IngestSettings settings_;
   Hooks hooks_;
+  ProjectionCoordinator* projections_;
 };
 
 }  // namespace zaplify::core

@@ -79,6 +79,14 @@ struct PluginHost::Registries {
       host->staged_.ingest_hooks.push_back(std::move(hook));
     }
   };
+  struct Projections final : sdk::ProjectionRegistry {
+    PluginHost* host;
+    void add(sdk::ProjectionSpec spec) override {
+      std::lock_guard lock(host->mutex_);
+      host->require_open("a projection");
+      host->staged_.projections.push_back(std::move(spec));
+    }
+  };
   struct Cache final : sdk::CacheControl {
     PluginHost* host;
     void set_backend(std::shared_ptr<sdk::CacheBackend> backend) override {
@@ -101,12 +109,13 @@ struct PluginHost::Registries {
   Sources sources;
   Migrations migrations;
   Hooks hooks;
+  Projections projections;
   Cache cache;
   PluginLogger logger;
 
   Registries(PluginHost* h, const sdk::DataSourceRegistry* live, const std::string& name)
       : logger(name) {
-    routes.host = sources.host = migrations.host = hooks.host = cache.host = h;
+    routes.host = sources.host = migrations.host = hooks.host = projections.host = cache.host = h;
     sources.live = live;
   }
 };
@@ -131,6 +140,7 @@ sdk::RouteRegistry& PluginHost::routes() { return registries_->routes; }
 sdk::DataSourceRegistry& PluginHost::data_sources() { return registries_->sources; }
 sdk::MigrationRegistry& PluginHost::migrations() { return registries_->migrations; }
 sdk::IngestHookRegistry& PluginHost::ingest_hooks() { return registries_->hooks; }
+sdk::ProjectionRegistry& PluginHost::projections() { return registries_->projections; }
 sdk::CacheControl& PluginHost::cache() { return registries_->cache; }
 sdk::Logger& PluginHost::logger() { return registries_->logger; }
 

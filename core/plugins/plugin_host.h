@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "projections/projection_coordinator.h"
 #include "zaplify/sdk/plugin.h"
 
 namespace zaplify::core {
@@ -29,6 +30,13 @@ struct PluginServices {
   std::function<void(const std::function<void(sdk::SqlWriter&)>&)> write;
   /// Registers a plugin table for the retention purge (Database::add_purge_table). May be null.
   std::function<void(const std::string&, const std::string&)> purge_with_events;
+  /// Hands a started plugin's projections to the ProjectionCoordinator (attach). May be null:
+  /// projections are then ignored.
+  std::function<void(const std::string&, const std::vector<sdk::ProjectionSpec>&,
+                     std::shared_ptr<CatchUpStatus>)>
+      attach_projections;
+  /// Takes a leaving plugin's projections off ingestion (ProjectionCoordinator::detach). May be null.
+  std::function<void(const std::string&)> detach_projections;
   sdk::HostSettings settings;
 };
 
@@ -38,6 +46,7 @@ struct StagedRegistrations {
   std::vector<sdk::DataSourceSpec> data_sources;
   std::vector<sdk::Migration> migrations;
   std::vector<sdk::IngestHook> ingest_hooks;
+  std::vector<sdk::ProjectionSpec> projections;
   std::shared_ptr<sdk::CacheBackend> cache_backend;
 };
 
@@ -57,6 +66,7 @@ class PluginHost final : public sdk::Host {
   sdk::DataSourceRegistry& data_sources() override;
   sdk::MigrationRegistry& migrations() override;
   sdk::IngestHookRegistry& ingest_hooks() override;
+  sdk::ProjectionRegistry& projections() override;
   sdk::CacheControl& cache() override;
   const sdk::Store& store() const override;
   void write(const std::function<void(sdk::SqlWriter&)>& work) override;

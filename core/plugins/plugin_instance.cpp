@@ -1,5 +1,7 @@
 #include "plugins/plugin_instance.h"
 
+#include <string>
+
 namespace zaplify::core {
 namespace {
 
@@ -11,10 +13,40 @@ struct HookHolder {
   sdk::IngestHook hook;
 };
 
+void require_ready(const CatchUpStatus& status, const std::string& plugin) {
+  if (status.ready.load()) return;
+  throw sdk::HttpError(503, "catching_up",
+                       "plugin '" + plugin + "' is catching up with the event log (" +
+                           std::to_string(status.applied.load()) + " of " +
+                           std::to_string(status.total.load()) + " log positions replayed); retry shortly");
+}
+
+// A plugin with projections answers only once they are caught up: its reads would be wrong before.
+void gate_on_catch_up(StagedRegistrations& staged, const PluginInstance& inst) {
+  if (staged.projections.empty()) return;
+  for (auto& spec : staged.routes) {
+    if (!spec.handler) continue;
+    spec.handler = [inner = std::move(spec.handler), status = inst.catch_up,
+                    plugin = inst.name](const sdk::Request& r) {
+      require_ready(*status, plugin);
+      return inner(r);
+    };
+  }
+  for (auto& spec : staged.data_sources) {
+    if (!spec.produce) continue;
+    spec.produce = [inner = std::move(spec.produce), status = inst.catch_up, plugin = inst.name](
+                       const sdk::DataSourceRequest& r, sdk::RowSink& sink) {
+      require_ready(*status, plugin);
+      inner(r, sink);
+    };
+  }
+}
+
 }  // namespace
 
 void adopt_registrations(StagedRegistrations staged, PluginInstance& inst) {
   const auto& lp = inst.lp;
+  gate_on_catch_up(staged, inst);
   for (auto& spec : staged.routes) {
     if (spec.tag.empty()) spec.tag = inst.name;
     // `owner` is RouteEntry's first member, so it outlives the handler; the deleter's own copy of
@@ -30,6 +62,13 @@ void adopt_registrations(StagedRegistrations staged, PluginInstance& inst) {
     inst.hooks.push_back([holder](const sdk::IngestBatch& batch, sdk::SqlWriter& writer) {
       call_plugin_code(holder->plugin, [&] { holder->hook(batch, writer); });
     });
+  }
+  for (auto& spec : staged.projections) {
+    auto holder = std::make_shared<const HookHolder>(HookHolder{lp, inst.name, std::move(spec.apply)});
+    spec.apply = [holder](const sdk::IngestBatch& batch, sdk::SqlWriter& writer) {
+      call_plugin_code(holder->plugin, [&] { holder->hook(batch, writer); });
+    };
+    inst.projections.push_back(std::move(spec));
   }
   if (staged.cache_backend) {
     auto backend = std::move(staged.cache_backend);

@@ -19,6 +19,10 @@ struct PluginInstance {
   std::vector<std::shared_ptr<const RouteEntry>> routes;
   std::vector<std::shared_ptr<const DataSourceRecord>> sources;
   std::vector<sdk::IngestHook> hooks;          ///< Host-made wrappers holding `lp`.
+  /// The plugin's projections, `apply` wrapped to hold `lp`; handed to the coordinator.
+  std::vector<sdk::ProjectionSpec> projections;
+  /// Replay progress of those projections; routes and data sources answer 503 until ready.
+  std::shared_ptr<CatchUpStatus> catch_up = std::make_shared<CatchUpStatus>();
   std::shared_ptr<sdk::CacheBackend> backend;  ///< Host-made wrapper holding `lp`.
   std::vector<sdk::Migration> migrations;
 
@@ -28,12 +32,15 @@ struct PluginInstance {
     routes.clear();
     sources.clear();
     hooks.clear();
+    projections.clear();
     backend.reset();
   }
 };
 
 /// Wraps what a plugin staged into host-owned objects that keep `inst.lp` alive: route entries
-/// (tag defaulted to the plugin name), data-source records, guarded ingest hooks, the backend.
+/// (tag defaulted to the plugin name), data-source records, guarded ingest hooks and projections,
+/// the backend. With projections, routes and data sources answer 503 `catching_up` until
+/// `inst.catch_up` is ready.
 void adopt_registrations(StagedRegistrations staged, PluginInstance& inst);
 
 }  // namespace zaplify::core

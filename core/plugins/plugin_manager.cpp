@@ -39,7 +39,10 @@ nlohmann::json PluginStatus::to_json() const {
       {"routes", routes},
       {"data_sources", data_sources},
       {"loaded_at", loaded_at_ms ? nlohmann::json(format_utc_ms(loaded_at_ms)) : nullptr},
-      {"last_error", last_error.empty() ? nlohmann::json(nullptr) : nlohmann::json(last_error)}};
+      {"last_error", last_error.empty() ? nlohmann::json(nullptr) : nlohmann::json(last_error)},
+      {"catch_up", status == "catching_up"
+                       ? nlohmann::json{{"applied", catch_up_applied}, {"total", catch_up_total}}
+                       : nlohmann::json(nullptr)}};
 }
 
 nlohmann::json PluginChanges::to_json() const {
@@ -82,6 +85,10 @@ PluginChanges PluginManager::apply(const std::vector<PluginConfig>& plugins) {
   PluginChanges changes;
   std::set<std::string> restarting;
   auto leaving = take_leaving(plugins, changes, restarting);
+  // Before anything else changes: from here on ingestion skips their projections, and the
+  // coordinator has recorded where each one stopped.
+  if (services_.detach_projections)
+    for (const auto& inst : leaving) services_.detach_projections(inst->name);
   for (const auto& cfg : plugins) bring_up(cfg, restarting.count(cfg.name) > 0, changes);
   {
     std::lock_guard lock(state_mutex_);
@@ -90,6 +97,11 @@ PluginChanges PluginManager::apply(const std::vector<PluginConfig>& plugins) {
   }
   publish_locked();  // the leaving ones are out of the new snapshot...
   for (auto& inst : leaving) retire(std::move(inst));  // ...and stop once idle
+  // A cached answer was computed by a plugin build or a plugin set that may be gone (a reloaded
+  // plugin may answer differently; one back from being off has to catch up first).
+  const bool set_changed = !changes.loaded.empty() || !changes.unloaded.empty() ||
+                           !changes.restarted.empty();
+  if (set_changed && services_.cache) services_.cache->invalidate_all();
   return changes;
 }
 
@@ -202,6 +214,13 @@ std::shared_ptr<PluginManager::Instance> PluginManager::start_plugin(const Plugi
       error = std::string("migrations failed: ") + e.what();
     }
   }
+  if (error.empty() && services_.attach_projections && !inst->projections.empty()) {
+    try {
+      services_.attach_projections(cfg.name, inst->projections, inst->catch_up);
+    } catch (const std::exception& e) {
+      error = std::string("projections failed: ") + e.what();
+    }
+  }
   if (!error.empty()) {
     inst->release_registrations();
     lp->plugin().stop();
@@ -296,7 +315,14 @@ std::vector<PluginStatus> PluginManager::statuses() const {
   std::vector<PluginStatus> out;
   for (const auto& name : order_) {
     auto it = slots_.find(name);
-    if (it != slots_.end()) out.push_back(it->second.status);
+    if (it == slots_.end()) continue;
+    out.push_back(it->second.status);
+    const auto& inst = it->second.instance;
+    if (inst && inst->catch_up && !inst->catch_up->ready.load()) {
+      out.back().status = "catching_up";
+      out.back().catch_up_applied = inst->catch_up->applied.load();
+      out.back().catch_up_total = inst->catch_up->total.load();
+    }
   }
   return out;
 }

@@ -33,13 +33,16 @@ struct PluginStatus {
   std::string name;
   std::string version;
   std::uint32_t sdk_abi_version = 0;
-  std::string status = "disabled";  ///< "running" | "failed" | "disabled"
+  std::string status = "disabled";  ///< "running" | "catching_up" | "failed" | "disabled"
   std::string library;              ///< Resolved path.
   std::vector<std::string> routes;  ///< "GET /path"
   std::vector<std::string> route_paths;
   std::vector<std::string> data_sources;
   std::int64_t loaded_at_ms = 0;  ///< 0: never loaded.
   std::string last_error;
+  /// While "catching_up": log positions replayed into its projections so far, and in all.
+  std::int64_t catch_up_applied = 0;
+  std::int64_t catch_up_total = 0;
   nlohmann::json to_json() const;  ///< The GET /admin/plugins item.
 };
 

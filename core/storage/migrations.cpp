@@ -34,6 +34,50 @@ void run_script(sdk::SqlWriter& w, const std::string& script) {
 
 }  // namespace
 
+// Migration 3: every stored event gets `seq`, a number that only grows (never reused, also after
+// a purge), so projections can record how far they applied the log. SQLite: the events table is
+// rebuilt once with `seq` as its AUTOINCREMENT rowid, old rows keeping their insertion order.
+// PostgreSQL: a BIGSERIAL column (its sequence is never reset) with an index for catch-up scans.
+// The projection state tables record, per projection, its version, state and applied seq, and
+// which tables it owns (so a disabled plugin's tables are still purged with retention).
+sdk::Migration event_sequence_migration() {
+  const std::string state =
+      "CREATE TABLE IF NOT EXISTS projection_state (projection TEXT NOT NULL PRIMARY KEY,"
+      " plugin TEXT NOT NULL, version INTEGER NOT NULL, state TEXT NOT NULL,"
+      " applied_seq BIGINT NOT NULL, updated_at BIGINT NOT NULL);"
+      "CREATE TABLE IF NOT EXISTS projection_tables (projection TEXT NOT NULL, table_name TEXT NOT NULL,"
+      " age_column TEXT NOT NULL, age_unit_ms BIGINT NOT NULL, PRIMARY KEY (projection, table_name));";
+  const std::string columns =
+      "tenant_id, id, type, ts, lead_id, conversation_id, assistant_id, channel, sender, text,"
+      " response_time_ms, tokens, outcome, funnel_id, stage, name, stages, source";
+  sdk::Migration m;
+  m.version = 3;
+  m.description = "events.seq (the log order projections follow) and the projection state tables";
+  m.sql = state +
+          "ALTER TABLE events RENAME TO events_v2;"
+          "DROP INDEX IF EXISTS events_tenant_type_ts;"
+          "DROP INDEX IF EXISTS events_tenant_funnel_ts_p;"
+          "DROP INDEX IF EXISTS events_tenant_conversation_ts_p;"
+          "CREATE TABLE events (seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+          " tenant_id TEXT NOT NULL, id TEXT NOT NULL, type TEXT NOT NULL, ts BIGINT NOT NULL,"
+          " lead_id TEXT, conversation_id TEXT, assistant_id TEXT, channel TEXT,"
+          " sender TEXT, text TEXT, response_time_ms DOUBLE PRECISION, tokens BIGINT,"
+          " outcome TEXT, funnel_id TEXT, stage TEXT, name TEXT, stages TEXT, source TEXT,"
+          " UNIQUE (tenant_id, id));"
+          "INSERT INTO events (seq, " + columns + ") SELECT rowid, " + columns +
+          " FROM events_v2 ORDER BY rowid;"
+          "DROP TABLE events_v2;"
+          "CREATE INDEX events_tenant_type_ts ON events (tenant_id, type, ts);"
+          "CREATE INDEX events_tenant_funnel_ts_p ON events (tenant_id, funnel_id, ts)"
+          " WHERE funnel_id IS NOT NULL;"
+          "CREATE INDEX events_tenant_conversation_ts_p ON events (tenant_id, conversation_id, ts)"
+          " WHERE conversation_id IS NOT NULL";
+  m.postgres_sql = state +
+                   "ALTER TABLE events ADD COLUMN seq BIGSERIAL;"
+                   "CREATE INDEX events_seq ON events (seq)";
+  return m;
+}
+
 std::vector<sdk::Migration> core_migrations() {
   sdk::Migration events;
   events.version = 1;
@@ -62,7 +106,8 @@ std::vector<sdk::Migration> core_migrations() {
       "DROP INDEX IF EXISTS events_tenant_conversation_ts;"
       "CREATE INDEX IF NOT EXISTS events_tenant_conversation_ts_p ON events (tenant_id, conversation_id, ts)"
       " WHERE conversation_id IS NOT NULL";
-  return {events, partial};
+  sdk::Migration seq = event_sequence_migration();
+  return {events, partial, seq};
 }
 
 void ensure_migrations_table(sdk::SqlWriter& w) {

@@ -147,7 +147,10 @@ void PgConn::insert_events(const std::vector<sdk::Event>& events, std::vector<ch
   exec_script("ROLLBACK TO SAVEPOINT zaplify_copy");
   if (!staging_ready_) {
     // Created inside the caller's transaction: a rollback drops it, so rollback() clears the flag.
-    exec_script("CREATE TEMP TABLE IF NOT EXISTS zaplify_events_in (LIKE events) ON COMMIT DELETE ROWS");
+    // The event columns only: `seq` is assigned when the rows reach events.
+    static const std::string create = std::string("CREATE TEMP TABLE IF NOT EXISTS zaplify_events_in ON COMMIT DELETE ROWS AS SELECT ") +
+                                      kEventColumns + " FROM events WITH NO DATA";
+    exec_script(create);
     staging_ready_ = true;
   } else if (staging_used_) {
     exec_script("DELETE FROM zaplify_events_in");  // a second chunk in one transaction

@@ -31,11 +31,14 @@ sdk::RouteSpec analytics_get(std::string path, std::string summary, std::string 
 class FunnelPlugin final : public sdk::Plugin {
  public:
   void start(sdk::Host& host) override {
-    // The derived table the scans read: created and backfilled by the migration, kept in step by
-    // the hook inside each ingest transaction, purged together with the events it copies.
+    // The derived table the scans read: created by the migration, kept in step with the event log
+    // by the host (ingest, backfill, catch-up after the plugin was off) and purged with retention.
     host.migrations().add(stage_events_migration());
-    host.migrations().purge_with_events(kStageEventsTable, "ts");
-    host.ingest_hooks().add(derive_stage_events);
+    sdk::ProjectionSpec stage_events;
+    stage_events.name = "stage_events";
+    stage_events.tables = {{kStageEventsTable, "ts", 1}};
+    stage_events.apply = derive_stage_events;
+    host.projections().add(std::move(stage_events));
 
     service_ = std::make_shared<FunnelService>(host.store(), host.calendar());
     auto svc = service_;  // handlers share ownership: they never outlive the host's references

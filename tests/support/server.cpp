@@ -212,6 +212,8 @@ ServerProcess::ServerProcess(ServerOptions options) : options_(std::move(options
   }
   if (options_.wait_ready && !wait_healthy()) {
     ADD_FAILURE() << "server did not become healthy; log:\n" << log();
+  } else if (options_.wait_ready && !wait_caught_up()) {
+    ADD_FAILURE() << "plugins did not catch up with the event log; log:\n" << log();
   }
 }
 
@@ -309,6 +311,23 @@ bool ServerProcess::wait_healthy(int timeout_ms) const {
     }
     auto r = http_request(port_, "GET", "/health", {}, {}, 2000);
     if (r.status != 0) return true;
+    sleep_ms(20);
+  }
+  return false;
+}
+
+bool ServerProcess::wait_caught_up(int timeout_ms) const {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto r = http_request(port_, "GET", "/health", {}, {}, 2000);
+    if (r.status != 0) {
+      auto body = nlohmann::json::parse(r.body, nullptr, false);
+      bool catching_up = false;
+      if (body.is_object() && body.contains("plugins") && body["plugins"].is_array())
+        for (const auto& p : body["plugins"])
+          catching_up = catching_up || p.value("status", "") == "catching_up";
+      if (!catching_up) return true;
+    }
     sleep_ms(20);
   }
   return false;

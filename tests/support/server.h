@@ -63,6 +63,8 @@ class ServerProcess {
   std::string log() const;
   /// Waits until GET /health answers (any status) or timeout; true when it answered.
   bool wait_healthy(int timeout_ms = 20000) const;
+  /// Waits until no plugin in GET /health is `catching_up` (its projections replaying the log).
+  bool wait_caught_up(int timeout_ms = 60000) const;
 
  private:
   std::string render_yaml(const ServerOptions& options) const;

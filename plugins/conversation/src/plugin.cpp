@@ -25,13 +25,17 @@ class ConversationPlugin final : public sdk::Plugin {
                              host.plugin_dir());
     analyzer_ = std::make_shared<const SentimentAnalyzer>(data_.lexicon);
     for (auto& m : scoring_migrations()) host.migrations().add(std::move(m));
-    host.migrations().purge_with_events("conv_message_scores", "ts");
-    // A summary row goes when all of its conversation's events have (its latest one is older).
-    host.migrations().purge_with_events("conv_summary", "last_ts");
+    // Scores and summaries follow the event log through the host: ingest, backfill, catch-up.
+    // A summary row goes with retention when all of its conversation's events have (its latest
+    // one is older).
     auto analyzer = analyzer_;
-    host.ingest_hooks().add([analyzer](const sdk::IngestBatch& batch, sdk::SqlWriter& writer) {
+    sdk::ProjectionSpec scores;
+    scores.name = "scores_and_summaries";
+    scores.tables = {{"conv_message_scores", "ts", 1}, {"conv_summary", "last_ts", 1}};
+    scores.apply = [analyzer](const sdk::IngestBatch& batch, sdk::SqlWriter& writer) {
       score_batch(*analyzer, batch, writer);
-    });
+    };
+    host.projections().add(std::move(scores));
     add_routes(host);
     add_data_sources(host);
     host.logger().info("lexicon: " + std::to_string(data_.lexicon->size()) + " entries, " +

@@ -109,10 +109,11 @@ void upsert_rows(const std::string& tenant, const std::map<std::string, ConvStat
 // Stored replies of conversations whose assistant changed move to the new one (rare: a start
 // that arrives after its messages, or an earlier start naming another assistant). They are read
 // from the events table through its (tenant_id, conversation_id, ts) index; this batch's own
-// events are already there and are skipped (write_replies attributes them).
+// events are already there and are skipped (write_replies attributes them). During a replay the
+// events after the batch are stored but not applied yet: `seq <= horizon` leaves them out.
 void reattribute(const std::string& tenant, const Reduced& r,
                  const std::map<std::string, std::pair<std::string, std::string>>& moved,
-                 sdk::SqlWriter& w, HookDeltas& d) {
+                 sdk::SqlWriter& w, HookDeltas& d, std::int64_t seq_horizon) {
   std::vector<std::string> ids;
   for (const auto& [id, m] : moved) ids.push_back(id);
   std::set<std::string, std::less<>> batch;
@@ -121,10 +122,11 @@ void reattribute(const std::string& tenant, const Reduced& r,
   for_id_chunks(ids, [&](const std::string& in, const std::vector<sdk::Value>& chunk) {
     std::vector<sdk::Value> params{tenant};
     params.insert(params.end(), chunk.begin(), chunk.end());
+    params.emplace_back(seq_horizon);
     // type and sender are tested here: naming the type would let SQLite's planner (no
     // statistics) prefer the (tenant_id, type, ts) index and scan every message.
     w.query("SELECT conversation_id, id, ts, type, sender, response_time_ms, tokens FROM events "
-            "WHERE tenant_id = ? AND conversation_id IN (" + in + ")",
+            "WHERE tenant_id = ? AND conversation_id IN (" + in + ") AND seq <= ?",
             params, [&](const sdk::Row& row) {
               if (row.text(3) != "message" || row.text(4) != "assistant") return;
               if (batch.count(row.text(1))) return;
@@ -165,7 +167,7 @@ void AssistantDelta::add_ending(std::string_view outcome, std::int64_t n) {
 }
 
 void apply_conversations(const std::string& tenant, const Reduced& r, sdk::SqlWriter& w,
-                         HookDeltas& d) {
+                         HookDeltas& d, std::int64_t seq_horizon) {
   std::vector<std::string> ids;
   for (const auto& [id, e] : r.starts) ids.push_back(id);
   for (const auto& [id, e] : r.ends) ids.push_back(id);
@@ -200,7 +202,7 @@ void apply_conversations(const std::string& tenant, const Reduced& r, sdk::SqlWr
         old.has_replies != now.has_replies)
       changed.emplace(id, now);
   }
-  if (!moved.empty()) reattribute(tenant, r, moved, w, d);
+  if (!moved.empty()) reattribute(tenant, r, moved, w, d, seq_horizon);
   upsert_rows(tenant, changed, w);
   record_replies(r, owners, d);
 }

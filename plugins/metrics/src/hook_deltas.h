@@ -36,8 +36,9 @@ struct Reduced {
 /// Brings metrics_conversations up to date with the batch and records in `d` how conversation,
 /// ending and reply counts move between units and assistants. has_replies marks the rows whose
 /// stored replies must move when the conversation's assistant changes.
+/// `seq_horizon`: stored events after it are not applied yet (a replay, see sdk/projection.h).
 /// REQUIRES (PostgreSQL): the batch's conversation rows are locked already.
 void apply_conversations(const std::string& tenant, const Reduced& r, sdk::SqlWriter& w,
-                         HookDeltas& d);
+                         HookDeltas& d, std::int64_t seq_horizon);
 
 }  // namespace zaplify::metrics

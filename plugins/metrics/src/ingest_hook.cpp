@@ -7,6 +7,7 @@
 
 #include "batch_sql.h"
 #include "hook_deltas.h"
+#include "metrics_math.h"
 #include "packed_values.h"
 
 namespace zaplify::metrics {
@@ -203,10 +204,24 @@ void update_derived_tables(const sdk::IngestBatch& batch, sdk::SqlWriter& writer
   const Reduced r = reduce(*batch.events, d);
   const std::string& tenant = batch.tenant_id;
   if (writer.dialect() == sdk::Dialect::PostgreSQL) lock_keys(tenant, r, writer);
-  apply_conversations(tenant, r, writer, d);
+  apply_conversations(tenant, r, writer, d, batch.seq_horizon);
   write_leads(tenant, r, writer);
   write_stages(tenant, r, writer);
   write_units(tenant, d, writer);
+}
+
+sdk::ProjectionSpec derived_tables_projection() {
+  sdk::ProjectionSpec p;
+  p.name = "derived_tables";
+  // A conversation row ages with its start (the KPI counts it there); unit rows with their
+  // 15-minute unit; lead and stage rows with their event.
+  p.tables = {{"metrics_conversations", "start_ts", 1},
+              {"metrics_units", "unit", kUnitMs},
+              {"metrics_assistant_units", "unit", kUnitMs},
+              {"metrics_lead_created", "ts", 1},
+              {"metrics_stage_events", "ts", 1}};
+  p.apply = &update_derived_tables;
+  return p;
 }
 
 }  // namespace zaplify::metrics

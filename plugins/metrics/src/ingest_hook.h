@@ -7,6 +7,7 @@
 // Only newly stored events reach the hook, so nothing is ever counted twice.
 
 #include "zaplify/sdk/events.h"
+#include "zaplify/sdk/projection.h"
 #include "zaplify/sdk/store.h"
 
 namespace zaplify::metrics {
@@ -15,5 +16,9 @@ namespace zaplify::metrics {
 /// taking an advisory lock per conversation and lead they touch first, in sorted order (see
 /// ingest_hook.cpp).
 void update_derived_tables(const sdk::IngestBatch& batch, sdk::SqlWriter& writer);
+
+/// The projection the host maintains with update_derived_tables: every derived table, each with
+/// the column that ages its rows out with retention.
+sdk::ProjectionSpec derived_tables_projection();
 
 }  // namespace zaplify::metrics

@@ -12,7 +12,7 @@ class MetricsPlugin final : public sdk::Plugin {
  public:
   void start(sdk::Host& host) override {
     for (auto& m : all_migrations()) host.migrations().add(std::move(m));
-    host.ingest_hooks().add(&update_derived_tables);
+    host.projections().add(derived_tables_projection());
     register_routes(host);
     register_data_sources(host);
   }

@@ -61,10 +61,10 @@ void bind(sqlite3_stmt* s, const std::vector<sdk::Value>& params) {
 }
 
 constexpr const char* kSchema =
-    "CREATE TABLE events(tenant_id TEXT NOT NULL, id TEXT NOT NULL, type TEXT NOT NULL, "
+    "CREATE TABLE events(seq INTEGER PRIMARY KEY AUTOINCREMENT, tenant_id TEXT NOT NULL, id TEXT NOT NULL, type TEXT NOT NULL, "
     "ts BIGINT NOT NULL, lead_id TEXT, conversation_id TEXT, assistant_id TEXT, channel TEXT, "
     "sender TEXT, text TEXT, response_time_ms DOUBLE PRECISION, tokens BIGINT, outcome TEXT, "
-    "funnel_id TEXT, stage TEXT, name TEXT, stages TEXT, source TEXT, PRIMARY KEY (tenant_id, id));"
+    "funnel_id TEXT, stage TEXT, name TEXT, stages TEXT, source TEXT, UNIQUE (tenant_id, id));"
     "CREATE INDEX events_type_ts ON events(tenant_id, type, ts);"
     "CREATE INDEX events_conv_ts ON events(tenant_id, conversation_id, ts);"
     "CREATE INDEX events_funnel_ts ON events(tenant_id, funnel_id, ts);";
@@ -182,7 +182,9 @@ std::vector<sdk::Event> SqliteStore::insert_new(const std::vector<sdk::Event>& e
   std::vector<sdk::Event> fresh;
   for (const auto& e : events) {
     const std::int64_t n = execute(
-        "INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
+        "INSERT INTO events (tenant_id, id, type, ts, lead_id, conversation_id, assistant_id, "
+        "channel, sender, text, response_time_ms, tokens, outcome, funnel_id, stage, name, stages, "
+        "source) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
         {e.tenant_id, e.id, e.type, e.ts_ms, opt(e.lead_id), opt(e.conversation_id),
          opt(e.assistant_id),
          e.type == "conversation_started" ? sdk::Value{e.channel.empty() ? "whatsapp" : e.channel}

@@ -39,6 +39,12 @@ struct Event {
 struct IngestBatch {
   std::string tenant_id;
   const std::vector<Event>* events = nullptr;
+  /// True when the host replays stored events into a projection (backfill or catch-up) rather
+  /// than ingesting new ones.
+  bool replay = false;
+  /// The highest events.seq whose event is applied once this batch is: on a replay, later events
+  /// are already stored but not yet applied (see projection.h). INT64_MAX on live ingest.
+  std::int64_t seq_horizon = INT64_MAX;
 };
 
 /// Called inside the write transaction, after the events are inserted and before commit. Throwing
@@ -47,7 +53,8 @@ struct IngestBatch {
 /// thread-safe. Must be fast: it runs on the ingest path.
 using IngestHook = std::function<void(const IngestBatch&, SqlWriter&)>;
 
-/// REQUIRES: called only from Plugin::start().
+/// REQUIRES: called only from Plugin::start(). Prefer ProjectionRegistry (projection.h): a plain
+/// hook is not replayed after the plugin was disabled, nor its tables purged with retention.
 class ZAPLIFY_SDK_API IngestHookRegistry {
  public:
   virtual ~IngestHookRegistry() = default;

@@ -20,6 +20,7 @@
 #include "zaplify/sdk/data_source.h"
 #include "zaplify/sdk/events.h"
 #include "zaplify/sdk/http.h"
+#include "zaplify/sdk/projection.h"
 #include "zaplify/sdk/store.h"
 #include "zaplify/sdk/telemetry.h"
 #include "zaplify/sdk/version.h"
@@ -68,6 +69,9 @@ class ZAPLIFY_SDK_API Host {
   virtual MetricsRegistry& metrics() = 0;
   /// Directory of the plugin's .so file, for data files shipped beside it.
   virtual std::string plugin_dir() const = 0;
+  /// Derived tables the host keeps in step with the event log (projection.h). Appended in SDK
+  /// 1.1; same ABI.
+  virtual ProjectionRegistry& projections() = 0;
 };
 
 /// Implemented by every plugin. One object per load.
