@@ -156,6 +156,7 @@ void BenchRun::run_own_servers(const std::string& database, std::vector<Scenario
   launch.database_url = create_database(database, "").url;
   launch.threads = options_.server_threads;
   launch.max_concurrent_requests = options_.max_concurrent;
+  launch.sqlite_cache_mb = options_.sqlite_cache_mb;
   launch.work_dir = work_dir_;
   Target t;
   t.tenant = options_.tenant;
@@ -213,6 +214,7 @@ ScenarioResult BenchRun::run_core_only(const std::string& database, const Scenar
   launch.database_url = db.url;
   launch.threads = options_.server_threads;
   launch.max_concurrent_requests = options_.max_concurrent;
+  launch.sqlite_cache_mb = options_.sqlite_cache_mb;
   launch.work_dir = work_dir_;
   launch.plugins_enabled = false;
   ScenarioResult r;

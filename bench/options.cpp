@@ -81,6 +81,7 @@ std::string usage() {
          "  --server-threads N        server.threads of the started server (default 2)\n"
          "  --max-concurrent N        server.max_concurrent_requests (default 4)\n"
          "  --ingest-connections N    override the ingest scenarios' connections\n"
+         "  --sqlite-cache-mb N       database.sqlite_cache_mb of the started servers\n"
          "  --raw-cache-mb N          raw-insert on SQLite: page cache in MiB (default: SQLite's)\n"
          "  --lead-messages N         lead messages in the sentiment/topics window (default 100000)\n"
          "  --wrk-seconds N           duration of the wrk run (default 10)\n"
@@ -148,6 +149,7 @@ BenchOptions parse_options(int argc, char** argv, const std::string& exe_dir, bo
     else if (a == "--server-pid") o.server_pid = static_cast<int>(to_integer(a, value(), 1));
     else if (a == "--server-threads") o.server_threads = static_cast<int>(to_integer(a, value(), 1));
     else if (a == "--max-concurrent") o.max_concurrent = static_cast<int>(to_integer(a, value(), 1));
+    else if (a == "--sqlite-cache-mb") o.sqlite_cache_mb = static_cast<int>(to_integer(a, value(), 4));
     else if (a == "--ingest-connections") o.ingest_connections = static_cast<int>(to_integer(a, value(), 1));
     else if (a == "--raw-cache-mb") o.raw_cache_mb = static_cast<int>(to_integer(a, value(), 1));
     else if (a == "--lead-messages") o.lead_messages = static_cast<std::uint64_t>(to_integer(a, value(), 1));

@@ -44,6 +44,7 @@ struct BenchOptions {
   int server_pid = -1;
   int server_threads = 2;
   int max_concurrent = 4;
+  int sqlite_cache_mb = 0;  ///< database.sqlite_cache_mb of the started servers; 0: their default.
   int ingest_connections = 0;  ///< 0: the scenario's value.
   int raw_cache_mb = 0;        ///< raw-insert on SQLite: PRAGMA cache_size; 0: SQLite's default.
   std::uint64_t lead_messages = 100000;

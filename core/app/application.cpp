@@ -15,6 +15,7 @@
 #include "calendar/calendar.h"
 #include "config/config_reference.h"
 #include "demo/demo_generator.h"
+#include "funnels/funnel_catalog.h"
 #include "http/server.h"
 #include "ingest/ingest_service.h"
 #include "observability/prometheus.h"
@@ -174,6 +175,7 @@ void Application::build_services() {
   db_ = std::make_unique<Database>(DatabaseSettings{s.database.url, s.database.pool_size,
                                                    s.database.sqlite_synchronous,
                                                    s.database.sqlite_cache_mb});
+  funnels_ = std::make_unique<StoreFunnelCatalog>(*db_);
   calendar_ = std::make_unique<SystemCalendar>();
   metrics_ = std::make_unique<PrometheusRegistry>();
   cache_ = std::make_unique<ResponseCache>(s.cache.ttl_seconds, metrics_.get());
@@ -186,6 +188,7 @@ void Application::build_services() {
       });
   PluginServices ps;
   ps.store = db_.get();
+  ps.funnels = funnels_.get();
   ps.calendar = calendar_.get();
   ps.metrics = metrics_.get();
   ps.cache = cache_.get();

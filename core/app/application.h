@@ -17,6 +17,7 @@
 namespace zaplify::core {
 
 class Database;
+class StoreFunnelCatalog;
 class SystemCalendar;
 class PrometheusRegistry;
 class ResponseCache;
@@ -60,6 +61,7 @@ class Application {
 
   // Declaration order is construction order; destruction runs backwards (server first).
   std::unique_ptr<Database> db_;
+  std::unique_ptr<StoreFunnelCatalog> funnels_;  // reads db_; shared by every plugin
   std::unique_ptr<SystemCalendar> calendar_;
   std::unique_ptr<PrometheusRegistry> metrics_;
   std::unique_ptr<ResponseCache> cache_;

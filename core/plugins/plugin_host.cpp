@@ -148,6 +148,10 @@ const sdk::Store& PluginHost::store() const {
   if (!services_.store) throw std::logic_error("no store in this host");
   return *services_.store;
 }
+const sdk::FunnelCatalog& PluginHost::funnels() const {
+  if (!services_.funnels) throw std::logic_error("no funnel catalog in this host");
+  return *services_.funnels;
+}
 void PluginHost::write(const std::function<void(sdk::SqlWriter&)>& work) {
   if (!services_.write) throw std::logic_error("no writable store in this host");
   services_.write(work);

@@ -18,6 +18,9 @@ namespace zaplify::core {
 /// The host services every plugin shares. All pointers must outlive the PluginManager.
 struct PluginServices {
   const sdk::Store* store = nullptr;
+  /// The current funnel definitions (StoreFunnelCatalog over the same store). May be null in tests
+  /// whose plugins never read funnels: Host::funnels() then throws.
+  const sdk::FunnelCatalog* funnels = nullptr;
   const sdk::Calendar* calendar = nullptr;
   sdk::MetricsRegistry* metrics = nullptr;
   /// The response cache's controls (invalidate, warm; set_backend is staged, see below).
@@ -69,6 +72,7 @@ class PluginHost final : public sdk::Host {
   sdk::ProjectionRegistry& projections() override;
   sdk::CacheControl& cache() override;
   const sdk::Store& store() const override;
+  const sdk::FunnelCatalog& funnels() const override;
   void write(const std::function<void(sdk::SqlWriter&)>& work) override;
   const sdk::Calendar& calendar() const override;
   sdk::Logger& logger() override;

@@ -40,7 +40,7 @@ class FunnelPlugin final : public sdk::Plugin {
     stage_events.apply = derive_stage_events;
     host.projections().add(std::move(stage_events));
 
-    service_ = std::make_shared<FunnelService>(host.store(), host.calendar());
+    service_ = std::make_shared<FunnelService>(host.store(), host.funnels(), host.calendar());
     auto svc = service_;  // handlers share ownership: they never outlive the host's references
     auto& routes = host.routes();
 

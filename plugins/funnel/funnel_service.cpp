@@ -28,13 +28,13 @@ sdk::Value opt_value(const std::optional<T>& v) {
 
 sdk::Response FunnelService::list(const sdk::Request& req) const {
   nlohmann::json funnels = nlohmann::json::array();
-  for (const auto& f : load_funnels(store_, req.tenant_id))
+  for (const auto& f : funnels_.current(req.tenant_id))
     funnels.push_back({{"funnel_id", f.funnel_id}, {"name", f.name}, {"stages", f.stages}});
   return sdk::Response::of_json({{"funnels", std::move(funnels)}});
 }
 
 sdk::Response FunnelService::report(const sdk::Request& req) const {
-  const auto funnel = require_funnel(store_, req.tenant_id, req.path_param("funnel_id"));
+  const auto funnel = require_funnel(funnels_, req.tenant_id, req.path_param("funnel_id"));
   auto scan = scan_funnel(store_, req.tenant_id, funnel, window_options(req.window));
   const auto rows = stage_rows(funnel, scan);
   return sdk::Response::of_json(funnel_json(funnel, rows, scan));
@@ -44,7 +44,7 @@ sdk::Response FunnelService::flow(const sdk::Request& req) const {
   const std::string format = req.param("format").value_or("json");
   if (format != "json" && format != "svg")
     throw sdk::invalid_parameter("format", "format must be 'json' or 'svg'");
-  const auto funnel = require_funnel(store_, req.tenant_id, req.path_param("funnel_id"));
+  const auto funnel = require_funnel(funnels_, req.tenant_id, req.path_param("funnel_id"));
   const auto scan = scan_funnel(store_, req.tenant_id, funnel, window_options(req.window));
   if (format == "svg")
     return sdk::Response::of_text(render_sankey_svg(funnel, scan), "image/svg+xml; charset=utf-8");
@@ -52,7 +52,7 @@ sdk::Response FunnelService::flow(const sdk::Request& req) const {
 }
 
 sdk::Response FunnelService::bottlenecks(const sdk::Request& req) const {
-  const auto funnel = require_funnel(store_, req.tenant_id, req.path_param("funnel_id"));
+  const auto funnel = require_funnel(funnels_, req.tenant_id, req.path_param("funnel_id"));
   ScanOptions o = window_options(req.window);
   o.previous_from_ms = req.window.previous_from_ms();
   auto scan = scan_funnel(store_, req.tenant_id, funnel, o);
@@ -64,7 +64,7 @@ sdk::Response FunnelService::dropped(const sdk::Request& req) const {
   const auto stage = req.param("stage");
   if (!stage || stage->empty()) throw sdk::invalid_parameter("stage", "stage is required");
   const std::int64_t limit = req.limit(100, 1000);
-  const auto funnel = require_funnel(store_, req.tenant_id, req.path_param("funnel_id"));
+  const auto funnel = require_funnel(funnels_, req.tenant_id, req.path_param("funnel_id"));
   const auto it = std::find(funnel.stages.begin(), funnel.stages.end(), *stage);
   if (it == funnel.stages.end())
     throw sdk::invalid_parameter("stage", "'" + *stage + "' is not a stage of funnel '" +
@@ -111,7 +111,7 @@ void FunnelService::produce_stages(const sdk::DataSourceRequest& req, sdk::RowSi
   const auto id = req.params.find("funnel_id");
   if (id == req.params.end() || id->second.empty())
     throw sdk::invalid_parameter("funnel_id", "funnel_id is required");
-  const auto funnel = require_funnel(store_, req.tenant_id, id->second);
+  const auto funnel = require_funnel(funnels_, req.tenant_id, id->second);
   auto scan = scan_funnel(store_, req.tenant_id, funnel, window_options(req.window));
   std::vector<sdk::Value> cells(7);
   for (const auto& r : stage_rows(funnel, scan)) {

@@ -5,17 +5,20 @@
 
 #include "zaplify/sdk/calendar.h"
 #include "zaplify/sdk/data_source.h"
+#include "zaplify/sdk/funnels.h"
 #include "zaplify/sdk/http.h"
 #include "zaplify/sdk/store.h"
 
 namespace zaplify::funnel {
 
-/// Thread-safe: holds only references to host services, which are thread-safe. The store and the
-/// calendar belong to the host and must outlive this object (they do until the plugin's stop()).
+/// Thread-safe: holds only references to host services, which are thread-safe. The store, the
+/// funnel catalog and the calendar belong to the host and must outlive this object (they do until
+/// the plugin's stop()).
 class FunnelService {
  public:
-  FunnelService(const sdk::Store& store, const sdk::Calendar& calendar)
-      : store_(store), calendar_(calendar) {}
+  FunnelService(const sdk::Store& store, const sdk::FunnelCatalog& funnels,
+                const sdk::Calendar& calendar)
+      : store_(store), funnels_(funnels), calendar_(calendar) {}
 
   /// GET /analytics/funnels
   sdk::Response list(const sdk::Request& req) const;
@@ -34,6 +37,7 @@ class FunnelService {
 
  private:
   const sdk::Store& store_;
+  const sdk::FunnelCatalog& funnels_;
   const sdk::Calendar& calendar_;
 };
 

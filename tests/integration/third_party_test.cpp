@@ -3,6 +3,10 @@
 // /openapi.json, /health and the export plugin's datasets.
 #include <gtest/gtest.h>
 
+#include <csignal>
+#include <map>
+#include <utility>
+
 #include <array>
 #include <cstdio>
 #include <memory>
@@ -69,6 +73,58 @@ TEST(ThirdPartyPluginTest, BuiltOutOfTreeLoadsAndServes) {
   auto csv = server.get("/analytics/export/metrics?dataset=event_counts&format=csv");
   EXPECT_EQ(csv.status, 200);
   EXPECT_EQ(csv.body, "type,events\r\nconversation_started,1\r\nlead_created,3\r\n");
+}
+
+// The example's projection: counts per day and type, kept by the host; what it missed while the
+// plugin was off is replayed when it comes back.
+std::map<std::pair<std::string, std::string>, std::int64_t> daily_counts(const ServerProcess& server,
+                                                                         std::int64_t now) {
+  const std::string from = rfc3339(now - 2 * 86400000).substr(0, 10);
+  const std::string to = rfc3339(now + 2 * 86400000).substr(0, 10);
+  auto r = server.get("/analytics/export/metrics?dataset=event_counts_daily&format=json&from=" + from +
+                      "&to=" + to);
+  EXPECT_EQ(r.status, 200) << r.body;
+  std::map<std::pair<std::string, std::string>, std::int64_t> out;
+  for (const auto& row : r.json()) out[{row["date"], row["type"]}] = row["events"].get<std::int64_t>();
+  return out;
+}
+
+TEST(ThirdPartyPluginTest, ProjectionCatchesUpAfterBeingOff) {
+  std::string so = build_example_plugin();
+  ServerOptions on;
+  on.plugins.push_back("event_counter");
+  on.library_paths["event_counter"] = so;
+  ServerProcess server(on);
+  const std::int64_t now = now_ms();
+  std::map<std::pair<std::string, std::string>, std::int64_t> expected;
+  auto ingest = [&](const std::string& prefix, int n) {
+    json events = json::array();
+    for (int i = 0; i < n; ++i) {
+      const std::int64_t ts = now - 3'600'000ll * (i % 30);  // spans about a day and a half
+      const std::string type = i % 3 ? "lead_created" : "stage_changed";
+      json e = {{"id", prefix + std::to_string(i)}, {"type", type}, {"tenant_id", "default"},
+                {"timestamp", rfc3339(ts)}, {"lead_id", "lead" + std::to_string(i)}};
+      if (type == "stage_changed") e.update({{"funnel_id", "f"}, {"stage", "new"}});
+      events.push_back(e);
+      ++expected[{rfc3339(ts).substr(0, 10), type}];
+    }
+    ASSERT_EQ(server.post_json("/analytics/process/batch", {{"events", events}}).json()["accepted"], n);
+  };
+  ingest("before-", 40);
+  EXPECT_EQ(daily_counts(server, now), expected);
+
+  ServerOptions off = on;
+  off.plugins.pop_back();
+  off.disabled = {"event_counter"};
+  server.rewrite_config(off);
+  server.signal(SIGHUP);
+  ASSERT_TRUE(wait_for_status(server, "/examples/event-counts", 404));
+  ingest("while-off-", 70);
+  server.rewrite_config(on);
+  server.signal(SIGHUP);
+  ASSERT_TRUE(wait_for_status(server, "/examples/event-counts", 200));
+  ASSERT_TRUE(server.wait_caught_up());
+  EXPECT_EQ(daily_counts(server, now), expected) << "the events ingested while it was off are missing";
 }
 
 }  // namespace

@@ -1,7 +1,12 @@
 // A third-party plugin: counts a tenant's events by type.
 //   GET /examples/event-counts?from=...&to=...   → {"counts": [{"type", "events"}], "total"}
 //   data source "event_counts" (type, events)    → exported by the export plugin as JSON or CSV
+//   data source "event_counts_daily" (date, type, events): read from a projection, a table the
+//   host keeps in step with the event log (ingest, backfill, catch-up after a toggle, retention)
+#include <ctime>
+#include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <zaplify/sdk/sdk.h>
@@ -25,6 +30,35 @@ std::vector<TypeCount> count_by_type(const Store& store, const std::string& tena
       {tenant, w.from_ms, w.to_ms},
       [&](const Row& row) { counts.push_back({std::string(row.text(0)), row.int64(1)}); });
   return counts;
+}
+
+constexpr std::int64_t kDayMs = 86400000;
+
+// The projection: events per (UTC day, type). Folding a batch is order-independent (a sum), as
+// the host requires: it replays stored events through the same function after a toggle.
+ProjectionSpec daily_counts_projection() {
+  ProjectionSpec p;
+  p.name = "daily_counts";
+  p.tables = {{"event_counter_daily", "day", kDayMs}};  // rows age out with their whole day
+  p.apply = [](const IngestBatch& batch, SqlWriter& w) {
+    std::map<std::pair<std::int64_t, std::string>, std::int64_t> counts;
+    for (const Event& e : *batch.events) ++counts[{e.ts_ms / kDayMs, e.type}];
+    for (const auto& [key, n] : counts)
+      w.execute("INSERT INTO event_counter_daily (tenant_id, day, type, events) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (tenant_id, day, type) DO UPDATE SET "
+                "events = event_counter_daily.events + excluded.events",
+                {batch.tenant_id, key.first, key.second, n});
+  };
+  return p;
+}
+
+std::string utc_date(std::int64_t day) {
+  const std::time_t secs = static_cast<std::time_t>(day * 86400);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
 }
 
 class EventCounterPlugin : public Plugin {
@@ -60,6 +94,28 @@ class EventCounterPlugin : public Plugin {
         sink.row({c.type, c.events});
     };
     host.data_sources().add(source);
+
+    host.migrations().add({1, "event_counter_daily",
+                           "CREATE TABLE event_counter_daily (tenant_id TEXT NOT NULL, day BIGINT NOT NULL, "
+                           "type TEXT NOT NULL, events BIGINT NOT NULL, PRIMARY KEY (tenant_id, day, type))",
+                           ""});
+    host.projections().add(daily_counts_projection());
+    DataSourceSpec daily;
+    daily.name = "event_counts_daily";
+    daily.description = "Events per UTC day and type, of the days starting in the window";
+    daily.columns = {{"date", ColumnType::Date, "UTC day"},
+                     {"type", ColumnType::String, "Event type"},
+                     {"events", ColumnType::Integer, "Events of that type that day"}};
+    daily.produce = [&store](const DataSourceRequest& req, RowSink& sink) {
+      const std::int64_t first = (req.window.from_ms + kDayMs - 1) / kDayMs;
+      const std::int64_t last = (req.window.to_ms + kDayMs - 1) / kDayMs;  // exclusive
+      store.query("SELECT day, type, events FROM event_counter_daily WHERE tenant_id = ? AND "
+                  "day >= ? AND day < ? ORDER BY day, type",
+                  {req.tenant_id, first, last}, [&](const Row& row) {
+                    sink.row({utc_date(row.int64(0)), std::string(row.text(1)), row.int64(2)});
+                  });
+    };
+    host.data_sources().add(daily);
   }
 };
 

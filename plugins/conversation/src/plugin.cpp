@@ -31,6 +31,7 @@ class ConversationPlugin final : public sdk::Plugin {
     auto analyzer = analyzer_;
     sdk::ProjectionSpec scores;
     scores.name = "scores_and_summaries";
+    scores.version = 2;  // 2: scores on the 2^-24 grid (rebuilt from the log once)
     scores.tables = {{"conv_message_scores", "ts", 1}, {"conv_summary", "last_ts", 1}};
     scores.apply = [analyzer](const sdk::IngestBatch& batch, sdk::SqlWriter& writer) {
       score_batch(*analyzer, batch, writer);

@@ -256,7 +256,12 @@ double SentimentAnalyzer::score(std::string_view utf8) const {
 }
 
 double SentimentAnalyzer::score_tokens(const TokenizedText& tokens) const {
-  return Pass(*lexicon_, tokens).run();
+  // Scores sit on a grid of 2^-24: any sum of them (below 2^29 messages) is exact in a double, so
+  // averages do not depend on the order of addition — how events were batched at ingest or
+  // replayed after a toggle, or the plan PostgreSQL picks for SUM. 6e-8 is far below any label
+  // threshold's meaning.
+  constexpr double kGrid = 16777216.0;  // 2^24
+  return std::round(Pass(*lexicon_, tokens).run() * kGrid) / kGrid;
 }
 
 }  // namespace zaplify::conversation

@@ -27,7 +27,8 @@ class SentimentAnalyzer {
  public:
   explicit SentimentAnalyzer(std::shared_ptr<const Lexicon> lexicon);
 
-  /// Compound score in [-1, 1]; 0 for text with nothing valenced (empty, digits only, ...).
+  /// Compound score in [-1, 1], a multiple of 2^-24 (so sums are exact and order-free); 0 for
+  /// text with nothing valenced (empty, digits only, ...).
   double score(std::string_view utf8) const;
   /// Same, over text already tokenised by tokenize() (lets the caller reuse the tokens).
   double score_tokens(const TokenizedText& tokens) const;

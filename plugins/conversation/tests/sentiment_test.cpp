@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <vector>
+
 #include <cmath>
 #include <fstream>
 #include <map>
@@ -63,9 +65,24 @@ TEST(Sentiment, NothingValencedIsZero) {
 }
 
 TEST(Sentiment, MatchesTheCompoundFormulaForOneWord) {
-  // "good" is 3 in en.tsv: 3 / sqrt(9 + 15).
-  EXPECT_NEAR(s("good"), 3.0 / std::sqrt(24.0), 1e-12);
-  EXPECT_NEAR(s("ruim"), -3.0 / std::sqrt(24.0), 1e-12);
+  // "good" is 3 in en.tsv: 3 / sqrt(9 + 15), on the 2^-24 grid.
+  EXPECT_NEAR(s("good"), 3.0 / std::sqrt(24.0), 0.5 / 16777216.0);
+  EXPECT_NEAR(s("ruim"), -3.0 / std::sqrt(24.0), 0.5 / 16777216.0);
+}
+
+TEST(Sentiment, ScoresSumExactlyInAnyOrder) {
+  // The grid makes sums order-free: what the per-conversation and per-window averages rely on.
+  std::vector<double> v;
+  for (const char* text : {"good", "ruim", "not bad", "great service!!", "péssimo atendimento",
+                           "thanks a lot", "terrible, never again", "ok"})
+    v.push_back(s(text));
+  for (double x : v) EXPECT_EQ(x, std::round(x * 16777216.0) / 16777216.0);
+  double forward = 0, backward = 0, pairs = 0;
+  for (double x : v) forward += x;
+  for (auto it = v.rbegin(); it != v.rend(); ++it) backward += *it;
+  for (std::size_t i = 0; i + 1 < v.size(); i += 2) pairs += v[i] + v[i + 1];
+  EXPECT_EQ(forward, backward);
+  EXPECT_EQ(forward, pairs);
 }
 
 TEST(Sentiment, NegationFlipsAndWeakens) {

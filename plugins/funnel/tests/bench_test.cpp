@@ -13,6 +13,7 @@
 #include "funnel_scan.h"
 #include "funnel_service.h"
 #include "sqlite_test_store.h"
+#include "test_funnel_catalog.h"
 #include "stage_events_table.h"
 
 namespace zaplify::funnel {
@@ -101,7 +102,8 @@ TEST(FunnelBench, HundredThousandLeads) {
     std::printf("%-14s %8.1f ms wall\n", "migration", std::chrono::duration<double, std::milli>(t1 - t0).count());
   }
   testing::UtcCalendar cal;
-  FunnelService svc(store, cal);
+  testing::TestFunnelCatalog funnels(store);
+  FunnelService svc(store, funnels, cal);
   sdk::Request req;
   req.tenant_id = "t1";
   req.path_params["funnel_id"] = "f1";

@@ -60,7 +60,7 @@ TEST(FunnelScan, TimeToNextStage) {
   EXPECT_EQ(r.ms_to_next[2], (std::vector<std::int64_t>{1 * H}));
   EXPECT_TRUE(r.ms_to_next[3].empty());
 
-  FunnelDefinition def{"f1", "Sales", kABCD, 0, "d1"};
+  FunnelDefinition def{"f1", "Sales", kABCD, 0};
   auto rows = stage_rows(def, r);
   EXPECT_DOUBLE_EQ(*rows[0].median_hours_to_next, 3.0);  // median of 2, 3, 4
   EXPECT_DOUBLE_EQ(*rows[1].median_hours_to_next, 3.0);

@@ -11,6 +11,7 @@
 #include "funnel_service.h"
 #include "funnel_stats.h"
 #include "sqlite_test_store.h"
+#include "test_funnel_catalog.h"
 
 namespace zaplify::funnel {
 namespace {
@@ -123,7 +124,8 @@ TEST(FunnelReference, RandomFunnelsMatchTheNaiveReference) {
     testing::SqliteTestStore store;
     store.insert(events);
     testing::UtcCalendar cal;
-    FunnelService svc(store, cal);
+    testing::TestFunnelCatalog funnels(store);
+    FunnelService svc(store, funnels, cal);
     sdk::Request req;
     req.tenant_id = "t1";
     req.path_params["funnel_id"] = "f1";

@@ -95,7 +95,7 @@ TEST(SankeySvg, EscapesText) {
 }
 
 TEST(SankeySvg, WellFormedWithOnePathPerLink) {
-  FunnelDefinition def{"f1", "Sales & <Co>", {"A", "B", "C <&> 'x'"}, 0, "d"};
+  FunnelDefinition def{"f1", "Sales & <Co>", {"A", "B", "C <&> 'x'"}, 0};
   const auto scan = flow_with_regression();
   const std::string svg = render_sankey_svg(def, scan);
   std::map<std::string, int> tags;
@@ -128,7 +128,7 @@ TEST(SankeySvg, WellFormedWithOnePathPerLink) {
 }
 
 TEST(SankeySvg, EmptyFlowStillRenders) {
-  FunnelDefinition def{"f1", "Empty", {"Only"}, 0, "d"};
+  FunnelDefinition def{"f1", "Empty", {"Only"}, 0};
   ScanResult s;
   s.stage_count = 1;
   s.links.assign(4, 0);

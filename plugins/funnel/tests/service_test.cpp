@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "sqlite_test_store.h"
+#include "test_funnel_catalog.h"
 
 namespace zaplify::funnel {
 namespace {
@@ -38,7 +39,8 @@ class FunnelServiceTest : public ::testing::Test {
 
   testing::SqliteTestStore store_;
   testing::UtcCalendar calendar_;
-  FunnelService service_{store_, calendar_};
+  testing::TestFunnelCatalog funnels_{store_};
+  FunnelService service_{store_, funnels_, calendar_};
 };
 
 TEST_F(FunnelServiceTest, LatestDefinitionWinsAndTiesGoToTheGreaterId) {

@@ -11,6 +11,7 @@
 
 #include "funnel_service.h"
 #include "sqlite_test_store.h"
+#include "test_funnel_catalog.h"
 
 namespace zaplify::funnel {
 namespace {
@@ -67,8 +68,9 @@ TEST(StageEventsTable, BackfillAndHookWriteTheSameRows) {
   req.tenant_id = "t1";
   req.path_params["funnel_id"] = "f1";
   req.window = sdk::Window{0, 10'000, "UTC", sdk::Interval::None};
-  const auto a = FunnelService(hooked, cal).report(req).json;
-  const auto b = FunnelService(backfilled, cal).report(req).json;
+  const testing::TestFunnelCatalog hooked_funnels(hooked), backfilled_funnels(backfilled);
+  const auto a = FunnelService(hooked, hooked_funnels, cal).report(req).json;
+  const auto b = FunnelService(backfilled, backfilled_funnels, cal).report(req).json;
   EXPECT_EQ(a, b);
   std::int64_t unknown = 0;  // "Z" and "" (NULL in events) in t1's f1
   for (const auto& e : events)

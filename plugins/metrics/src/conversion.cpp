@@ -6,9 +6,9 @@
 
 namespace zaplify::metrics {
 
-std::vector<FunnelConversion> compute_conversion(const sdk::Store& store, const std::string& tenant,
-                                                 const sdk::Window& w,
-                                                 const std::vector<FunnelDefinition>& funnels) {
+std::vector<FunnelConversion> compute_conversion(
+    const sdk::Store& store, const std::string& tenant, const sdk::Window& w,
+    const std::vector<sdk::FunnelDefinition>& funnels) {
   std::vector<FunnelConversion> out;
   const std::int64_t f = w.from_ms;
   for (const auto& def : funnels) {
@@ -19,7 +19,7 @@ std::vector<FunnelConversion> compute_conversion(const sdk::Store& store, const 
                 {tenant, def.funnel_id, w.previous_from_ms(), w.to_ms}, [&](const sdk::Row& row) {
                   const bool cur = row.int64(0) >= f;
                   (cur ? entered : previous_entered).insert(row.text(2));
-                  if (row.text(1) == def.final_stage())
+                  if (row.text(1) == def.stages.back())
                     (cur ? converted : previous_converted).insert(row.text(2));
                 });
     FunnelConversion c;

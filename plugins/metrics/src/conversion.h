@@ -9,8 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "funnels.h"
 #include "zaplify/sdk/calendar.h"
+#include "zaplify/sdk/funnels.h"
 #include "zaplify/sdk/store.h"
 
 namespace zaplify::metrics {
@@ -25,9 +25,9 @@ struct FunnelConversion {
 };
 
 /// One entry per funnel of `funnels`, in their order. Throws sdk::StoreError.
-std::vector<FunnelConversion> compute_conversion(const sdk::Store& store, const std::string& tenant,
-                                                 const sdk::Window& w,
-                                                 const std::vector<FunnelDefinition>& funnels);
+std::vector<FunnelConversion> compute_conversion(
+    const sdk::Store& store, const std::string& tenant, const sdk::Window& w,
+    const std::vector<sdk::FunnelDefinition>& funnels);
 
 /// {funnel_id, name, entered, converted, conversion_rate, previous_conversion_rate, change_pts}.
 nlohmann::json conversion_json(const FunnelConversion& c);

@@ -15,7 +15,7 @@ void produce_kpi_daily(const sdk::Host& host, const sdk::DataSourceRequest& req,
   w.interval = sdk::Interval::Day;
   const auto starts = cal.day_starts(w);
   const auto rows = compute_series(host.store(), req.tenant_id, w, starts,
-                                   load_funnels(host.store(), req.tenant_id), true);
+                                   host.funnels().current(req.tenant_id), true);
   for (const auto& b : rows) {
     sink.row({cal.local_date(b.start, w.tz), b.conversations, b.messages, b.new_leads,
               b.conversions, maybe(b.avg_response_time())});

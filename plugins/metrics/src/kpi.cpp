@@ -34,7 +34,7 @@ void count_units(const sdk::Store& store, const std::string& tenant, const sdk::
 // narrow derived table; conversions take every funnel's final stage in one UNION ALL and are
 // deduplicated here, so a lead converting in two funnels counts once.
 void count_leads(const sdk::Store& store, const std::string& tenant, const sdk::Window& w,
-                 KpiReport& r) {
+                 const std::vector<sdk::FunnelDefinition>& funnels, KpiReport& r) {
   const std::int64_t f = w.from_ms;
   // A lead counts once, at its first occurrence in the window: the one whose previous
   // occurrence (prev_ts, kept by the hook) is before the window or absent. No DISTINCT needed.
@@ -50,7 +50,7 @@ void count_leads(const sdk::Store& store, const std::string& tenant, const sdk::
     r.previous.new_leads = n[1];
   }
   Params params;
-  const std::string finals = final_stage_rows(load_funnels(store, tenant), tenant,
+  const std::string finals = final_stage_rows(funnels, tenant,
                                               w.previous_from_ms(), w.to_ms, params);
   if (finals.empty()) return;
   DistinctIds cur, prev;
@@ -67,7 +67,7 @@ std::optional<double> share(std::int64_t part, std::int64_t whole) {
 
 }  // namespace
 
-std::string final_stage_rows(const std::vector<FunnelDefinition>& funnels,
+std::string final_stage_rows(const std::vector<sdk::FunnelDefinition>& funnels,
                              const std::string& tenant, std::int64_t from, std::int64_t to,
                              std::vector<sdk::Value>& params) {
   std::string sql;
@@ -75,15 +75,16 @@ std::string final_stage_rows(const std::vector<FunnelDefinition>& funnels,
     if (!sql.empty()) sql += " UNION ALL ";
     sql += "SELECT ts, lead_id FROM metrics_stage_events WHERE tenant_id = ? AND funnel_id = ? AND "
            "stage = ? AND ts >= ? AND ts < ?";
-    params.insert(params.end(), {tenant, f.funnel_id, f.final_stage(), from, to});
+    params.insert(params.end(), {tenant, f.funnel_id, f.stages.back(), from, to});
   }
   return sql;
 }
 
-KpiReport compute_kpis(const sdk::Store& store, const std::string& tenant, const sdk::Window& w) {
+KpiReport compute_kpis(const sdk::Store& store, const std::string& tenant, const sdk::Window& w,
+                       const std::vector<sdk::FunnelDefinition>& funnels) {
   KpiReport r;
   count_units(store, tenant, w, r);
-  count_leads(store, tenant, w, r);
+  count_leads(store, tenant, w, funnels, r);
   return r;
 }
 

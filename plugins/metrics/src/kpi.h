@@ -9,9 +9,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "funnels.h"
 #include "metrics_math.h"
 #include "zaplify/sdk/calendar.h"
+#include "zaplify/sdk/funnels.h"
 #include "zaplify/sdk/store.h"
 
 namespace zaplify::metrics {
@@ -37,8 +37,11 @@ struct KpiReport {
   KpiTotals previous;
 };
 
-/// Totals of W (current) and W′ (previous) for a tenant. Throws sdk::StoreError.
-KpiReport compute_kpis(const sdk::Store& store, const std::string& tenant, const sdk::Window& w);
+/// Totals of W (current) and W′ (previous) for a tenant; conversions count leads into the final
+/// stage of each of `funnels` (the tenant's current definitions, Host::funnels()). Throws
+/// sdk::StoreError.
+KpiReport compute_kpis(const sdk::Store& store, const std::string& tenant, const sdk::Window& w,
+                       const std::vector<sdk::FunnelDefinition>& funnels);
 
 /// The `kpis` object and `messages_by_sender` of the response.
 nlohmann::json kpis_json(const KpiReport& report);
@@ -64,13 +67,13 @@ struct SeriesBucket {
 std::vector<SeriesBucket> compute_series(const sdk::Store& store, const std::string& tenant,
                                          const sdk::Window& w,
                                          const std::vector<std::int64_t>& starts,
-                                         const std::vector<FunnelDefinition>& funnels,
+                                         const std::vector<sdk::FunnelDefinition>& funnels,
                                          bool with_response_times);
 
 /// SQL rows (ts, lead_id) of stage changes into each funnel's final stage in [from, to): one
 /// UNION ALL branch per funnel over metrics_stage_events, its params appended to `params`; empty
 /// when there are no funnels.
-std::string final_stage_rows(const std::vector<FunnelDefinition>& funnels,
+std::string final_stage_rows(const std::vector<sdk::FunnelDefinition>& funnels,
                              const std::string& tenant, std::int64_t from, std::int64_t to,
                              std::vector<sdk::Value>& params);
 

@@ -25,7 +25,8 @@ json kpi_example() {
 sdk::Response kpi_handler(const sdk::Host& host, const sdk::Request& req) {
   const auto& store = host.store();
   const auto& cal = host.calendar();
-  const KpiReport report = compute_kpis(store, req.tenant_id, req.window);
+  const auto funnels = host.funnels().current(req.tenant_id);  // once for totals and series
+  const KpiReport report = compute_kpis(store, req.tenant_id, req.window, funnels);
   json body = {{"kpis", kpis_json(report)},
                {"messages_by_sender", messages_by_sender_json(report.current)}};
   body["active_conversations"] = count_active_conversations(
@@ -33,8 +34,7 @@ sdk::Response kpi_handler(const sdk::Host& host, const sdk::Request& req) {
       realtime_range(cal.now_ms(), host.settings().realtime_window_minutes));
   if (req.window.interval != sdk::Interval::None) {
     const auto starts = cal.bucket_starts(req.window);
-    const auto series = compute_series(store, req.tenant_id, req.window, starts,
-                                       load_funnels(store, req.tenant_id), false);
+    const auto series = compute_series(store, req.tenant_id, req.window, starts, funnels, false);
     json rows = json::array();
     for (const auto& b : series)
       rows.push_back({{"bucket", cal.format_local(b.start, req.window.tz)},
@@ -46,10 +46,10 @@ sdk::Response kpi_handler(const sdk::Host& host, const sdk::Request& req) {
 }
 
 sdk::Response conversion_handler(const sdk::Host& host, const sdk::Request& req) {
-  auto funnels = load_funnels(host.store(), req.tenant_id);
+  auto funnels = host.funnels().current(req.tenant_id);
   if (auto id = req.param("funnel_id")) {
     if (id->empty()) throw sdk::invalid_parameter("funnel_id", "funnel_id must not be empty");
-    std::erase_if(funnels, [&](const FunnelDefinition& f) { return f.funnel_id != *id; });
+    std::erase_if(funnels, [&](const sdk::FunnelDefinition& f) { return f.funnel_id != *id; });
     if (funnels.empty()) throw sdk::not_found("unknown funnel_id: " + *id, "funnel_id");
   }
   json rows = json::array();

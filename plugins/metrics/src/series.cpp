@@ -47,7 +47,7 @@ Counts count_distinct_leads(const sdk::Store& store, const std::string& sql, con
 std::vector<SeriesBucket> compute_series(const sdk::Store& store, const std::string& tenant,
                                          const sdk::Window& w,
                                          const std::vector<std::int64_t>& starts,
-                                         const std::vector<FunnelDefinition>& funnels,
+                                         const std::vector<sdk::FunnelDefinition>& funnels,
                                          bool with_response_times) {
   const std::size_t n = starts.size();
   std::vector<SeriesBucket> out(n);

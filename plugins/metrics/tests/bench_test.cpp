@@ -17,6 +17,7 @@
 #include "performance.h"
 #include "realtime.h"
 #include "sqlite_store.h"
+#include "test_funnels.h"
 #include "test_calendar.h"
 
 namespace zaplify::metrics::testing {
@@ -83,15 +84,16 @@ TEST(DISABLED_Bench, OneMillionEvents) {
   const RealtimeRange rr = realtime_range(T0 + 45 * kDay, 5);
   std::vector<double> kpi, totals, series, active, perf, conv, rt;
   for (int run = 0; run < 5; ++run) {
-    totals.push_back(millis([&] { (void)compute_kpis(store, "t1", w); }));
+    totals.push_back(
+        millis([&] { (void)compute_kpis(store, "t1", w, current_funnels(store, "t1")); }));
     series.push_back(millis([&] {
-      (void)compute_series(store, "t1", w, cal.day_starts(w), load_funnels(store, "t1"), false);
+      (void)compute_series(store, "t1", w, cal.day_starts(w), current_funnels(store, "t1"), false);
     }));
     active.push_back(millis([&] { (void)count_active_conversations(store, "t1", rr); }));
     kpi.push_back(totals.back() + series.back() + active.back());
     perf.push_back(millis([&] { (void)compute_performance(store, "t1", w); }));
     conv.push_back(millis(
-        [&] { (void)compute_conversion(store, "t1", w, load_funnels(store, "t1")); }));
+        [&] { (void)compute_conversion(store, "t1", w, current_funnels(store, "t1")); }));
     rt.push_back(millis([&] { (void)compute_activity(store, "t1", rr); }));
   }
   std::printf("median of 5: kpi+day series+active %.1f ms (totals %.1f, series %.1f, active %.1f), "

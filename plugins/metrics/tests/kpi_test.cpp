@@ -8,6 +8,7 @@
 #include "kpi.h"
 #include "performance.h"
 #include "sqlite_store.h"
+#include "test_funnels.h"
 
 namespace zaplify::metrics::testing {
 namespace {
@@ -50,7 +51,7 @@ std::vector<sdk::Event> scenario() {
 }
 
 void expect_scenario_kpis(const sdk::Store& store) {
-  const auto k = kpis_json(compute_kpis(store, "t1", kW));
+  const auto k = kpis_json(compute_kpis(store, "t1", kW, current_funnels(store, "t1")));
   EXPECT_EQ(k["conversations"]["value"], 3);  // c1, c2, c4
   EXPECT_EQ(k["conversations"]["previous"], 1);  // c3
   EXPECT_DOUBLE_EQ(k["conversations"]["change_pct"].get<double>(), 200.0);
@@ -81,7 +82,7 @@ void expect_scenario_kpis(const sdk::Store& store) {
 TEST(Kpi, EmptyWindowGivesZerosAndNulls) {
   SqliteStore store;
   store.migrate();
-  const auto r = compute_kpis(store, "t1", kW);
+  const auto r = compute_kpis(store, "t1", kW, current_funnels(store, "t1"));
   const auto k = kpis_json(r);
   for (const char* name : {"conversations", "messages", "new_leads", "conversions"}) {
     EXPECT_EQ(k[name]["value"], 0) << name;
@@ -102,11 +103,11 @@ TEST(Kpi, HandComputedScenario) {
   store.migrate();
   store.ingest(scenario());
   expect_scenario_kpis(store);
-  const auto r = compute_kpis(store, "t1", kW);
+  const auto r = compute_kpis(store, "t1", kW, current_funnels(store, "t1"));
   EXPECT_EQ(messages_by_sender_json(r.current),
             (nlohmann::json{{"lead", 2}, {"assistant", 5}, {"agent", 2}}));
   // Another tenant's data never leaks in.
-  EXPECT_EQ(compute_kpis(store, "t2", kW).current.messages, 0);
+  EXPECT_EQ(compute_kpis(store, "t2", kW, current_funnels(store, "t2")).current.messages, 0);
 }
 
 TEST(Kpi, BackfillMigrationMatchesIngestHook) {
@@ -121,9 +122,9 @@ TEST(Kpi, LateArrivingEarlierStartWins) {
   store.migrate();
   store.ingest({started("late-1", T0 + kHour, "cL", "L1", "a1"),
                 message("lm", T0 + 2 * kHour, "cL", "assistant", 10.0, 3)});
-  EXPECT_EQ(compute_kpis(store, "t1", kW).current.conversations, 1);
+  EXPECT_EQ(compute_kpis(store, "t1", kW, current_funnels(store, "t1")).current.conversations, 1);
   store.ingest({started("late-0", T0 - 2 * kHour, "cL", "L1", "a2")});  // earlier, arrives later
-  const auto r = compute_kpis(store, "t1", kW);
+  const auto r = compute_kpis(store, "t1", kW, current_funnels(store, "t1"));
   EXPECT_EQ(r.current.conversations, 0);
   EXPECT_EQ(r.previous.conversations, 1);
   const auto perf = compute_performance(store, "t1", kW);
@@ -172,9 +173,9 @@ TEST(Conversion, PerFunnelWithPreviousWindow) {
   SqliteStore store;
   store.migrate();
   store.ingest(scenario());
-  const auto funnels = load_funnels(store, "t1");
+  const auto funnels = current_funnels(store, "t1");
   ASSERT_EQ(funnels.size(), 2u);
-  EXPECT_EQ(funnels[0].final_stage(), "closed");
+  EXPECT_EQ(funnels[0].stages.back(), "closed");
   const auto conv = compute_conversion(store, "t1", kW, funnels);
   // f1: entered L1, L2; converted L2 → 0.5; W′ nothing → previous null.
   auto j1 = conversion_json(conv[0]);
@@ -191,14 +192,18 @@ TEST(Conversion, PerFunnelWithPreviousWindow) {
   EXPECT_NEAR(j2["change_pts"].get<double>(), -100.0 / 3.0, 1e-9);
 }
 
-TEST(Funnels, LatestDefinitionWinsTiesOnGreatestId) {
-  std::vector<FunnelDefinition> defs{{"f", "A", {"x", "y"}, 10, "b"},
-                                     {"f", "B", {"x", "z"}, 10, "c"},
-                                     {"f", "C", {"x", "w"}, 5, "z"}};
-  auto cur = current_definitions(defs);
-  ASSERT_EQ(cur.size(), 1u);
-  EXPECT_EQ(cur[0].name, "B");
-  EXPECT_EQ(cur[0].final_stage(), "z");
+// Which definition is current is the host's rule (core/funnels/tests); the plugin counts the final
+// stage of whatever definitions it is handed.
+TEST(Conversion, CountsTheFinalStageOfTheGivenDefinition) {
+  SqliteStore store;
+  store.migrate();
+  store.ingest(scenario());
+  const std::vector<sdk::FunnelDefinition> defs{{"f1", "Old f1", {"new", "won"}, 0}};
+  const auto conv = compute_conversion(store, "t1", kW, defs);
+  ASSERT_EQ(conv.size(), 1u);
+  EXPECT_EQ(conv[0].name, "Old f1");
+  EXPECT_EQ(conv[0].entered, 2);    // L1, L2
+  EXPECT_EQ(conv[0].converted, 1);  // L1 into "won"
 }
 
 }  // namespace

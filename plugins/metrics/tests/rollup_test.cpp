@@ -15,6 +15,7 @@
 #include "reference.h"
 #include "rollup.h"
 #include "sqlite_store.h"
+#include "test_funnels.h"
 #include "test_calendar.h"
 
 namespace zaplify::metrics::testing {
@@ -126,7 +127,7 @@ void expect_matches_reference(const SqliteStore& store, const Reference& ref) {
   for (const auto& [from, to] : windows()) {
     const sdk::Window w{from, to, "UTC", sdk::Interval::None};
     const std::string at = "window [" + std::to_string(from) + ", " + std::to_string(to) + ")";
-    const KpiReport r = compute_kpis(store, "t1", w);
+    const KpiReport r = compute_kpis(store, "t1", w, current_funnels(store, "t1"));
     expect_totals(r.current, ref.totals(from, to), at);
     expect_totals(r.previous, ref.totals(w.previous_from_ms(), from), at + " W′");
 
@@ -143,7 +144,7 @@ void expect_matches_reference(const SqliteStore& store, const Reference& ref) {
       EXPECT_EQ(p.handoff, q.handoff) << at << " " << p.assistant_id;
       expect_opt(p.response.p95, Reference::percentile(q.rt, 0.95), at + " perf p95");
     }
-    const auto conv = compute_conversion(store, "t1", w, load_funnels(store, "t1"));
+    const auto conv = compute_conversion(store, "t1", w, current_funnels(store, "t1"));
     for (const auto& c : conv) {
       EXPECT_EQ(std::make_pair(c.entered, c.converted), ref.conversion(c.funnel_id, from, to)) << at;
       EXPECT_EQ(std::make_pair(c.previous_entered, c.previous_converted),
@@ -155,7 +156,7 @@ void expect_matches_reference(const SqliteStore& store, const Reference& ref) {
 // Series buckets, each checked against the reference over [start_i, start_i+1) ∩ W.
 void expect_series(const SqliteStore& store, const Reference& ref, const sdk::Window& w,
                    const std::vector<std::int64_t>& starts) {
-  const auto s = compute_series(store, "t1", w, starts, load_funnels(store, "t1"), true);
+  const auto s = compute_series(store, "t1", w, starts, current_funnels(store, "t1"), true);
   ASSERT_EQ(s.size(), starts.size());
   for (std::size_t i = 0; i < starts.size(); ++i) {
     const std::int64_t a = std::max(starts[i], w.from_ms);
@@ -231,7 +232,7 @@ TEST_P(RollupMatchesReference, UpgradeFromVersion2) {
   // what migration 3 derives must still hold for everything but conversations/endings.
   const Reference ref(evs);
   const sdk::Window w{kBase + kDay + 7 * kMin + 3, kBase + 4 * kDay, "UTC", sdk::Interval::None};
-  const KpiReport r = compute_kpis(store, "t1", w);
+  const KpiReport r = compute_kpis(store, "t1", w, current_funnels(store, "t1"));
   const RefTotals t = ref.totals(w.from_ms, w.to_ms);
   EXPECT_EQ(r.current.messages, t.messages);
   EXPECT_EQ(r.current.agent_messages, t.agent);

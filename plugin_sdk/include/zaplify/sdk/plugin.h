@@ -19,6 +19,7 @@
 #include "zaplify/sdk/calendar.h"
 #include "zaplify/sdk/data_source.h"
 #include "zaplify/sdk/events.h"
+#include "zaplify/sdk/funnels.h"
 #include "zaplify/sdk/http.h"
 #include "zaplify/sdk/projection.h"
 #include "zaplify/sdk/store.h"
@@ -72,6 +73,9 @@ class ZAPLIFY_SDK_API Host {
   /// Derived tables the host keeps in step with the event log (projection.h). Appended in SDK
   /// 1.1; same ABI.
   virtual ProjectionRegistry& projections() = 0;
+  /// The tenant's current funnel definitions, one rule for every plugin (funnels.h). Appended in
+  /// SDK 1.1; same ABI.
+  virtual const FunnelCatalog& funnels() const = 0;
 };
 
 /// Implemented by every plugin. One object per load.

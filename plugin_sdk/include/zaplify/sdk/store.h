@@ -12,11 +12,12 @@
 // The few remaining differences are answered by Dialect below, in one place.
 //
 // The events table (owned by the host, written only by ingestion):
-//   events(tenant_id TEXT, id TEXT, type TEXT, ts BIGINT,
+//   events(seq BIGINT /* log order: grows with every stored event, never reused */,
+//          tenant_id TEXT, id TEXT, type TEXT, ts BIGINT,
 //          lead_id TEXT, conversation_id TEXT, assistant_id TEXT, channel TEXT,
 //          sender TEXT, text TEXT, response_time_ms DOUBLE PRECISION, tokens BIGINT,
 //          outcome TEXT, funnel_id TEXT, stage TEXT, name TEXT, stages TEXT /* JSON array */,
-//          source TEXT, PRIMARY KEY (tenant_id, id))
+//          source TEXT, UNIQUE (tenant_id, id))
 //   Indexes: (tenant_id, type, ts); (tenant_id, conversation_id, ts) and (tenant_id, funnel_id, ts),
 //   both partial (WHERE the id IS NOT NULL): a query with `conversation_id = ?` / `funnel_id = ?`
 //   uses them.
