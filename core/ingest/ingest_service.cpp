@@ -2,12 +2,10 @@
 
 #include <algorithm>
 #include <map>
-#include <optional>
 #include <stdexcept>
 
 #include "ingest/batch_parser.h"
-#include "projections/projection_coordinator.h"
-#include "storage/core_writer.h"
+#include "ingest/chunk_writer.h"
 #include "storage/database.h"
 
 namespace zaplify::core {
@@ -42,9 +40,16 @@ nlohmann::json IngestResult::to_json() const {
 
 IngestService::IngestService(Database& db, IngestSettings settings, Hooks hooks,
                              ProjectionCoordinator* projections)
-    : db_(db), settings_(settings), hooks_(std::move(hooks)), projections_(projections) {
+    : settings_(settings) {
   if (settings_.batch_size < 1) settings_.batch_size = 1;
+  // PostgreSQL runs concurrent writers in parallel: grouping would only add lock ordering to get
+  // right (lock_tenant of several tenants in one transaction). SQLite serialises them anyway.
+  const bool group = settings_.group_commit_events > 0 && db.dialect() == sdk::Dialect::SQLite;
+  writer_ = std::make_unique<ChunkWriter>(db, std::move(hooks), projections, group,
+                                          static_cast<std::size_t>(settings_.group_commit_events));
 }
+
+IngestService::~IngestService() = default;
 
 IngestResult IngestService::process(std::string_view body, const IngestCaller& caller, std::int64_t now_ms) {
   ingest::ParsedBatch parsed = ingest::parse_batch(body, caller, now_ms, settings_);
@@ -53,42 +58,20 @@ IngestResult IngestService::process(std::string_view body, const IngestCaller& c
   result.duplicates = parsed.in_batch_duplicates;
   if (parsed.events.empty()) return result;
 
-  const std::vector<sdk::IngestHook> plain_hooks = hooks_ ? hooks_() : std::vector<sdk::IngestHook>{};
-  std::vector<sdk::IngestHook> hooks;
   const std::size_t chunk_size = static_cast<std::size_t>(settings_.batch_size);
-  std::vector<sdk::Event> chunk, fresh;
-  std::vector<char> inserted;
+  IngestChunk chunk;
   for (auto& [tenant, events] : group_by_tenant(std::move(parsed.events))) {
     std::int64_t tenant_accepted = 0;
+    chunk.tenant = tenant;
     for (std::size_t start = 0; start < events.size(); start += chunk_size) {
       const std::size_t end = std::min(events.size(), start + chunk_size);
-      chunk.assign(std::make_move_iterator(events.begin() + static_cast<std::ptrdiff_t>(start)),
-                   std::make_move_iterator(events.begin() + static_cast<std::ptrdiff_t>(end)));
-      fresh.clear();
-      // The set of active projections cannot change while the ticket is held (see
-      // ProjectionCoordinator): each is applied to this chunk here or replayed later, never both.
-      std::optional<IngestTicket> ticket;
-      hooks = plain_hooks;
-      if (projections_) {
-        ticket.emplace(projections_->begin_ingest());
-        for (auto& apply : projections_->appliers()) hooks.push_back(std::move(apply));
-      }
-      // Chunks are separate transactions: when a later one fails, earlier ones stay committed and
-      // the request fails with StoreError; a client retry then counts them as duplicates.
-      // An init-capture: clang before 16 cannot capture a structured binding by name.
-      db_.write([&, &tenant = tenant](sdk::SqlWriter& w) {
-        auto* writer = dynamic_cast<CoreWriter*>(&w);
-        if (writer == nullptr) throw std::logic_error("Database::write must hand out a CoreWriter");
-        writer->lock_tenant(tenant);
-        writer->insert_events(chunk, inserted);
-        fresh.clear();
-        for (std::size_t i = 0; i < chunk.size(); ++i)
-          if (inserted[i]) fresh.push_back(std::move(chunk[i]));
-        if (fresh.empty()) return;
-        sdk::IngestBatch batch{tenant, &fresh};
-        for (const auto& hook : hooks) hook(batch, w);
-      });
-      const auto n = static_cast<std::int64_t>(fresh.size());
+      chunk.events.assign(std::make_move_iterator(events.begin() + static_cast<std::ptrdiff_t>(start)),
+                          std::make_move_iterator(events.begin() + static_cast<std::ptrdiff_t>(end)));
+      // Chunks are separate transactions (or share one with other requests' chunks): when a later
+      // one fails, earlier ones stay committed and the request fails with StoreError; a client
+      // retry then counts them as duplicates.
+      writer_->write(chunk);
+      const auto n = static_cast<std::int64_t>(chunk.fresh.size());
       tenant_accepted += n;
       result.accepted += n;
       result.duplicates += static_cast<std::int64_t>(end - start) - n;

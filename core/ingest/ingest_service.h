@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,11 +18,15 @@ namespace zaplify::core {
 
 class Database;
 class ProjectionCoordinator;
+class ChunkWriter;
 
 struct IngestSettings {
   int batch_size = 1000;               ///< Rows per write transaction.
   int max_events_per_batch = 10000;    ///< More → 413.
   int retention_days = 90;             ///< Older events are rejected per event.
+  /// SQLite: concurrent requests' chunks share one transaction up to this many events (group
+  /// commit, see chunk_writer.h); 0: one transaction per chunk.
+  int group_commit_events = 16000;
 };
 
 struct IngestResult {
@@ -55,16 +60,15 @@ class IngestService {
   /// under its ingest gate.
   IngestService(Database& db, IngestSettings settings, Hooks hooks,
                 ProjectionCoordinator* projections = nullptr);
+  ~IngestService();
 
   /// Processes a request body. Throws sdk::HttpError for 400 (not JSON / no events array) and 413
   /// (too many events); sdk::StoreError when the database fails (nothing acknowledged then).
   IngestResult process(std::string_view body, const IngestCaller& caller, std::int64_t now_ms);
 
  private:
-  Database& db_;
   IngestSettings settings_;
-  Hooks hooks_;
-  ProjectionCoordinator* projections_;
+  std::unique_ptr<ChunkWriter> writer_;
 };
 
 }  // namespace zaplify::core
