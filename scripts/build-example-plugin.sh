@@ -7,6 +7,10 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 build="$(cd "${1:-$root/build}" && pwd)"
 prefix="$build/sdk-install"
 out="$build/example-plugin"
+# Tests that need the plugin may run in parallel (ctest -j): one build at a time, the others then
+# find it up to date instead of reading a half-written .so.
+exec 9>"$build/.example-plugin.lock"
+flock 9
 cmake --install "$build/plugin_sdk" --prefix "$prefix" >/dev/null
 cmake -S "$root/docs/examples/event_counter" -B "$out" -DCMAKE_PREFIX_PATH="$prefix" \
   -DCMAKE_BUILD_TYPE=Release >/dev/null

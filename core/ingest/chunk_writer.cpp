@@ -77,16 +77,16 @@ void ChunkWriter::run_group(const std::vector<Pending*>& group) {
 void ChunkWriter::transact(const std::vector<Pending*>& group) {
   // The set of active projections cannot change while the ticket is held (see
   // ProjectionCoordinator): each is applied to these chunks here or replayed later, never both.
-  std::vector<sdk::IngestHook> hooks = hooks_ ? hooks_() : std::vector<sdk::IngestHook>{};
+  const std::vector<sdk::IngestHook> plain = hooks_ ? hooks_() : std::vector<sdk::IngestHook>{};
   std::optional<IngestTicket> ticket;
-  if (projections_) {
-    ticket.emplace(projections_->begin_ingest());
-    for (auto& apply : projections_->appliers()) hooks.push_back(std::move(apply));
-  }
+  if (projections_) ticket.emplace(projections_->begin_ingest());
   std::vector<char> inserted;
   db_.write([&](sdk::SqlWriter& w) {
     auto* writer = dynamic_cast<CoreWriter*>(&w);
     if (writer == nullptr) throw std::logic_error("Database::write must hand out a CoreWriter");
+    std::vector<sdk::IngestHook> hooks = plain;
+    if (projections_)  // inside the transaction: another instance may have changed the set
+      for (auto& apply : projections_->appliers(w)) hooks.push_back(std::move(apply));
     for (auto* p : group) {
       IngestChunk& c = *p->chunk;
       writer->lock_tenant(c.tenant);

@@ -76,7 +76,10 @@ void ProjectionCoordinator::attach(const std::string& plugin,
     fresh.push_back(std::move(e));
   }
   std::lock_guard gate(gate_);
+  std::int64_t epoch = 0;
   db_.write([&](sdk::SqlWriter& w) {
+    projections::lock_projections(w, true);
+    reconcile(w);
     const std::int64_t head = projections::max_event_seq(w);
     for (auto& e : fresh) {
       projections::record_tables(w, e->key, e->spec.tables);
@@ -97,10 +100,13 @@ void ProjectionCoordinator::attach(const std::string& plugin,
       e->head_seq = head;
       projections::save_state(w, e->key, plugin, *state, now_ms_());
     }
+    projections::bump_epoch(w);
+    epoch = projections::read_epoch(w);
   });
   {
     std::lock_guard lock(mutex_);
     for (auto& e : fresh) entries_[e->key] = e;
+    cached_epoch_ = epoch;  // the entries above are what this epoch says
   }
   refresh_status(plugin);
   cv_.notify_all();
@@ -137,7 +143,10 @@ void ProjectionCoordinator::flush_pending_locked() {
   }
   if (keys.empty()) return;
   db_.write([&](sdk::SqlWriter& w) {
+    projections::lock_projections(w, true);
     projections::deactivate(w, keys, projections::max_event_seq(w), now_ms_());
+    projections::bump_epoch(w);
+    reconcile(w);
   });
   std::lock_guard lock(mutex_);
   pending_deactivation_.clear();
@@ -146,16 +155,48 @@ void ProjectionCoordinator::flush_pending_locked() {
 void ProjectionCoordinator::retire_unattached() {
   std::lock_guard gate(gate_);
   db_.write([&](sdk::SqlWriter& w) {
+    projections::lock_projections(w, true);
     std::vector<std::string> orphans;
     {
       std::lock_guard lock(mutex_);
       for (auto& key : projections::active_keys(w))
         if (!entries_.count(key)) orphans.push_back(key);
     }
-    if (orphans.empty()) return;
-    for (const auto& key : orphans) spdlog::info("projection '{}' is off: it will catch up when its plugin returns", key);
-    projections::deactivate(w, orphans, projections::max_event_seq(w), now_ms_());
+    for (const auto& key : orphans)
+      spdlog::info("projection '{}' is off: it will catch up when its plugin returns", key);
+    if (!orphans.empty()) {
+      projections::deactivate(w, orphans, projections::max_event_seq(w), now_ms_());
+      projections::bump_epoch(w);
+    }
+    reconcile(w);
   });
+}
+
+void ProjectionCoordinator::reconcile(sdk::SqlWriter& w) {
+  const std::int64_t epoch = projections::read_epoch(w);
+  {
+    std::lock_guard lock(mutex_);
+    if (epoch == cached_epoch_) return;
+  }
+  const auto keys = projections::active_keys(w);
+  const std::set<std::string> active(keys.begin(), keys.end());
+  std::set<std::string> changed;
+  bool wake = false;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& [key, e] : entries_) {
+      const bool now_active = active.count(key) > 0;
+      if (e->active == now_active) continue;
+      // Off: another instance switched it off (it replays from where that left it). On: another
+      // instance finished its replay, so every stored event is applied.
+      e->active = now_active;
+      wake = wake || !now_active;
+      changed.insert(e->plugin);
+    }
+    cached_epoch_ = epoch;
+  }
+  for (const auto& plugin : changed) refresh_status(plugin);
+  if (wake) cv_.notify_all();
 }
 
 IngestTicket ProjectionCoordinator::begin_ingest() {
@@ -176,7 +217,9 @@ IngestTicket ProjectionCoordinator::begin_ingest() {
   return IngestTicket(&gate_);
 }
 
-std::vector<sdk::IngestHook> ProjectionCoordinator::appliers() const {
+std::vector<sdk::IngestHook> ProjectionCoordinator::appliers(sdk::SqlWriter& w) {
+  projections::lock_projections(w, false);
+  reconcile(w);
   std::lock_guard lock(mutex_);
   std::vector<sdk::IngestHook> out;
   for (const auto& [key, e] : entries_)
@@ -213,10 +256,19 @@ bool ProjectionCoordinator::replay_step(const std::shared_ptr<Entry>& e) {
     if (it == entries_.end() || it->second != e || e->active) return true;  // detached meanwhile
   }
   std::vector<projections::LoggedEvent> log;
-  std::int64_t next = e->applied_seq, head = 0;
+  std::int64_t next = 0, head = 0, epoch = 0;
   bool caught_up = false;
   db_.write([&](sdk::SqlWriter& w) {
-    projections::read_events_after(w, e->applied_seq, kReplayChunk, log);
+    projections::lock_projections(w, true);
+    reconcile(w);
+    {
+      std::lock_guard lock(mutex_);
+      if (e->active) return;  // another instance finished the replay
+    }
+    // The position is the database's: another instance may have replayed part of the log.
+    auto state = projections::load_state(w, e->key);
+    next = state ? state->applied_seq : 0;
+    projections::read_events_after(w, next, kReplayChunk, log);
     if (log.empty()) {
       caught_up = true;
     } else {
@@ -229,13 +281,15 @@ bool ProjectionCoordinator::replay_step(const std::shared_ptr<Entry>& e) {
     head = projections::max_event_seq(w);
     projections::save_state(w, e->key, e->plugin,
                             {caught_up ? "active" : "catching_up", e->spec.version, next}, now_ms_());
+    if (caught_up) projections::bump_epoch(w);
+    epoch = projections::read_epoch(w);
   });
-  {
-    std::lock_guard lock(mutex_);
-    e->applied_seq = next;
-    e->head_seq = head;
-    e->active = caught_up;  // still under the gate: the next ingest chunk applies it
-  }
+  std::lock_guard lock(mutex_);
+  if (e->active) return true;
+  e->applied_seq = std::max(e->applied_seq, next);
+  e->head_seq = head;
+  e->active = caught_up;  // still under the gate: the next ingest chunk applies it
+  if (caught_up) cached_epoch_ = epoch;
   return true;
 }
 

@@ -5,8 +5,13 @@
 // Ordering: ingest chunks hold the IngestGate shared (begin_ingest()); attach, detach and every
 // catch-up chunk hold it exclusively around their transaction and the in-memory switch. A
 // projection is therefore applied to every event exactly once: by ingestion while it is active, by
-// replay (in seq order, from its recorded position) otherwise. One server process owns the
-// projection state of a database; instances sharing a PostgreSQL must enable the same plugins.
+// replay (in seq order, from its recorded position) otherwise.
+//
+// Several instances may share one PostgreSQL: the states live in the database, a shared/exclusive
+// advisory lock orders every instance's ingest against every state change, and each transaction
+// reads projection_epoch (bumped by each change) to bring this instance in line first. So when one
+// instance switches a plugin off, the others stop applying its projections too and replay them
+// themselves; when it comes back, nothing is applied twice.
 
 #include <atomic>
 #include <condition_variable>
@@ -75,8 +80,10 @@ class ProjectionCoordinator {
   /// For one ingest transaction: holds the gate shared until the ticket dies. Throws
   /// sdk::StoreError (unavailable) while a detach could not be recorded yet.
   IngestTicket begin_ingest();
-  /// The active projections' apply functions. REQUIRES: the caller holds an IngestTicket.
-  std::vector<sdk::IngestHook> appliers() const;
+  /// The active projections' apply functions for the ingest transaction `w`: takes the shared
+  /// projection lock (PostgreSQL) and first brings this instance in line with state changes other
+  /// instances made. REQUIRES: the caller holds an IngestTicket; called once per transaction.
+  std::vector<sdk::IngestHook> appliers(sdk::SqlWriter& w);
 
   /// Deletes rows older than `cutoff_ms` from every recorded projection table (attached or not).
   /// Returns the number of rows deleted. A table that is gone is skipped.
@@ -90,6 +97,7 @@ class ProjectionCoordinator {
   void replay_loop();
   bool replay_step(const std::shared_ptr<Entry>& entry);
   void flush_pending_locked();
+  void reconcile(sdk::SqlWriter& w);
   void refresh_status(const std::string& plugin);
 
   Database& db_;
@@ -101,6 +109,7 @@ class ProjectionCoordinator {
   std::condition_variable cv_;
   std::map<std::string, std::shared_ptr<Entry>> entries_;  // by key "plugin.projection"
   std::vector<std::string> pending_deactivation_;
+  std::int64_t cached_epoch_ = -1;  // projection_epoch the entries' `active` flags reflect
   bool stopping_ = false;
   std::thread thread_;
 };

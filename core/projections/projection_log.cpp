@@ -57,6 +57,24 @@ bool is_identifier(const std::string& s) {
   });
 }
 
+void lock_projections(sdk::SqlWriter& w, bool exclusive) {
+  if (w.dialect() != sdk::Dialect::PostgreSQL) return;
+  constexpr std::int64_t kLockId = 0x5A50524A4Cll;  // "ZPRJL": all instances agree on it
+  w.query(exclusive ? "SELECT pg_advisory_xact_lock(?)" : "SELECT pg_advisory_xact_lock_shared(?)",
+          {kLockId}, [](const sdk::Row&) {});
+}
+
+std::int64_t read_epoch(sdk::SqlWriter& w) {
+  std::int64_t epoch = 0;
+  w.query("SELECT epoch FROM projection_epoch WHERE id = 1", {},
+          [&](const sdk::Row& r) { epoch = r.int64(0); });
+  return epoch;
+}
+
+void bump_epoch(sdk::SqlWriter& w) {
+  w.execute("UPDATE projection_epoch SET epoch = epoch + 1 WHERE id = 1", {});
+}
+
 std::int64_t max_event_seq(sdk::SqlWriter& w) {
   std::int64_t seq = 0;
   w.query("SELECT MAX(seq) FROM events", {}, [&](const sdk::Row& r) {

@@ -26,6 +26,14 @@ struct LoggedEvent {
   sdk::Event event;
 };
 
+/// Takes the database-wide projection lock for this transaction: shared for ingest, exclusive for a
+/// state change (PostgreSQL advisory lock, so it orders several server instances; on SQLite the
+/// single writer orders them already and this does nothing).
+void lock_projections(sdk::SqlWriter& w, bool exclusive);
+/// The projection states' version, and its increment (by every state change).
+std::int64_t read_epoch(sdk::SqlWriter& w);
+void bump_epoch(sdk::SqlWriter& w);
+
 /// The highest seq stored so far (0 for an empty log).
 std::int64_t max_event_seq(sdk::SqlWriter& w);
 

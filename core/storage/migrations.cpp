@@ -107,7 +107,17 @@ std::vector<sdk::Migration> core_migrations() {
       "CREATE INDEX IF NOT EXISTS events_tenant_conversation_ts_p ON events (tenant_id, conversation_id, ts)"
       " WHERE conversation_id IS NOT NULL";
   sdk::Migration seq = event_sequence_migration();
-  return {events, partial, seq};
+  // Migration 4: a counter every change of a projection's state bumps. Each ingest transaction
+  // reads it (after the shared advisory lock on PostgreSQL), so an instance learns at once that
+  // another one switched a projection off or finished its replay (several instances may share one
+  // PostgreSQL).
+  sdk::Migration epoch;
+  epoch.version = 4;
+  epoch.description = "projection_epoch: the version of the projections' states";
+  epoch.sql = "CREATE TABLE IF NOT EXISTS projection_epoch (id INTEGER NOT NULL PRIMARY KEY,"
+              " epoch BIGINT NOT NULL);"
+              "INSERT INTO projection_epoch (id, epoch) VALUES (1, 0) ON CONFLICT DO NOTHING";
+  return {events, partial, seq, epoch};
 }
 
 void ensure_migrations_table(sdk::SqlWriter& w) {

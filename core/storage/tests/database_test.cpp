@@ -32,13 +32,13 @@ class DatabaseTest : public ::testing::TestWithParam<std::string> {
 
 TEST_P(DatabaseTest, CoreMigrationCreatesEventsTableAndIsRecordedOnce) {
   auto applied = rows("SELECT plugin, version FROM schema_migrations ORDER BY plugin, version");
-  ASSERT_EQ(applied.size(), 3u);
+  ASSERT_EQ(applied.size(), 4u);
   for (std::size_t i = 0; i < applied.size(); ++i) {
     EXPECT_EQ(std::get<std::string>(applied[i][0]), "core");
     EXPECT_EQ(std::get<std::int64_t>(applied[i][1]), static_cast<std::int64_t>(i + 1));
   }
   tmp_->reopen();  // a second start applies nothing twice
-  EXPECT_EQ(rows("SELECT COUNT(*) FROM schema_migrations").at(0).at(0), sdk::Value(std::int64_t{3}));
+  EXPECT_EQ(rows("SELECT COUNT(*) FROM schema_migrations").at(0).at(0), sdk::Value(std::int64_t{4}));
   EXPECT_EQ(db().backend_name(), GetParam() == "sqlite" ? "sqlite" : "postgresql");
   EXPECT_TRUE(db().ping());
 }
