@@ -65,9 +65,11 @@ class Application {
   std::unique_ptr<SystemCalendar> calendar_;
   std::unique_ptr<PrometheusRegistry> metrics_;
   std::unique_ptr<ResponseCache> cache_;
-  std::unique_ptr<ProjectionCoordinator> projections_;
   std::unique_ptr<PluginManager> plugins_;
   std::unique_ptr<IngestService> ingest_;
+  // Declared after plugins_: destroyed first, so its replay thread stops and it lets go of the
+  // plugins' code before the PluginManager unloads them (also when start-up fails half-way).
+  std::unique_ptr<ProjectionCoordinator> projections_;
   std::unique_ptr<Authenticator> auth_;
   std::unique_ptr<HttpServer> server_;
   std::unique_ptr<RetentionPurger> purger_;
