@@ -248,12 +248,12 @@ void ProjectionCoordinator::refresh_status(const std::string& plugin) {
   if (ready && !was_ready && on_ready_) on_ready_(plugin);
 }
 
-bool ProjectionCoordinator::replay_step(const std::shared_ptr<Entry>& e) {
+void ProjectionCoordinator::replay_step(const std::shared_ptr<Entry>& e) {
   std::lock_guard gate(gate_);
   {
     std::lock_guard lock(mutex_);
     auto it = entries_.find(e->key);
-    if (it == entries_.end() || it->second != e || e->active) return true;  // detached meanwhile
+    if (it == entries_.end() || it->second != e || e->active) return;  // detached meanwhile
   }
   std::vector<projections::LoggedEvent> log;
   std::int64_t next = 0, head = 0, epoch = 0;
@@ -285,12 +285,11 @@ bool ProjectionCoordinator::replay_step(const std::shared_ptr<Entry>& e) {
     epoch = projections::read_epoch(w);
   });
   std::lock_guard lock(mutex_);
-  if (e->active) return true;
+  if (e->active) return;
   e->applied_seq = std::max(e->applied_seq, next);
   e->head_seq = head;
   e->active = caught_up;  // still under the gate: the next ingest chunk applies it
   if (caught_up) cached_epoch_ = epoch;
-  return true;
 }
 
 void ProjectionCoordinator::replay_loop() {

@@ -95,7 +95,7 @@ class ProjectionCoordinator {
  private:
   struct Entry;
   void replay_loop();
-  bool replay_step(const std::shared_ptr<Entry>& entry);
+  void replay_step(const std::shared_ptr<Entry>& entry);
   void flush_pending_locked();
   void reconcile(sdk::SqlWriter& w);
   void refresh_status(const std::string& plugin);
