@@ -78,6 +78,21 @@ void drop_postgres_database(const std::string& server_url, const std::string& na
   PQfinish(conn);
 }
 
+namespace {
+
+bool listed(const std::string& comma_list, std::string_view name) {
+  std::size_t start = 0;
+  while (start <= comma_list.size()) {
+    std::size_t end = comma_list.find(',', start);
+    if (end == std::string::npos) end = comma_list.size();
+    if (std::string_view(comma_list).substr(start, end - start) == name) return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+}  // namespace
+
 std::string render_server_yaml(const LaunchOptions& o, std::uint16_t port) {
   std::ostringstream y;
   y << "server:\n  host: 127.0.0.1\n  port: " << port << "\n  threads: " << o.threads
@@ -95,6 +110,7 @@ std::string render_server_yaml(const LaunchOptions& o, std::uint16_t port) {
     << "plugins:\n";
   for (const char* name : {"metrics", "funnel", "conversation", "export", "cache"}) {
     bool enabled = o.plugins_enabled && (std::string(name) != "cache" || o.cache_enabled);
+    if (!o.only_plugins.empty()) enabled = o.plugins_enabled && listed(o.only_plugins, name);
     y << "  - name: " << name << "\n    library: " << quote(std::string(name) + ".so")
       << "\n    enabled: " << (enabled ? "true" : "false") << "\n";
   }

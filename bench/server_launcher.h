@@ -15,6 +15,8 @@ struct LaunchOptions {
   bool cache_enabled = false;       ///< The `cache` plugin enabled (else listed as disabled).
   /// false: the core alone — every plugin, the cache too, listed with `enabled: false`.
   bool plugins_enabled = true;
+  /// With plugins_enabled: a comma-separated list enables only those plugins ("" = every one).
+  std::string only_plugins;
   std::string cache_backend = "memory";  ///< "memory" | "redis"
   std::string redis_url;            ///< For the redis backend.
   std::int64_t cache_max_bytes = 0; ///< cache.max_bytes of the memory LRU; 0: the server's default.

@@ -67,7 +67,10 @@ TEST(ScenarioSpec, CoreOnlyIngestAndRawInsertRunApart) {
   EXPECT_EQ(specs[2].kind, ScenarioKind::RawInsert);
   EXPECT_EQ(specs[2].path, "");  // no route: no server
   EXPECT_TRUE(runs_apart(specs[2]));
-  // "none" only makes sense for ingest; anything but all/none is a typo.
+  // A list of plugins runs apart too.
+  auto some = parse_scenarios(nlohmann::json::parse(R"({"scenarios": [{"name": "x", "kind": "ingest", "path": "/", "plugins": "metrics,funnel"}]})"), "sqlite");
+  EXPECT_TRUE(runs_apart(some.at(0)));
+  // "none" only makes sense for ingest; anything but all/none/known plugin names is a typo.
   EXPECT_THROW(parse_scenarios(nlohmann::json::parse(R"({"scenarios": [{"name": "x", "path": "/", "plugins": "none"}]})"), "sqlite"),
                std::runtime_error);
   EXPECT_THROW(parse_scenarios(nlohmann::json::parse(R"({"scenarios": [{"name": "x", "kind": "ingest", "path": "/", "plugins": "some"}]})"), "sqlite"),

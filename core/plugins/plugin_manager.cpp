@@ -214,7 +214,8 @@ std::shared_ptr<PluginManager::Instance> PluginManager::start_plugin(const Plugi
       error = std::string("migrations failed: ") + e.what();
     }
   }
-  if (error.empty() && services_.attach_projections && !inst->projections.empty()) {
+  // Also without projections: the host forgets those an earlier build declared.
+  if (error.empty() && services_.attach_projections) {
     try {
       services_.attach_projections(cfg.name, inst->projections, inst->catch_up);
     } catch (const std::exception& e) {

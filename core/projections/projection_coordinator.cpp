@@ -80,6 +80,14 @@ void ProjectionCoordinator::attach(const std::string& plugin,
   db_.write([&](sdk::SqlWriter& w) {
     projections::lock_projections(w, true);
     reconcile(w);
+    std::vector<std::string> declared;
+    for (const auto& e : fresh) declared.push_back(e->key);
+    const bool forgot = projections::forget_undeclared(w, plugin, declared) > 0;
+    if (fresh.empty()) {
+      if (forgot) projections::bump_epoch(w);
+      epoch = projections::read_epoch(w);
+      return;
+    }
     const std::int64_t head = projections::max_event_seq(w);
     for (auto& e : fresh) {
       projections::record_tables(w, e->key, e->spec.tables);

@@ -68,6 +68,8 @@ class ProjectionCoordinator {
   /// plugin's library loaded). Projections that missed events, or are new, replay in the
   /// background; `status` says when all are active. Throws sdk::StoreError or
   /// std::invalid_argument (bad table names, a name used twice); nothing is attached then.
+  /// Projections the plugin declared before but no longer does are forgotten (state and tables'
+  /// records; the plugin's own migrations drop the tables). `specs` may be empty.
   void attach(const std::string& plugin, const std::vector<sdk::ProjectionSpec>& specs,
               std::shared_ptr<CatchUpStatus> status);
   /// Stops applying a leaving plugin's projections and records how far they got. When the

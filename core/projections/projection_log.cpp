@@ -133,6 +133,22 @@ void clear_tables(sdk::SqlWriter& w, const std::vector<sdk::ProjectionTable>& ta
   for (const auto& t : tables) w.execute("DELETE FROM " + t.name, {});
 }
 
+int forget_undeclared(sdk::SqlWriter& w, const std::string& plugin,
+                      const std::vector<std::string>& declared) {
+  std::vector<std::string> stale;
+  w.query("SELECT projection FROM projection_state WHERE plugin = ?", {plugin},
+          [&](const sdk::Row& r) {
+            std::string key(r.text(0));
+            if (std::find(declared.begin(), declared.end(), key) == declared.end())
+              stale.push_back(std::move(key));
+          });
+  for (const auto& key : stale) {
+    w.execute("DELETE FROM projection_tables WHERE projection = ?", {key});
+    w.execute("DELETE FROM projection_state WHERE projection = ?", {key});
+  }
+  return static_cast<int>(stale.size());
+}
+
 void read_events_after(sdk::SqlWriter& w, std::int64_t after, int limit,
                        std::vector<LoggedEvent>& out) {
   out.clear();

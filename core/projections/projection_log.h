@@ -52,6 +52,10 @@ void record_tables(sdk::SqlWriter& w, const std::string& key,
                    const std::vector<sdk::ProjectionTable>& tables);
 /// Deletes every row of the tables (before a rebuild).
 void clear_tables(sdk::SqlWriter& w, const std::vector<sdk::ProjectionTable>& tables);
+/// Forgets the recorded state and tables of `plugin`'s projections whose keys are not in
+/// `declared` (a new build dropped them; their tables are the plugin's to drop). Returns how many.
+int forget_undeclared(sdk::SqlWriter& w, const std::string& plugin,
+                      const std::vector<std::string>& declared);
 
 /// Reads up to `limit` events with seq > `after`, in seq order, into `out` (cleared first).
 void read_events_after(sdk::SqlWriter& w, std::int64_t after, int limit,

@@ -5,6 +5,7 @@
 
 #include "storage/core_writer.h"
 #include "storage/database.h"
+#include "zaplify/sdk/host_tables.h"
 
 namespace zaplify::core::storage {
 namespace {
@@ -117,7 +118,20 @@ std::vector<sdk::Migration> core_migrations() {
   epoch.sql = "CREATE TABLE IF NOT EXISTS projection_epoch (id INTEGER NOT NULL PRIMARY KEY,"
               " epoch BIGINT NOT NULL);"
               "INSERT INTO projection_epoch (id, epoch) VALUES (1, 0) ON CONFLICT DO NOTHING";
-  return {events, partial, seq, epoch};
+  // Migration 5: stage events kept once, by the host (sdk/host_tables.h), for every plugin. The
+  // covering partial index replaces the funnel index: the same one B-tree insert per stage event.
+  sdk::Migration stages;
+  stages.version = 5;
+  stages.description = "stage_events: the host's view of stage changes, over a covering index";
+  const std::string drop_old = "DROP INDEX IF EXISTS events_tenant_funnel_ts_p;";
+  stages.sql = drop_old + sdk::stage_events_index_sql(sdk::Dialect::SQLite) + ";" +
+               sdk::stage_events_view_sql(sdk::Dialect::SQLite);
+  // Index-only scans need the visibility map: vacuum after 1% new rows, not the default 20%.
+  stages.postgres_sql = drop_old + sdk::stage_events_index_sql(sdk::Dialect::PostgreSQL) + ";" +
+                        sdk::stage_events_view_sql(sdk::Dialect::PostgreSQL) +
+                        ";ALTER TABLE events SET (autovacuum_vacuum_insert_scale_factor = 0.01,"
+                        " autovacuum_vacuum_insert_threshold = 10000)";
+  return {events, partial, seq, epoch, stages};
 }
 
 void ensure_migrations_table(sdk::SqlWriter& w) {

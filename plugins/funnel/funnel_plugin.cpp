@@ -31,14 +31,8 @@ sdk::RouteSpec analytics_get(std::string path, std::string summary, std::string 
 class FunnelPlugin final : public sdk::Plugin {
  public:
   void start(sdk::Host& host) override {
-    // The derived table the scans read: created by the migration, kept in step with the event log
-    // by the host (ingest, backfill, catch-up after the plugin was off) and purged with retention.
-    host.migrations().add(stage_events_migration());
-    sdk::ProjectionSpec stage_events;
-    stage_events.name = "stage_events";
-    stage_events.tables = {{kStageEventsTable, "ts", 1}};
-    stage_events.apply = derive_stage_events;
-    host.projections().add(std::move(stage_events));
+    // The scans read the host's stage_events (sdk/host_tables.h): nothing derived to keep here.
+    host.migrations().add(retire_stage_events_table());
 
     service_ = std::make_shared<FunnelService>(host.store(), host.funnels(), host.calendar());
     auto svc = service_;  // handlers share ownership: they never outlive the host's references

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "stage_events_table.h"
+#include "zaplify/sdk/host_tables.h"
 
 namespace zaplify::funnel {
 
@@ -157,9 +157,8 @@ ScanResult FunnelAccumulator::finish() {
 
 ScanResult scan_funnel(const sdk::Store& store, const std::string& tenant_id,
                        const FunnelDefinition& funnel, const ScanOptions& options) {
-  // The primary key's order: on SQLite a clustered range scan, on PostgreSQL an index scan (its
-  // event_id is COLLATE "C", so ties resolve byte-wise as on SQLite). No sort either way.
-  static const std::string sql = std::string("SELECT lead_id, ts, stage FROM ") + kStageEventsTable +
+  // The host's covering index gives this order on both dialects (ties byte-wise): no sort.
+  static const std::string sql = std::string("SELECT lead_id, ts, stage FROM ") + sdk::kStageEvents +
                                  " WHERE tenant_id = ? AND funnel_id = ? AND ts >= ? AND ts < ? "
                                  "ORDER BY ts, event_id";
   const std::int64_t lo = options.previous_from_ms.value_or(options.from_ms);

@@ -1,7 +1,7 @@
 #pragma once
 // The one-pass funnel scan: stage_changed events streamed in (timestamp, id) order from the
-// plugin's funnel_stage_events table are folded into stage counts, time-to-next samples, the
-// conversion flow and (optionally) dropped leads. Memory is proportional to the funnel's leads in
+// host's stage_events relation (sdk/host_tables.h) are folded into stage counts, time-to-next
+// samples, the conversion flow and (optionally) dropped leads. Memory is proportional to the funnel's leads in
 // the scanned range (a small state each, time samples, dropped leads), never to its events.
 
 #include <cstdint>
@@ -67,7 +67,7 @@ struct ScanResult {
 
 /// Folds events into a ScanResult. Not thread-safe; one accumulator per scan.
 /// REQUIRES: events arrive in (timestamp, id) order across all leads (the order of the
-/// funnel_stage_events primary key), so each lead's own events are in (timestamp, id) order too.
+/// host's stage_events index), so each lead's own events are in (timestamp, id) order too.
 /// Memory: one small state per lead (ids interned once), plus pending first-visit times.
 class FunnelAccumulator {
  public:

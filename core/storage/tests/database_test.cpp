@@ -32,13 +32,13 @@ class DatabaseTest : public ::testing::TestWithParam<std::string> {
 
 TEST_P(DatabaseTest, CoreMigrationCreatesEventsTableAndIsRecordedOnce) {
   auto applied = rows("SELECT plugin, version FROM schema_migrations ORDER BY plugin, version");
-  ASSERT_EQ(applied.size(), 4u);
+  ASSERT_EQ(applied.size(), 5u);
   for (std::size_t i = 0; i < applied.size(); ++i) {
     EXPECT_EQ(std::get<std::string>(applied[i][0]), "core");
     EXPECT_EQ(std::get<std::int64_t>(applied[i][1]), static_cast<std::int64_t>(i + 1));
   }
   tmp_->reopen();  // a second start applies nothing twice
-  EXPECT_EQ(rows("SELECT COUNT(*) FROM schema_migrations").at(0).at(0), sdk::Value(std::int64_t{4}));
+  EXPECT_EQ(rows("SELECT COUNT(*) FROM schema_migrations").at(0).at(0), sdk::Value(std::int64_t{5}));
   EXPECT_EQ(db().backend_name(), GetParam() == "sqlite" ? "sqlite" : "postgresql");
   EXPECT_TRUE(db().ping());
 }
@@ -51,9 +51,10 @@ TEST_P(DatabaseTest, EventsIndexesExist) {
   db().query(sql, {}, [&](const sdk::Row& r) { names.insert(std::string(r.text(0))); });
   EXPECT_TRUE(names.count("events_tenant_type_ts"));
   EXPECT_TRUE(names.count("events_tenant_conversation_ts_p"));
-  EXPECT_TRUE(names.count("events_tenant_funnel_ts_p"));
+  EXPECT_TRUE(names.count("events_stage_changes"));  // behind the host's stage_events
   EXPECT_FALSE(names.count("events_tenant_conversation_ts"));  // replaced by the partial ones
   EXPECT_FALSE(names.count("events_tenant_funnel_ts"));
+  EXPECT_FALSE(names.count("events_tenant_funnel_ts_p"));  // replaced by events_stage_changes
 }
 
 TEST_P(DatabaseTest, PartialIndexesServeIdQueries) {
@@ -62,6 +63,35 @@ TEST_P(DatabaseTest, PartialIndexesServeIdQueries) {
   db().query("EXPLAIN QUERY PLAN SELECT ts FROM events WHERE tenant_id = ? AND conversation_id = ? ORDER BY ts",
              {sdk::Value("t"), sdk::Value("c")}, [&](const sdk::Row& r) { plan += std::string(r.text(3)); });
   EXPECT_NE(plan.find("events_tenant_conversation_ts_p"), std::string::npos) << plan;
+}
+
+TEST_P(DatabaseTest, StageEventsRelationHoldsStageChangesInScanOrder) {
+  db().write([](sdk::SqlWriter& w) {
+    const char* sql = "INSERT INTO events (tenant_id, id, type, ts, lead_id, funnel_id, stage) VALUES (?, ?, ?, ?, ?, ?, ?)";
+    auto add = [&](const char* id, const char* type, std::int64_t ts, sdk::Value lead, sdk::Value funnel, sdk::Value stage) {
+      w.execute(sql, {sdk::Value("t"), sdk::Value(id), sdk::Value(type), sdk::Value(ts), lead, funnel, stage});
+    };
+    add("b", "stage_changed", 10, sdk::Value("L1"), sdk::Value("f"), sdk::Value("won"));
+    add("a", "stage_changed", 10, sdk::Value(), sdk::Value("f"), sdk::Value());  // same ts: id order
+    add("B", "stage_changed", 5, sdk::Value("L2"), sdk::Value("f"), sdk::Value("new"));
+    add("c", "stage_changed", 7, sdk::Value("L3"), sdk::Value(), sdk::Value("new"));  // no funnel
+    add("d", "funnel_defined", 1, sdk::Value(), sdk::Value("f"), sdk::Value());
+  });
+  const std::string scan =
+      "SELECT event_id, lead_id, stage FROM stage_events WHERE tenant_id = ? AND funnel_id = ? AND ts >= ? AND ts < ? ORDER BY ts, event_id";
+  const std::vector<sdk::Value> params{sdk::Value("t"), sdk::Value("f"), sdk::Value(std::int64_t{0}), sdk::Value(std::int64_t{100})};
+  auto r = rows(scan, params);
+  ASSERT_EQ(r.size(), 3u);
+  EXPECT_EQ(r[0], (std::vector<sdk::Value>{sdk::Value("B"), sdk::Value("L2"), sdk::Value("new")}));
+  EXPECT_EQ(r[1], (std::vector<sdk::Value>{sdk::Value("a"), sdk::Value(""), sdk::Value("")}));  // byte order: 'a' < 'b'
+  EXPECT_EQ(r[2], (std::vector<sdk::Value>{sdk::Value("b"), sdk::Value("L1"), sdk::Value("won")}));
+  std::string plan;
+  db().query((GetParam() == "sqlite" ? "EXPLAIN QUERY PLAN " : "EXPLAIN ") + scan, params,
+             [&](const sdk::Row& row) { plan += std::string(row.text(GetParam() == "sqlite" ? 3 : 0)) + "\n"; });
+  EXPECT_NE(plan.find("events_stage_changes"), std::string::npos) << plan;
+  EXPECT_EQ(plan.find("Sort"), std::string::npos) << plan;        // PostgreSQL: no sort
+  EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << plan;  // SQLite: no sort
+  if (GetParam() == "sqlite") EXPECT_NE(plan.find("COVERING INDEX"), std::string::npos) << plan;
 }
 
 TEST_P(DatabaseTest, QueryRoundTripsTypesNullsAndPlaceholders) {

@@ -1,6 +1,6 @@
 // Timing of the uncached funnel routes on a generated 100k-lead / 500k-event funnel over a SQLite
-// file (the host's embedded backend), of the migration's backfill and of the ingest hook. Prints numbers only; skipped unless ZAPLIFY_FUNNEL_BENCH is
-// set, because tests must not assert on time.
+// file (the host's embedded backend), read through the host's stage_events relation. Prints
+// numbers only; skipped unless ZAPLIFY_FUNNEL_BENCH is set, because tests must not assert on time.
 
 #include <gtest/gtest.h>
 
@@ -14,48 +14,11 @@
 #include "funnel_service.h"
 #include "sqlite_test_store.h"
 #include "test_funnel_catalog.h"
-#include "stage_events_table.h"
 
 namespace zaplify::funnel {
 namespace {
 
 constexpr std::int64_t kDay = 86'400'000;
-
-// The ingest hook's cost on top of a 500k-row table: 100 batches of 1,000 stage_changed events
-// (the worst case: a batch of other events costs a type comparison each), timed inside one
-// transaction that is then rolled back so a kept database does not grow.
-void time_ingest_hook(testing::SqliteTestStore& store, std::int64_t from) {
-  std::mt19937_64 rng(7);
-  std::vector<std::vector<sdk::Event>> batches(100);
-  for (std::size_t b = 0; b < batches.size(); ++b) {
-    for (int i = 0; i < 1000; ++i) {
-      sdk::Event e;
-      e.id = "hook-" + std::to_string(b) + "-" + std::to_string(i);
-      e.type = "stage_changed";
-      e.tenant_id = "t1";
-      e.ts_ms = from + static_cast<std::int64_t>(rng() % (7 * kDay));
-      e.lead_id = "lead-" + std::to_string(rng() % 200'000);
-      e.funnel_id = "f1";
-      e.stage = "qualified";
-      batches[b].push_back(std::move(e));
-    }
-  }
-  double total_ms = 0;
-  struct Rollback {};
-  try {
-    store.write([&](sdk::SqlWriter& w) {
-      for (const auto& batch : batches) {
-        const auto t0 = std::chrono::steady_clock::now();
-        derive_stage_events(sdk::IngestBatch{"t1", &batch}, w);
-        total_ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-      }
-      throw Rollback{};
-    });
-  } catch (const Rollback&) {
-  }
-  std::printf("%-14s %8.2f ms wall per 1,000 stage_changed events (mean of 100 batches)\n",
-              "ingest hook", total_ms / 100.0);
-}
 
 TEST(FunnelBench, HundredThousandLeads) {
   if (!std::getenv("ZAPLIFY_FUNNEL_BENCH")) GTEST_SKIP() << "set ZAPLIFY_FUNNEL_BENCH=1 to run";
@@ -68,7 +31,7 @@ TEST(FunnelBench, HundredThousandLeads) {
     std::fclose(f);
   }
   if (!exists) std::remove(path.c_str());
-  testing::SqliteTestStore store(path, /*migrated=*/false);
+  testing::SqliteTestStore store(path);
   const std::vector<std::string> stages = {"new", "contacted", "qualified", "demo", "proposal", "won"};
   const std::int64_t from = 1000 * kDay, to = from + 7 * kDay;
   std::mt19937_64 rng(42);
@@ -91,16 +54,8 @@ TEST(FunnelBench, HundredThousandLeads) {
       else if (r < 8 && stage > 0) stage -= 1;
     }
   }
-  if (!exists) store.insert(events);  // not migrated yet: no hook, like data from before the plugin
+  if (!exists) store.insert(events);
   events.clear();
-  {
-    // The migration's backfill over the 500k existing events (on a kept database the table may
-    // already be full: then it measures the conflict checks only).
-    const auto t0 = std::chrono::steady_clock::now();
-    store.migrate();
-    const auto t1 = std::chrono::steady_clock::now();
-    std::printf("%-14s %8.1f ms wall\n", "migration", std::chrono::duration<double, std::milli>(t1 - t0).count());
-  }
   testing::UtcCalendar cal;
   testing::TestFunnelCatalog funnels(store);
   FunnelService svc(store, funnels, cal);
@@ -132,7 +87,7 @@ TEST(FunnelBench, HundredThousandLeads) {
   dropped.query["stage"] = "demo";
   time("dropped", [&] { EXPECT_EQ(svc.dropped(dropped).status, 200); });
   const std::string scan_sql =
-      "SELECT lead_id, ts, stage FROM funnel_stage_events WHERE tenant_id = ? AND funnel_id = ? "
+      "SELECT lead_id, ts, stage FROM stage_events WHERE tenant_id = ? AND funnel_id = ? "
       "AND ts >= ? AND ts < ? ORDER BY ts, event_id";
   std::int64_t rows = 0;
   time("raw SQL only", [&] {
@@ -160,7 +115,6 @@ TEST(FunnelBench, HundredThousandLeads) {
     for (const auto& h : held) acc.add(h.lead, h.ts, h.stage);
     EXPECT_GT(acc.finish().reached[0], 0);
   });
-  time_ingest_hook(store, from);
   if (!keep) std::remove(path.c_str());
 }
 

@@ -6,7 +6,7 @@
 #include <stdexcept>
 #include <variant>
 
-#include "stage_events_table.h"
+#include "zaplify/sdk/host_tables.h"
 
 namespace zaplify::funnel::testing {
 
@@ -146,7 +146,7 @@ class TestWriter final : public sdk::SqlWriter {
 
 }  // namespace
 
-SqliteTestStore::SqliteTestStore(const std::string& path, bool migrated) {
+SqliteTestStore::SqliteTestStore(const std::string& path) {
   check(sqlite3_open(path.c_str(), &db_), db_, "open");
   // The host's connection settings (core/storage/pool.cpp), so timings here are representative.
   sqlite3_exec(db_,
@@ -163,21 +163,12 @@ SqliteTestStore::SqliteTestStore(const std::string& path, bool migrated) {
       "CREATE INDEX IF NOT EXISTS events_conv_ts ON events(tenant_id, conversation_id, ts);"
       "CREATE INDEX IF NOT EXISTS events_funnel_ts ON events(tenant_id, funnel_id, ts);";
   check(sqlite3_exec(db_, schema, nullptr, nullptr, nullptr), db_, "schema");
-  if (migrated) migrate();
-}
-
-void SqliteTestStore::migrate() {
-  write([](sdk::SqlWriter& w) {
-    const std::string sql = stage_events_migration().sql;  // ';'-separated, as the host splits it
-    std::size_t start = 0;
-    while (start < sql.size()) {
-      std::size_t end = sql.find(';', start);
-      if (end == std::string::npos) end = sql.size();
-      w.execute(std::string_view(sql).substr(start, end - start), {});
-      start = end + 1;
-    }
-  });
-  migrated_ = true;
+  // IF NOT EXISTS: a kept benchmark database has them already.
+  std::string host = sdk::stage_events_index_sql(sdk::Dialect::SQLite) + ";" +
+                     sdk::stage_events_view_sql(sdk::Dialect::SQLite);
+  for (const char* what : {"INDEX ", "VIEW "})
+    host.replace(host.find(what), std::string(what).size(), std::string(what) + "IF NOT EXISTS ");
+  check(sqlite3_exec(db_, host.c_str(), nullptr, nullptr, nullptr), db_, "host relations");
 }
 
 void SqliteTestStore::write(const std::function<void(sdk::SqlWriter&)>& work) {
@@ -196,28 +187,14 @@ SqliteTestStore::~SqliteTestStore() { sqlite3_close(db_); }
 
 void SqliteTestStore::insert(const std::vector<TestEvent>& events) {
   write([&](sdk::SqlWriter& w) {
-    std::map<std::string, std::vector<sdk::Event>> fresh;  // per tenant, as ingestion batches
     for (const auto& e : events) {
       auto text_or_null = [](const std::string& v) { return v.empty() ? sdk::Value{} : sdk::Value{v}; };
-      const auto changed = w.execute(
+      w.execute(  // a duplicate id is skipped, as ingestion does
           "INSERT INTO events(tenant_id, id, type, ts, lead_id, funnel_id, stage, name, stages) "
           "VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
           {e.tenant_id, e.id, e.type, e.ts, text_or_null(e.lead_id), text_or_null(e.funnel_id),
            text_or_null(e.stage), text_or_null(e.name), text_or_null(e.stages_json)});
-      if (changed == 0) continue;  // a duplicate id: not accepted, not passed to hooks
-      sdk::Event ev;
-      ev.id = e.id;
-      ev.type = e.type;
-      ev.tenant_id = e.tenant_id;
-      ev.ts_ms = e.ts;
-      ev.lead_id = e.lead_id;
-      ev.funnel_id = e.funnel_id;
-      ev.stage = e.stage;
-      ev.name = e.name;
-      fresh[e.tenant_id].push_back(std::move(ev));
     }
-    if (!migrated_) return;
-    for (const auto& [tenant, evs] : fresh) derive_stage_events(sdk::IngestBatch{tenant, &evs}, w);
   });
 }
 

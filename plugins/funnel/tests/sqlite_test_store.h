@@ -32,21 +32,17 @@ TestEvent stage_event(std::string id, std::string lead, std::int64_t ts, std::st
 TestEvent define_event(std::string id, std::int64_t ts, std::vector<std::string> stages,
                        std::string name = "Sales", std::string funnel = "f1");
 
-/// The events table plus, as the host would run them, the plugin's migration (creating and
-/// backfilling funnel_stage_events) and its ingest hook on every insert.
+/// The events table with the host's stage_events view and its index (sdk/host_tables.h), so the
+/// plugin reads the relation the host gives it.
 class SqliteTestStore final : public sdk::Store {
  public:
-  /// `path`: a database file (created) or ":memory:". With `migrated` false the plugin's table
-  /// does not exist until migrate() (events inserted before are backfilled by it).
-  explicit SqliteTestStore(const std::string& path = ":memory:", bool migrated = true);
+  /// `path`: a database file (created) or ":memory:".
+  explicit SqliteTestStore(const std::string& path = ":memory:");
   ~SqliteTestStore() override;
   SqliteTestStore(const SqliteTestStore&) = delete;
   SqliteTestStore& operator=(const SqliteTestStore&) = delete;
 
-  /// Applies the plugin's migration (idempotent here: the host would apply it once).
-  void migrate();
-  /// Inserts events in one transaction, running the plugin's ingest hook on the new ones (per
-  /// tenant) once migrated, as ingestion does.
+  /// Inserts events in one transaction (duplicate ids are skipped, as ingestion does).
   void insert(const std::vector<TestEvent>& events);
   /// Runs `work` with a writer inside one transaction (commit on return, rollback on throw).
   void write(const std::function<void(sdk::SqlWriter&)>& work);
@@ -56,7 +52,6 @@ class SqliteTestStore final : public sdk::Store {
 
  private:
   sqlite3* db_ = nullptr;
-  bool migrated_ = false;
 };
 
 /// UTC-only calendar: enough for the funnel (it only formats instants).

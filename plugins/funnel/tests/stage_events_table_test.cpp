@@ -1,5 +1,6 @@
-// The derived table: the migration's backfill and the ingest hook must produce the same rows, and
-// the answers over it must not depend on which of the two wrote them.
+// The host's stage_events relation as the plugin reads it (sdk/host_tables.h): exactly the stored
+// stage changes that name a funnel, with '' for a missing lead or stage; and the migration that
+// retires the plugin's own copy of earlier releases.
 
 #include "stage_events_table.h"
 
@@ -12,6 +13,7 @@
 #include "funnel_service.h"
 #include "sqlite_test_store.h"
 #include "test_funnel_catalog.h"
+#include "zaplify/sdk/host_tables.h"
 
 namespace zaplify::funnel {
 namespace {
@@ -19,9 +21,10 @@ namespace {
 using testing::TestEvent;
 using Row = std::tuple<std::string, std::string, std::int64_t, std::string, std::string, std::string>;
 
-std::set<Row> table_rows(const testing::SqliteTestStore& store) {
+std::set<Row> relation_rows(const testing::SqliteTestStore& store) {
   std::set<Row> rows;
-  store.query("SELECT tenant_id, funnel_id, ts, event_id, lead_id, stage FROM funnel_stage_events",
+  store.query(std::string("SELECT tenant_id, funnel_id, ts, event_id, lead_id, stage FROM ") +
+                  sdk::kStageEvents,
               {}, [&](const sdk::Row& r) {
                 rows.emplace(r.text(0), r.text(1), r.int64(2), r.text(3), r.text(4), r.text(5));
               });
@@ -48,30 +51,24 @@ std::vector<TestEvent> mixed_events() {
   return evs;
 }
 
-TEST(StageEventsTable, BackfillAndHookWriteTheSameRows) {
+TEST(StageEventsRelation, HoldsEveryStageChangeWithAFunnelAndNothingElse) {
   const auto events = mixed_events();
-  testing::SqliteTestStore hooked;  // migrated first: every row comes from the hook
-  hooked.insert(events);
-  testing::SqliteTestStore backfilled(":memory:", /*migrated=*/false);
-  backfilled.insert(events);
-  backfilled.migrate();  // every row comes from the backfill
-
+  testing::SqliteTestStore store;
+  store.insert(events);
+  store.insert(events);  // a retried batch: nothing twice
   std::set<Row> want;  // written here from the events directly
   for (const auto& e : events)
     if (e.type == "stage_changed") want.emplace(e.tenant_id, e.funnel_id, e.ts, e.id, e.lead_id, e.stage);
   EXPECT_EQ(want.size(), 300u);
-  EXPECT_EQ(table_rows(hooked), want);
-  EXPECT_EQ(table_rows(backfilled), want);
+  EXPECT_EQ(relation_rows(store), want);
 
   testing::UtcCalendar cal;
   sdk::Request req;
   req.tenant_id = "t1";
   req.path_params["funnel_id"] = "f1";
   req.window = sdk::Window{0, 10'000, "UTC", sdk::Interval::None};
-  const testing::TestFunnelCatalog hooked_funnels(hooked), backfilled_funnels(backfilled);
-  const auto a = FunnelService(hooked, hooked_funnels, cal).report(req).json;
-  const auto b = FunnelService(backfilled, backfilled_funnels, cal).report(req).json;
-  EXPECT_EQ(a, b);
+  const testing::TestFunnelCatalog funnels(store);
+  const auto a = FunnelService(store, funnels, cal).report(req).json;
   std::int64_t unknown = 0;  // "Z" and "" (NULL in events) in t1's f1
   for (const auto& e : events)
     if (e.type == "stage_changed" && e.tenant_id == "t1" && e.funnel_id == "f1" &&
@@ -81,28 +78,28 @@ TEST(StageEventsTable, BackfillAndHookWriteTheSameRows) {
   EXPECT_EQ(a["unknown_stage_events"], unknown);
 }
 
-TEST(StageEventsTable, HookSkipsRowsAlreadyPresentAndOtherTypes) {
+TEST(StageEventsRelation, ScanReadsTheCoveringIndexInOrderWithoutASort) {
   testing::SqliteTestStore store;
-  store.insert({testing::stage_event("e1", "L1", 10, "A"), testing::stage_event("e2", "L1", 20, "B")});
-  std::vector<sdk::Event> batch(3);
-  batch[0].id = "e1";  // already present (a retried batch): skipped, not duplicated
-  batch[0].type = "stage_changed";
-  batch[0].ts_ms = 10;
-  batch[0].lead_id = "L1";
-  batch[0].funnel_id = "f1";
-  batch[0].stage = "A";
-  batch[1] = batch[0];
-  batch[1].id = "e3";
-  batch[1].ts_ms = 30;
-  batch[1].stage = "C";
-  batch[2].id = "x1";
-  batch[2].type = "message";
-  batch[2].ts_ms = 40;
-  store.write([&](sdk::SqlWriter& w) { derive_stage_events(sdk::IngestBatch{"t1", &batch}, w); });
-  const std::set<Row> want = {{"t1", "f1", 10, "e1", "L1", "A"},
-                              {"t1", "f1", 20, "e2", "L1", "B"},
-                              {"t1", "f1", 30, "e3", "L1", "C"}};
-  EXPECT_EQ(table_rows(store), want);
+  std::string plan;
+  store.query(std::string("EXPLAIN QUERY PLAN SELECT lead_id, ts, stage FROM ") + sdk::kStageEvents +
+                  " WHERE tenant_id = ? AND funnel_id = ? AND ts >= ? AND ts < ? ORDER BY ts, event_id",
+              {std::string("t1"), std::string("f1"), std::int64_t{0}, std::int64_t{1}},
+              [&](const sdk::Row& r) { plan += std::string(r.text(3)) + "\n"; });
+  EXPECT_NE(plan.find("COVERING INDEX events_stage_changes"), std::string::npos) << plan;
+  EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << plan;  // no sort
+}
+
+TEST(StageEventsRelation, RetiringMigrationDropsTheOldTable) {
+  testing::SqliteTestStore store;
+  store.write([](sdk::SqlWriter& w) {
+    w.execute("CREATE TABLE funnel_stage_events (tenant_id TEXT)", {});
+    w.execute(retire_stage_events_table().sql, {});
+  });
+  bool left = false;
+  store.query("SELECT 1 FROM sqlite_master WHERE name = 'funnel_stage_events'", {},
+              [&](const sdk::Row&) { left = true; });
+  EXPECT_FALSE(left);
+  EXPECT_EQ(retire_stage_events_table().version, 2);
 }
 
 }  // namespace

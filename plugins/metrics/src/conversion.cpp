@@ -12,10 +12,11 @@ std::vector<FunnelConversion> compute_conversion(
   std::vector<FunnelConversion> out;
   const std::int64_t f = w.from_ms;
   for (const auto& def : funnels) {
-    // One pass over the funnel's rows of metrics_stage_events covering W′ ∪ W, deduplicated here.
+    // One pass over the funnel's stage changes covering W′ ∪ W (the host's stage_events),
+    // deduplicated here. A change without a lead is nobody's.
     DistinctIds entered, converted, previous_entered, previous_converted;
-    store.query("SELECT ts, stage, lead_id FROM metrics_stage_events WHERE tenant_id = ? AND "
-                "funnel_id = ? AND ts >= ? AND ts < ?",
+    store.query("SELECT ts, stage, lead_id FROM stage_events WHERE tenant_id = ? AND "
+                "funnel_id = ? AND ts >= ? AND ts < ? AND lead_id <> ''",
                 {tenant, def.funnel_id, w.previous_from_ms(), w.to_ms}, [&](const sdk::Row& row) {
                   const bool cur = row.int64(0) >= f;
                   (cur ? entered : previous_entered).insert(row.text(2));

@@ -173,7 +173,12 @@ std::vector<sdk::Migration> derived_table_migrations() {
   packed.description = "metrics per-unit packed tables, lead occurrences with previous time";
   packed.sql = packed_tables_sql(" WITHOUT ROWID") + packed_backfill_sql(false);
   packed.postgres_sql = packed_tables_sql("") + packed_backfill_sql(true);
-  return {m, packed};
+  // Migration 5: stage changes are read from the host's stage_events (sdk/host_tables.h).
+  sdk::Migration stages;
+  stages.version = 5;
+  stages.description = "metrics_stage_events retired: the host's stage_events replaces it";
+  stages.sql = "DROP TABLE IF EXISTS metrics_stage_events";
+  return {m, packed, stages};
 }
 
 std::vector<sdk::Migration> all_migrations() {

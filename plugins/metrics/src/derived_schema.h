@@ -2,8 +2,8 @@
 // The plugin's derived tables beyond metrics_conversations (see README "Derived tables"): schema
 // and the backfill from events stored before the plugin (or this version of it) was enabled.
 //
-// Migration 3 (superseded parts dropped by 4): metrics_rollup, metrics_replies,
-//   metrics_stage_events(tenant_id, funnel_id, stage, ts, lead_id, event_id).
+// Migration 3 (superseded parts dropped by 4 and 5): metrics_rollup, metrics_replies,
+//   metrics_stage_events (dropped by 5: stage changes are the host's stage_events relation).
 // Migration 4:
 //   metrics_units(tenant_id, unit, <rollup.h kUnitColumns>, rt_vals)   PK (tenant_id, unit)
 //   metrics_assistant_units(tenant_id, unit, assistant_id, conversations, replies, tokens, ended,

@@ -27,10 +27,10 @@ struct HookDeltas {
   std::map<std::pair<std::int64_t, std::string>, AssistantDelta> assistants;
 };
 
-/// The batch reduced: earliest start / ending per conversation, replies, leads, stage changes.
+/// The batch reduced: earliest start / ending per conversation, replies, leads.
 struct Reduced {
   std::map<std::string, const sdk::Event*> starts, ends;
-  std::vector<const sdk::Event*> replies, leads, stages;
+  std::vector<const sdk::Event*> replies, leads;
 };
 
 /// Brings metrics_conversations up to date with the batch and records in `d` how conversation,

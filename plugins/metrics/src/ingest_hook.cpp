@@ -38,8 +38,6 @@ Reduced reduce(const std::vector<sdk::Event>& events, HookDeltas& d) {
     if (e.type == "message" && e.sender == "assistant" && !e.conversation_id.empty())
       r.replies.push_back(&e);
     if (e.type == "lead_created" && !e.lead_id.empty()) r.leads.push_back(&e);
-    if (e.type == "stage_changed" && !e.lead_id.empty() && !e.funnel_id.empty())
-      r.stages.push_back(&e);
   }
   return r;
 }
@@ -142,15 +140,6 @@ void write_leads(const std::string& tenant, const Reduced& r, sdk::SqlWriter& w)
                   rows);
 }
 
-void write_stages(const std::string& tenant, const Reduced& r, sdk::SqlWriter& w) {
-  std::vector<SqlRow> rows;
-  for (const sdk::Event* e : r.stages)
-    rows.push_back({tenant, e->funnel_id, e->stage, e->ts_ms, e->lead_id, e->id});
-  if (!rows.empty())
-    w.insert_rows("metrics_stage_events",
-                  {"tenant_id", "funnel_id", "stage", "ts", "lead_id", "event_id"}, rows);
-}
-
 void write_units(const std::string& tenant, const HookDeltas& d, sdk::SqlWriter& w) {
   std::vector<SqlRow> rows;
   for (const auto& [unit, s] : d.units) {
@@ -206,7 +195,6 @@ void update_derived_tables(const sdk::IngestBatch& batch, sdk::SqlWriter& writer
   if (writer.dialect() == sdk::Dialect::PostgreSQL) lock_keys(tenant, r, writer);
   apply_conversations(tenant, r, writer, d, batch.seq_horizon);
   write_leads(tenant, r, writer);
-  write_stages(tenant, r, writer);
   write_units(tenant, d, writer);
 }
 
@@ -214,12 +202,11 @@ sdk::ProjectionSpec derived_tables_projection() {
   sdk::ProjectionSpec p;
   p.name = "derived_tables";
   // A conversation row ages with its start (the KPI counts it there); unit rows with their
-  // 15-minute unit; lead and stage rows with their event.
+  // 15-minute unit; lead rows with their event. Stage changes are the host's (stage_events).
   p.tables = {{"metrics_conversations", "start_ts", 1},
               {"metrics_units", "unit", kUnitMs},
               {"metrics_assistant_units", "unit", kUnitMs},
-              {"metrics_lead_created", "ts", 1},
-              {"metrics_stage_events", "ts", 1}};
+              {"metrics_lead_created", "ts", 1}};
   p.apply = &update_derived_tables;
   return p;
 }

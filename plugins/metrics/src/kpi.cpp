@@ -73,8 +73,8 @@ std::string final_stage_rows(const std::vector<sdk::FunnelDefinition>& funnels,
   std::string sql;
   for (const auto& f : funnels) {
     if (!sql.empty()) sql += " UNION ALL ";
-    sql += "SELECT ts, lead_id FROM metrics_stage_events WHERE tenant_id = ? AND funnel_id = ? AND "
-           "stage = ? AND ts >= ? AND ts < ?";
+    sql += "SELECT ts, lead_id FROM stage_events WHERE tenant_id = ? AND funnel_id = ? AND "
+           "stage = ? AND ts >= ? AND ts < ? AND lead_id <> ''";
     params.insert(params.end(), {tenant, f.funnel_id, f.stages.back(), from, to});
   }
   return sql;

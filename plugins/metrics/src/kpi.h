@@ -71,7 +71,7 @@ std::vector<SeriesBucket> compute_series(const sdk::Store& store, const std::str
                                          bool with_response_times);
 
 /// SQL rows (ts, lead_id) of stage changes into each funnel's final stage in [from, to): one
-/// UNION ALL branch per funnel over metrics_stage_events, its params appended to `params`; empty
+/// UNION ALL branch per funnel over the host's stage_events, its params appended to `params`; empty
 /// when there are no funnels.
 std::string final_stage_rows(const std::vector<sdk::FunnelDefinition>& funnels,
                              const std::string& tenant, std::int64_t from, std::int64_t to,

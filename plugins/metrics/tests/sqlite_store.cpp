@@ -5,6 +5,7 @@
 
 #include "derived_schema.h"
 #include "ingest_hook.h"
+#include "zaplify/sdk/host_tables.h"
 
 namespace zaplify::metrics::testing {
 namespace {
@@ -87,6 +88,8 @@ SqliteStore::SqliteStore(const std::string& path, sdk::Dialect dialect) : dialec
     exec_script("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY; "
                 "PRAGMA cache_size=-32768; PRAGMA mmap_size=268435456");
   exec_script(kSchema);
+  exec_script(sdk::stage_events_index_sql(sdk::Dialect::SQLite) + ";" +
+              sdk::stage_events_view_sql(sdk::Dialect::SQLite));  // the host's relation
   // The hook's PostgreSQL branch takes advisory locks; here (one connection) they are no-ops that
   // record how many were taken, so the statement itself still runs.
   sqlite3_create_function(

@@ -6,7 +6,7 @@
 // version, naming both versions in the error. The API is append-only within one ABI version.
 
 #define ZAPLIFY_SDK_ABI_VERSION 1u
-#define ZAPLIFY_SDK_VERSION "1.1.0"
+#define ZAPLIFY_SDK_VERSION "1.2.0"
 
 // Plugins are built with hidden visibility. SDK types that cross the boundary (exceptions,
 // polymorphic interfaces) keep default visibility so their type_info compares equal in host and
