@@ -12,11 +12,12 @@ BUILD_PACKAGES=(
 )
 # llvm-14: llvm-symbolizer names functions in sanitizer reports; e2fsprogs: the disk drills make an
 # ext4 image (mkfs.ext4, e2fsck).
-TEST_PACKAGES=(postgresql redis-server clang-14 libclang-rt-14-dev llvm-14 e2fsprogs wrk procps)
+# chromium: the dashboard's browser test drives it headless (plugins/dashboard/tests/).
+TEST_PACKAGES=(postgresql redis-server clang-14 libclang-rt-14-dev llvm-14 e2fsprogs wrk procps chromium)
 
 packages=("${BUILD_PACKAGES[@]}")
 if [[ "${1:-}" != "--runtime-only" ]]; then packages+=("${TEST_PACKAGES[@]}"); fi
-# Swagger UI assets come from the npm registry at build time: npm is needed.
+# Swagger UI and the dashboard's chart library come from the npm registry at build time: npm is needed.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 
 missing=()
