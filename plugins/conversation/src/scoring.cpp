@@ -1,5 +1,6 @@
 #include "scoring.h"
 
+#include <cstdint>
 #include <thread>
 
 #include "conversation_summary.h"
@@ -36,7 +37,16 @@ std::vector<sdk::Migration> scoring_migrations() {
                    " PRIMARY KEY (tenant_id, ts, event_id));"
                    "CREATE INDEX IF NOT EXISTS conv_message_scores_ts"
                    " ON conv_message_scores (tenant_id, ts) INCLUDE (label, score);" + common;
-  return {m, summary_migration(2)};
+  // Migration 3: fewer B-trees per lead message. Scores are found by their primary key (the
+  // rescorer pages over it; the real-time feed reaches the last lead message through events), and
+  // the summary's purge scans the table once per purge instead of every message moving an index.
+  sdk::Migration lean;
+  lean.version = 3;
+  lean.description = "conversation: drop per-message secondary indexes and the summary's purge index";
+  lean.sql = "DROP INDEX IF EXISTS conv_message_scores_event;"
+             "DROP INDEX IF EXISTS conv_message_scores_conv;"
+             "DROP INDEX IF EXISTS conv_summary_last";
+  return {m, summary_migration(2), lean};
 }
 
 MessageScore score_message(const SentimentAnalyzer& analyzer, std::string_view text) {
@@ -117,22 +127,24 @@ void Rescorer::run(const std::string& fingerprint) {
 
 void Rescorer::rescore_all(const std::string& fingerprint) {
   try {
-    // Keyset pagination over (tenant_id, event_id): every chunk is a short read.
+    // Keyset pagination over the primary key (tenant_id, ts, event_id): every chunk is a short read.
     std::string last_tenant, last_id;
+    std::int64_t last_ts = INT64_MIN;
     while (!stopping_) {
       struct Item {
         std::string tenant, id, text, conversation;
         double old_score;
+        std::int64_t ts;
       };
       std::vector<Item> items;
       store_.query(
-          "SELECT s.tenant_id, s.event_id, e.text, s.conversation_id, s.score FROM conv_message_scores s"
-          " JOIN events e ON e.tenant_id = s.tenant_id AND e.id = s.event_id"
-          " WHERE s.tenant_id > ? OR (s.tenant_id = ? AND s.event_id > ?)"
-          " ORDER BY s.tenant_id, s.event_id LIMIT " + std::to_string(kRescoreChunk),
-          {last_tenant, last_tenant, last_id}, [&](const sdk::Row& r) {
+          "SELECT s.tenant_id, s.event_id, e.text, s.conversation_id, s.score, s.ts"
+          " FROM conv_message_scores s JOIN events e ON e.tenant_id = s.tenant_id AND e.id = s.event_id"
+          " WHERE s.tenant_id > ? OR (s.tenant_id = ? AND (s.ts > ? OR (s.ts = ? AND s.event_id > ?)))"
+          " ORDER BY s.tenant_id, s.ts, s.event_id LIMIT " + std::to_string(kRescoreChunk),
+          {last_tenant, last_tenant, last_ts, last_ts, last_id}, [&](const sdk::Row& r) {
             items.push_back({std::string(r.text(0)), std::string(r.text(1)), std::string(r.text(2)),
-                             std::string(r.text(3)), r.number(4)});
+                             std::string(r.text(3)), r.number(4), r.int64(5)});
           });
       if (items.empty()) break;
       if (stopping_) return;
@@ -142,13 +154,14 @@ void Rescorer::rescore_all(const std::string& fingerprint) {
         for (const auto& it : items) {
           auto s = score_message(*analyzer_, it.text);
           w.execute("UPDATE conv_message_scores SET score = ?, label = ?, words = ?"
-                    " WHERE tenant_id = ? AND event_id = ?",
-                    {s.score, static_cast<std::int64_t>(s.label), s.words, it.tenant, it.id});
+                    " WHERE tenant_id = ? AND ts = ? AND event_id = ?",
+                    {s.score, static_cast<std::int64_t>(s.label), s.words, it.tenant, it.ts, it.id});
           if (s.score != it.old_score) adjust_score_sum(w, it.tenant, it.conversation, s.score - it.old_score);
         }
       });
       rescored_ += static_cast<std::int64_t>(items.size());
       last_tenant = items.back().tenant;
+      last_ts = items.back().ts;
       last_id = items.back().id;
     }
     if (stopping_) return;

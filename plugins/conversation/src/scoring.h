@@ -3,8 +3,9 @@
 // again in the background when the lexicon changes.
 //
 // Table conv_message_scores(tenant_id, event_id, conversation_id, ts, score, label, words): one
-// row per lead message; `words` is folded_words() of the text, so the topic and term route never
-// re-tokenises raw text. conv_lexicon_state(name, fingerprint) remembers which lexicon scored it.
+// row per lead message, keyed (tenant_id, ts, event_id) and nothing else (one B-tree insert per
+// lead message; PostgreSQL adds a covering (tenant_id, ts) index); `words` is folded_words() of the
+// text, so the topic and term route never re-tokenises raw text. conv_lexicon_state(name, fingerprint) remembers which lexicon scored it.
 
 #include <atomic>
 #include <cstdint>

@@ -24,8 +24,11 @@ std::string realtime_sql(const sdk::Store& store) {
          " (SELECT s.ts " + first_start + "),"
          " (SELECT COUNT(*) FROM events m WHERE m.tenant_id = ? AND m.conversation_id = a.conversation_id"
          "  AND m.type = 'message'),"
-         " (SELECT x.score FROM conv_message_scores x WHERE x.tenant_id = ?"
-         "  AND x.conversation_id = a.conversation_id ORDER BY x.ts DESC, x.event_id" + c + " DESC LIMIT 1)"
+         // The last lead message through the events' conversation index, then its score by key.
+         " (SELECT x.score FROM events l JOIN conv_message_scores x ON x.tenant_id = l.tenant_id"
+         "  AND x.ts = l.ts AND x.event_id = l.id WHERE l.tenant_id = ? AND l.conversation_id ="
+         "  a.conversation_id AND l.type = 'message' AND l.sender = 'lead'"
+         "  ORDER BY l.ts DESC, l.id" + c + " DESC LIMIT 1)"
          " FROM (SELECT conversation_id, MAX(ts) AS last_ts FROM events WHERE tenant_id = ?"
          "  AND type IN ('conversation_started', 'message') AND ts >= ? AND ts <= ?"
          "  GROUP BY conversation_id) a"
