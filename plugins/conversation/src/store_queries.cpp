@@ -1,6 +1,7 @@
 #include "store_queries.h"
 
 #include <algorithm>
+#include <unordered_map>
 
 #include "sentiment_analyzer.h"
 
@@ -8,11 +9,6 @@ namespace zaplify::conversation {
 namespace {
 
 using sdk::Value;
-
-// PostgreSQL compares text by the database collation; ties must break by bytes, as on SQLite.
-std::string bytes_order(const sdk::Store& store) {
-  return store.dialect() == sdk::Dialect::PostgreSQL ? " COLLATE \"C\"" : "";
-}
 
 struct BucketCounts {
   std::int64_t counts[3] = {0, 0, 0};  // negative, neutral, positive
@@ -33,31 +29,51 @@ nlohmann::json avg_json(const BucketCounts& b) {
                         : nlohmann::json(b.score_sum / static_cast<double>(b.total()));
 }
 
-// Counts per bucket of `starts` (bucket i = [starts[i], starts[i+1]) ∩ W) from streamed rows.
-std::vector<BucketCounts> bucketed(const sdk::Store& store, const std::string& tenant,
-                                   const sdk::Window& w, const std::vector<std::int64_t>& starts,
-                                   BucketCounts& total) {
-  std::vector<BucketCounts> buckets(starts.size());
-  store.query("SELECT ts, label, score FROM conv_message_scores WHERE tenant_id = ? AND ts >= ? AND ts < ?",
+// One pass over W's scores: totals, per-bucket counts (bucket i = [starts[i], starts[i+1]) ∩ W;
+// none without `starts`) and each conversation's score sum and count. Scores lie on the 2^-24
+// grid, so every sum is exact whatever the order: the same numbers SQL's SUM/AVG would give.
+struct WindowScores {
+  BucketCounts total;
+  std::vector<BucketCounts> buckets;
+  std::unordered_map<std::string, std::pair<double, std::int64_t>> by_conversation;
+};
+
+WindowScores scan_scores(const sdk::Store& store, const std::string& tenant, const sdk::Window& w,
+                         const std::vector<std::int64_t>& starts) {
+  WindowScores out;
+  out.buckets.resize(starts.size());
+  store.query("SELECT ts, label, score, conversation_id FROM conv_message_scores"
+              " WHERE tenant_id = ? AND ts >= ? AND ts < ?",
               {tenant, w.from_ms, w.to_ms}, [&](const sdk::Row& r) {
                 const auto ts = r.int64(0);
                 const int label = static_cast<int>(r.int64(1));
                 const double score = r.number(2);
-                total.add(label, score);
+                out.total.add(label, score);
                 auto it = std::upper_bound(starts.begin(), starts.end(), ts);
-                if (it != starts.begin()) buckets[static_cast<std::size_t>(it - starts.begin() - 1)].add(label, score);
+                if (it != starts.begin())
+                  out.buckets[static_cast<std::size_t>(it - starts.begin() - 1)].add(label, score);
+                auto& c = out.by_conversation[std::string(r.text(3))];
+                c.first += score;
+                c.second += 1;
               });
-  return buckets;
+  return out;
 }
 
-nlohmann::json most_negative(const sdk::Store& store, const std::string& tenant, const sdk::Window& w) {
+// Up to 10 conversations by mean score ascending, ties by id bytes (std::string compares as
+// unsigned bytes, like SQLite's BINARY and PostgreSQL's "C").
+nlohmann::json most_negative(const WindowScores& scores) {
+  std::vector<std::pair<double, const std::string*>> means;
+  means.reserve(scores.by_conversation.size());
+  for (const auto& [id, sum_n] : scores.by_conversation)
+    means.emplace_back(sum_n.first / static_cast<double>(sum_n.second), &id);
+  auto less = [](const auto& a, const auto& b) {
+    return a.first < b.first || (a.first == b.first && *a.second < *b.second);
+  };
+  const std::size_t k = std::min<std::size_t>(10, means.size());
+  std::partial_sort(means.begin(), means.begin() + static_cast<std::ptrdiff_t>(k), means.end(), less);
   auto out = nlohmann::json::array();
-  store.query("SELECT conversation_id, AVG(score) AS a FROM conv_message_scores"
-              " WHERE tenant_id = ? AND ts >= ? AND ts < ? GROUP BY conversation_id"
-              " ORDER BY a, conversation_id" + bytes_order(store) + " LIMIT 10",
-              {tenant, w.from_ms, w.to_ms}, [&](const sdk::Row& r) {
-                out.push_back({{"conversation_id", std::string(r.text(0))}, {"avg_score", r.number(1)}});
-              });
+  for (std::size_t i = 0; i < k; ++i)
+    out.push_back({{"conversation_id", *means[i].second}, {"avg_score", means[i].first}});
   return out;
 }
 
@@ -97,26 +113,21 @@ nlohmann::json conversations_overview(const sdk::Store& store, const std::string
 
 nlohmann::json sentiment_report(const sdk::Store& store, const sdk::Calendar& calendar,
                                  const std::string& tenant, const sdk::Window& w) {
-  BucketCounts total;
   nlohmann::json body = nlohmann::json::object();
+  const auto starts = w.interval != sdk::Interval::None ? calendar.bucket_starts(w)
+                                                        : std::vector<std::int64_t>{};
+  const WindowScores scores = scan_scores(store, tenant, w, starts);
+  const BucketCounts& total = scores.total;
   if (w.interval != sdk::Interval::None) {
-    const auto starts = calendar.bucket_starts(w);
-    auto buckets = bucketed(store, tenant, w, starts, total);
     auto series = nlohmann::json::array();
     for (std::size_t i = 0; i < starts.size(); ++i) {
-      auto item = counts_json(buckets[i]);
+      auto item = counts_json(scores.buckets[i]);
       item["bucket"] = calendar.format_local(starts[i], w.tz);
-      item["total"] = buckets[i].total();
-      item["avg_score"] = avg_json(buckets[i]);
+      item["total"] = scores.buckets[i].total();
+      item["avg_score"] = avg_json(scores.buckets[i]);
       series.push_back(std::move(item));
     }
     body["series"] = std::move(series);
-  } else {
-    store.query("SELECT label, COUNT(*), SUM(score) FROM conv_message_scores"
-                " WHERE tenant_id = ? AND ts >= ? AND ts < ? GROUP BY label",
-                {tenant, w.from_ms, w.to_ms}, [&](const sdk::Row& r) {
-                  total.add(static_cast<int>(r.int64(0)), r.number(2), r.int64(1));
-                });
   }
   const auto n = static_cast<double>(total.total());
   auto share = [&](int i) { return n == 0 ? nlohmann::json(nullptr) : nlohmann::json(total.counts[i] / n); };
@@ -124,7 +135,7 @@ nlohmann::json sentiment_report(const sdk::Store& store, const sdk::Calendar& ca
   body["distribution"] = counts_json(total);
   body["shares"] = {{"positive", share(2)}, {"neutral", share(1)}, {"negative", share(0)}};
   body["avg_score"] = avg_json(total);
-  body["most_negative_conversations"] = most_negative(store, tenant, w);
+  body["most_negative_conversations"] = most_negative(scores);
   return body;
 }
 

@@ -170,6 +170,34 @@ TEST(SentimentRoute, DistributionSeriesAndMostNegativeFromStore) {
   }
 }
 
+// The ten lowest means, ties by id bytes, over many conversations with equal means: the same list
+// as SQL's GROUP BY / AVG / ORDER BY (what the route computed before it folded in one pass).
+TEST(SentimentRoute, MostNegativeEqualsSqlWithTiesAndMoreThanTen) {
+  SqliteStore store;
+  UtcCalendar cal;
+  const auto& a = shipped_analyzer();
+  std::vector<sdk::Event> ev;
+  const char* texts[] = {"péssimo atendimento", "que lixo 😡", "ok", "péssimo", "adorei"};
+  for (int i = 0; i < 200; ++i)  // ids "c0".."c39", "C.." and "é.." mixed so that bytes decide ties
+    ev.push_back(message("m" + std::to_string(i),
+                         std::string(i % 3 == 0 ? "c" : i % 3 == 1 ? "C" : "\xc3\xa9") + std::to_string(i % 40),
+                         3600000LL + i * 60000LL, "lead", texts[(i * 7) % 5]));
+  store.ingest(ev, a);
+  sdk::Window w{0, 24 * 3600000LL, "UTC", sdk::Interval::None};
+  const auto worst = sentiment_report(store, cal, "t1", w)["most_negative_conversations"];
+  std::vector<std::pair<std::string, double>> want;
+  store.query("SELECT conversation_id, AVG(score) AS a FROM conv_message_scores WHERE tenant_id = ?"
+              " AND ts >= ? AND ts < ? GROUP BY conversation_id ORDER BY a, conversation_id LIMIT 10",
+              {std::string("t1"), w.from_ms, w.to_ms},
+              [&](const sdk::Row& r) { want.emplace_back(std::string(r.text(0)), r.number(1)); });
+  ASSERT_EQ(want.size(), 10u);
+  ASSERT_EQ(worst.size(), 10u);
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    EXPECT_EQ(worst[i]["conversation_id"], want[i].first) << i;
+    EXPECT_EQ(worst[i]["avg_score"].get<double>(), want[i].second) << i;  // exact: 2^-24 grid
+  }
+}
+
 TEST(RealtimeRoute, ActiveConversationsNewestFirst) {
   SqliteStore store;
   UtcCalendar cal;
