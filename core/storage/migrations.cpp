@@ -131,7 +131,18 @@ std::vector<sdk::Migration> core_migrations() {
                         sdk::stage_events_view_sql(sdk::Dialect::PostgreSQL) +
                         ";ALTER TABLE events SET (autovacuum_vacuum_insert_scale_factor = 0.01,"
                         " autovacuum_vacuum_insert_threshold = 10000)";
-  return {events, partial, seq, epoch, stages};
+  // Migration 6: the view's columns plain (a filter on stage uses an index), and a second covering
+  // index for one stage's changes (the KPI's conversions read only the final stage).
+  sdk::Migration by_stage;
+  by_stage.version = 6;
+  by_stage.description = "stage_events: plain columns and an index by stage";
+  by_stage.sql = "DROP VIEW IF EXISTS stage_events;" +
+                 sdk::stage_events_view_sql(sdk::Dialect::SQLite) + ";" +
+                 sdk::stage_events_by_stage_index_sql(sdk::Dialect::SQLite);
+  by_stage.postgres_sql = "DROP VIEW IF EXISTS stage_events;" +
+                          sdk::stage_events_view_sql(sdk::Dialect::PostgreSQL) + ";" +
+                          sdk::stage_events_by_stage_index_sql(sdk::Dialect::PostgreSQL);
+  return {events, partial, seq, epoch, stages, by_stage};
 }
 
 void ensure_migrations_table(sdk::SqlWriter& w) {

@@ -165,9 +165,10 @@ SqliteTestStore::SqliteTestStore(const std::string& path) {
   check(sqlite3_exec(db_, schema, nullptr, nullptr, nullptr), db_, "schema");
   // IF NOT EXISTS: a kept benchmark database has them already.
   std::string host = sdk::stage_events_index_sql(sdk::Dialect::SQLite) + ";" +
+                     sdk::stage_events_by_stage_index_sql(sdk::Dialect::SQLite) + ";" +
                      sdk::stage_events_view_sql(sdk::Dialect::SQLite);
-  for (const char* what : {"INDEX ", "VIEW "})
-    host.replace(host.find(what), std::string(what).size(), std::string(what) + "IF NOT EXISTS ");
+  for (const char* what : {"INDEX events_stage_changes", "INDEX events_stage_names", "VIEW "})
+    host.insert(host.find(what) + std::string(what).find(' ') + 1, "IF NOT EXISTS ");
   check(sqlite3_exec(db_, host.c_str(), nullptr, nullptr, nullptr), db_, "host relations");
 }
 

@@ -88,8 +88,9 @@ SqliteStore::SqliteStore(const std::string& path, sdk::Dialect dialect) : dialec
     exec_script("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY; "
                 "PRAGMA cache_size=-32768; PRAGMA mmap_size=268435456");
   exec_script(kSchema);
-  exec_script(sdk::stage_events_index_sql(sdk::Dialect::SQLite) + ";" +
-              sdk::stage_events_view_sql(sdk::Dialect::SQLite));  // the host's relation
+  exec_script(sdk::stage_events_index_sql(sdk::Dialect::SQLite) + ";" +  // the host's relation
+              sdk::stage_events_by_stage_index_sql(sdk::Dialect::SQLite) + ";" +
+              sdk::stage_events_view_sql(sdk::Dialect::SQLite));
   // The hook's PostgreSQL branch takes advisory locks; here (one connection) they are no-ops that
   // record how many were taken, so the statement itself still runs.
   sqlite3_create_function(
