@@ -81,7 +81,9 @@ std::vector<std::string> restart_only_changes(const Settings& a, const Settings&
             a.database.sqlite_synchronous != b.database.sqlite_synchronous ||
             a.database.sqlite_cache_mb != b.database.sqlite_cache_mb,
         "database");
-  check(a.auth.mode != b.auth.mode || a.auth.secret_key != b.auth.secret_key, "auth");
+  check(a.auth.mode != b.auth.mode || a.auth.secret_key != b.auth.secret_key ||
+            a.auth.jwt_leeway_seconds != b.auth.jwt_leeway_seconds,
+        "auth");
   check(a.ingest.batch_size != b.ingest.batch_size ||
             a.ingest.max_events_per_batch != b.ingest.max_events_per_batch,
         "ingest");
@@ -217,7 +219,7 @@ void Application::build_services() {
       *db_,
       IngestSettings{s.ingest.batch_size, s.ingest.max_events_per_batch, s.metrics.retention_days},
       [plugins = plugins_.get()] { return plugins->ingest_hooks(); }, projections_.get());
-  auth_ = std::make_unique<Authenticator>(AuthSettings{s.auth.mode, s.auth.secret_key});
+  auth_ = std::make_unique<Authenticator>(AuthSettings{s.auth.mode, s.auth.secret_key, s.auth.jwt_leeway_seconds});
 
   CoreRouteServices cs{db_.get(),
                        cache_.get(),

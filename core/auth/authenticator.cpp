@@ -1,8 +1,9 @@
 #include "auth/authenticator.h"
 
 #include <jwt.h>
+#include <nlohmann/json.hpp>
 
-#include <cerrno>
+#include <cstdlib>
 #include <memory>
 #include <stdexcept>
 #include <string_view>
@@ -61,6 +62,33 @@ JwtPtr decode_verified(const std::string& token, const std::string& secret) {
   return jwt;
 }
 
+/// Every claim of a verified token, as JSON (libjwt reads only integer grants).
+nlohmann::json claims_of(jwt_t* jwt) {
+  std::unique_ptr<char, decltype(&free)> text(jwt_get_grants_json(jwt, nullptr), free);
+  if (!text) throw unauthorized("malformed token claims");
+  auto claims = nlohmann::json::parse(text.get(), nullptr, false);
+  if (!claims.is_object()) throw unauthorized("malformed token claims");
+  return claims;
+}
+
+/// A NumericDate claim (RFC 7519 §2: seconds, may be fractional); nullopt when absent.
+std::optional<double> time_claim(const nlohmann::json& claims, const char* name) {
+  auto it = claims.find(name);
+  if (it == claims.end()) return std::nullopt;
+  if (!it->is_number()) throw unauthorized(std::string("token ") + name + " claim must be a number");
+  return it->get<double>();
+}
+
+/// exp is required and strict; nbf and iat allow `leeway` seconds of clock skew.
+void check_time_claims(const nlohmann::json& claims, std::int64_t now, int leeway) {
+  auto exp = time_claim(claims, "exp");
+  if (!exp) throw unauthorized("token has no exp claim");
+  if (*exp <= static_cast<double>(now)) throw unauthorized("token expired");
+  auto latest = static_cast<double>(now + leeway);
+  if (auto nbf = time_claim(claims, "nbf"); nbf && *nbf > latest) throw unauthorized("token not yet valid");
+  if (auto iat = time_claim(claims, "iat"); iat && *iat > latest) throw unauthorized("token issued in the future");
+}
+
 std::optional<sdk::Role> parse_role(std::string_view r) {
   if (r == "viewer") return sdk::Role::Viewer;
   if (r == "ingest") return sdk::Role::Ingest;
@@ -110,10 +138,7 @@ Principal Authenticator::authenticate(const std::string& authorization, const st
   }
   JwtPtr jwt = decode_verified(bearer_token(authorization), settings_.secret_key);
 
-  errno = 0;
-  long exp = jwt_get_grant_int(jwt.get(), "exp");
-  if (errno != 0) throw unauthorized("token has no integer exp claim");
-  if (exp <= now_seconds) throw unauthorized("token expired");
+  check_time_claims(claims_of(jwt.get()), now_seconds, settings_.leeway_seconds);
 
   const char* tenant = jwt_get_grant(jwt.get(), "tenant_id");
   if (!tenant) throw unauthorized("token has no tenant_id claim");

@@ -1,6 +1,7 @@
 #pragma once
-// Who is calling (SPEC §3): JWT HS256 with a pinned algorithm and a checked `exp`, or auth mode
-// "none" with X-Tenant-ID. Never logs or echoes a token or the secret.
+// Who is calling (SPEC §3): JWT HS256 with a pinned algorithm and checked time claims (`exp`
+// required; `nbf` and `iat` when present, with a leeway; numeric, possibly fractional, per RFC
+// 7519 NumericDate), or auth mode "none" with X-Tenant-ID. Never logs or echoes a token or the secret.
 
 #include <optional>
 #include <string>
@@ -19,6 +20,7 @@ struct Principal {
 struct AuthSettings {
   std::string mode = "none";  ///< "none" | "jwt"
   std::string secret_key;     ///< HS256 secret (SECRET_KEY); required for jwt mode.
+  int leeway_seconds = 30;    ///< Clock skew allowed for nbf and iat (auth.jwt_leeway_seconds).
 };
 
 /// True for `[A-Za-z0-9_-]{1,64}` (SPEC §2).
@@ -30,7 +32,9 @@ class Authenticator {
   explicit Authenticator(AuthSettings settings);
   /// Authenticates a request from its Authorization and X-Tenant-ID header values (empty when
   /// absent). `needs_tenant` is true for routes that read tenant data (a "*" token must then name
-  /// X-Tenant-ID). Throws sdk::HttpError 401 (bad/missing/expired token), 400 (missing or malformed
+  /// X-Tenant-ID). Throws sdk::HttpError 401 (bad/missing token; "token expired" when exp <= now;
+  /// "token not yet valid" when nbf > now + leeway; "token issued in the future" when iat > now +
+  /// leeway; "token <claim> claim must be a number" for a malformed time claim), 400 (missing or malformed
   /// X-Tenant-ID), 403 (a tenant token naming another tenant in X-Tenant-ID).
   /// Rules: mode "none" → Admin of X-Tenant-ID, else "default". A "*" token acts on X-Tenant-ID
   /// (validated); without it, tenant_id is "*" unless `needs_tenant` (then 400 missing_tenant).

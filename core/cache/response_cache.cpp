@@ -32,12 +32,33 @@ struct Flight {
   std::vector<ResponseCache::Completion> waiters;
 };
 
+/// The single-flight counters of one route.
+struct FlightCounters {
+  sdk::Counter* computations = nullptr;
+  sdk::Counter* coalesced = nullptr;
+};
+
+/// The value stored for (tenant, key) under `generation`, if any. Never throws.
+std::optional<CachedResponse> stored_since_lookup(sdk::CacheBackend* backend, const std::string& tenant,
+                                                  const std::string& key, const std::string& generation) {
+  if (!backend || generation.empty()) return std::nullopt;
+  try {
+    auto lookup = backend->get(tenant, key);
+    if (lookup.value && lookup.generation == generation) return ResponseCache::decode(*lookup.value);
+  } catch (...) {
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 struct ResponseCache::Impl {
   int ttl_seconds;
+  PrometheusRegistry* metrics = nullptr;
   sdk::Counter* hits = nullptr;
   sdk::Counter* misses = nullptr;
+  std::mutex counters_mutex;
+  std::unordered_map<std::string, FlightCounters> route_counters;
 
   mutable std::mutex backend_mutex;
   std::shared_ptr<sdk::CacheBackend> backend;
@@ -72,7 +93,23 @@ struct ResponseCache::Impl {
     return f;
   }
 
-  void finish(const std::string& fkey, const CachedResponse* result, std::exception_ptr error) {
+  /// The route's counters, made on first use (null without a registry). Thread-safe.
+  FlightCounters counters_for(const std::string& route) {
+    if (!metrics) return {};
+    std::lock_guard lock(counters_mutex);
+    auto [it, fresh] = route_counters.try_emplace(route);
+    if (fresh) {
+      std::map<std::string, std::string> labels{{"route", route.empty() ? "unknown" : route}};
+      it->second.computations = &metrics->counter(
+          "cache_computations_total", "Cacheable responses computed (once per single flight), by route.", labels);
+      it->second.coalesced = &metrics->counter(
+          "cache_coalesced_total", "Cache misses that joined a computation already running, by route.", labels);
+    }
+    return it->second;
+  }
+
+  void finish(const std::string& fkey, const CachedResponse* result, std::exception_ptr error,
+              bool hit = false) {
     std::vector<Completion> waiters;
     {
       std::lock_guard lock(flights_mutex);
@@ -83,7 +120,7 @@ struct ResponseCache::Impl {
     }
     for (auto& w : waiters) {
       try {
-        w(result, false, error);
+        w(result, hit, error);
       } catch (...) {
         // A waiter's failure must not starve the others.
       }
@@ -94,6 +131,7 @@ struct ResponseCache::Impl {
 ResponseCache::ResponseCache(int ttl_seconds, PrometheusRegistry* metrics)
     : impl_(std::make_unique<Impl>()) {
   impl_->ttl_seconds = std::max(1, ttl_seconds);
+  impl_->metrics = metrics;
   if (metrics) {
     impl_->hits = &metrics->counter("cache_hits_total", "Responses served from the response cache.");
     impl_->misses = &metrics->counter("cache_misses_total",
@@ -217,7 +255,7 @@ std::optional<CachedResponse> ResponseCache::decode(const std::string& value) {
 
 void ResponseCache::fetch_async(const std::string& tenant, const std::string& key,
                                 sdk::CachePolicy policy, std::function<CachedResponse()> compute,
-                                const Schedule& schedule, Completion done) {
+                                const Schedule& schedule, Completion done, const std::string& route) {
   auto backend = impl_->current_backend();
   std::string generation;
   if (backend) {
@@ -236,6 +274,7 @@ void ResponseCache::fetch_async(const std::string& tenant, const std::string& ke
     }
   }
   if (impl_->misses) impl_->misses->inc();
+  FlightCounters counters = impl_->counters_for(route);
 
   std::string fkey;
   {
@@ -244,6 +283,7 @@ void ResponseCache::fetch_async(const std::string& tenant, const std::string& ke
     auto [it, leader] = impl_->flights.try_emplace(fkey, nullptr);
     if (!leader) {
       it->second->waiters.push_back(std::move(done));
+      if (counters.coalesced) counters.coalesced->inc();
       return;
     }
     it->second = std::make_shared<Flight>();
@@ -252,9 +292,14 @@ void ResponseCache::fetch_async(const std::string& tenant, const std::string& ke
 
   int ttl = ttl_for(policy);
   Impl* impl = impl_.get();
-  auto job = [impl, fkey, backend, tenant, key, ttl, generation, compute = std::move(compute)]() {
+  auto job = [impl, fkey, backend, tenant, key, ttl, generation, counters, compute = std::move(compute)]() {
+    // A flight that finished after this one's lookup but before it registered has stored its
+    // answer: serve that rather than compute the same key and generation twice.
+    if (auto stored = stored_since_lookup(backend.get(), tenant, key, generation))
+      return impl->finish(fkey, &*stored, nullptr, true);
     std::optional<CachedResponse> result;
     std::exception_ptr error;
+    if (counters.computations) counters.computations->inc();
     try {
       result = compute();
     } catch (...) {
@@ -282,7 +327,8 @@ void ResponseCache::fetch_async(const std::string& tenant, const std::string& ke
 
 CachedResponse ResponseCache::get_or_compute(const std::string& tenant, const std::string& key,
                                              sdk::CachePolicy policy,
-                                             const std::function<CachedResponse()>& compute, bool& hit) {
+                                             const std::function<CachedResponse()>& compute, bool& hit,
+                                             const std::string& route) {
   std::promise<std::pair<CachedResponse, bool>> promise;
   auto future = promise.get_future();
   fetch_async(
@@ -294,7 +340,8 @@ CachedResponse ResponseCache::get_or_compute(const std::string& tenant, const st
       [&promise](const CachedResponse* r, bool was_hit, std::exception_ptr error) {
         if (error) promise.set_exception(error);
         else promise.set_value({*r, was_hit});
-      });
+      },
+      route);
   auto [response, was_hit] = future.get();
   hit = was_hit;
   return response;
@@ -302,7 +349,8 @@ CachedResponse ResponseCache::get_or_compute(const std::string& tenant, const st
 
 CachedResponse ResponseCache::refresh(const std::string& tenant, const std::string& key,
                                       sdk::CachePolicy policy,
-                                      const std::function<CachedResponse()>& compute) {
+                                      const std::function<CachedResponse()>& compute,
+                                      const std::string& route) {
   auto backend = impl_->current_backend();
   std::string generation;
   if (backend) {
@@ -311,6 +359,7 @@ CachedResponse ResponseCache::refresh(const std::string& tenant, const std::stri
     } catch (...) {
     }
   }
+  if (auto* computations = impl_->counters_for(route).computations) computations->inc();
   CachedResponse r = compute();
   if (backend && r.status >= 200 && r.status < 300) {
     try {

@@ -57,10 +57,10 @@ class ResponseCache : public sdk::CacheControl {
   /// computation that started before it), storing successful (2xx) results with the policy's TTL
   /// under the generation seen before computing.
   /// `hit` tells whether the answer came from the cache. Exceptions of `compute` propagate to
-  /// every waiter.
+  /// every waiter. `route` labels the single-flight counters (see fetch_async).
   CachedResponse get_or_compute(const std::string& tenant, const std::string& key,
                                 sdk::CachePolicy policy, const std::function<CachedResponse()>& compute,
-                                bool& hit);
+                                bool& hit, const std::string& route = {});
 
   /// Schedules a job (e.g. on the HTTP worker pool); returns false when it cannot (overload).
   using Schedule = std::function<bool(std::function<void()>)>;
@@ -72,15 +72,18 @@ class ResponseCache : public sdk::CacheControl {
   /// The non-blocking form of get_or_compute, for the HTTP reactor: a hit completes inline; the
   /// first miss of a (tenant, key, generation) schedules `compute`, later ones join it without
   /// taking a worker. A refused schedule completes every joined caller with HttpError 503
-  /// `overloaded`.
+  /// `overloaded`. Counted per `route` (a route template): cache_computations_total when
+  /// `compute` runs, cache_coalesced_total for each caller that joined a running flight
+  /// (cache_misses_total counts every lookup that missed, joined or not).
   void fetch_async(const std::string& tenant, const std::string& key, sdk::CachePolicy policy,
                    std::function<CachedResponse()> compute, const Schedule& schedule,
-                   Completion done);
+                   Completion done, const std::string& route = {});
 
   /// Computes now (no lookup, no single-flight) and stores a 2xx result under the generation read
-  /// before computing: what warm_tenant's Recompute uses. Returns the computed response.
+  /// before computing: what warm_tenant's Recompute uses. Returns the computed response. Counts
+  /// one cache_computations_total for `route`.
   CachedResponse refresh(const std::string& tenant, const std::string& key, sdk::CachePolicy policy,
-                         const std::function<CachedResponse()>& compute);
+                         const std::function<CachedResponse()>& compute, const std::string& route = {});
 
   /// Seconds an entry of `policy` lives: the configured TTL, at most 5 s for Realtime.
   int ttl_for(sdk::CachePolicy policy) const;

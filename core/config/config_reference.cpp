@@ -96,6 +96,10 @@ std::vector<ConfigKey> make_keys() {
                    "HS256 secret, at least 32 bytes, required in jwt mode. Prefer the env "
                    "variable: a secret in the file is accepted with a warning.",
                    [](Settings& s) -> KeyTarget { return &s.auth.secret_key; }));
+  k.push_back(integer("auth.jwt_leeway_seconds", "30", "", 0, 600,
+                      "Clock skew allowed for a token's nbf (not before) and iat (issued at); "
+                      "exp is checked without leeway.",
+                      [](Settings& s) -> KeyTarget { return &s.auth.jwt_leeway_seconds; }));
   k.push_back(integer("ingest.batch_size", "1000", "", 1, 100000, "Events per write transaction.",
                       [](Settings& s) -> KeyTarget { return &s.ingest.batch_size; }));
   k.push_back(integer("ingest.max_events_per_batch", "10000", "", 1, 1000000,

@@ -14,9 +14,12 @@
 
 #include "auth/authenticator.h"
 #include "calendar/calendar.h"
+#include "http/connection.h"
+#include "http/framing.h"
 #include "http/pipeline.h"
 #include "http/query_string.h"
 #include "http/request_id.h"
+#include "http/stages.h"
 #include "http/wire.h"
 #include "http/worker_pool.h"
 #include "observability/prometheus.h"
@@ -30,31 +33,6 @@ std::int64_t wall_now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
-}
-
-bool method_from(Http::Method m, sdk::Method& out) {
-  switch (m) {
-    case Http::Method::Get: out = sdk::Method::Get; return true;
-    case Http::Method::Post: out = sdk::Method::Post; return true;
-    case Http::Method::Put: out = sdk::Method::Put; return true;
-    case Http::Method::Delete: out = sdk::Method::Delete; return true;
-    case Http::Method::Patch: out = sdk::Method::Patch; return true;
-    default: return false;
-  }
-}
-
-// Reads of tenant data need a tenant; the host's admin reads (/metrics, /admin/*) are
-// server-wide, so a "*" admin token may call them without X-Tenant-ID.
-bool needs_tenant(const RouteEntry& entry, sdk::Method method) {
-  if (method != sdk::Method::Get) return false;
-  return !(entry.plugin == "core" && entry.spec.required_role == sdk::Role::Admin);
-}
-
-bool is_json_content_type(const std::string& ct) {
-  std::string base = ct.substr(0, ct.find(';'));
-  while (!base.empty() && base.back() == ' ') base.pop_back();
-  for (auto& c : base) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return base == "application/json";
 }
 
 std::string header_or_empty(const std::map<std::string, std::string>& h, const char* name) {
@@ -80,14 +58,13 @@ struct HttpServer::Impl {
 
   void observe(const Exchange& ex, int status, double seconds);
 
-  void handle(const Http::Request& request, Http::ResponseWriter writer);
-  void dispatch(const std::shared_ptr<Exchange>& ex, const Http::Request& request,
-                const std::map<std::string, std::string>& headers);
+  void handle(const std::shared_ptr<Connection>& connection, Frame frame);
+  void dispatch(const std::shared_ptr<Exchange>& ex);
   void reply(const std::shared_ptr<Exchange>& ex, Outgoing out);
   void run_uncached(const std::shared_ptr<Exchange>& ex, std::shared_ptr<const RouteEntry> entry,
                     std::shared_ptr<sdk::Request> req, std::int64_t now_ms);
   void run_cached(const std::shared_ptr<Exchange>& ex, std::shared_ptr<const RouteEntry> entry,
-                  std::shared_ptr<sdk::Request> req, std::int64_t now_ms);
+                  std::shared_ptr<sdk::Request> req, const std::string& key);
   std::function<CachedResponse()> cached_compute(std::shared_ptr<const RouteEntry> entry,
                                                  std::shared_ptr<sdk::Request> req);
   std::int64_t now_ms() const {
@@ -102,101 +79,66 @@ struct HttpServer::Impl {
 
 namespace {
 
-using OnRequest = std::function<void(const Http::Request&, Http::ResponseWriter)>;
-
-// Pistache clones the handler per reactor thread; every clone forwards to the one server.
-class PipelineHandler : public Http::Handler {
+// Pistache clones the handler per reactor thread; every clone frames its connections' bytes
+// itself (http/connection.h) and hands whole requests to the one server. Pistache's own parser
+// (Http::Handler::onInput) never runs.
+class FramingHandler : public Http::Handler {
  public:
-  HTTP_PROTOTYPE(PipelineHandler)
-  explicit PipelineHandler(OnRequest on_request) : on_request_(std::move(on_request)) {}
-  void onRequest(const Http::Request& request, Http::ResponseWriter writer) override {
-    on_request_(request, std::move(writer));
+  HTTP_PROTOTYPE(FramingHandler)
+  FramingHandler(FramingLimits limits, std::shared_ptr<const Connection::Dispatch> dispatch)
+      : limits_(limits), dispatch_(std::move(dispatch)) {}
+  void onRequest(const Http::Request&, Http::ResponseWriter) override {}  // never called
+  void onInput(const char* buffer, size_t len, const std::shared_ptr<Pistache::Tcp::Peer>& peer) override {
+    Connection::of(peer, transport(), this, limits_, dispatch_)->on_bytes(buffer, len);
+  }
+  void onDisconnection(const std::shared_ptr<Pistache::Tcp::Peer>& peer) override {
+    if (auto connection = Connection::find(peer)) connection->on_closed();
+    Http::Handler::onDisconnection(peer);
   }
 
  private:
-  OnRequest on_request_;
+  FramingLimits limits_;
+  std::shared_ptr<const Connection::Dispatch> dispatch_;
 };
 
 }  // namespace
 
-void HttpServer::Impl::handle(const Http::Request& request, Http::ResponseWriter writer) {
-  auto ex = std::make_shared<Exchange>(std::move(writer));
-  auto headers = collect_headers(request);
-  ex->request_id = request_id_from(header_or_empty(headers, "x-request-id"));
-  ex->method = Http::methodString(request.method());
-  apply_keep_alive(request, headers, ex->writer);
+void HttpServer::Impl::handle(const std::shared_ptr<Connection>& connection, Frame frame) {
+  auto ex = std::make_shared<Exchange>(connection, std::move(frame.request));
+  ex->request_id = request_id_from(header_or_empty(ex->request.headers, "x-request-id"));
+  if (!ex->request.method.empty()) ex->method = ex->request.method;
   in_flight.fetch_add(1);
   if (in_flight_gauge) in_flight_gauge->add(1);
+  if (frame.kind == Frame::Kind::Error) {
+    ex->keep_alive = false;
+    return reply(ex, error_outgoing(frame.status, frame.code, frame.message));
+  }
   if (draining.load()) {
     reply(ex, error_outgoing(503, "shutting_down", "the server is shutting down"));
     return;
   }
   try {
-    dispatch(ex, request, headers);
+    dispatch(ex);
   } catch (...) {
     reply(ex, outgoing_for_exception(std::current_exception(), ex->request_id));
   }
 }
 
-void HttpServer::Impl::dispatch(const std::shared_ptr<Exchange>& ex, const Http::Request& request,
-                                const std::map<std::string, std::string>& headers) {
-  const std::string& path = request.resource();
-  sdk::Method method = sdk::Method::Get;
-  bool known_method = method_from(request.method(), method);
-  auto table = services.routes->current();
-  RouteMatch match = table->match(method, path);
-  if (!known_method && match.entry) {
-    match.allowed.push_back(match.entry->spec.method);
-    match.entry.reset();
-    match.method_not_allowed = true;
-  }
-  if (match.method_not_allowed) {
-    std::string allow;
-    for (auto m : match.allowed) allow += (allow.empty() ? "" : ", ") + std::string(sdk::method_name(m));
-    auto out = error_outgoing(405, "method_not_allowed", "method not allowed for " + path);
-    out.headers.emplace_back("Allow", allow);
-    return reply(ex, std::move(out));
-  }
-  if (!match.entry) return reply(ex, error_outgoing(404, "not_found", "no route for " + path));
-  auto entry = match.entry;
-  const auto& spec = entry->spec;
-  ex->route = spec.path;
-
-  if (request.body().size() > settings.max_request_bytes)
-    return reply(ex, error_outgoing(413, "payload_too_large",
-                                    "the body exceeds " + std::to_string(settings.max_request_bytes) + " bytes"));
-  std::string content_type = header_or_empty(headers, "content-type");
-  if (method != sdk::Method::Get && (!request.body().empty() || !content_type.empty()) &&
-      !is_json_content_type(content_type))
-    return reply(ex, error_outgoing(415, "unsupported_media_type", "the body must be application/json"));
-
+// The ordered stages of http/stages.h; the first that answers ends the request.
+void HttpServer::Impl::dispatch(const std::shared_ptr<Exchange>& ex) {
+  WireRequest& wire = ex->request;
+  RequestState state;
+  if (auto answer = route_stage(*services.routes->current(), wire, state)) return reply(ex, std::move(*answer));
+  ex->route = state.entry->spec.path;
+  if (auto answer = body_stage(wire, settings.max_request_bytes, state)) return reply(ex, std::move(*answer));
   std::int64_t now = now_ms();
-  Principal principal;
-  if (!is_public_route(*entry)) {
-    principal = services.auth->authenticate(header_or_empty(headers, "authorization"),
-                                            header_or_empty(headers, "x-tenant-id"),
-                                            needs_tenant(*entry, method), now / 1000);
-    if (principal.role < spec.required_role)
-      return reply(ex, error_outgoing(403, "forbidden", "this route needs a higher role"));
-  }
-  ex->tenant = principal.tenant_id;
-
-  auto req = std::make_shared<sdk::Request>();
-  req->method = method;
-  req->path = url_decode(path, false);
-  req->path_params = std::move(match.path_params);
-  for (auto it = request.query().parameters_begin(); it != request.query().parameters_end(); ++it)
-    req->query[url_decode(it->first, true)] = url_decode(it->second, true);
-  req->headers = headers;
-  req->body = request.body();
-  req->tenant_id = principal.tenant_id;
-  req->role = principal.role;
-  req->request_id = ex->request_id;
-  if (spec.windowed) req->window = parse_window(req->query, now, settings.retention_days);
-
-  bool cacheable = method == sdk::Method::Get && spec.cache != sdk::CachePolicy::None && services.cache;
-  if (cacheable) return run_cached(ex, entry, req, now);
-  run_uncached(ex, entry, req, now);
+  if (auto answer = authenticate_stage(*services.auth, wire, now, state)) return reply(ex, std::move(*answer));
+  if (auto answer = authorise_stage(state)) return reply(ex, std::move(*answer));
+  ex->tenant = state.principal.tenant_id;
+  parameters_stage(wire, parse_query(wire.query), ex->request_id, now, settings.retention_days, state);
+  auto key = services.cache ? cache_key_stage(state) : std::nullopt;
+  if (key) return run_cached(ex, state.entry, state.request, *key);
+  run_uncached(ex, state.entry, state.request, now);
 }
 
 void HttpServer::Impl::run_uncached(const std::shared_ptr<Exchange>& ex,
@@ -226,10 +168,8 @@ std::function<CachedResponse()> HttpServer::Impl::cached_compute(std::shared_ptr
 
 void HttpServer::Impl::run_cached(const std::shared_ptr<Exchange>& ex,
                                   std::shared_ptr<const RouteEntry> entry,
-                                  std::shared_ptr<sdk::Request> req, std::int64_t) {
+                                  std::shared_ptr<sdk::Request> req, const std::string& key) {
   const auto& spec = entry->spec;
-  auto key = ResponseCache::make_key(spec.path, req->path,
-                                     cache_query(spec, req->query, spec.windowed ? &req->window : nullptr));
   services.cache->record_use(req->tenant_id, req->path, req->query);
   ResponseCache::Schedule schedule;
   if (spec.heavy) {
@@ -246,7 +186,8 @@ void HttpServer::Impl::run_cached(const std::shared_ptr<Exchange>& ex,
         Outgoing out = error ? outgoing_for_exception(error, ex->request_id) : from_cached(*r);
         out.x_cache = hit ? "HIT" : "MISS";
         reply(ex, std::move(out));
-      });
+      },
+      spec.path);
 }
 
 void HttpServer::Impl::reply(const std::shared_ptr<Exchange>& ex, Outgoing out) {
@@ -300,17 +241,18 @@ void HttpServer::start() {
   impl_->pool = std::make_unique<WorkerPool>(s.max_concurrent_requests, s.queue_size);
   Pistache::Address address(s.host, Pistache::Port(s.port));
   impl_->endpoint = std::make_unique<Http::Endpoint>(address);
-  // Room above the configured limit so a body just over it gets our JSON 413, not Pistache's text.
-  std::size_t headroom = std::max<std::size_t>(1u << 20, s.max_request_bytes / 8);
+  // The host frames requests itself (FramingHandler), so Pistache's request size limit is unused.
   auto opts = Http::Endpoint::options()
                   .threads(std::max(1, s.threads))
                   .flags(Pistache::Tcp::Options::ReuseAddr | Pistache::Tcp::Options::NoDelay)
-                  .maxRequestSize(s.max_request_bytes + headroom)
                   .keepaliveTimeout(std::chrono::seconds(60));
   try {
     impl_->endpoint->init(opts);
-    impl_->endpoint->setHandler(Http::make_handler<PipelineHandler>(
-        [impl = impl_.get()](const Http::Request& r, Http::ResponseWriter w) { impl->handle(r, std::move(w)); }));
+    auto dispatch = std::make_shared<const Connection::Dispatch>(
+        [impl = impl_.get()](const std::shared_ptr<Connection>& c, Frame f) { impl->handle(c, std::move(f)); });
+    FramingLimits limits;
+    limits.max_body_bytes = s.max_request_bytes;
+    impl_->endpoint->setHandler(Http::make_handler<FramingHandler>(limits, std::move(dispatch)));
     impl_->endpoint->serveThreaded();
   } catch (const std::exception& e) {
     throw std::runtime_error("cannot listen on " + s.host + ":" + std::to_string(s.port) + ": " + e.what());
@@ -337,23 +279,24 @@ int HttpServer::in_flight() const { return impl_->in_flight.load(); }
 std::optional<CachedResponse> HttpServer::recompute(const std::string& tenant, const std::string& path,
                                                     const std::map<std::string, std::string>& query) {
   auto& svc = impl_->services;
-  auto match = svc.routes->current()->match(sdk::Method::Get, path);
-  if (!match.entry || match.entry->spec.cache == sdk::CachePolicy::None || !svc.cache) return std::nullopt;
-  auto entry = match.entry;
-  auto req = std::make_shared<sdk::Request>();
-  req->path = url_decode(path, false);
-  req->path_params = std::move(match.path_params);
-  req->query = query;
-  req->tenant_id = tenant;
-  req->role = entry->spec.required_role;
-  req->request_id = request_id_from({});
+  if (!svc.cache) return std::nullopt;
+  WireRequest wire;  // the GET a reader would send, through the same stages (no auth: acts as the route's role)
+  wire.method = "GET";
+  for (char c : path) wire.path += c == '%' ? std::string("%25") : std::string(1, c);  // `path` is decoded
+  RequestState state;
+  if (route_stage(*svc.routes->current(), wire, state)) return std::nullopt;
+  if (state.entry->spec.cache == sdk::CachePolicy::None) return std::nullopt;
+  state.principal.tenant_id = tenant;
+  state.principal.role = state.entry->spec.required_role;
+  std::string request_id = request_id_from({});
   try {
-    if (entry->spec.windowed) req->window = parse_window(query, impl_->now_ms(), impl_->settings.retention_days);
-    auto key = ResponseCache::make_key(entry->spec.path, req->path,
-                                       cache_query(entry->spec, query, entry->spec.windowed ? &req->window : nullptr));
-    return svc.cache->refresh(tenant, key, entry->spec.cache, impl_->cached_compute(entry, req));
+    parameters_stage(wire, query, request_id, impl_->now_ms(), impl_->settings.retention_days, state);
+    auto key = cache_key_stage(state);
+    if (!key) return std::nullopt;
+    return svc.cache->refresh(tenant, *key, state.entry->spec.cache,
+                              impl_->cached_compute(state.entry, state.request), state.entry->spec.path);
   } catch (...) {
-    auto out = outgoing_for_exception(std::current_exception(), req->request_id);
+    auto out = outgoing_for_exception(std::current_exception(), request_id);
     return to_cached(out, impl_->now_ms());
   }
 }

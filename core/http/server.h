@@ -1,7 +1,10 @@
 #pragma once
-// The HTTP front: Pistache endpoint + the host's request pipeline around every route of the
-// current RouteTable (request id · timer · auth · role · window parsing · cache with single-flight
-// · concurrency limit on a bounded worker pool · error envelope · metrics · access log).
+// The HTTP front: Pistache endpoint (reactors, sockets, writes) + the host's own HTTP/1.1 framing
+// (http/framing.h, http/connection.h: strict Content-Length / chunked rules, pipelining in order,
+// Connection: close honoured) + the request pipeline as ordered stages (http/stages.h: route ·
+// body · auth · role · parameters/window · cache key) around every route of the current
+// RouteTable, then the cache with single-flight, the bounded worker pool, the error envelope,
+// metrics and the access log. Every answer, framing refusals included, is the SPEC §4 envelope.
 
 #include <cstdint>
 #include <map>
@@ -26,7 +29,7 @@ struct HttpSettings {
   std::string host = "0.0.0.0";
   std::uint16_t port = 8003;               ///< 0 picks a free port (see HttpServer::port()).
   int threads = 2;                         ///< Pistache reactor threads.
-  std::size_t max_request_bytes = 16u << 20;
+  std::size_t max_request_bytes = 16u << 20;  ///< Largest body; a larger Content-Length → 413 at once.
   int max_concurrent_requests = 10;        ///< Worker pool size for heavy (uncached) routes.
   int queue_size = 32;                     ///< Waiting heavy requests beyond the pool; more → 503.
   int retention_days = 90;                 ///< Longest window a query may ask for.

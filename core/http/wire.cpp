@@ -1,14 +1,16 @@
 #include "http/wire.h"
 
+#include <pistache/http.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <sstream>
 
 namespace zaplify::core {
 namespace Http = Pistache::Http;
 
 namespace {
+
+using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(),
@@ -17,7 +19,7 @@ std::string lower(std::string s) {
 }
 
 /// A response header with any name: Pistache 0.0.5 writes only typed headers (a Raw one added to
-/// the response is silently dropped), so every header the host sets goes through this class.
+/// the response is silently dropped), so serveFile's headers go through this class.
 class DynamicHeader final : public Http::Header::Header {
  public:
   DynamicHeader(std::string name, std::string value) : name_(std::move(name)), value_(std::move(value)) {}
@@ -33,59 +35,48 @@ class DynamicHeader final : public Http::Header::Header {
   std::string value_;
 };
 
-void set_header(Http::ResponseWriter& writer, std::string name, std::string value) {
-  writer.headers().add(std::make_shared<DynamicHeader>(std::move(name), std::move(value)));
+/// Every header of the answer except Content-Length and Connection (the framing owns those).
+HeaderList answer_headers(const Exchange& ex, const Outgoing& out) {
+  HeaderList h;
+  h.emplace_back("X-Request-ID", ex.request_id);
+  if (!out.x_cache.empty()) h.emplace_back("X-Cache", out.x_cache);
+  if (out.retry_after_seconds > 0) h.emplace_back("Retry-After", std::to_string(out.retry_after_seconds));
+  for (const auto& [name, value] : out.headers) {
+    std::string n = lower(name);
+    if (n == "content-type" || n == "content-length" || n == "connection" || n == "transfer-encoding")
+      continue;  // owned by the host
+    h.emplace_back(name, value);
+  }
+  return h;
+}
+
+void send_file(Exchange& ex, const Outgoing& out, HeaderList headers) {
+  auto writer = ex.connection->writer();
+  for (auto& [name, value] : headers)
+    writer.headers().add(std::make_shared<DynamicHeader>(std::move(name), std::move(value)));
+  writer.headers().add<Http::Header::Connection>(ex.keep_alive ? Http::ConnectionControl::KeepAlive
+                                                               : Http::ConnectionControl::Close);
+  auto mime = Http::Mime::MediaType::fromString(out.content_type);
+  // The spool must stay open until Pistache has sent it.
+  ex.connection->answered(Http::serveFile(writer, out.file->path(), mime), ex.keep_alive, out.file, true);
 }
 
 }  // namespace
 
-std::map<std::string, std::string> collect_headers(const Http::Request& request) {
-  std::map<std::string, std::string> out;
-  const auto& collection = request.headers();
-  for (const auto& h : collection.list()) {
-    std::ostringstream value;
-    h->write(value);
-    out[lower(h->name())] = value.str();
-  }
-  for (const auto& [name, raw] : collection.rawList()) out[lower(name)] = raw.value();
-  return out;
-}
-
-void apply_keep_alive(const Http::Request& request, const std::map<std::string, std::string>& headers,
-                      Http::ResponseWriter& writer) {
-  if (request.version() != Http::Version::Http11 || headers.count("connection")) return;
-  // Pistache pre-sets "Connection: Close" here; adding alone does not override it.
-  writer.headers().remove<Http::Header::Connection>();
-  writer.headers().add<Http::Header::Connection>(Http::ConnectionControl::KeepAlive);
-}
-
 void send_outgoing(Exchange& ex, const Outgoing& out) {
   try {
-    set_header(ex.writer, "X-Request-ID", ex.request_id);
-    if (!out.x_cache.empty()) set_header(ex.writer, "X-Cache", out.x_cache);
-    if (out.retry_after_seconds > 0)
-      set_header(ex.writer, "Retry-After", std::to_string(out.retry_after_seconds));
-    for (const auto& [name, value] : out.headers) {
-      std::string n = lower(name);
-      if (n == "content-type" || n == "content-length" || n == "connection" ||
-          n == "transfer-encoding")
-        continue;  // owned by the host
-      set_header(ex.writer, name, value);
-    }
-    auto code = static_cast<Http::Code>(out.status);
-    if (out.file) {
-      auto mime = Http::Mime::MediaType::fromString(out.content_type);
-      auto file = out.file;  // the spool must stay open until Pistache has opened it
-      Http::serveFile(ex.writer, file->path(), mime)
-          .then([file](ssize_t) {}, [file](std::exception_ptr) {});
-      return;
-    }
-    set_header(ex.writer, "Content-Type", out.content_type);
-    ex.writer.send(code, out.body);
+    HeaderList headers = answer_headers(ex, out);
+    if (out.file) return send_file(ex, out, std::move(headers));
+    headers.emplace_back("Content-Type", out.content_type);
+    std::string bytes = response_head(out.status, headers, out.body.size(), ex.keep_alive);
+    bytes += out.body;
+    ex.connection->respond(std::move(bytes), ex.keep_alive);
   } catch (const std::exception& e) {
     spdlog::error("request {}: could not send the response: {}", ex.request_id, e.what());
+    ex.connection->respond({}, false);
   } catch (...) {
     spdlog::error("request {}: could not send the response", ex.request_id);
+    ex.connection->respond({}, false);
   }
 }
 

@@ -1,39 +1,33 @@
 #pragma once
-// The Pistache side of a request: reading headers into a lower-cased map, keep-alive, and writing
-// an Outgoing (buffered or spooled) from any thread.
-
-#include <pistache/http.h>
+// The transport side of an answer: one request between its arrival and its answer (Exchange), and
+// writing an Outgoing (buffered, or a spooled file) on its connection from any thread.
 
 #include <chrono>
-#include <functional>
-#include <map>
+#include <memory>
 #include <string>
 
+#include "http/connection.h"
+#include "http/framing.h"
 #include "http/pipeline.h"
 
 namespace zaplify::core {
 
-/// Every request header, names lower-cased (typed Pistache headers re-serialised).
-std::map<std::string, std::string> collect_headers(const Pistache::Http::Request& request);
-
 /// One request between its arrival and its answer. Shared between the reactor and a worker.
 struct Exchange {
-  explicit Exchange(Pistache::Http::ResponseWriter w) : writer(std::move(w)) {}
-  Pistache::Http::ResponseWriter writer;
-  std::string method;
+  Exchange(std::shared_ptr<Connection> c, WireRequest r)
+      : connection(std::move(c)), request(std::move(r)), keep_alive(request.keep_alive) {}
+  std::shared_ptr<Connection> connection;
+  WireRequest request;
+  bool keep_alive;                  ///< False: the connection closes after this answer.
+  std::string method = "-";         ///< As sent; "-" when the request line was unreadable.
   std::string route = "unmatched";  ///< The route template once matched (a metrics label).
   std::string request_id;
   std::string tenant;
   std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
 };
 
-/// Applies SPEC keep-alive rules: HTTP/1.1 without a Connection header stays open (STACK_NOTES §6c).
-void apply_keep_alive(const Pistache::Http::Request& request,
-                      const std::map<std::string, std::string>& headers,
-                      Pistache::Http::ResponseWriter& writer);
-
-/// Writes `out` (status, headers, body or spooled file) with X-Request-ID. Safe from a worker
-/// thread. Never throws.
+/// Writes `out` (status, headers, body or spooled file) with X-Request-ID on the exchange's
+/// connection. Safe from a worker thread. Never throws. Call once per exchange.
 void send_outgoing(Exchange& ex, const Outgoing& out);
 
 }  // namespace zaplify::core
