@@ -13,6 +13,8 @@ using nlohmann::json;
 
 const char* role_name(sdk::Role r) {
   switch (r) {
+    case sdk::Role::Public:
+      return "public";
     case sdk::Role::Viewer:
       return "viewer";
     case sdk::Role::Ingest:

@@ -8,9 +8,8 @@ namespace zaplify::core {
 
 bool is_public_route(const RouteEntry& entry) {
   if (entry.spec.method != sdk::Method::Get) return false;
+  if (entry.spec.required_role == sdk::Role::Public) return true;  // e.g. a plugin's static page
   const auto& p = entry.spec.path;
-  // The dashboard's page and static files hold no tenant data: its views call the API with a token.
-  if (entry.plugin == "dashboard") return p == "/dashboard" || p == "/dashboard/{asset}";
   if (entry.plugin != "core") return false;
   return p == "/health" || p == "/openapi.json" || p == "/docs" || p.rfind("/docs/", 0) == 0;
 }

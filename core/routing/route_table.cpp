@@ -61,6 +61,9 @@ RouteTable::RouteTable(std::vector<std::shared_ptr<const RouteEntry>> entries)
     if (path.empty() || path.front() != '/' || path.find('?') != std::string::npos)
       throw std::invalid_argument("route path '" + path + "' of plugin '" + entry->plugin +
                                   "' must start with '/' and hold no query");
+    if (entry->spec.required_role == sdk::Role::Public && entry->spec.method != sdk::Method::Get)
+      throw std::invalid_argument("route " + path + " of plugin '" + entry->plugin +
+                                  "': only a GET route may be public");
     auto segments = split_path(path);
     std::string key = std::string(sdk::method_name(entry->spec.method)) + " " + shape_of(segments);
     auto [it, inserted] = seen.emplace(key, entry.get());

@@ -36,6 +36,7 @@ sdk::RouteSpec page_route(std::shared_ptr<const AssetStore> assets) {
   r.summary = "The analytics dashboard (a single page over this API)";
   r.description = "Static page; its views call the public API with the caller's token.";
   r.response_description = "text/html";
+  r.required_role = sdk::Role::Public;  // a page load sends no token; the views' API calls do
   r.heavy = false;
   r.handler = [assets](const sdk::Request& req) { return serve(*assets, "index.html", req); };
   return r;
@@ -45,6 +46,7 @@ sdk::RouteSpec asset_route(std::shared_ptr<const AssetStore> assets) {
   sdk::RouteSpec r;
   r.path = "/dashboard/{asset}";
   r.summary = "A static file of the dashboard (script, style, chart library)";
+  r.required_role = sdk::Role::Public;
   r.heavy = false;
   r.params.push_back(
       {"asset", sdk::ParamLocation::Path, "string", true, "File name, e.g. app.js", "", {}});

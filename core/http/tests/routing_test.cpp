@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "http/pipeline.h"
 #include "http/query_string.h"
 #include "http/tests/server_fixture.h"
 #include "http/worker_pool.h"
@@ -43,6 +44,17 @@ TEST(RouteTable, DuplicateShapeNamesBothPlugins) {
     EXPECT_NE(what.find("first"), std::string::npos);
     EXPECT_NE(what.find("second"), std::string::npos);
   }
+}
+
+// A plugin's public route (a static page) needs no token; only GET may be public.
+TEST(RouteTable, PublicRoleOnlyOnGetAndSkipsAuthentication) {
+  auto s = get_spec("/page", nothing);
+  s.required_role = sdk::Role::Public;
+  auto page = route(s, "someplugin");
+  EXPECT_TRUE(is_public_route(*page));
+  EXPECT_FALSE(is_public_route(*entry(sdk::Method::Get, "/other", "someplugin")));
+  s.method = sdk::Method::Post;
+  EXPECT_THROW(RouteTable({route(s, "someplugin")}), std::invalid_argument);
 }
 
 TEST(QueryString, DecodesPercentAndPlus) {

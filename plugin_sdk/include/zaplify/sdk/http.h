@@ -27,7 +27,9 @@ namespace zaplify::sdk {
 enum class Method { Get, Post, Put, Delete, Patch };
 
 /// Roles are ordered: each one has every right of the ones before it.
-enum class Role { Viewer = 0, Ingest = 1, Admin = 2 };
+/// `Public` (SDK 1.2, same ABI) as a route's required_role: no token at all, for GET routes that
+/// hold no tenant data (a static page and its files). The host refuses it on any other method.
+enum class Role { Public = -1, Viewer = 0, Ingest = 1, Admin = 2 };
 
 /// Thrown by a handler (or a host service) to answer with the JSON error envelope
 /// `{"error": {"code", "message", "field"}}`. Any other exception becomes a generic 500 whose body
