@@ -158,7 +158,10 @@ std::string ServerProcess::render_yaml(const ServerOptions& o) const {
   y << "database:\n  url: " << yaml_quote(database_url_) << "\n";
   y << "auth:\n  mode: " << o.auth_mode << "\n";
   y << "cache:\n  backend: " << (o.redis ? "redis" : "memory") << "\n";
-  y << "plugins_dir: " << yaml_quote(o.plugins_dir.empty() ? ZAPLIFY_PLUGIN_DIR : o.plugins_dir) << "\n";
+  // ZAPLIFY_TEST_PLUGIN_DIR / ZAPLIFY_TEST_SERVER_BINARY: another build's server (e.g. an older
+  // commit's, to record the read_identity_test golden file).
+  const std::string default_plugins = env_or("ZAPLIFY_TEST_PLUGIN_DIR", ZAPLIFY_PLUGIN_DIR);
+  y << "plugins_dir: " << yaml_quote(o.plugins_dir.empty() ? default_plugins : o.plugins_dir) << "\n";
   y << "plugins:\n";
   auto emit = [&](const std::string& name, bool enabled) {
     auto lib = o.library_paths.count(name) ? o.library_paths.at(name) : name + ".so";
@@ -202,7 +205,8 @@ ServerProcess::ServerProcess(ServerOptions options) : options_(std::move(options
     else ::unsetenv("REDIS_URL");
     if (!options_.secret_key.empty()) ::setenv("SECRET_KEY", options_.secret_key.c_str(), 1);
     for (const auto& [k, v] : options_.env) ::setenv(k.c_str(), v.c_str(), 1);
-    std::vector<std::string> args{ZAPLIFY_SERVER_BINARY, "--config", config_path_};
+    std::vector<std::string> args{env_or("ZAPLIFY_TEST_SERVER_BINARY", ZAPLIFY_SERVER_BINARY), "--config",
+                                  config_path_};
     for (const auto& a : options_.args) args.push_back(a);
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
