@@ -74,8 +74,10 @@ TEST_P(ConversationIntegration, OverviewSentimentTopicsAndRealtime) {
   ASSERT_EQ(se.status, 200) << se.body;
   auto sj = se.json();
   EXPECT_EQ(sj["distribution"]["positive"], 2);  // thanks/great, 😀😀😀
-  EXPECT_EQ(sj["distribution"]["negative"], 2);  // caro demais 😡, never arrived
-  EXPECT_EQ(sj["distribution"]["neutral"], 1);   // "!!! ???"
+  // caro demais 😡, never arrived, and "!!! ???": repeated ? and ! with nothing else read as
+  // impatience (issue 18's rules), no longer as neutral.
+  EXPECT_EQ(sj["distribution"]["negative"], 3);
+  EXPECT_EQ(sj["distribution"]["neutral"], 0);
   EXPECT_FALSE(sj["series"].empty());
   ASSERT_FALSE(sj["most_negative_conversations"].empty());
   EXPECT_EQ(sj["most_negative_conversations"][0]["conversation_id"], "c1");
@@ -100,7 +102,7 @@ TEST_P(ConversationIntegration, OverviewSentimentTopicsAndRealtime) {
   ASSERT_EQ(rj["conversations"].size(), 1u);
   EXPECT_EQ(rj["conversations"][0]["conversation_id"], "c3");
   EXPECT_EQ(rj["conversations"][0]["messages"], 3);
-  EXPECT_DOUBLE_EQ(rj["conversations"][0]["last_sentiment"].get<double>(), 0.0);  // "!!! ???"
+  EXPECT_LE(rj["conversations"][0]["last_sentiment"].get<double>(), -0.05);  // "!!! ???": negative
 
   EXPECT_EQ(s.get("/analytics/real-time/conversations?limit=0", kTenant).status, 400);
   EXPECT_EQ(s.get("/analytics/conversations/topics" + window + "&limit=1000", kTenant).status, 400);

@@ -1,5 +1,6 @@
 #include "lexicon.h"
 
+#include <algorithm>
 #include <charconv>
 #include <stdexcept>
 
@@ -41,6 +42,23 @@ std::string folded_key(std::string_view entry, int& words) {
   return key;
 }
 
+bool is_ascii_word(std::string_view w) {
+  for (char c : w)
+    if (c < 'a' || c > 'z') return false;
+  return true;
+}
+
+// Same length, and one letter replaced or two neighbours swapped.
+bool one_replacement_or_swap(std::string_view a, std::string_view b) {
+  std::size_t first = a.size(), count = 0;
+  for (std::size_t k = 0; k < a.size(); ++k)
+    if (a[k] != b[k]) {
+      if (count++ == 0) first = k;
+    }
+  if (count == 1) return true;
+  return count == 2 && first + 1 < a.size() && a[first] == b[first + 1] && a[first + 1] == b[first];
+}
+
 }  // namespace
 
 void Lexicon::add_tsv(std::string_view content, const std::string& origin) {
@@ -63,8 +81,46 @@ void Lexicon::add_tsv(std::string_view content, const std::string& origin) {
       phrase_heads_.insert(key.substr(0, key.find(' ')));
       if (words > max_phrase_words_) max_phrase_words_ = words;
     }
+    if (words == 1 && key.size() >= kFuzzyMinLength && is_ascii_word(key)) {
+      std::string variant;
+      for (std::size_t k = 0; k < key.size(); ++k) {
+        variant.assign(key).erase(k, 1);
+        auto& keys = deletions_[variant];
+        if (std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(key);
+      }
+    }
     entries_[std::move(key)] = score;
   }
+}
+
+double Lexicon::find_fuzzy(std::string_view word, bool& found, std::string* matched) const {
+  found = false;
+  if (word.size() < kFuzzyMinLength || !is_ascii_word(word)) return 0.0;
+  double score = 0;
+  bool any = false, agree = true;
+  auto consider = [&](std::string_view key) {
+    auto it = entries_.find(key);
+    if (it == entries_.end()) return;
+    if (any && it->second != score) agree = false;
+    if (!any && matched) matched->assign(key);
+    score = it->second;
+    any = true;
+  };
+  // A letter dropped from an entry ("terible" for "terrible").
+  if (auto it = deletions_.find(word); it != deletions_.end())
+    for (const auto& key : it->second) consider(key);
+  thread_local std::string variant;
+  for (std::size_t k = 0; k < word.size(); ++k) {
+    variant.assign(word).erase(k, 1);
+    // A letter added to an entry ("horrivell").
+    consider(variant);
+    // A letter replaced ("maravilhozo" for "maravilhoso") or two swapped ("obirgado").
+    if (auto it = deletions_.find(variant); it != deletions_.end())
+      for (const auto& key : it->second)
+        if (key.size() == word.size() && one_replacement_or_swap(key, word)) consider(key);
+  }
+  found = any && agree;
+  return found ? score : 0.0;
 }
 
 double Lexicon::find(std::string_view key, bool& found) const {

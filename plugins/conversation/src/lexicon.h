@@ -7,6 +7,7 @@
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
+#include <vector>
 
 namespace zaplify::conversation {
 
@@ -36,6 +37,14 @@ class Lexicon {
   /// `found` tells absence apart from a listed 0.
   double find(std::string_view key, bool& found) const;
 
+  /// Typo tolerance: the valence of the single-word entries one edit away (a letter dropped, added
+  /// or replaced, or two neighbours swapped) from a folded ASCII word of at least kFuzzyMinLength
+  /// letters, when they all agree on the score; found = false when there is none or they disagree
+  /// (ambiguous). `matched`, if given, receives one of them. Thread-safe like find(). Short words
+  /// are never guessed: "pedido" (order) is not "perdido" (lost).
+  static constexpr std::size_t kFuzzyMinLength = 7;
+  double find_fuzzy(std::string_view word, bool& found, std::string* matched = nullptr) const;
+
   /// True when some phrase starts with this folded word (phrase lookups are skipped otherwise).
   bool starts_phrase(std::string_view word) const { return phrase_heads_.count(word) > 0; }
   int max_phrase_words() const { return max_phrase_words_; }
@@ -48,6 +57,8 @@ class Lexicon {
  private:
   std::unordered_map<std::string, double, StringHash, std::equal_to<>> entries_;
   StringSet phrase_heads_;
+  // Each single-word entry of kFuzzyMinLength+ letters under every one-letter deletion of it.
+  std::unordered_map<std::string, std::vector<std::string>, StringHash, std::equal_to<>> deletions_;
   int max_phrase_words_ = 1;
 };
 

@@ -9,7 +9,7 @@ namespace zaplify::conversation {
 namespace {
 
 // Bump when the analyser's rules change, so stored scores are recomputed like after a lexicon edit.
-constexpr const char* kAnalyzerVersion = "vader-like-1";
+constexpr const char* kAnalyzerVersion = "vader-like-2";  // 2: chat phrasing rules (issue 18)
 
 bool readable(const std::string& path) {
   std::ifstream f(path);

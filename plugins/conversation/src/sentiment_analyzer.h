@@ -1,15 +1,21 @@
 #pragma once
 // A lexicon-based sentiment analyser in the spirit of VADER (Hutto & Gilbert, 2014), for short
-// English and Brazilian Portuguese chat messages.
+// English and Brazilian Portuguese chat messages (rules: plugins/conversation/README.md).
 //
-// Per valenced word or emoji: ALL-CAPS emphasis, intensifiers/dampeners among the three words
-// before it (decaying with distance) and "demais" after it, negation among the three words before
-// it (scaled by -0.74), all within the clause. Then "but"/"mas"/"porém" halves what comes before
-// and raises what follows by half, '!' adds emphasis, and the sum is squashed with
-// x / sqrt(x² + 15) into [-1, 1].
+// Per valenced word, phrase or emoji: ALL-CAPS emphasis, intensifiers/dampeners among the three
+// words before it (decaying with distance) and "demais" after it, negation anywhere before it in
+// its clause (scaled by -0.74). Then the message's intent adjusts it: service words in a plain
+// question or an apology ("can I cancel?") and courtesy alone ("ok thanks") count nothing, and
+// courtesy around a complaint does not soften it; praise next to a sarcasm cue (🙄, "again" after
+// a complaint, 👏 after a complaint, scare quotes, "yeah right") flips. "but"/"mas"/"porém" halves
+// what comes before and raises what follows by half, '!' adds emphasis, an ALL-CAPS message with
+// "???"/"!!!" is emphasis too (a shouted question with nothing else is a complaint), and the sum
+// is squashed with x / sqrt(x² + 15) into [-1, 1].
 
 #include <memory>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "lexicon.h"
 #include "text_normalizer.h"
@@ -22,6 +28,22 @@ enum class SentimentLabel { Negative = -1, Neutral = 0, Positive = 1 };
 SentimentLabel label_of(double score);
 const char* label_name(SentimentLabel label);
 
+/// One term's (or rule's) share of a score, for explanations.
+struct SentimentContribution {
+  std::string term;     ///< Folded word, phrase or emoji; empty for a message-level rule.
+  std::string rule;     ///< What applied, e.g. "lexicon", "negated", "sarcasm", "ignored: courtesy".
+  double valence = 0;   ///< After modifiers, before the squash (0 for an ignored term).
+  double contribution = 0;  ///< Share of `score`: the contributions add up to the score.
+};
+
+struct SentimentExplanation {
+  double score = 0;
+  SentimentLabel label = SentimentLabel::Neutral;
+  std::string language;  ///< "en" or "pt" (a guess from function words).
+  std::string intent;    ///< question, request, greeting, acknowledgement, complaint, praise, other.
+  std::vector<SentimentContribution> terms;
+};
+
 /// Immutable after construction; score() is thread-safe (scratch space is thread-local).
 class SentimentAnalyzer {
  public:
@@ -32,6 +54,10 @@ class SentimentAnalyzer {
   double score(std::string_view utf8) const;
   /// Same, over text already tokenised by tokenize() (lets the caller reuse the tokens).
   double score_tokens(const TokenizedText& tokens) const;
+
+  /// Why `utf8` scores what it does: the same score as score(), with each term's contribution.
+  /// Slower than score() (allocates); meant for an explain route, not for ingest.
+  SentimentExplanation explain(std::string_view utf8) const;
 
   const Lexicon& lexicon() const { return *lexicon_; }
 

@@ -184,9 +184,13 @@ class Tokenizer {
     switch (cp) {
       case '!': push_text(TokenKind::Exclaim, "!"); break;
       case '?': push_text(TokenKind::Question, "?"); break;
-      case '.': case ',': case ';': case ':': case '(': case ')': case '"': case '\n':
-      case 0xA1: case 0xBF: case 0x2026: case 0x201C: case 0x201D:
+      case '.': case ',': case ';': case ':': case '(': case ')': case '\n':
+      case 0xA1: case 0xBF: case 0x2026:
         push_text(TokenKind::Break, ".");
+        break;
+      // Quotes break a clause too, but keep their own text: praise in scare quotes is a sarcasm cue.
+      case '"': case 0x201C: case 0x201D:
+        push_text(TokenKind::Break, "\"");
         break;
       default: break;  // spaces and other symbols only separate words
     }

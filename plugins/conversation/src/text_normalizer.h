@@ -18,7 +18,7 @@ namespace zaplify::conversation {
 enum class TokenKind : std::uint8_t {
   Word,      ///< Folded letters/digits, possibly with an inner apostrophe ("don't").
   Emoji,     ///< One emoji codepoint (UTF-8) or an ASCII emoticon.
-  Break,     ///< Clause punctuation: . , ; : ( ) " and line breaks.
+  Break,     ///< Clause punctuation: . , ; : ( ) and line breaks (text "."), quotes (text "\"").
   Exclaim,   ///< '!' (also a break).
   Question,  ///< '?' (also a break).
 };
