@@ -74,7 +74,16 @@ std::vector<json> drill_events(std::int64_t end, int conversations, int leads) {
     add("conversation_started", start, started);
     if (std::int64_t d = uni(0, 19); d < 2) {  // a repeated start: earlier, later or tied, another assistant
       json again = {{"conversation_id", conv}, {"lead_id", "Lx"}, {"assistant_id", "a9"}, {"channel", "sms"}};
-      add("conversation_started", start + (d == 0 ? -uni(1, kDayMs) : uni(0, 1) * uni(1, kHourMs)), again);
+      // Draws in named steps: the order of evaluation of operands and arguments is unspecified
+      // (GCC and clang differ), and the data must not depend on the compiler.
+      std::int64_t shift = 0;
+      if (d == 0) {
+        shift = -uni(1, kDayMs);
+      } else {
+        const std::int64_t later = uni(0, 1);
+        shift = later * uni(1, kHourMs);
+      }
+      add("conversation_started", start + shift, again);
     }
     std::int64_t t = start;
     for (int m = 0, count = static_cast<int>(uni(1, 14)); m < count; ++m) {
@@ -86,10 +95,14 @@ std::vector<json> drill_events(std::int64_t end, int conversations, int leads) {
       t += uni(2'000, 20 * kMinMs);
       add("message", uni(0, 49) == 0 ? start - uni(1, kHourMs) : t, f);  // a few before the start
     }
-    if (uni(0, 3))
-      add("conversation_ended", t + uni(1, kHourMs), {{"conversation_id", conv}, {"outcome", outcomes[uni(0, 2)]}});
-    if (uni(0, 19) == 0)
-      add("conversation_ended", t + uni(-kHourMs, 3 * kHourMs), {{"conversation_id", conv}, {"outcome", outcomes[uni(0, 2)]}});
+    if (uni(0, 3)) {
+      const std::int64_t at = t + uni(1, kHourMs);
+      add("conversation_ended", at, {{"conversation_id", conv}, {"outcome", outcomes[uni(0, 2)]}});
+    }
+    if (uni(0, 19) == 0) {
+      const std::int64_t at = t + uni(-kHourMs, 3 * kHourMs);
+      add("conversation_ended", at, {{"conversation_id", conv}, {"outcome", outcomes[uni(0, 2)]}});
+    }
   }
   std::shuffle(bulk.begin(), bulk.end(), rng);
   const std::size_t originals = bulk.size();
