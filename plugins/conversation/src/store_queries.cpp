@@ -1,6 +1,8 @@
 #include "store_queries.h"
 
 #include <algorithm>
+#include <functional>
+#include <string_view>
 #include <unordered_map>
 
 #include "sentiment_analyzer.h"
@@ -32,16 +34,28 @@ nlohmann::json avg_json(const BucketCounts& b) {
 // One pass over W's scores: totals, per-bucket counts (bucket i = [starts[i], starts[i+1]) ∩ W;
 // none without `starts`) and each conversation's score sum and count. Scores lie on the 2^-24
 // grid, so every sum is exact whatever the order: the same numbers SQL's SUM/AVG would give.
+// Looked up by the row's string_view: no key string is built for a conversation already seen.
+struct IdHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
+
+struct ScoreSum {
+  double sum = 0;
+  std::int64_t n = 0;
+};
+
 struct WindowScores {
   BucketCounts total;
   std::vector<BucketCounts> buckets;
-  std::unordered_map<std::string, std::pair<double, std::int64_t>> by_conversation;
+  std::unordered_map<std::string, ScoreSum, IdHash, std::equal_to<>> by_conversation;
 };
 
 WindowScores scan_scores(const sdk::Store& store, const std::string& tenant, const sdk::Window& w,
                          const std::vector<std::int64_t>& starts) {
   WindowScores out;
   out.buckets.resize(starts.size());
+  out.by_conversation.reserve(4096);
   store.query("SELECT ts, label, score, conversation_id FROM conv_message_scores"
               " WHERE tenant_id = ? AND ts >= ? AND ts < ?",
               {tenant, w.from_ms, w.to_ms}, [&](const sdk::Row& r) {
@@ -52,28 +66,34 @@ WindowScores scan_scores(const sdk::Store& store, const std::string& tenant, con
                 auto it = std::upper_bound(starts.begin(), starts.end(), ts);
                 if (it != starts.begin())
                   out.buckets[static_cast<std::size_t>(it - starts.begin() - 1)].add(label, score);
-                auto& c = out.by_conversation[std::string(r.text(3))];
-                c.first += score;
-                c.second += 1;
+                const std::string_view id = r.text(3);
+                auto c = out.by_conversation.find(id);
+                if (c == out.by_conversation.end()) c = out.by_conversation.emplace(id, ScoreSum{}).first;
+                c->second.sum += score;
+                c->second.n += 1;
               });
   return out;
 }
 
 // Up to 10 conversations by mean score ascending, ties by id bytes (std::string compares as
-// unsigned bytes, like SQLite's BINARY and PostgreSQL's "C").
+// unsigned bytes, like SQLite's BINARY and PostgreSQL's "C"). One pass keeping the best ten in
+// order: the window may hold ~100k conversations, and only ten are asked for.
 nlohmann::json most_negative(const WindowScores& scores) {
-  std::vector<std::pair<double, const std::string*>> means;
-  means.reserve(scores.by_conversation.size());
-  for (const auto& [id, sum_n] : scores.by_conversation)
-    means.emplace_back(sum_n.first / static_cast<double>(sum_n.second), &id);
-  auto less = [](const auto& a, const auto& b) {
+  constexpr std::size_t kTop = 10;
+  using Mean = std::pair<double, const std::string*>;
+  auto less = [](const Mean& a, const Mean& b) {
     return a.first < b.first || (a.first == b.first && *a.second < *b.second);
   };
-  const std::size_t k = std::min<std::size_t>(10, means.size());
-  std::partial_sort(means.begin(), means.begin() + static_cast<std::ptrdiff_t>(k), means.end(), less);
+  std::vector<Mean> top;
+  top.reserve(kTop + 1);
+  for (const auto& [id, sum] : scores.by_conversation) {
+    const Mean m{sum.sum / static_cast<double>(sum.n), &id};
+    if (top.size() == kTop && !less(m, top.back())) continue;
+    top.insert(std::upper_bound(top.begin(), top.end(), m, less), m);
+    if (top.size() > kTop) top.pop_back();
+  }
   auto out = nlohmann::json::array();
-  for (std::size_t i = 0; i < k; ++i)
-    out.push_back({{"conversation_id", *means[i].second}, {"avg_score", means[i].first}});
+  for (const auto& [mean, id] : top) out.push_back({{"conversation_id", *id}, {"avg_score", mean}});
   return out;
 }
 
