@@ -2,7 +2,9 @@
 
 #include "calendar/calendar.h"
 #include "cache/response_cache.h"
+#include "http/param_check.h"
 #include "http/query_string.h"
+#include "plugins/build_fingerprint.h"
 
 namespace zaplify::core {
 namespace {
@@ -92,6 +94,7 @@ void parameters_stage(WireRequest& wire, const std::map<std::string, std::string
   req->path = url_decode(wire.path, false);
   req->path_params = state.path_params;
   req->query = query;
+  check_declared_params(state.entry->spec.params, req->query, req->path_params);
   req->headers = wire.headers;
   req->body = std::move(wire.body);
   req->tenant_id = state.principal.tenant_id;
@@ -105,7 +108,10 @@ std::optional<std::string> cache_key_stage(const RequestState& state) {
   const auto& spec = state.entry->spec;
   if (state.method != sdk::Method::Get || spec.cache == sdk::CachePolicy::None) return std::nullopt;
   const sdk::Request& req = *state.request;
-  return ResponseCache::make_key(spec.path, req.path,
+  // The builds that computed an answer are part of its key: after a plugin (or host) upgrade or
+  // a reload of a rebuilt library, answers of the old build are never served (they age out).
+  return "build=" + host_fingerprint() + "." + state.entry->build_id + " " +
+         ResponseCache::make_key(spec.path, req.path,
                                  cache_query(spec, req.query, spec.windowed ? &req.window : nullptr));
 }
 

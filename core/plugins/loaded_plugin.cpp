@@ -3,6 +3,8 @@
 #include <boost/dll/shared_library_load_mode.hpp>
 #include <boost/system/system_error.hpp>
 
+#include "plugins/build_fingerprint.h"
+
 namespace zaplify::core {
 namespace {
 
@@ -24,6 +26,7 @@ Fn* required_symbol(boost::dll::shared_library& lib, const char* symbol, const s
 std::shared_ptr<LoadedPlugin> LoadedPlugin::open(const std::string& library_path) {
   std::shared_ptr<LoadedPlugin> lp(new LoadedPlugin());
   lp->path_ = library_path;
+  lp->build_id_ = file_fingerprint(library_path);
   try {
     lp->library_.load(library_path,
                       boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);

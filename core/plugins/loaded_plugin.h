@@ -40,6 +40,8 @@ class LoadedPlugin {
   const std::string& description() const { return description_; }
   std::uint32_t abi_version() const { return abi_version_; }
   const std::string& path() const { return path_; }
+  /// The library file's fingerprint when it was opened (build_fingerprint.h).
+  const std::string& build_id() const { return build_id_; }
   sdk::Plugin& plugin() { return *object_; }
 
   /// Something the plugin object may use until it is destroyed (its sdk::Host): kept alive until
@@ -54,7 +56,7 @@ class LoadedPlugin {
   std::shared_ptr<void> context_;
   sdk::Plugin* object_ = nullptr;
   DestroyFn* destroy_ = nullptr;
-  std::string name_, version_, description_, path_;
+  std::string name_, version_, description_, path_, build_id_;
   std::uint32_t abi_version_ = 0;
 };
 

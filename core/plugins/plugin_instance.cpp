@@ -51,7 +51,7 @@ void adopt_registrations(StagedRegistrations staged, PluginInstance& inst) {
     if (spec.tag.empty()) spec.tag = inst.name;
     // `owner` is RouteEntry's first member, so it outlives the handler; the deleter's own copy of
     // the library is a second guard for whoever destroys the last reference.
-    auto* raw = new RouteEntry{lp, std::move(spec), inst.name};
+    auto* raw = new RouteEntry{lp, std::move(spec), inst.name, lp->build_id()};
     inst.routes.emplace_back(raw, [keep = lp](const RouteEntry* e) { delete e; });
   }
   for (auto& spec : staged.data_sources)

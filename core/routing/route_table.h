@@ -20,6 +20,7 @@ struct RouteEntry {
   std::shared_ptr<void> owner;
   sdk::RouteSpec spec;
   std::string plugin;              ///< "core" for built-in routes.
+  std::string build_id;            ///< The plugin library's fingerprint; "" for built-in routes.
 };
 
 struct RouteMatch {

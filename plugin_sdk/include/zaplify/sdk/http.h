@@ -133,16 +133,24 @@ struct Response {
 /// Where a documented parameter lives.
 enum class ParamLocation { Query, Path };
 
-/// One parameter, for validation docs and OpenAPI. `type` is an OpenAPI scalar type name
-/// ("string", "integer", "number", "boolean").
+/// One parameter: documented in OpenAPI and enforced by the host before the handler runs (SDK
+/// 2.0). `type` is an OpenAPI scalar type name ("string", "integer", "number", "boolean").
+///
+/// The host answers 400 `invalid_parameter` (with `field` = name) when a required parameter is
+/// missing or empty, when a value is not of `type` (integer: optional sign and digits, 64-bit;
+/// number: a finite decimal; boolean: `true` or `false`), not one of `allowed`, or outside
+/// [minimum, maximum]. An absent query parameter with a `default_value` reaches the handler as if
+/// the client had sent the default. So a handler may parse declared parameters without checking.
 struct ParamSpec {
   std::string name;
   ParamLocation in = ParamLocation::Query;
   std::string type = "string";
   bool required = false;
   std::string description;
-  std::string default_value;             ///< Empty: no default. Used in docs and cache keys.
+  std::string default_value;             ///< Empty: no default. Applied, documented, in cache keys.
   std::vector<std::string> allowed;      ///< Optional enumeration of allowed values.
+  std::optional<double> minimum;         ///< SDK 2.0: inclusive lower bound ("integer"/"number").
+  std::optional<double> maximum;         ///< SDK 2.0: inclusive upper bound ("integer"/"number").
 };
 
 /// How the host may cache a route's successful responses (per tenant and normalised query).
