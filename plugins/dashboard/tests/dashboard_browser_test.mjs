@@ -234,7 +234,10 @@ test("controls: range, interval and funnel change the charts and live in the URL
   await settled(page);
   const sales = await api(ctx.server, (await apiOf(page, "funnel-view")).split(" ")[0]);
   equal(sales.funnel_id, "sales", "funnel view follows the picker");
-  equal((await tableColumns(page, "funnel-view")).map((r) => r.stage), sales.stages.map((s) => s.stage), "sales stages");
+  // "today" may hold no lead of this funnel (early in the UTC day): then the view is an empty state
+  // and must not keep the previous funnel's rows.
+  const salesRows = sales.stages.length && sales.stages[0].count > 0 ? sales.stages.map((s) => s.stage) : [];
+  equal((await tableColumns(page, "funnel-view")).map((r) => r.stage), salesRows, "sales stages");
   const shared = page.url();
   await page.reload();
   await settled(page);

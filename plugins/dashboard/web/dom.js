@@ -24,10 +24,15 @@ export function setStatus(sec, kind, text = "") {
   sec.setAttribute("aria-busy", kind === "loading" ? "true" : "false");
 }
 
-/** Shows or hides a section's content (everything but its heading and status). */
+/**
+ * Shows or hides a section's content (everything but its heading and status). Hiding also empties
+ * its tables and lists: a hidden section must not keep an earlier answer's rows (another funnel's,
+ * another range's) where a reader or a test could take them for the current one.
+ */
 export function showContent(sec, visible) {
   for (const child of sec.children)
     if (!child.matches("h2, .status")) child.hidden = !visible;
+  if (!visible) sec.querySelectorAll(".table-wrap, .recommendations").forEach((n) => n.replaceChildren());
 }
 
 /**
