@@ -108,7 +108,7 @@ std::string render_server_yaml(const LaunchOptions& o, std::uint16_t port) {
     << "logging:\n  level: " << o.log_level << "\n"
     << "plugins_dir: " << quote(o.plugins_dir) << "\n"
     << "plugins:\n";
-  for (const char* name : {"metrics", "funnel", "conversation", "export", "cache"}) {
+  for (const char* name : {"metrics", "funnel", "conversation", "export", "cache", "costs", "cohorts"}) {
     bool enabled = o.plugins_enabled && (std::string(name) != "cache" || o.cache_enabled);
     if (!o.only_plugins.empty()) enabled = o.plugins_enabled && listed(o.only_plugins, name);
     y << "  - name: " << name << "\n    library: " << quote(std::string(name) + ".so")

@@ -9,11 +9,14 @@ BUILD_PACKAGES=(
   libyaml-cpp-dev libhiredis-dev libsoci-dev libpq-dev libsqlite3-dev sqlite3
   libspdlog-dev libfmt-dev nlohmann-json3-dev libjwt-dev libhowardhinnant-date-dev
   libgtest-dev libgmock-dev
+  libstemmer-dev
 )
 # llvm-14: llvm-symbolizer names functions in sanitizer reports; e2fsprogs: the disk drills make an
 # ext4 image (mkfs.ext4, e2fsck).
 # chromium: the dashboard's browser test drives it headless (plugins/dashboard/tests/).
-TEST_PACKAGES=(postgresql redis-server clang-14 libclang-rt-14-dev llvm-14 e2fsprogs wrk procps chromium)
+# libvalijson-dev: the OpenAPI contract test validates live answers against the served schemas.
+TEST_PACKAGES=(postgresql redis-server clang-14 libclang-rt-14-dev llvm-14 e2fsprogs wrk procps chromium
+  libvalijson-dev)
 
 packages=("${BUILD_PACKAGES[@]}")
 if [[ "${1:-}" != "--runtime-only" ]]; then packages+=("${TEST_PACKAGES[@]}"); fi

@@ -1,8 +1,10 @@
 #include "app/core_routes.h"
 
+#include "app/core_route_schemas.h"
 #include "app/health.h"
 #include "cache/response_cache.h"
 #include "config/settings.h"
+#include "docs/event_schemas.h"
 #include "docs/openapi.h"
 #include "ingest/ingest_service.h"
 #include "observability/prometheus.h"
@@ -20,7 +22,7 @@ using sdk::RouteSpec;
 
 std::shared_ptr<const RouteEntry> core_entry(RouteSpec spec) {
   if (spec.tag.empty()) spec.tag = "core";
-  return std::make_shared<const RouteEntry>(RouteEntry{nullptr, std::move(spec), "core"});
+  return std::make_shared<const RouteEntry>(RouteEntry{nullptr, std::move(spec), "core", {}});
 }
 
 RouteSpec health_route(const CoreRouteServices& s) {
@@ -32,6 +34,7 @@ RouteSpec health_route(const CoreRouteServices& s) {
       "or a plugin failed) or unavailable "
       "(database unreachable: HTTP 503). Public.";
   r.heavy = false;
+  r.response_schema = health_schema();
   r.response_example = {{"status", "ok"},
                         {"version", s.version},
                         {"uptime_seconds", 12.5},
@@ -63,8 +66,10 @@ RouteSpec openapi_route(const CoreRouteServices& s) {
   r.path = "/openapi.json";
   r.summary = "OpenAPI 3 document of every live route";
   r.heavy = false;
+  r.response_schema = openapi_document_schema();
   r.handler = [s](const Request&) {
-    return Response::of_json(build_openapi(*s.plugins->current(), s.version));
+    return Response::of_json(
+        build_openapi(*s.plugins->current(), s.version, s.plugins->data_sources().list()));
   };
   return r;
 }
@@ -82,11 +87,13 @@ std::vector<RouteSpec> docs_routes() {
   page.path = "/docs";
   page.summary = "Interactive API docs (Swagger UI, served locally)";
   page.heavy = false;
+  page.other_responses = {docs_page_body()};
   page.handler = [](const Request&) { return asset_response(""); };
   RouteSpec asset;
   asset.path = "/docs/{asset}";
   asset.summary = "A static file of the docs viewer";
   asset.heavy = false;
+  asset.other_responses = {docs_asset_body()};
   asset.params.push_back({"asset",
                           sdk::ParamLocation::Path,
                           "string",
@@ -104,6 +111,7 @@ RouteSpec metrics_route(const CoreRouteServices& s) {
   r.summary = "Prometheus metrics (text format 0.0.4)";
   r.required_role = sdk::Role::Admin;
   r.heavy = false;
+  r.other_responses = {prometheus_text_body()};
   r.handler = [s](const Request&) {
     for (const auto& p : s.plugins->statuses())
       s.metrics->set_gauge("plugin_up", "1 when the plugin is running, else 0",
@@ -124,6 +132,8 @@ RouteSpec ingest_route(const CoreRouteServices& s) {
       "with their index and reason. 413 beyond ingest.max_events_per_batch.";
   r.required_role = sdk::Role::Ingest;
   r.heavy = true;
+  r.request_schema = sdk::schema::host_component("BatchRequest");
+  r.response_schema = batch_response_schema();
   r.response_example = {
       {"accepted", 2},
       {"duplicates", 1},
@@ -158,6 +168,7 @@ std::vector<RouteSpec> admin_routes(const CoreRouteServices& s) {
       "and the running configuration keeps serving.";
   reload.required_role = sdk::Role::Admin;
   reload.heavy = true;
+  reload.response_schema = admin_reload_schema();
   reload.handler = [s](const Request&) {
     try {
       return Response::of_json(s.reload());
@@ -170,6 +181,7 @@ std::vector<RouteSpec> admin_routes(const CoreRouteServices& s) {
   list.summary = "Every configured plugin with its status, routes and last error";
   list.required_role = sdk::Role::Admin;
   list.heavy = false;
+  list.response_schema = admin_plugins_schema();
   list.handler = [s](const Request&) {
     nlohmann::json items = nlohmann::json::array();
     for (const auto& p : s.plugins->statuses()) items.push_back(p.to_json());

@@ -41,7 +41,7 @@ std::string rfc3339(std::int64_t ms) {
 }  // namespace
 
 struct DemoGenerator::State {
-  explicit State(DemoOptions o) : opt(std::move(o)), rng(opt.seed) {
+  explicit State(DemoOptions o) : opt(std::move(o)), rng(opt.seed), extra_rng(opt.seed ^ kExtraSeed) {
     if (opt.end_ms == 0)
       opt.end_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                        std::chrono::system_clock::now().time_since_epoch()).count();
@@ -49,8 +49,14 @@ struct DemoGenerator::State {
     start_ms = opt.end_ms - static_cast<std::int64_t>(std::max(1, opt.days)) * kDay;
   }
 
+  // Events added after the first release of the demo (WhatsApp window cases) draw from their own
+  // generator and ids ("-x" ids), so every earlier demo event stays exactly as it was.
+  static constexpr std::uint64_t kExtraSeed = 0x9E3779B97F4A7C15ull;
+
   DemoOptions opt;
   Rng rng;
+  Rng extra_rng;
+  std::int64_t extra_seq = 0;
   std::int64_t start_ms = 0;
   std::int64_t next_lead = 0;
   bool funnels_done = false;
@@ -59,9 +65,9 @@ struct DemoGenerator::State {
   std::int64_t seq = 0;  // event id counter
 
   // Adds an event unless it falls after end_ms; returns false then (the lead's story stops there).
-  bool emit(json ev, std::int64_t ts) {
+  bool emit(json ev, std::int64_t ts, bool extra = false) {
     if (ts >= opt.end_ms) return false;
-    ev["id"] = opt.tenant + "-e" + std::to_string(++seq);
+    ev["id"] = extra ? opt.tenant + "-x" + std::to_string(++extra_seq) : opt.tenant + "-e" + std::to_string(++seq);
     ev["tenant_id"] = opt.tenant;
     ev["timestamp"] = rfc3339(ts);
     pending.push_back(std::move(ev));
@@ -83,6 +89,7 @@ struct DemoGenerator::State {
   }
 
   void generate_lead(std::int64_t n);
+  void whatsapp_follow_up(const std::string& lead, std::int64_t n, std::int64_t after);
   std::int64_t conversation(const std::string& lead, std::int64_t n, std::int64_t t, int& mood);
   void progress(const std::string& lead, std::int64_t t, int mood);
 };
@@ -160,6 +167,39 @@ void DemoGenerator::State::progress(const std::string& lead, std::int64_t t, int
   }
 }
 
+// A later WhatsApp conversation of the lead (SPEC §8's 24-hour window): some replies come after
+// the window closed, and a few recent lead messages still wait for an answer near the end, so the
+// at-risk list has entries when the demo loads.
+void DemoGenerator::State::whatsapp_follow_up(const std::string& lead, std::int64_t n, std::int64_t after) {
+  Rng& r = extra_rng;
+  const bool waiting = opt.end_ms - after < 3 * kDay && r.chance(0.3);
+  if (!waiting && !r.chance(0.12)) return;
+  const std::string conv = "conv-" + std::to_string(n) + "-wa";
+  std::int64_t t = waiting ? opt.end_ms - 22 * kHour - static_cast<std::int64_t>(r.uniform() * 2 * kHour)
+                           : after + static_cast<std::int64_t>(r.lognormal(8 * kHour, 0.8));
+  const std::string assistant = "assistant-" + std::to_string(1 + r.pick(static_cast<std::size_t>(opt.assistants)));
+  const int lang = r.chance(0.5) ? 0 : 1;
+  if (!emit({{"type", "conversation_started"}, {"conversation_id", conv}, {"lead_id", lead},
+             {"assistant_id", assistant}, {"channel", "whatsapp"}}, t - kMinute, true))
+    return;
+  const auto& phrases = demo::lead_phrases(lang);
+  if (!emit({{"type", "message"}, {"conversation_id", conv}, {"sender", "lead"},
+             {"text", phrases[r.pick(phrases.size())].text}}, t, true) || waiting)
+    return;
+  // Half of them are answered only after the 24 hours (a weekend, a missed handoff).
+  const bool late = r.chance(0.5);
+  const double delay = late ? 24.0 * kHour + r.lognormal(5 * kHour, 0.7) : r.lognormal(2 * kMinute, 0.8);
+  const bool by_agent = late && r.chance(0.6);
+  const auto& texts = by_agent ? demo::agent_replies(lang) : demo::assistant_replies(lang);
+  json reply = {{"type", "message"}, {"conversation_id", conv}, {"sender", by_agent ? "agent" : "assistant"},
+                {"text", texts[r.pick(texts.size())]}, {"response_time_ms", std::round(delay)}};
+  if (!by_agent) reply["tokens"] = 40 + static_cast<int>(r.pick(400));
+  t += static_cast<std::int64_t>(delay);
+  if (!emit(std::move(reply), t, true)) return;
+  emit({{"type", "conversation_ended"}, {"conversation_id", conv}, {"outcome", late ? "abandoned" : "resolved"}},
+       t + static_cast<std::int64_t>(r.lognormal(10 * kMinute, 0.5)), true);
+}
+
 void DemoGenerator::State::generate_lead(std::int64_t n) {
   const std::string lead = "lead-" + std::to_string(n);
   const double span = static_cast<double>(opt.end_ms - start_ms - kHour);
@@ -181,6 +221,7 @@ void DemoGenerator::State::generate_lead(std::int64_t n) {
       s += static_cast<std::int64_t>(rng.lognormal(4 * kHour, 0.8));
     }
   }
+  whatsapp_follow_up(lead, n, after);
 }
 
 DemoGenerator::DemoGenerator(DemoOptions options) : state_(std::make_unique<State>(std::move(options))) {}

@@ -4,6 +4,8 @@
 #include <charconv>
 #include <set>
 
+#include "docs/event_schemas.h"
+#include "docs/schema_publisher.h"
 #include "http/pipeline.h"
 
 namespace zaplify::core {
@@ -64,6 +66,8 @@ json parameter_object(const sdk::ParamSpec& p) {
     schema["enum"] = json::array();
     for (const auto& a : p.allowed) schema["enum"].push_back(typed_value(type, a));
   }
+  if (p.minimum) schema["minimum"] = type == "integer" ? json(static_cast<std::int64_t>(*p.minimum)) : json(*p.minimum);
+  if (p.maximum) schema["maximum"] = type == "integer" ? json(static_cast<std::int64_t>(*p.maximum)) : json(*p.maximum);
   bool in_path = p.in == sdk::ParamLocation::Path;
   json out = {{"name", p.name},
               {"in", in_path ? "path" : "query"},
@@ -145,22 +149,78 @@ std::string operation_id(const RouteEntry& e) {
   return id;
 }
 
+std::string method_key(sdk::Method m) {
+  std::string k = sdk::method_name(m);
+  for (auto& c : k) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return k;
+}
+
 json error_response(const std::string& description) {
   return {
       {"description", description},
       {"content", {{"application/json", {{"schema", {{"$ref", "#/components/schemas/Error"}}}}}}}};
 }
 
-/// Content types of the core's non-JSON answers.
-std::string content_type_of(const RouteEntry& e) {
-  if (e.plugin != "core") return "application/json";
-  if (e.spec.path == "/metrics") return "text/plain";
-  if (e.spec.path == "/docs") return "text/html";
-  if (e.spec.path == "/docs/{asset}") return "application/octet-stream";
-  return "application/json";
+/// The name a route's response schema is published under when it declares none: the path's
+/// literal segments in CamelCase (the plugin prefix is added by the publisher).
+std::string default_response_name(const sdk::RouteSpec& s) {
+  std::string name;
+  for (const auto& seg : split_path(s.path))
+    if (seg.front() != '{') name += camel_case(seg);
+  if (s.method != sdk::Method::Get) name = camel_case(method_key(s.method)) + name;
+  return name + "Response";
 }
 
-json operation_of(const RouteEntry& e, const std::string& op_id) {
+/// What the host adds to a windowed JSON object answer (pipeline.cpp's decorate_window).
+sdk::Schema with_window_fields(sdk::Schema s) {
+  for (const auto& p : s.properties)
+    if (p.name == "window") return s;
+  s.field("window", sdk::schema::host_component("Window"));
+  s.field("data_as_of",
+          sdk::schema::timestamp("When the result was computed (a cached one says how old it is)"));
+  return s;
+}
+
+json success_response(const RouteEntry& e, SchemaPublisher& publisher) {
+  const auto& s = e.spec;
+  json content = json::object();
+  if (s.response_schema.type != sdk::SchemaType::Unspecified) {
+    sdk::Schema declared = s.response_schema;
+    if (s.windowed && declared.type == sdk::SchemaType::Object)
+      declared = with_window_fields(std::move(declared));
+    if (declared.name.empty()) declared.name = default_response_name(s);
+    content["application/json"] = {{"schema", publisher.render(declared, e.plugin)}};
+  } else if (s.other_responses.empty()) {
+    content["application/json"] = {
+        {"schema", {{"type", "object"}, {"description", "Not declared by the route."}}}};
+  }
+  if (!s.response_example.is_null() && content.contains("application/json"))
+    content["application/json"]["example"] = s.response_example;
+  std::string description = s.response_description.empty() ? "OK" : s.response_description;
+  for (const auto& body : s.other_responses) {
+    json media = {{"schema", publisher.render(body.schema, e.plugin)}};
+    if (!body.description.empty()) description += ". " + body.content_type + ": " + body.description;
+    content[body.content_type] = std::move(media);
+  }
+  return {{"description", description}, {"content", content}};
+}
+
+json request_body(const RouteEntry& e, SchemaPublisher& publisher) {
+  const auto& s = e.spec;
+  json schema = {{"type", "object"}};
+  bool required = false;
+  if (s.request_schema.type != sdk::SchemaType::Unspecified) {
+    schema = publisher.render(s.request_schema, e.plugin);
+    required = s.request_schema.type == sdk::SchemaType::Ref || !s.request_schema.properties.empty();
+  }
+  return {{"required", required}, {"content", {{"application/json", {{"schema", schema}}}}}};
+}
+
+bool writes_json_body(sdk::Method m) {
+  return m == sdk::Method::Post || m == sdk::Method::Put || m == sdk::Method::Patch;
+}
+
+json operation_of(const RouteEntry& e, const std::string& op_id, SchemaPublisher& publisher) {
   const auto& s = e.spec;
   bool is_public = is_public_route(e);
   json op = {{"operationId", op_id},
@@ -173,25 +233,19 @@ json operation_of(const RouteEntry& e, const std::string& op_id) {
   if (!s.description.empty()) op["description"] = s.description;
   json params = parameters_of(e);
   if (!params.empty()) op["parameters"] = params;
-  if (s.method == sdk::Method::Post || s.method == sdk::Method::Put ||
-      s.method == sdk::Method::Patch)
-    op["requestBody"] = {{"required", false},
-                         {"content", {{"application/json", {{"schema", {{"type", "object"}}}}}}}};
-  std::string ct = content_type_of(e);
-  json media = ct == "application/json" ? json{{"schema", {{"type", "object"}}}}
-                                        : json{{"schema", {{"type", "string"}}}};
-  if (!s.response_example.is_null()) media["example"] = s.response_example;
-  json responses = {
-      {"200",
-       {{"description", s.response_description.empty() ? "OK" : s.response_description},
-        {"content", {{ct, media}}}}}};
+  if (writes_json_body(s.method)) op["requestBody"] = request_body(e, publisher);
+  json responses = {{"200", success_response(e, publisher)}};
   if (!params.empty() || s.method != sdk::Method::Get)
     responses["400"] = error_response("Invalid parameter or body");
   if (!is_public) {
     responses["401"] = error_response("Missing, invalid or expired token");
     responses["403"] = error_response("The token's role may not use this route");
   }
-  if (s.path.find('{') != std::string::npos) responses["404"] = error_response("Not found");
+  if (!params.empty()) responses["404"] = error_response("Not found (e.g. an unknown id)");
+  if (writes_json_body(s.method)) {
+    responses["413"] = error_response("Body larger than server.max_request_bytes");
+    responses["415"] = error_response("Content-Type is not application/json");
+  }
   if (s.heavy)
     responses["503"] = error_response("Overloaded or database unavailable (Retry-After)");
   responses["500"] = error_response("Internal error (no details are leaked)");
@@ -200,56 +254,93 @@ json operation_of(const RouteEntry& e, const std::string& op_id) {
   return op;
 }
 
-json components() {
+/// The host's own components: the error envelope every 4xx/5xx carries, the window of every
+/// analytics answer, the events of the batch body, and one row schema per data source.
+void publish_host_components(SchemaPublisher& publisher,
+                             const std::vector<sdk::DataSourceInfo>& data_sources) {
   json error_body = {
       {"type", "object"},
-      {"required", {"code", "message"}},
+      {"additionalProperties", false},
+      {"required", {"code", "message", "field"}},
       {"properties",
-       {{"code", {{"type", "string"}, {"example", "invalid_parameter"}}},
-        {"message", {{"type", "string"}}},
+       {{"code",
+         {{"type", "string"},
+          {"description", "Stable machine-readable code"},
+          {"example", "invalid_parameter"}}},
+        {"message", {{"type", "string"}, {"description", "What went wrong, for a person"}}},
         {"field",
-         {{"type", "string"}, {"description", "The offending parameter, when one is."}}}}}};
-  return {
-      {"schemas",
-       {{"Error",
-         {{"type", "object"}, {"required", {"error"}}, {"properties", {{"error", error_body}}}}}}},
-      {"securitySchemes",
-       {{"bearerAuth",
-         {{"type", "http"},
-          {"scheme", "bearer"},
-          {"bearerFormat", "JWT"},
-          {"description", "HS256 JWT with claims tenant_id (or *), role, exp."}}}}}};
+         {{"type", "string"},
+          {"nullable", true},
+          {"description", "The offending parameter, when one is; else null."}}}}}};
+  publisher.publish("Error", {{"type", "object"},
+                              {"description", "The error envelope of every 4xx and 5xx answer."},
+                              {"additionalProperties", false},
+                              {"required", {"error"}},
+                              {"properties", {{"error", error_body}}}});
+  const json instant = {{"type", "string"}, {"format", "date-time"}};
+  publisher.publish(
+      "Window",
+      {{"type", "object"},
+       {"description", "The window W = [from, to) of the answer, as RFC 3339 UTC instants."},
+       {"additionalProperties", false},
+       {"required", {"from", "to", "tz"}},
+       {"properties",
+        {{"from", instant}, {"to", instant}, {"tz", {{"type", "string"}, {"example", "UTC"}}}}}});
+  publish_event_schemas(publisher);
+  json rows = json::array();
+  for (const auto& source : data_sources) {
+    json row = publisher.render(data_source_row_schema(source), source.plugin);
+    // Tells a client (and the contract test) which `dataset` this row schema belongs to.
+    row["x-zaplify-dataset"] = source.name;
+    std::string name = publisher.publish(
+        SchemaPublisher::component_name(source.plugin, camel_case(source.name) + "Row"), row);
+    json ref = {{"$ref", "#/components/schemas/" + name}};
+    rows.push_back(std::move(ref));
+  }
+  json any_row = rows.empty() ? json{{"type", "object"}} : json{{"anyOf", rows}};
+  any_row["description"] = "A row of one of the registered data sources (the `dataset` chosen).";
+  publisher.publish("DataSourceRow", any_row);
 }
 
-std::string method_key(sdk::Method m) {
-  std::string k = sdk::method_name(m);
-  for (auto& c : k) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return k;
+json security_schemes() {
+  return {{"bearerAuth",
+           {{"type", "http"},
+            {"scheme", "bearer"},
+            {"bearerFormat", "JWT"},
+            {"description", "HS256 JWT with claims tenant_id (or *), role, exp."}}}};
 }
 
 }  // namespace
 
-nlohmann::json build_openapi(const RouteTable& table, const std::string& server_version) {
+nlohmann::json build_openapi(const RouteTable& table, const std::string& server_version,
+                             const std::vector<sdk::DataSourceInfo>& data_sources) {
   json doc = {{"openapi", "3.0.3"},
               {"info",
                {{"title", "Zaplify Analytics API"},
                 {"version", server_version},
                 {"description",
                  "Analytics of the Zaplify AI Flow platform: KPIs, funnels, conversations, "
-                 "exports. Generated from the live route table, plugins included."}}},
+                 "exports. Generated from the live route table, plugins included; every response "
+                 "schema is the one its route declares."},
+                {"license", {{"name", "Proprietary"}}}}},
               {"servers", json::array({{{"url", "/"}}})},
               {"paths", json::object()},
-              {"components", components()}};
+              {"components", {{"schemas", json::object()}, {"securitySchemes", security_schemes()}}}};
+  SchemaPublisher publisher(doc["components"]["schemas"]);
+  publish_host_components(publisher, data_sources);
   std::set<std::string> op_ids;
   std::set<std::string> tags;
   for (const auto& e : table.entries()) {
     std::string id = operation_id(*e);
     for (int n = 2; !op_ids.insert(id).second; ++n) id = operation_id(*e) + "_" + std::to_string(n);
-    doc["paths"][e->spec.path][method_key(e->spec.method)] = operation_of(*e, id);
+    doc["paths"][e->spec.path][method_key(e->spec.method)] = operation_of(*e, id, publisher);
     tags.insert(e->spec.tag.empty() ? e->plugin : e->spec.tag);
   }
   doc["tags"] = json::array();
-  for (const auto& t : tags) doc["tags"].push_back({{"name", t}});
+  for (const auto& t : tags)
+    doc["tags"].push_back(
+        {{"name", t},
+         {"description", t == "core" ? "The host's own routes" : "Routes of the " + t + " plugin"}});
   return doc;
 }
 

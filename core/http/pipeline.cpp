@@ -14,6 +14,12 @@ bool is_public_route(const RouteEntry& entry) {
   return p == "/health" || p == "/openapi.json" || p == "/docs" || p.rfind("/docs/", 0) == 0;
 }
 
+bool route_parses_interval(const sdk::RouteSpec& spec) {
+  for (const auto& p : spec.params)
+    if (p.in == sdk::ParamLocation::Query && p.name == "interval") return true;
+  return false;
+}
+
 std::map<std::string, std::string> cache_query(const sdk::RouteSpec& spec,
                                                const std::map<std::string, std::string>& query,
                                                const sdk::Window* window) {
@@ -25,7 +31,7 @@ std::map<std::string, std::string> cache_query(const sdk::RouteSpec& spec,
     out["to"] = query.count("to") ? std::to_string(window->to_ms) : "default";
     out["tz"] = window->tz;
     static const char* names[] = {"none", "hour", "day", "week"};
-    out["interval"] = names[static_cast<int>(window->interval)];
+    if (!route_parses_interval(spec)) out["interval"] = names[static_cast<int>(window->interval)];
   }
   return out;
 }

@@ -31,6 +31,11 @@ struct Outgoing {
 /// /docs/... . A plugin cannot make a route public.
 bool is_public_route(const RouteEntry& entry);
 
+/// True when a windowed route declares its own query parameter `interval` (e.g. cohorts, whose
+/// `month` is not one of SPEC §4's series intervals): the host then leaves it to the route — no
+/// §4 parsing into Request::window.interval, and the cache key keeps the value as given.
+bool route_parses_interval(const sdk::RouteSpec& spec);
+
 /// The query a cache key is built from: every parameter sorted (std::map), declared query defaults
 /// of `spec.params` filled in, and for windowed routes from/to replaced by the resolved epoch ms when
 /// given (else the token "default", which follows `now`) and tz/interval made explicit.

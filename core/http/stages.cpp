@@ -100,7 +100,11 @@ void parameters_stage(WireRequest& wire, const std::map<std::string, std::string
   req->tenant_id = state.principal.tenant_id;
   req->role = state.principal.role;
   req->request_id = request_id;
-  if (state.entry->spec.windowed) req->window = parse_window(req->query, now_ms, retention_days);
+  if (state.entry->spec.windowed) {
+    auto window_query = req->query;
+    if (route_parses_interval(state.entry->spec)) window_query.erase("interval");
+    req->window = parse_window(window_query, now_ms, retention_days);
+  }
   state.request = std::move(req);
 }
 

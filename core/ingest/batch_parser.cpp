@@ -84,7 +84,7 @@ std::int64_t drop_in_batch_duplicates(std::vector<sdk::Event>& events) {
 }
 
 ParsedBatch parse_batch_dom(std::string_view body, const IngestCaller& caller, std::int64_t now_ms,
-                            const IngestSettings& settings) {
+                            const IngestSettings& settings, const EventTypeSnapshot* declared) {
   bool sanitized = false;
   json doc = parse_body(body, sanitized);
   auto events = doc.is_object() ? doc.find("events") : doc.end();
@@ -96,7 +96,7 @@ ParsedBatch parse_batch_dom(std::string_view body, const IngestCaller& caller, s
   for (std::size_t i = 0; i < events->size(); ++i) {
     const json& raw = (*events)[i];
     sdk::Event ev;
-    std::string error = validate_event_impl(raw, caller, now_ms, settings.retention_days, sanitized, ev);
+    std::string error = validate_event_impl(raw, caller, now_ms, settings.retention_days, sanitized, ev, declared);
     if (!error.empty()) {
       reject(out.rejected, i, raw, error);
       continue;

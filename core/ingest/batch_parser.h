@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ingest/event_type_catalog.h"
 #include "ingest/ingest_service.h"
 
 namespace zaplify::core::ingest {
@@ -22,13 +23,14 @@ struct ParsedBatch {
 /// The ingest path: a SAX pass straight from the body into events (no DOM). Throws sdk::HttpError
 /// 400 invalid_body (not JSON, no "events" array) or 413 too_many_events. `body` is only read
 /// during the call. Duplicate keys: the last one wins, in the body and in every event.
+/// `declared`: custom event types accepted besides SPEC §2's (null: none).
 ParsedBatch parse_batch(std::string_view body, const IngestCaller& caller, std::int64_t now_ms,
-                        const IngestSettings& settings);
+                        const IngestSettings& settings, const EventTypeSnapshot* declared = nullptr);
 
 /// The same contract through a nlohmann DOM and validate_event: the reference the SAX path is
 /// tested and fuzzed against. Slower; not used on the ingest path.
 ParsedBatch parse_batch_dom(std::string_view body, const IngestCaller& caller, std::int64_t now_ms,
-                            const IngestSettings& settings);
+                            const IngestSettings& settings, const EventTypeSnapshot* declared = nullptr);
 
 // Shared by both parsers.
 

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "ingest/batch_parser.h"
+#include "ingest/properties.h"
 #include "ingest/utf8.h"
 #include "ingest/validate.h"
 
@@ -15,28 +16,44 @@ namespace {
 using json = nlohmann::json;
 
 // Where the parser is: the value that arrives next belongs to this level.
-enum class Level : std::uint8_t { Top, Body, Events, Event, Stages, Done };
+// Properties: inside an event's `properties` object, whose values PropertiesBuilder keeps.
+enum class Level : std::uint8_t { Top, Body, Events, Event, Stages, Properties, Done };
 
 class BatchSax final : public nlohmann::json_sax<json> {
  public:
-  BatchSax(const IngestCaller& caller, std::int64_t now_ms, const IngestSettings& settings, bool marker_is_invalid)
-      : caller_(caller), now_ms_(now_ms), settings_(settings), marker_is_invalid_(marker_is_invalid) {}
+  BatchSax(const IngestCaller& caller, std::int64_t now_ms, const IngestSettings& settings, bool marker_is_invalid,
+           const EventTypeSnapshot* declared)
+      : caller_(caller), now_ms_(now_ms), settings_(settings), marker_is_invalid_(marker_is_invalid),
+        declared_(declared) {}
 
-  bool null() override { return scalar(Kind::Null); }
-  bool boolean(bool) override { return scalar(Kind::Other); }
+  bool null() override {
+    if (in_properties()) props_.value(nullptr, 0);
+    return scalar(Kind::Null);
+  }
+  bool boolean(bool v) override {
+    if (in_properties()) props_.value(v, 0);
+    return scalar(Kind::Other);
+  }
   bool number_integer(number_integer_t v) override {
-    if (RawValue* s = scalar_slot(Kind::Integer)) s->i = v;
+    if (in_properties()) props_.value(v, 0);
+    else if (RawValue* s = scalar_slot(Kind::Integer)) s->i = v;
     return true;
   }
   bool number_unsigned(number_unsigned_t v) override {
-    if (RawValue* s = scalar_slot(Kind::Unsigned)) s->u = v;
+    if (in_properties()) props_.value(v, 0);
+    else if (RawValue* s = scalar_slot(Kind::Unsigned)) s->u = v;
     return true;
   }
   bool number_float(number_float_t v, const string_t&) override {
-    if (RawValue* s = scalar_slot(Kind::Float)) s->d = v;
+    if (in_properties()) props_.value(v, 0);
+    else if (RawValue* s = scalar_slot(Kind::Float)) s->d = v;
     return true;
   }
   bool string(string_t& v) override {
+    if (in_properties()) {
+      props_.value(v, v.size());
+      return true;
+    }
     if (skip_ == 0 && level_ == Level::Stages) {
       ++raw_.stages.count;
       if (!raw_.stages.has_non_string) raw_.stages.items.push_back(v);
@@ -58,6 +75,7 @@ class BatchSax final : public nlohmann::json_sax<json> {
     if (skip_ > 0) return true;
     if (level_ == Level::Body) events_key_ = k == "events";
     else if (level_ == Level::Event) field_ = field_of(k);
+    else if (level_ == Level::Properties) props_.key(k);
     return true;
   }
 
@@ -80,13 +98,20 @@ class BatchSax final : public nlohmann::json_sax<json> {
   }
 
  private:
+  bool in_properties() const { return skip_ == 0 && level_ == Level::Properties; }
+
   // A scalar arrived: the slot it fills, with its kind set, or nullptr when nothing keeps it.
+  // REQUIRES: !in_properties().
   RawValue* scalar_slot(Kind kind) {
-    if (skip_ > 0) return nullptr;
+    if (skip_ > 0 || level_ == Level::Properties) return nullptr;
     switch (level_) {
       case Level::Event:
         if (field_ == Field::kStages) {
           set_stages_kind(kind);
+          return nullptr;
+        }
+        if (field_ == Field::kProperties) {
+          set_properties_not_object(kind);
           return nullptr;
         }
         if (RawValue* s = raw_.value(field_)) {
@@ -113,6 +138,16 @@ class BatchSax final : public nlohmann::json_sax<json> {
     raw_.stages.count = 0;
     raw_.stages.has_non_string = false;
     raw_.stages.items.clear();
+  }
+
+  // A later "properties" key replaces the earlier one's value (last key wins, as in a DOM).
+  void set_properties_not_object(Kind kind) {
+    RawProperties& p = raw_.properties;
+    p.kind = kind;
+    p.is_object = false;
+    p.too_deep = false;
+    p.min_bytes = 0;
+    p.value = nullptr;
   }
 
   // A scalar or a container at the Top / Body / Events levels.
@@ -161,6 +196,16 @@ class BatchSax final : public nlohmann::json_sax<json> {
         }
         return true;
       case Level::Event:
+        if (field_ == Field::kProperties) {
+          if (is_object) {
+            props_.begin(raw_.properties);
+            level_ = Level::Properties;
+            return true;
+          }
+          set_properties_not_object(Kind::Array);
+          start_skip();
+          return true;
+        }
         if (field_ == Field::kStages && !is_object) {
           set_stages_kind(Kind::Array);
           level_ = Level::Stages;
@@ -174,6 +219,9 @@ class BatchSax final : public nlohmann::json_sax<json> {
         ++raw_.stages.count;
         raw_.stages.has_non_string = true;
         start_skip();
+        return true;
+      case Level::Properties:
+        props_.open(is_object);
         return true;
       default:
         start_skip();
@@ -194,6 +242,9 @@ class BatchSax final : public nlohmann::json_sax<json> {
         level_ = Level::Events;
         break;
       case Level::Stages: level_ = Level::Event; break;
+      case Level::Properties:
+        if (props_.close()) level_ = Level::Event;
+        break;
       default: break;
     }
     return true;
@@ -211,7 +262,7 @@ class BatchSax final : public nlohmann::json_sax<json> {
 
   void finish_event() {
     sdk::Event& ev = out_.events.emplace_back();
-    std::string error = validate_raw(raw_, caller_, now_ms_, settings_.retention_days, marker_is_invalid_, ev);
+    std::string error = validate_raw(raw_, caller_, now_ms_, settings_.retention_days, marker_is_invalid_, ev, declared_);
     if (error.empty()) return;
     // A valid id was moved into ev.id; an invalid one is still in raw_.
     json id = nullptr;
@@ -224,6 +275,7 @@ class BatchSax final : public nlohmann::json_sax<json> {
   const std::int64_t now_ms_;
   const IngestSettings& settings_;
   const bool marker_is_invalid_;
+  const EventTypeSnapshot* const declared_;  // may be null
 
   Level level_ = Level::Top;
   std::size_t skip_ = 0;          // depth inside a container nobody reads
@@ -232,6 +284,7 @@ class BatchSax final : public nlohmann::json_sax<json> {
   std::size_t count_ = 0;         // elements of the events array so far
   Field field_ = Field::kUnknown;
   RawEvent raw_;
+  PropertiesBuilder props_;
   ParsedBatch out_;
 };
 
@@ -242,9 +295,9 @@ bool sax_parse(std::string_view body, BatchSax& sax) {
 }  // namespace
 
 ParsedBatch parse_batch(std::string_view body, const IngestCaller& caller, std::int64_t now_ms,
-                        const IngestSettings& settings) {
+                        const IngestSettings& settings, const EventTypeSnapshot* declared) {
   {
-    BatchSax sax(caller, now_ms, settings, false);
+    BatchSax sax(caller, now_ms, settings, false, declared);
     sax.reserve_for(body.size());
     if (sax_parse(body, sax)) return sax.finish();
   }
@@ -252,7 +305,7 @@ ParsedBatch parse_batch(std::string_view body, const IngestCaller& caller, std::
   // message: retry with those bytes replaced by U+FFFF, and reject the events that carry it.
   if (is_valid_utf8(body)) throw_not_json();
   const std::string clean = replace_invalid_utf8(body, kInvalidUtf8Marker);
-  BatchSax sax(caller, now_ms, settings, true);
+  BatchSax sax(caller, now_ms, settings, true, declared);
   sax.reserve_for(clean.size());
   if (!sax_parse(clean, sax)) throw_not_json();
   return sax.finish();

@@ -6,6 +6,7 @@
 
 #include "ingest/batch_parser.h"
 #include "ingest/chunk_writer.h"
+#include "ingest/event_type_catalog.h"
 #include "storage/database.h"
 
 namespace zaplify::core {
@@ -39,8 +40,8 @@ nlohmann::json IngestResult::to_json() const {
 }
 
 IngestService::IngestService(Database& db, IngestSettings settings, Hooks hooks,
-                             ProjectionCoordinator* projections)
-    : settings_(settings) {
+                             ProjectionCoordinator* projections, const EventTypeCatalog* event_types)
+    : settings_(settings), event_types_(event_types ? event_types : &EventTypeCatalog::process()) {
   if (settings_.batch_size < 1) settings_.batch_size = 1;
   // PostgreSQL runs concurrent writers in parallel: grouping would only add lock ordering to get
   // right (lock_tenant of several tenants in one transaction). SQLite serialises them anyway.
@@ -52,7 +53,9 @@ IngestService::IngestService(Database& db, IngestSettings settings, Hooks hooks,
 IngestService::~IngestService() = default;
 
 IngestResult IngestService::process(std::string_view body, const IngestCaller& caller, std::int64_t now_ms) {
-  ingest::ParsedBatch parsed = ingest::parse_batch(body, caller, now_ms, settings_);
+  // One snapshot for the whole batch: a plugin (un)loading meanwhile changes the next request.
+  const auto declared = event_types_->current();
+  ingest::ParsedBatch parsed = ingest::parse_batch(body, caller, now_ms, settings_, declared.get());
   IngestResult result;
   result.rejected = std::move(parsed.rejected);
   result.duplicates = parsed.in_batch_duplicates;

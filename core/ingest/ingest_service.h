@@ -19,6 +19,7 @@ namespace zaplify::core {
 class Database;
 class ProjectionCoordinator;
 class ChunkWriter;
+class EventTypeCatalog;
 
 struct IngestSettings {
   int batch_size = 1000;               ///< Rows per write transaction.
@@ -57,9 +58,10 @@ class IngestService {
  public:
   using Hooks = std::function<std::vector<sdk::IngestHook>()>;  ///< Current plugins' hooks.
   /// `projections` (may be null): its active projections are applied in each chunk's transaction,
-  /// under its ingest gate.
+  /// under its ingest gate. `event_types`: the declared custom types accepted besides SPEC §2's,
+  /// read once per request (null: EventTypeCatalog::process()); it must outlive the service.
   IngestService(Database& db, IngestSettings settings, Hooks hooks,
-                ProjectionCoordinator* projections = nullptr);
+                ProjectionCoordinator* projections = nullptr, const EventTypeCatalog* event_types = nullptr);
   ~IngestService();
 
   /// Processes a request body. Throws sdk::HttpError for 400 (not JSON / no events array) and 413
@@ -68,6 +70,7 @@ class IngestService {
 
  private:
   IngestSettings settings_;
+  const EventTypeCatalog* event_types_;
   std::unique_ptr<ChunkWriter> writer_;
 };
 

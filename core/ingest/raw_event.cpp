@@ -1,5 +1,7 @@
 #include "ingest/raw_event.h"
 
+#include "ingest/properties.h"
+
 namespace zaplify::core::ingest {
 namespace {
 
@@ -60,6 +62,11 @@ void RawEvent::reset() {
   stages.count = 0;
   stages.has_non_string = false;
   stages.items.clear();
+  properties.kind = Kind::Missing;
+  properties.is_object = false;
+  properties.too_deep = false;
+  properties.min_bytes = 0;
+  properties.value = nullptr;
 }
 
 RawValue* RawEvent::value(Field f) {
@@ -119,6 +126,7 @@ Field field_of(std::string_view k) {
         case 'f': return is("funnel_id", Field::kFunnelId);
         default: return Field::kUnknown;
       }
+    case 10: return is("properties", Field::kProperties);
     case 12: return is("assistant_id", Field::kAssistantId);
     case 15: return is("conversation_id", Field::kConversationId);
     case 16: return is("response_time_ms", Field::kResponseTimeMs);
@@ -131,6 +139,7 @@ void raw_from_json(const nlohmann::json& raw, RawEvent& out) {
   for (const auto& [key, v] : raw.items()) {
     const Field f = field_of(key);
     if (f == Field::kStages) stages_from_json(v, out.stages);
+    else if (f == Field::kProperties) properties_from_json(v, out.properties);
     else if (RawValue* slot = out.value(f)) set_from_json(v, *slot);
   }
 }

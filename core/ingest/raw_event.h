@@ -33,10 +33,23 @@ struct RawStages {
   std::vector<std::string> items;  ///< The string elements before the first non-string one.
 };
 
+/// `properties`: the object as a DOM (only it: the rest of the event never becomes one), or what
+/// else arrived. Both readers fill it by the same rules (ingest/properties.h), so they agree on
+/// every verdict: nesting deeper than sdk::kMaxPropertiesDepth stops the DOM, and so does a body
+/// whose JSON text is certainly over sdk::kMaxPropertiesBytes (`min_bytes`, a lower bound).
+struct RawProperties {
+  Kind kind = Kind::Missing;   ///< Missing, Null, Array, Other (scalars and objects).
+  bool is_object = false;
+  bool too_deep = false;
+  std::size_t min_bytes = 0;   ///< SAX only: a lower bound of the compact text's size.
+  nlohmann::json value;        ///< The object, unless too deep or certainly too large.
+};
+
 /// Field names, in the order of RawEvent's members.
 enum class Field : std::uint8_t {
   kId, kType, kTenantId, kTimestamp, kLeadId, kSource, kConversationId, kAssistantId, kChannel,
-  kSender, kText, kResponseTimeMs, kTokens, kOutcome, kFunnelId, kName, kStage, kStages, kUnknown
+  kSender, kText, kResponseTimeMs, kTokens, kOutcome, kFunnelId, kName, kStage, kStages, kProperties,
+  kUnknown
 };
 
 /// Reused from event to event by the SAX parser: reset() keeps the strings' capacity.
@@ -44,9 +57,10 @@ struct RawEvent {
   RawValue id, type, tenant_id, timestamp, lead_id, source, conversation_id, assistant_id, channel,
       sender, text, response_time_ms, tokens, outcome, funnel_id, name, stage;
   RawStages stages;
+  RawProperties properties;
 
   void reset();
-  /// The member for `f`; nullptr for kStages and kUnknown.
+  /// The member for `f`; nullptr for kStages, kProperties and kUnknown.
   RawValue* value(Field f);
 };
 

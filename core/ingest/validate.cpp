@@ -4,6 +4,7 @@
 #include <string_view>
 #include <unordered_set>
 
+#include "ingest/properties.h"
 #include "ingest/utf8.h"
 
 namespace zaplify::core {
@@ -28,6 +29,7 @@ std::string check_text(bool marker_is_invalid, std::string_view field, const std
 struct Ctx {
   RawEvent& raw;
   bool marker_is_invalid;
+  const EventTypeSnapshot* declared;  // may be null
 
   // A required (or optional when `optional`) string of min..max code points, moved into `out`.
   std::string get_string(RawValue& v, const char* field, std::size_t min_len, std::size_t max_len,
@@ -158,18 +160,29 @@ std::string validate_typed(const Ctx& c, sdk::Event& out) {
   return c.get_string(r.stage, "stage", 1, 128, out.stage);
 }
 
-bool is_known_type(const std::string& t) {
-  return t == "lead_created" || t == "conversation_started" || t == "message" || t == "conversation_ended" ||
-         t == "funnel_defined" || t == "stage_changed";
+// The declared type `t`, or null (also for built-in types).
+const DeclaredEventType* declared_type(const Ctx& c, std::string_view t) {
+  if (!c.declared) return nullptr;
+  auto it = c.declared->find(t);
+  return it == c.declared->end() ? nullptr : &it->second;
+}
+
+// Unchanged for the built-in types when no plugin declares one; otherwise the declared ones follow.
+std::string type_error(const Ctx& c) {
+  std::string msg =
+      "'type' must be one of: lead_created, conversation_started, message, conversation_ended, "
+      "funnel_defined, stage_changed";
+  if (c.declared)
+    for (const auto& [name, _] : *c.declared) msg += ", " + name;
+  return msg;
 }
 
 std::string validate_common(const Ctx& c, const IngestCaller& caller, sdk::Event& out) {
   RawEvent& r = c.raw;
   if (auto e = c.get_string(r.id, "id", 1, 128, out.id); !e.empty()) return e;
   if (absent(r.type)) return "missing field 'type'";
-  if (r.type.kind != Kind::String || !is_known_type(r.type.str))
-    return "'type' must be one of: lead_created, conversation_started, message, conversation_ended, "
-           "funnel_defined, stage_changed";
+  if (r.type.kind != Kind::String || !(is_builtin_event_type(r.type.str) || declared_type(c, r.type.str)))
+    return type_error(c);
   out.type = std::move(r.type.str);
   if (absent(r.tenant_id)) return "missing field 'tenant_id'";
   if (r.tenant_id.kind != Kind::String || !is_tenant_id(r.tenant_id.str))
@@ -186,10 +199,16 @@ std::string validate_common(const Ctx& c, const IngestCaller& caller, sdk::Event
 }  // namespace
 
 std::string validate_raw(RawEvent& raw, const IngestCaller& caller, std::int64_t now_ms, int retention_days,
-                         bool marker_is_invalid, sdk::Event& out) {
-  const Ctx c{raw, marker_is_invalid};
+                         bool marker_is_invalid, sdk::Event& out, const EventTypeSnapshot* declared) {
+  const Ctx c{raw, marker_is_invalid, declared};
   if (auto e = validate_common(c, caller, out); !e.empty()) return e;
-  if (auto e = validate_typed(c, out); !e.empty()) return e;
+  if (auto e = check_properties(raw.properties, marker_is_invalid, out.properties); !e.empty()) return e;
+  // A custom type's fields live in its properties; only the common fields and those are stored.
+  if (const DeclaredEventType* custom = declared_type(c, out.type)) {
+    if (auto e = check_declared_fields(custom->spec, raw.properties.value); !e.empty()) return e;
+  } else if (auto e = validate_typed(c, out); !e.empty()) {
+    return e;
+  }
   if (out.ts_ms < now_ms - static_cast<std::int64_t>(retention_days) * 86400000ll)
     return "timestamp is older than retention (" + std::to_string(retention_days) + " days)";
   if (out.ts_ms > now_ms + kMaxFutureSkewMs) return "timestamp is more than 1 day in the future";
@@ -197,12 +216,13 @@ std::string validate_raw(RawEvent& raw, const IngestCaller& caller, std::int64_t
 }
 
 std::string validate_event_impl(const nlohmann::json& raw, const IngestCaller& caller, std::int64_t now_ms,
-                                int retention_days, bool marker_is_invalid, sdk::Event& out) {
+                                int retention_days, bool marker_is_invalid, sdk::Event& out,
+                                const EventTypeSnapshot* declared) {
   out = sdk::Event{};
   if (!raw.is_object()) return "event must be a JSON object";
   RawEvent r;
   raw_from_json(raw, r);
-  return validate_raw(r, caller, now_ms, retention_days, marker_is_invalid, out);
+  return validate_raw(r, caller, now_ms, retention_days, marker_is_invalid, out, declared);
 }
 
 }  // namespace ingest

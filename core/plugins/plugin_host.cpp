@@ -39,18 +39,14 @@ struct PluginHost::Registries {
   struct Routes final : sdk::RouteRegistry {
     PluginHost* host;
     void add(sdk::RouteSpec spec) override {
-      std::lock_guard lock(host->mutex_);
-      host->require_open("a route");
-      host->staged_.routes.push_back(std::move(spec));
+      host->stage("a route", &StagedRegistrations::routes, std::move(spec));
     }
   };
   struct Sources final : sdk::DataSourceRegistry {
     PluginHost* host;
     const sdk::DataSourceRegistry* live;
     void add(sdk::DataSourceSpec spec) override {
-      std::lock_guard lock(host->mutex_);
-      host->require_open("a data source");
-      host->staged_.data_sources.push_back(std::move(spec));
+      host->stage("a data source", &StagedRegistrations::data_sources, std::move(spec));
     }
     std::vector<sdk::DataSourceInfo> list() const override { return live->list(); }
     void produce(const std::string& name, const sdk::DataSourceRequest& request,
@@ -61,9 +57,7 @@ struct PluginHost::Registries {
   struct Migrations final : sdk::MigrationRegistry {
     PluginHost* host;
     void add(sdk::Migration m) override {
-      std::lock_guard lock(host->mutex_);
-      host->require_open("a migration");
-      host->staged_.migrations.push_back(std::move(m));
+      host->stage("a migration", &StagedRegistrations::migrations, std::move(m));
     }
     void purge_with_events(const std::string& table, const std::string& ts_column) override {
       std::lock_guard lock(host->mutex_);
@@ -74,17 +68,19 @@ struct PluginHost::Registries {
   struct Hooks final : sdk::IngestHookRegistry {
     PluginHost* host;
     void add(sdk::IngestHook hook) override {
-      std::lock_guard lock(host->mutex_);
-      host->require_open("an ingest hook");
-      host->staged_.ingest_hooks.push_back(std::move(hook));
+      host->stage("an ingest hook", &StagedRegistrations::ingest_hooks, std::move(hook));
     }
   };
   struct Projections final : sdk::ProjectionRegistry {
     PluginHost* host;
     void add(sdk::ProjectionSpec spec) override {
-      std::lock_guard lock(host->mutex_);
-      host->require_open("a projection");
-      host->staged_.projections.push_back(std::move(spec));
+      host->stage("a projection", &StagedRegistrations::projections, std::move(spec));
+    }
+  };
+  struct EventTypes final : sdk::EventTypeRegistry {
+    PluginHost* host;
+    void add(sdk::EventTypeSpec spec) override {
+      host->stage("an event type", &StagedRegistrations::event_types, std::move(spec));
     }
   };
   struct Cache final : sdk::CacheControl {
@@ -110,12 +106,14 @@ struct PluginHost::Registries {
   Migrations migrations;
   Hooks hooks;
   Projections projections;
+  EventTypes event_types;
   Cache cache;
   PluginLogger logger;
 
   Registries(PluginHost* h, const sdk::DataSourceRegistry* live, const std::string& name)
       : logger(name) {
-    routes.host = sources.host = migrations.host = hooks.host = projections.host = cache.host = h;
+    routes.host = sources.host = migrations.host = hooks.host = projections.host = event_types.host =
+        cache.host = h;
     sources.live = live;
   }
 };
@@ -141,6 +139,7 @@ sdk::DataSourceRegistry& PluginHost::data_sources() { return registries_->source
 sdk::MigrationRegistry& PluginHost::migrations() { return registries_->migrations; }
 sdk::IngestHookRegistry& PluginHost::ingest_hooks() { return registries_->hooks; }
 sdk::ProjectionRegistry& PluginHost::projections() { return registries_->projections; }
+sdk::EventTypeRegistry& PluginHost::event_types() { return registries_->event_types; }
 sdk::CacheControl& PluginHost::cache() { return registries_->cache; }
 sdk::Logger& PluginHost::logger() { return registries_->logger; }
 

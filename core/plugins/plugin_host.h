@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "ingest/event_type_catalog.h"
 #include "projections/projection_coordinator.h"
 #include "zaplify/sdk/plugin.h"
 
@@ -40,6 +41,9 @@ struct PluginServices {
       attach_projections;
   /// Takes a leaving plugin's projections off ingestion (ProjectionCoordinator::detach). May be null.
   std::function<void(const std::string&)> detach_projections;
+  /// Where the running plugins' event types are published for ingestion and /openapi.json.
+  /// Null: EventTypeCatalog::process(), the one the server's ingest service and OpenAPI read.
+  EventTypeCatalog* event_types = nullptr;
   sdk::HostSettings settings;
 };
 
@@ -50,6 +54,7 @@ struct StagedRegistrations {
   std::vector<sdk::Migration> migrations;
   std::vector<sdk::IngestHook> ingest_hooks;
   std::vector<sdk::ProjectionSpec> projections;
+  std::vector<sdk::EventTypeSpec> event_types;
   std::shared_ptr<sdk::CacheBackend> cache_backend;
 };
 
@@ -70,6 +75,7 @@ class PluginHost final : public sdk::Host {
   sdk::MigrationRegistry& migrations() override;
   sdk::IngestHookRegistry& ingest_hooks() override;
   sdk::ProjectionRegistry& projections() override;
+  sdk::EventTypeRegistry& event_types() override;
   sdk::CacheControl& cache() override;
   const sdk::Store& store() const override;
   const sdk::FunnelCatalog& funnels() const override;
@@ -86,6 +92,13 @@ class PluginHost final : public sdk::Host {
  private:
   struct Registries;
   void require_open(const char* what);
+  /// Appends `item` to one staged list, under the lock, while registration is open.
+  template <class T>
+  void stage(const char* what, std::vector<T> StagedRegistrations::*list, T item) {
+    std::lock_guard lock(mutex_);
+    require_open(what);
+    (staged_.*list).push_back(std::move(item));
+  }
 
   std::string name_;
   std::string plugin_dir_;

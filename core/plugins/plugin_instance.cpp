@@ -77,6 +77,7 @@ void adopt_registrations(StagedRegistrations staged, PluginInstance& inst) {
         raw, [backend, keep = lp](sdk::CacheBackend*) mutable { backend.reset(); });
   }
   inst.migrations = std::move(staged.migrations);
+  inst.event_types = std::move(staged.event_types);
 }
 
 }  // namespace zaplify::core

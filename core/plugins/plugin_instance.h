@@ -25,6 +25,8 @@ struct PluginInstance {
   std::shared_ptr<CatchUpStatus> catch_up = std::make_shared<CatchUpStatus>();
   std::shared_ptr<sdk::CacheBackend> backend;  ///< Host-made wrapper holding `lp`.
   std::vector<sdk::Migration> migrations;
+  /// The plugin's custom event types: plain data copied from it, so nothing here holds `lp`.
+  std::vector<sdk::EventTypeSpec> event_types;
 
   /// Drops the instance's own references, so that `lp.use_count() == 1` means nothing of the
   /// plugin is in use any more.

@@ -242,12 +242,13 @@ std::shared_ptr<PluginManager::Instance> PluginManager::start_plugin(const Plugi
 
 std::string PluginManager::check_registrations(const std::string& plugin, Instance& inst) const {
   std::vector<std::shared_ptr<const RouteEntry>> all = core_routes_;
-  std::map<std::string, std::string> source_owner;
+  std::map<std::string, std::string> source_owner, type_owner;
   std::string backend_owner;
   for (const auto& [name, slot] : slots_) {
     if (!slot.instance) continue;
     all.insert(all.end(), slot.instance->routes.begin(), slot.instance->routes.end());
     for (const auto& s : slot.instance->sources) source_owner[s->spec.name] = name;
+    for (const auto& t : slot.instance->event_types) type_owner[t.type] = name;
     if (slot.instance->backend) backend_owner = name;
   }
   for (const auto& r : inst.routes)
@@ -268,6 +269,13 @@ std::string PluginManager::check_registrations(const std::string& plugin, Instan
       return "data source '" + s->spec.name + "' is registered by both plugin '" + it->second +
              "' and plugin '" + plugin + "'";
   }
+  for (const auto& t : inst.event_types) {
+    if (auto e = check_event_type_spec(t); !e.empty()) return e;
+    auto [it, inserted] = type_owner.emplace(t.type, plugin);
+    if (!inserted)
+      return "event type '" + t.type + "' is declared by both plugin '" + it->second + "' and plugin '" +
+             plugin + "'";
+  }
   if (inst.backend && !backend_owner.empty())
     return "a cache backend is already provided by plugin '" + backend_owner + "'";
   return "";
@@ -277,6 +285,7 @@ void PluginManager::publish_locked() {
   std::vector<std::shared_ptr<const RouteEntry>> routes = core_routes_;
   DataSourceMap sources;
   std::shared_ptr<sdk::CacheBackend> backend;
+  auto types = std::make_shared<EventTypeSnapshot>();
   {
     std::lock_guard lock(state_mutex_);
     for (const auto& name : order_) {
@@ -285,6 +294,7 @@ void PluginManager::publish_locked() {
       const auto& inst = *it->second.instance;
       routes.insert(routes.end(), inst.routes.begin(), inst.routes.end());
       for (const auto& s : inst.sources) sources.emplace(s->spec.name, s);
+      for (const auto& t : inst.event_types) types->emplace(t.type, DeclaredEventType{name, t});
       if (inst.backend) backend = inst.backend;
     }
   }
@@ -300,6 +310,9 @@ void PluginManager::publish_locked() {
     snapshot_.swap(table);
   }
   catalog_.publish(std::move(sources));
+  // Ingestion accepts exactly the types of the plugins in this snapshot from here on.
+  EventTypeCatalog& event_types = services_.event_types ? *services_.event_types : EventTypeCatalog::process();
+  event_types.publish(std::move(types));
   if (services_.install_cache_backend && backend != installed_backend_) {
     services_.install_cache_backend(backend);
     installed_backend_ = backend;

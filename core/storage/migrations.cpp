@@ -142,7 +142,14 @@ std::vector<sdk::Migration> core_migrations() {
   by_stage.postgres_sql = "DROP VIEW IF EXISTS stage_events;" +
                           sdk::stage_events_view_sql(sdk::Dialect::PostgreSQL) + ";" +
                           sdk::stage_events_by_stage_index_sql(sdk::Dialect::PostgreSQL);
-  return {events, partial, seq, epoch, stages, by_stage};
+  // Migration 7: an event's `properties` (sdk/event_types.h), the compact JSON text of an object or
+  // NULL. TEXT on both dialects: PostgreSQL reads it with ::jsonb (property_sql), and a TEXT column
+  // takes the rows exactly as ingestion wrote them. No index: plugins filter by tenant, type and ts.
+  sdk::Migration properties;
+  properties.version = 7;
+  properties.description = "events.properties: custom event data as JSON text";
+  properties.sql = "ALTER TABLE events ADD COLUMN properties TEXT";
+  return {events, partial, seq, epoch, stages, by_stage, properties};
 }
 
 void ensure_migrations_table(sdk::SqlWriter& w) {

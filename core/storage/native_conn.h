@@ -50,8 +50,8 @@ std::unique_ptr<NativeConn> make_pg_conn(soci::session& session);
 /// Column list of the events table, in the order insert_events binds them.
 inline constexpr const char* kEventColumns =
     "tenant_id, id, type, ts, lead_id, conversation_id, assistant_id, channel, sender, text, "
-    "response_time_ms, tokens, outcome, funnel_id, stage, name, stages, source";
-inline constexpr int kEventColumnCount = 18;
+    "response_time_ms, tokens, outcome, funnel_id, stage, name, stages, source, properties";
+inline constexpr int kEventColumnCount = 19;
 
 /// The funnel's stages as a JSON array text (the `stages` column).
 std::string stages_json(const std::vector<std::string>& stages);

@@ -125,7 +125,8 @@ void append_copy_row(std::string& out, const sdk::Event& e) {
   text(e.stage);
   text(e.name);
   text(e.type == "funnel_defined" ? stages_json(e.stages) : std::string());
-  append_copy_text(out, e.source, e.source.empty());
+  text(e.source);
+  append_copy_text(out, e.properties, e.properties.empty());
   out += '\n';
 }
 

@@ -136,7 +136,7 @@ class SqliteConn final : public NativeConn {
 
   void insert_events(const std::vector<sdk::Event>& events, std::vector<char>& inserted) override {
     static const std::string sql = std::string("INSERT INTO events (") + kEventColumns +
-                                   ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING";
+                                   ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING";
     Stmt st(*this, sql);
     inserted.assign(events.size(), 0);
     std::string stages;
@@ -162,6 +162,7 @@ class SqliteConn final : public NativeConn {
       stages = e.type == "funnel_defined" ? stages_json(e.stages) : std::string();
       bind_text_or_null(s, 17, stages);
       bind_text_or_null(s, 18, e.source);
+      bind_text_or_null(s, 19, e.properties);
       step_done(s);
       inserted[i] = sqlite3_changes(db_) > 0 ? 1 : 0;
     }

@@ -38,6 +38,20 @@ sdk::RouteSpec make_refresh_route(sdk::CacheControl& cache) {
   spec.windowed = false;
   spec.heavy = true;  // warming recomputes requests
   spec.response_example = {{"invalidated", 12}, {"warmed", 0}};
+  namespace schema = sdk::schema;
+  spec.request_schema =
+      schema::object("Both fields optional; an empty body means {\"scope\": \"tenant\"}")
+          .optional_field("scope", schema::string("tenant (default) or all (admin only)")
+                                       .one_of({"tenant", "all"}))
+          .optional_field("warm", schema::boolean("Recompute the most used requests (default false)"))
+          .named("RefreshRequest");
+  spec.response_schema =
+      schema::object()
+          .field("invalidated", schema::integer("Entries made stale, when the backend knows "
+                                                "(the in-process store does; Redis answers 0)")
+                                    .with_unit("count"))
+          .field("warmed", schema::integer("Requests recomputed").with_unit("count"))
+          .named("RefreshResponse");
   spec.handler = [&cache](const sdk::Request& req) {
     RefreshRequest r = parse_refresh_body(req.body);
     if (r.all && req.role != sdk::Role::Admin)

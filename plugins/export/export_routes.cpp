@@ -4,6 +4,8 @@
 #include <cctype>
 #include <set>
 
+#include "response_schemas.h"
+
 namespace zaplify::exporting {
 namespace {
 
@@ -100,6 +102,7 @@ sdk::RouteSpec make_datasets_route(const sdk::DataSourceRegistry& registry) {
   spec.tag = "export";
   spec.cache = sdk::CachePolicy::None;  // changes on plugin reload, costs nothing to compute
   spec.heavy = false;
+  spec.response_schema = schemas::datasets_response();
   spec.handler = [&registry](const sdk::Request&) {
     nlohmann::json list = nlohmann::json::array();
     for (const auto& info : registry.list()) list.push_back(describe(info));
@@ -123,7 +126,9 @@ sdk::RouteSpec make_export_route(const sdk::DataSourceRegistry& registry, const 
       {"format", sdk::ParamLocation::Query, "string", false,
        "csv or json; without it, Accept: text/csv selects CSV", "", {"csv", "json"}}};
   spec.cache = sdk::CachePolicy::None;
-  spec.windowed = true;
+  spec.windowed = true;  // the host adds no `window` to an array: json_export() stays as it is
+  spec.response_schema = schemas::json_export();
+  spec.other_responses = {schemas::csv_export()};
   spec.handler = [&registry, &calendar](const sdk::Request& req) {
     const std::string name = req.param("dataset").value_or(kDefaultDataset);
     const ExportFormat format = choose_format(req);  // before the lookup: both are 400/404 early

@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "funnel_service.h"
+#include "response_schemas.h"
 #include "stage_events_table.h"
 #include "zaplify/sdk/sdk.h"
 
@@ -12,6 +13,13 @@ namespace {
 
 sdk::ParamSpec funnel_id_param() {
   return {"funnel_id", sdk::ParamLocation::Path, "string", true, "The funnel's id", "", {}};
+}
+
+sdk::ParamSpec conversion_window_param() {
+  return {"conversion_window_days", sdk::ParamLocation::Query, "integer", false,
+          "Conversion window D (1-365): a lead reaches a stage only by an event within D days of "
+          "its first stage change in the window (SPEC §8); without it, any event in the window",
+          "", {}};
 }
 
 sdk::RouteSpec analytics_get(std::string path, std::string summary, std::string description) {
@@ -41,14 +49,17 @@ class FunnelPlugin final : public sdk::Plugin {
     auto list = analytics_get("/analytics/funnels", "List the tenant's funnels",
                               "Each funnel with its current definition (its latest funnel_defined "
                               "event by timestamp; ties by the greater event id).");
+    list.response_schema = schemas::list_response();
     list.handler = [svc](const sdk::Request& r) { return svc->list(r); };
     routes.add(std::move(list));
 
     auto report = analytics_get("/analytics/funnel/{funnel_id}", "Funnel stage counts and conversion",
                                 "Leads that reached each stage in the window (a later stage implies "
-                                "the earlier ones), conversions, drop-off and median hours to the "
-                                "next stage.");
-    report.params = {funnel_id_param()};
+                                "the earlier ones), conversions, drop-off, median hours to the "
+                                "next stage, and time_to_convert (hours from a lead's first stage "
+                                "change in the window to the final stage, with a histogram).");
+    report.params = {funnel_id_param(), conversion_window_param()};
+    report.response_schema = schemas::report_response();
     report.handler = [svc](const sdk::Request& r) { return svc->report(r); };
     routes.add(std::move(report));
 
@@ -60,6 +71,8 @@ class FunnelPlugin final : public sdk::Plugin {
     flow.params = {funnel_id_param(),
                    {"format", sdk::ParamLocation::Query, "string", false, "Response format", "json",
                     {"json", "svg"}}};
+    flow.response_schema = schemas::flow_response();
+    flow.other_responses = {schemas::flow_svg()};
     flow.handler = [svc](const sdk::Request& r) { return svc->flow(r); };
     routes.add(std::move(flow));
 
@@ -68,6 +81,7 @@ class FunnelPlugin final : public sdk::Plugin {
         "Each transition's conversion against the previous window (pooled two-proportion z-test), "
         "median hours in stage, flags and a recommendation for flagged transitions.");
     bottlenecks.params = {funnel_id_param()};
+    bottlenecks.response_schema = schemas::bottlenecks_response();
     bottlenecks.handler = [svc](const sdk::Request& r) { return svc->bottlenecks(r); };
     routes.add(std::move(bottlenecks));
 
@@ -79,7 +93,8 @@ class FunnelPlugin final : public sdk::Plugin {
                       {"stage", sdk::ParamLocation::Query, "string", true,
                        "A stage of the funnel other than the final one", "", {}},
                       {"limit", sdk::ParamLocation::Query, "integer", false,
-                       "Maximum leads listed (1-1000)", "100", {}}};
+                       "Maximum leads listed (1-1000)", "100", {}, 1, 1000}};
+    dropped.response_schema = schemas::dropped_response();
     dropped.handler = [svc](const sdk::Request& r) { return svc->dropped(r); };
     routes.add(std::move(dropped));
 
@@ -87,7 +102,8 @@ class FunnelPlugin final : public sdk::Plugin {
     ds.name = "funnel_stages";
     ds.description = "One row per stage of a funnel over the window: the funnel report's columns.";
     ds.columns = FunnelService::stage_columns();
-    ds.params = {{"funnel_id", sdk::ParamLocation::Query, "string", true, "The funnel's id", "", {}}};
+    ds.params = {{"funnel_id", sdk::ParamLocation::Query, "string", true, "The funnel's id", "", {}},
+                 conversion_window_param()};
     ds.produce = [svc](const sdk::DataSourceRequest& r, sdk::RowSink& s) { svc->produce_stages(r, s); };
     host.data_sources().add(std::move(ds));
   }

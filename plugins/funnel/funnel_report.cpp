@@ -1,5 +1,6 @@
 #include "funnel_report.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -156,6 +157,27 @@ nlohmann::json funnel_json(const FunnelDefinition& funnel, const std::vector<Sta
           {"stages", std::move(stages)},
           {"overall_conversion", opt(ratio(scan.reached[n - 1], scan.reached[0]))},
           {"unknown_stage_events", scan.unknown_stage_events}};
+}
+
+nlohmann::json time_to_convert_json(ScanResult& scan) {
+  auto& ms = scan.ms_to_convert;
+  const auto median = percentile_in_place(ms, 0.5);
+  const auto p90 = percentile_in_place(ms, 0.9);
+  static constexpr std::int64_t kEdgesHours[] = {1, 6, 24, 72, 168, 336, 720};
+  nlohmann::json histogram = nlohmann::json::array();
+  std::size_t below = 0;  // ms is sorted: each bucket is the run up to its edge (exact ms compare)
+  for (std::int64_t edge : kEdgesHours) {
+    const auto end = std::upper_bound(ms.begin(), ms.end(), edge * 3'600'000);
+    const auto upto = static_cast<std::size_t>(end - ms.begin());
+    histogram.push_back({{"le_hours", edge}, {"leads", upto - below}});
+    below = upto;
+  }
+  histogram.push_back({{"le_hours", nullptr}, {"leads", ms.size() - below}});
+  auto hours = [](const std::optional<double>& v) { return opt(v ? std::optional<double>(*v / kMsPerHour) : v); };
+  return {{"leads", ms.size()},
+          {"median_hours", hours(median)},
+          {"p90_hours", hours(p90)},
+          {"histogram", std::move(histogram)}};
 }
 
 namespace {

@@ -60,6 +60,10 @@ std::string recommendation(const Transition& t, std::optional<double> median_sta
 
 nlohmann::json funnel_json(const FunnelDefinition& funnel, const std::vector<StageRow>& rows,
                            const ScanResult& scan);
+/// SPEC §8 `time_to_convert`: leads, median_hours, p90_hours and the histogram (edges 1, 6, 24,
+/// 72, 168, 336, 720 hours, then null = above 720) over scan.ms_to_convert. Sorts it.
+nlohmann::json time_to_convert_json(ScanResult& scan);
+
 nlohmann::json bottlenecks_json(const FunnelDefinition& funnel, const BottleneckAnalysis& a);
 nlohmann::json flow_json(const FunnelDefinition& funnel, const ScanResult& scan);
 

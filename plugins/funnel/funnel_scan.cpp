@@ -93,6 +93,11 @@ void FunnelAccumulator::push_pending(LeadState& s, int stage, std::int64_t ts_ms
 
 void FunnelAccumulator::add_current(LeadState& s, std::int64_t ts_ms, int k) {
   const std::size_t n = result_.stage_count;
+  // Rows come in time order, so the lead's first W event is its journey's start t0 (SPEC §8).
+  if (s.flow_first < 0) s.first_ts = ts_ms;
+  if (static_cast<std::size_t>(k) + 1 == n && s.final_ts < 0) s.final_ts = ts_ms;
+  if (options_.conversion_window_ms && ts_ms - s.first_ts <= *options_.conversion_window_ms)
+    s.window_furthest = static_cast<std::int8_t>(std::max<int>(s.window_furthest, k));
   // This event is the first later-or-equal-time event past every pending stage below k; those are
   // exactly the top of the lead's stack (it is kept smallest-index first).
   while (s.pending >= 0) {
@@ -131,7 +136,9 @@ void FunnelAccumulator::add_current(LeadState& s, std::int64_t ts_ms, int k) {
 void FunnelAccumulator::end_lead(std::string_view lead_id, const LeadState& s) {
   const std::size_t n = result_.stage_count;
   if (s.furthest >= 0) {
-    ++furthest_hist_[static_cast<std::size_t>(s.furthest)];
+    const int reached = options_.conversion_window_ms ? s.window_furthest : s.furthest;
+    ++furthest_hist_[static_cast<std::size_t>(reached)];
+    if (static_cast<std::size_t>(reached) + 1 == n) result_.ms_to_convert.push_back(s.final_ts - s.first_ts);
     ++result_.entries[static_cast<std::size_t>(s.flow_first)];
     if (static_cast<std::size_t>(s.flow_last) + 1 != n)
       ++result_.links[static_cast<std::size_t>(s.flow_last) * (n + 1) + n];

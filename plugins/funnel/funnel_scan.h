@@ -40,6 +40,9 @@ struct ScanOptions {
   std::int64_t to_ms = 0;
   std::optional<std::int64_t> previous_from_ms;  ///< Set to also count reached stages in W′.
   int dropped_stage = -1;  ///< When ≥ 0: collect leads whose furthest stage in W is this one.
+  /// SPEC §8 conversion window D (ms): a lead reached Sk when it has an event into a stage ≥ k in
+  /// [t0, t0 + D] (t0: its first W event into a known stage). Unset: §5's rule (any W event).
+  std::optional<std::int64_t> conversion_window_ms;
 };
 
 struct DroppedLead {
@@ -50,7 +53,7 @@ struct DroppedLead {
 /// Everything the funnel routes need, for n stages. Flow node n is `(exit)`.
 struct ScanResult {
   std::size_t stage_count = 0;
-  std::vector<std::int64_t> reached;           ///< [k]: leads that reached Sk in W.
+  std::vector<std::int64_t> reached;           ///< [k]: leads that reached Sk in W (rule in force).
   std::vector<std::int64_t> previous_reached;  ///< [k]: the same in W′ (zeros when not asked).
   /// [k]: per lead with an event into exactly Sk in W, ms from its first such event to its first
   /// later-or-equal-time event into a stage of index > k (leads without one are absent).
@@ -59,6 +62,9 @@ struct ScanResult {
   std::vector<std::int64_t> links;             ///< (n+1)×(n+1), row = source, column = target.
   std::vector<std::int64_t> entries;           ///< [k]: leads whose first stage in W is Sk.
   std::vector<DroppedLead> dropped;            ///< Unordered; see ScanOptions::dropped_stage.
+  /// Per lead that reached the final stage (rule in force): ms from t0 to its first event into the
+  /// final stage at or after t0. Unordered.
+  std::vector<std::int64_t> ms_to_convert;
 
   std::int64_t link(std::size_t source, std::size_t target) const {
     return links[source * (stage_count + 1) + target];
@@ -80,11 +86,14 @@ class FunnelAccumulator {
  private:
   struct LeadState {
     std::uint64_t seen = 0;            // stages with an event in W so far
+    std::int64_t first_ts = 0;         // t0: the lead's first W event (valid once flow_first ≥ 0)
+    std::int64_t final_ts = -1;        // its first W event into the final stage, -1 for none
     std::int64_t group_ts = 0;         // timestamp of the lead's latest W event
     std::int64_t dropped_last_ts = 0;  // latest W event into options.dropped_stage
     std::int32_t pending = -1;         // top of the stack of stages waiting for a later one
     std::int8_t group_max = -1;        // furthest stage among the W events at group_ts
     std::int8_t furthest = -1;         // furthest stage in W
+    std::int8_t window_furthest = -1;  // furthest stage in [t0, t0 + conversion window]
     std::int8_t prev_furthest = -1;    // furthest stage in W′
     std::int8_t flow_first = -1;       // first and latest stage of the W flow
     std::int8_t flow_last = -1;
@@ -122,7 +131,7 @@ class FunnelAccumulator {
   std::string queue_keys_;
   std::vector<Pending> pending_pool_;
   std::int32_t free_pending_ = -1;
-  std::vector<std::int64_t> furthest_hist_;       // [k]: leads whose furthest stage in W is k.
+  std::vector<std::int64_t> furthest_hist_;       // [k]: leads whose furthest reached stage is k.
   std::vector<std::int64_t> prev_furthest_hist_;  // the same for W′.
 };
 

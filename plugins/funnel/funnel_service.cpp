@@ -1,6 +1,8 @@
 #include "funnel_service.h"
 
 #include <algorithm>
+#include <charconv>
+#include <map>
 
 #include "funnel_definition.h"
 #include "funnel_report.h"
@@ -16,6 +18,24 @@ ScanOptions window_options(const sdk::Window& w) {
   o.from_ms = w.from_ms;
   o.to_ms = w.to_ms;
   return o;
+}
+
+// SPEC §8: conversion_window_days is an integer 1–365; absent means §5's rule.
+std::optional<std::int64_t> conversion_window_ms(const std::optional<std::string>& raw) {
+  if (!raw) return std::nullopt;
+  std::int64_t days = 0;
+  auto [p, ec] = std::from_chars(raw->data(), raw->data() + raw->size(), days);
+  if (ec != std::errc() || p != raw->data() + raw->size() || days < 1 || days > 365)
+    throw sdk::invalid_parameter("conversion_window_days",
+                                 "conversion_window_days must be an integer from 1 to 365");
+  return days * 86'400'000;
+}
+
+std::optional<std::string> find_param(const std::map<std::string, std::string>& params,
+                                      const std::string& name) {
+  auto it = params.find(name);
+  if (it == params.end()) return std::nullopt;
+  return it->second;
 }
 
 template <typename T>
@@ -34,10 +54,14 @@ sdk::Response FunnelService::list(const sdk::Request& req) const {
 }
 
 sdk::Response FunnelService::report(const sdk::Request& req) const {
+  ScanOptions o = window_options(req.window);
+  o.conversion_window_ms = conversion_window_ms(req.param("conversion_window_days"));
   const auto funnel = require_funnel(funnels_, req.tenant_id, req.path_param("funnel_id"));
-  auto scan = scan_funnel(store_, req.tenant_id, funnel, window_options(req.window));
+  auto scan = scan_funnel(store_, req.tenant_id, funnel, o);
   const auto rows = stage_rows(funnel, scan);
-  return sdk::Response::of_json(funnel_json(funnel, rows, scan));
+  auto body = funnel_json(funnel, rows, scan);
+  body["time_to_convert"] = time_to_convert_json(scan);
+  return sdk::Response::of_json(std::move(body));
 }
 
 sdk::Response FunnelService::flow(const sdk::Request& req) const {
@@ -111,8 +135,10 @@ void FunnelService::produce_stages(const sdk::DataSourceRequest& req, sdk::RowSi
   const auto id = req.params.find("funnel_id");
   if (id == req.params.end() || id->second.empty())
     throw sdk::invalid_parameter("funnel_id", "funnel_id is required");
+  ScanOptions o = window_options(req.window);
+  o.conversion_window_ms = conversion_window_ms(find_param(req.params, "conversion_window_days"));
   const auto funnel = require_funnel(funnels_, req.tenant_id, id->second);
-  auto scan = scan_funnel(store_, req.tenant_id, funnel, window_options(req.window));
+  auto scan = scan_funnel(store_, req.tenant_id, funnel, o);
   std::vector<sdk::Value> cells(7);
   for (const auto& r : stage_rows(funnel, scan)) {
     cells[0] = r.stage;

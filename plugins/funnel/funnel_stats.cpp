@@ -33,6 +33,16 @@ std::optional<double> median_in_place(std::vector<std::int64_t>& values) {
 
 std::optional<double> median_in_place(std::vector<double>& values) { return median_of(values); }
 
+std::optional<double> percentile_in_place(std::vector<std::int64_t>& values, double q) {
+  if (values.empty()) return std::nullopt;
+  std::sort(values.begin(), values.end());
+  const double rank = q * static_cast<double>(values.size() - 1);
+  const auto lo = static_cast<std::size_t>(std::floor(rank));
+  const std::size_t hi = std::min(lo + 1, values.size() - 1);
+  const double frac = rank - static_cast<double>(lo);
+  return static_cast<double>(values[lo]) + frac * static_cast<double>(values[hi] - values[lo]);
+}
+
 std::optional<double> two_proportion_p_value(std::int64_t x1, std::int64_t n1, std::int64_t x2,
                                              std::int64_t n2) {
   if (n1 <= 0 || n2 <= 0) return std::nullopt;

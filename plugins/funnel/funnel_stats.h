@@ -15,6 +15,10 @@ std::optional<double> ratio(std::int64_t num, std::int64_t den);
 /// empty. Reorders `values` (nth_element) instead of copying them.
 std::optional<double> median_in_place(std::vector<std::int64_t>& values);
 
+/// The q-quantile (0 ≤ q ≤ 1) with linear interpolation between closest ranks (numpy's default,
+/// PostgreSQL's percentile_cont), or nullopt when empty. Sorts `values`.
+std::optional<double> percentile_in_place(std::vector<std::int64_t>& values, double q);
+
 /// Median of doubles, same convention; reorders `values`.
 std::optional<double> median_in_place(std::vector<double>& values);
 

@@ -19,7 +19,8 @@ class SettingsTest : public ::testing::Test {
     dir_ = fs::temp_directory_path() / ("zaplify_cfg_" + std::to_string(::getpid()));
     fs::create_directories(dir_);
     for (const char* lib :
-         {"metrics.so", "funnel.so", "conversation.so", "export.so", "cache.so", "dashboard.so"})
+         {"metrics.so", "funnel.so", "conversation.so", "export.so", "cache.so", "dashboard.so",
+          "costs.so", "cohorts.so"})
       std::ofstream(dir_ / lib) << "";
   }
   void TearDown() override { fs::remove_all(dir_); }
@@ -164,7 +165,7 @@ TEST_F(SettingsTest, YamlSyntaxErrorNamesTheLine) {
 TEST_F(SettingsTest, ShippedConfigsAreValid) {
   Settings s =
       load_settings(std::string(ZAPLIFY_TEST_CONFIG_DIR) + "/analytics.yaml", {}, dir_.string());
-  EXPECT_EQ(s.plugins.size(), 6u);
+  EXPECT_EQ(s.plugins.size(), 8u);
   EXPECT_EQ(s.database.url, "sqlite3://var/analytics.db");
   Settings p = load_settings(std::string(ZAPLIFY_TEST_CONFIG_DIR) + "/production.example.yaml",
                              {{"SECRET_KEY", std::string(40, 's')}, {"PLUGINS_DIR", dir_.string()}},

@@ -63,6 +63,34 @@ TEST(DemoGenerator, DeterministicValidAndVaried) {
   EXPECT_NE(all_events(o), a);
 }
 
+// SPEC §8's WhatsApp window has cases to show: replies after 24 hours, and lead messages whose
+// window closes within two hours of the demo's end (its "now" when loaded).
+TEST(DemoGenerator, WhatsAppWindowCases) {
+  DemoOptions o;
+  o.leads = 400;
+  o.days = 20;
+  o.end_ms = kEnd;
+  std::map<std::string, std::int64_t> last_lead;  // conversation → its latest lead message so far
+  std::map<std::string, bool> answered;
+  int late_replies = 0, waiting = 0;
+  for (const auto& e : all_events(o)) {
+    sdk::Event ev;
+    ASSERT_EQ(validate_event(e, IngestCaller{"demo", false}, kEnd, 90, ev), "");
+    if (ev.type != "message") continue;
+    if (ev.sender == "lead") {
+      last_lead[ev.conversation_id] = ev.ts_ms;
+      answered[ev.conversation_id] = false;
+    } else if (last_lead.count(ev.conversation_id)) {
+      late_replies += ev.ts_ms - last_lead[ev.conversation_id] > 24 * 3'600'000;
+      answered[ev.conversation_id] = true;
+    }
+  }
+  for (const auto& [conv, ts] : last_lead)
+    waiting += !answered[conv] && kEnd - ts > 22 * 3'600'000 && kEnd - ts < 24 * 3'600'000;
+  EXPECT_GT(late_replies, 5);
+  EXPECT_GT(waiting, 2);
+}
+
 TEST(DemoGenerator, LoadsThroughIngestion) {
   testing::TempDatabase tmp("sqlite");
   IngestService svc(tmp.db(), IngestSettings{}, nullptr);

@@ -66,9 +66,10 @@ double sqlite_raw(const Corpus& c, const std::string& schema) {
   sqlite3_open((dir / "raw.db").c_str(), &db);
   exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-32768");
   exec(db, schema);
+  exec(db, "ALTER TABLE events ADD COLUMN properties TEXT");  // migration 7: kEventColumns has it
   sqlite3_stmt* st = nullptr;
   const std::string sql = std::string("INSERT INTO events (") + storage::kEventColumns +
-                          ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING";
+                          ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING";
   sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr);
   auto text = [&](int i, const std::string& s) {
     if (s.empty()) sqlite3_bind_null(st, i);
@@ -84,7 +85,7 @@ double sqlite_raw(const Corpus& c, const std::string& schema) {
       if (e.response_time_ms) sqlite3_bind_double(st, 11, *e.response_time_ms); else sqlite3_bind_null(st, 11);
       if (e.tokens) sqlite3_bind_int64(st, 12, *e.tokens); else sqlite3_bind_null(st, 12);
       text(13, e.outcome); text(14, e.funnel_id); text(15, e.stage); text(16, e.name);
-      sqlite3_bind_null(st, 17); text(18, e.source);
+      sqlite3_bind_null(st, 17); text(18, e.source); text(19, e.properties);
       sqlite3_step(st);
       sqlite3_reset(st);
     }
@@ -134,6 +135,7 @@ double pg_copy(const Corpus& c, const std::string& url, const std::string& schem
   PGconn* pg = PQconnectdb(url.c_str());
   pg_exec(pg, "DROP TABLE IF EXISTS events; DROP TABLE IF EXISTS schema_migrations");
   pg_exec(pg, schema);
+  pg_exec(pg, "ALTER TABLE events ADD COLUMN properties TEXT");  // migration 7: kEventColumns has it
   std::string buf;
   auto t0 = std::chrono::steady_clock::now();
   for (const auto& chunk : c.chunks) {

@@ -2,9 +2,12 @@
 // and `sentiment_daily` data sources, and the ingest hook that scores lead messages once.
 #include <memory>
 
+#include "explain_route.h"
 #include "plugin_config.h"
+#include "response_schemas.h"
 #include "scoring.h"
 #include "store_queries.h"
+#include "whatsapp_window.h"
 #include "zaplify/sdk/sdk.h"
 
 namespace zaplify::conversation {
@@ -66,6 +69,7 @@ class ConversationPlugin final : public sdk::Plugin {
     const sdk::Calendar& cal = host.calendar();
 
     RouteSpec overview = windowed("/analytics/conversations", "Conversations started in the window");
+    overview.response_schema = schemas::overview_response();
     overview.handler = [&store](const Request& req) {
       return Response::of_json(
           conversations_overview(store, req.tenant_id, req.window.from_ms, req.window.to_ms));
@@ -74,21 +78,24 @@ class ConversationPlugin final : public sdk::Plugin {
 
     RouteSpec sentiment = windowed("/analytics/conversations/sentiment",
                                    "Sentiment of lead messages in the window");
+    sentiment.response_schema = schemas::sentiment_response();
     sentiment.handler = [&store, &cal](const Request& req) {
       return Response::of_json(sentiment_report(store, cal, req.tenant_id, req.window));
     };
     host.routes().add(std::move(sentiment));
+    host.routes().add(explain_route(analyzer_));
 
     RouteSpec topics = windowed("/analytics/conversations/topics",
                                 "Taxonomy topics, top and emerging terms of lead messages");
     topics.params.push_back({"limit", sdk::ParamLocation::Query, "integer", false,
-                             "Items in top_terms and emerging_terms (1-100)", "20", {}});
+                             "Items in top_terms and emerging_terms (1-100)", "20", {}, 1, 100});
+    topics.response_schema = schemas::topics_response();
     topics.handler = [this, &store](const Request& req) {
       TermOptions opt;
       opt.limit = static_cast<std::size_t>(req.limit(20, 100));
       TopicRows current, previous;
       load_topic_messages(store, req.tenant_id, req.window, current, previous);
-      auto body = topics_report(current, previous, *data_.topics, *data_.stop_words, opt);
+      auto body = topics_report(current, previous, data_.topics_for(req.tenant_id), *data_.stop_words, opt);
       return Response::of_json(std::move(body));
     };
     host.routes().add(std::move(topics));
@@ -98,7 +105,8 @@ class ConversationPlugin final : public sdk::Plugin {
     live.summary = "Active conversations (started, not ended, active in the real-time window)";
     live.cache = CachePolicy::Realtime;
     live.params.push_back({"limit", sdk::ParamLocation::Query, "integer", false,
-                           "Conversations listed (1-500)", "50", {}});
+                           "Conversations listed (1-500)", "50", {}, 1, 500});
+    live.response_schema = schemas::realtime_response();
     const int minutes = host.settings().realtime_window_minutes;
     live.handler = [&store, &cal, minutes](const Request& req) {
       const auto limit = req.limit(50, 500);
@@ -106,6 +114,10 @@ class ConversationPlugin final : public sdk::Plugin {
           realtime_conversations(store, cal, req.tenant_id, cal.now_ms(), minutes, limit));
     };
     host.routes().add(std::move(live));
+
+    auto whatsapp = whatsapp_window_route(store, cal);
+    whatsapp.response_schema = schemas::whatsapp_window_response();
+    host.routes().add(std::move(whatsapp));
   }
 
   static RouteSpec windowed(std::string path, std::string summary) {
@@ -124,15 +136,15 @@ class ConversationPlugin final : public sdk::Plugin {
     sdk::DataSourceSpec conv;
     conv.name = "conversations";
     conv.description = "Conversations started in the window, one row each";
-    conv.columns = {{"conversation_id", ColumnType::String, ""},
+    conv.columns = {{"conversation_id", ColumnType::String, "", "", false},
                     {"lead_id", ColumnType::String, ""},
                     {"assistant_id", ColumnType::String, "null: human only"},
-                    {"channel", ColumnType::String, ""},
-                    {"started_at", ColumnType::Timestamp, "earliest conversation_started"},
+                    {"channel", ColumnType::String, "", "", false},
+                    {"started_at", ColumnType::Timestamp, "earliest conversation_started", "", false},
                     {"ended_at", ColumnType::Timestamp, "earliest conversation_ended"},
-                    {"outcome", ColumnType::String, "resolved | handoff | abandoned | open"},
-                    {"messages", ColumnType::Integer, "all its messages"},
-                    {"avg_sentiment", ColumnType::Number, "mean score of its lead messages"}};
+                    {"outcome", ColumnType::String, "resolved | handoff | abandoned | open", "", false},
+                    {"messages", ColumnType::Integer, "all its messages", "count", false},
+                    {"avg_sentiment", ColumnType::Number, "mean score of its lead messages", "score"}};
     conv.produce = [&store, &cal](const sdk::DataSourceRequest& r, sdk::RowSink& sink) {
       produce_conversations(store, cal, r, sink);
     };
@@ -141,11 +153,11 @@ class ConversationPlugin final : public sdk::Plugin {
     sdk::DataSourceSpec daily;
     daily.name = "sentiment_daily";
     daily.description = "Lead-message sentiment per local day of the window";
-    daily.columns = {{"date", ColumnType::Date, ""},
-                     {"positive", ColumnType::Integer, ""},
-                     {"neutral", ColumnType::Integer, ""},
-                     {"negative", ColumnType::Integer, ""},
-                     {"avg_score", ColumnType::Number, "null on a day without lead messages"}};
+    daily.columns = {{"date", ColumnType::Date, "", "", false},
+                     {"positive", ColumnType::Integer, "", "count", false},
+                     {"neutral", ColumnType::Integer, "", "count", false},
+                     {"negative", ColumnType::Integer, "", "count", false},
+                     {"avg_score", ColumnType::Number, "null on a day without lead messages", "score"}};
     daily.produce = [&store, &cal](const sdk::DataSourceRequest& r, sdk::RowSink& sink) {
       produce_sentiment_daily(store, cal, r, sink);
     };

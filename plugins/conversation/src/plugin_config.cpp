@@ -31,7 +31,7 @@ LoadedData load_plugin_data(const nlohmann::json& config, const std::string& dat
   if (!config.is_null() && !config.is_object())
     throw std::runtime_error("conversation config must be a map");
   for (const auto& [key, value] : config.items())
-    if (key != "lexicons" && key != "topics")
+    if (key != "lexicons" && key != "topics" && key != "tenant_topics")
       throw std::runtime_error("conversation config: unknown key '" + key + "'");
 
   auto lexicon = std::make_shared<Lexicon>();
@@ -55,9 +55,25 @@ LoadedData load_plugin_data(const nlohmann::json& config, const std::string& dat
   for (const char* name : {"stopwords_en.txt", "stopwords_pt.txt"})
     add_stop_words(read_file(data_dir + "/" + name), *stop);
 
+  // One stem cache for every taxonomy: a tenant's words are stemmed once, whichever taxonomy reads.
+  auto stems = std::make_shared<StemCache>();
   std::shared_ptr<const TopicMatcher> topics;
+  std::map<std::string, std::shared_ptr<const TopicMatcher>, std::less<>> tenant_topics;
   try {
-    topics = std::make_shared<TopicMatcher>(config.contains("topics") ? config["topics"] : nlohmann::json());
+    topics = std::make_shared<TopicMatcher>(config.contains("topics") ? config["topics"] : nlohmann::json(),
+                                            stems, "topics");
+    if (config.contains("tenant_topics")) {
+      const auto& tenants = config["tenant_topics"];
+      if (!tenants.is_object())
+        throw std::invalid_argument("tenant_topics must be a map of tenant id to taxonomy");
+      for (const auto& [tenant, taxonomy] : tenants.items()) {
+        const std::string key = "tenant_topics." + tenant;
+        if (tenant.empty()) throw std::invalid_argument("tenant_topics: a tenant id is empty");
+        // A tenant listed with no map is a typo, not "no topics" (that is written {}).
+        if (!taxonomy.is_object()) throw std::invalid_argument(key + " must be a map of topic name to keyword list");
+        tenant_topics.emplace(tenant, std::make_shared<TopicMatcher>(taxonomy, stems, key));
+      }
+    }
   } catch (const std::invalid_argument& e) {
     throw std::runtime_error(std::string("conversation config: ") + e.what());
   }
@@ -68,6 +84,7 @@ LoadedData load_plugin_data(const nlohmann::json& config, const std::string& dat
   out.fingerprint = std::string(kAnalyzerVersion) + ":" + hex;
   out.lexicon = std::move(lexicon);
   out.topics = std::move(topics);
+  out.tenant_topics = std::move(tenant_topics);
   out.stop_words = std::move(stop);
   return out;
 }

@@ -4,9 +4,12 @@
 //   config:
 //     lexicons: [extra.tsv, ...]   # AFINN-style files added after the shipped ones (optional)
 //     topics: {name: [keyword or phrase, ...], ...}   # the taxonomy (optional, default none)
+//     tenant_topics: {tenant_id: {name: [...], ...}}   # replaces `topics` for that tenant (optional)
 
+#include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -18,15 +21,24 @@ namespace zaplify::conversation {
 /// Everything loaded at start; immutable afterwards and shared by all handler threads.
 struct LoadedData {
   std::shared_ptr<const Lexicon> lexicon;
-  std::shared_ptr<const TopicMatcher> topics;
+  std::shared_ptr<const TopicMatcher> topics;  ///< The default taxonomy (`topics`).
+  /// `tenant_topics`: a tenant listed here gets its own taxonomy instead of the default.
+  std::map<std::string, std::shared_ptr<const TopicMatcher>, std::less<>> tenant_topics;
   std::shared_ptr<const StringSet> stop_words;
   std::string fingerprint;  ///< Lexicon digest plus the analyser version.
+
+  /// The taxonomy of `tenant`. REQUIRES: loaded by load_plugin_data().
+  const TopicMatcher& topics_for(std::string_view tenant) const {
+    const auto it = tenant_topics.find(tenant);
+    return it == tenant_topics.end() ? *topics : *it->second;
+  }
 };
 
 /// Loads the shipped files from `data_dir` (en.tsv, pt.tsv, emoji.tsv, stopwords_*.txt) and the
 /// extra lexicons of `config`; relative extra paths are tried as given, then under `plugin_dir`.
 /// Throws std::runtime_error naming the key or file for an unknown key, a wrong type, a missing
-/// file or a malformed line.
+/// file, a malformed line, or a taxonomy that is not a map of keyword lists (or has a keyword
+/// without any word).
 LoadedData load_plugin_data(const nlohmann::json& config, const std::string& data_dir,
                             const std::string& plugin_dir);
 

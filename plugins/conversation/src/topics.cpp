@@ -180,8 +180,8 @@ void count_terms(const std::vector<TopicMatcher::Word>& words, std::uint32_t bas
 }
 
 // Topics of `rows` into `out`; terms into `terms` (W's map, also for W′: see count_terms).
-void count_window(const TopicRows& rows, const TopicMatcher& matcher, const FlatWordIndex& stop,
-                  bool previous, WindowCounts& out, TermMap& terms) {
+void count_window(const TopicRows& rows, const TopicMatcher& matcher, TopicMatcher::Session& session,
+                  const FlatWordIndex& stop, bool previous, WindowCounts& out, TermMap& terms) {
   out.topics.assign(matcher.names().size(), TopicStat{});
   out.conversations = static_cast<std::int64_t>(rows.conversations());
   std::vector<TopicMatcher::Word> words;
@@ -193,7 +193,7 @@ void count_window(const TopicRows& rows, const TopicMatcher& matcher, const Flat
     split_hashed(std::string_view(text + m.offset, m.length), words);
     if (!hit.empty()) {
       std::fill(hit.begin(), hit.end(), 0);
-      matcher.match_words(words, hit);
+      session.match_words(words, hit);
       for (std::size_t t = 0; t < hit.size(); ++t) {
         if (!hit[t]) continue;
         auto& ts = out.topics[t];
@@ -305,50 +305,6 @@ void TopicRows::add(std::string_view conversation_id, double score, std::string_
   text_.append(folded_words);
 }
 
-TopicMatcher::TopicMatcher(const nlohmann::json& topics) {
-  if (topics.is_null()) return;
-  if (!topics.is_object()) throw std::invalid_argument("topics must be a map of name to keyword list");
-  std::unordered_map<std::string, int> first_index;
-  for (const auto& [name, keywords] : topics.items()) {
-    if (!keywords.is_array())
-      throw std::invalid_argument("topics." + name + " must be a list of keywords");
-    const int topic = static_cast<int>(names_.size());
-    names_.push_back(name);
-    for (const auto& kw : keywords) {
-      if (!kw.is_string()) throw std::invalid_argument("topics." + name + ": keywords must be strings");
-      auto words = split_owned(folded_words(kw.get<std::string>()));
-      words.erase(std::remove(words.begin(), words.end(), std::string(kClauseBreak)), words.end());
-      if (words.empty()) continue;
-      auto [it, fresh] = first_index.try_emplace(words.front(), static_cast<int>(keywords_.size()));
-      if (fresh) {
-        keywords_.emplace_back();
-        first_words_.insert(words.front(), it->second);
-      }
-      keywords_[static_cast<std::size_t>(it->second)].push_back(Keyword{topic, {words.begin() + 1, words.end()}});
-    }
-  }
-}
-
-void TopicMatcher::match(std::string_view folded, std::vector<char>& hit) const {
-  thread_local std::vector<Word> words;
-  split_hashed(folded, words);
-  match_words(words, hit);
-}
-
-void TopicMatcher::match_words(const std::vector<Word>& words, std::vector<char>& hit) const {
-  if (keywords_.empty()) return;
-  for (std::size_t i = 0; i < words.size(); ++i) {
-    const int list = first_words_.find(words[i].text, words[i].hash);
-    if (list < 0) continue;
-    for (const auto& kw : keywords_[static_cast<std::size_t>(list)]) {
-      if (hit[kw.topic] || i + kw.rest.size() >= words.size()) continue;
-      bool all = true;
-      for (std::size_t k = 0; k < kw.rest.size() && all; ++k) all = words[i + 1 + k].text == kw.rest[k];
-      if (all) hit[kw.topic] = 1;
-    }
-  }
-}
-
 double emerging_score(double p, double q) {
   constexpr double kSmoothing = 0.01;
   return (p - q) * std::log((p + kSmoothing) / (q + kSmoothing));
@@ -360,8 +316,9 @@ nlohmann::json topics_report(const TopicRows& current, const TopicRows& previous
   FlatWordIndex stop;
   for (const auto& w : stop_words) stop.insert(w, 1);
   WindowCounts now, before;
-  count_window(current, matcher, stop, false, now, now.terms);
-  count_window(previous, matcher, stop, true, before, now.terms);
+  TopicMatcher::Session session(matcher);  // W and W′ share it: a word is resolved once per report
+  count_window(current, matcher, session, stop, false, now, now.terms);
+  count_window(previous, matcher, session, stop, true, before, now.terms);
   std::vector<RankedTerm> top, emerging;
   top.reserve(now.terms.size());
   const double n_now = static_cast<double>(now.conversations);

@@ -3,7 +3,7 @@
 // /analytics/conversations/topics).
 //
 // Messages are given as their folded words (text_normalizer.h: folded_words()), stored once at
-// ingest, so this route never re-tokenises raw text.
+// ingest, so this route never re-tokenises raw text. Taxonomy matching: topic_matcher.h.
 
 #include <cstdint>
 #include <string>
@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "lexicon.h"
+#include "topic_matcher.h"
 
 namespace zaplify::conversation {
 
@@ -39,37 +40,6 @@ class FlatWordIndex {
   std::vector<int> values_;
   std::vector<std::string> words_;
   std::size_t mask_ = 0, used_ = 0;
-};
-
-/// The taxonomy `{name: [keyword or phrase, ...]}`. Immutable after construction; thread-safe.
-class TopicMatcher {
- public:
-  /// Throws std::invalid_argument when `topics` is not an object of string arrays.
-  explicit TopicMatcher(const nlohmann::json& topics);
-
-  const std::vector<std::string>& names() const { return names_; }
-
-  /// Sets hit[t] = true for every topic t with a keyword in `folded` (a folded_words() string):
-  /// whole words only, a phrase's words consecutive and within one clause.
-  /// REQUIRES: hit.size() == names().size().
-  void match(std::string_view folded, std::vector<char>& hit) const;
-
-  /// A word of a message with its FNV-1a hash (StringHash), computed once per word.
-  struct Word {
-    std::string_view text;
-    std::uint64_t hash;
-  };
-  /// match() over already split and hashed words.
-  void match_words(const std::vector<Word>& words, std::vector<char>& hit) const;
-
- private:
-  struct Keyword {
-    int topic;
-    std::vector<std::string> rest;  ///< Words after the first.
-  };
-  std::vector<std::string> names_;
-  std::vector<std::vector<Keyword>> keywords_;  ///< By first word (index in first_words_).
-  FlatWordIndex first_words_;
 };
 
 /// One lead message as the topic route reads it.

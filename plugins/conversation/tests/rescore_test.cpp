@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <future>
+
 #include "sqlite_store.h"
 #include "test_support.h"
 
@@ -50,14 +52,46 @@ TEST(Rescorer, LexiconChangeRescoresInTheBackground) {
   EXPECT_EQ(fp, "changed");
 }
 
-TEST(Rescorer, StopIsPromptAndIdempotent) {
+// stop() abandons a pass between chunks instead of finishing it (it runs at plugin unload and
+// reload), leaves the old fingerprint so that the next start() re-scores again, and is idempotent.
+TEST(Rescorer, StopAbandonsAPassBetweenChunksAndTheNextStartRedoesIt) {
   SqliteStore store;
-  auto write = [&store](const WriteWork& work) { work(store); };
+  constexpr int kMessages = 10 * 2000;  // ten re-scoring chunks
+  std::vector<sdk::Event> events;
+  for (int i = 0; i < kMessages; ++i)
+    events.push_back(message("m" + std::to_string(i), "c" + std::to_string(i % 50), i, "lead", "ótimo"));
+  store.ingest(events, shipped_analyzer());
+  auto stored_fingerprint = [&store] {
+    std::string fp;
+    store.query("SELECT fingerprint FROM conv_lexicon_state", {}, [&](const sdk::Row& row) { fp = std::string(row.text(0)); });
+    return fp;
+  };
+
+  std::promise<void> first_chunk, go_on;
+  auto resume = go_on.get_future().share();
+  int writes = 0;
+  auto write = [&](const WriteWork& work) {
+    work(store);
+    if (++writes == 1) {  // hold the pass after its first chunk until stop is on its way
+      first_chunk.set_value();
+      resume.wait();
+    }
+  };
   Rescorer r(std::make_shared<SentimentAnalyzer>(shipped_data().lexicon), store, write, [](const std::string&) {});
-  r.start("x");
+  r.start("next");
+  first_chunk.get_future().wait();
+  go_on.set_value();
   r.stop();
-  r.stop();
-  SUCCEED();
+  EXPECT_LT(r.rescored(), kMessages) << "stop() waited for the whole pass";
+  EXPECT_NE(stored_fingerprint(), "next") << "an abandoned pass must not be recorded as done";
+  r.stop();  // idempotent
+
+  Rescorer again(std::make_shared<SentimentAnalyzer>(shipped_data().lexicon), store,
+                 [&store](const WriteWork& work) { work(store); }, [](const std::string&) {});
+  again.start("next");
+  again.wait();
+  EXPECT_EQ(again.rescored(), kMessages);
+  EXPECT_EQ(stored_fingerprint(), "next");
 }
 
 TEST(Lexicon, RejectsMalformedLines) {

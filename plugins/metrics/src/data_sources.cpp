@@ -39,12 +39,12 @@ void register_data_sources(sdk::Host& host) {
   sdk::DataSourceSpec daily;
   daily.name = "kpi_daily";
   daily.description = "Headline KPIs per local day of W in tz (all-zero days included)";
-  daily.columns = {{"date", T::Date, "Local day in tz"},
-                   {"conversations", T::Integer, "Conversations whose earliest start is that day"},
-                   {"messages", T::Integer, "Messages"},
-                   {"new_leads", T::Integer, "Distinct leads created"},
-                   {"conversions", T::Integer, "Distinct leads into a funnel's final stage"},
-                   {"avg_response_time_ms", T::Number, "Mean assistant response time"}};
+  daily.columns = {{"date", T::Date, "Local day in tz", "", false},
+                   {"conversations", T::Integer, "Conversations whose earliest start is that day", "count", false},
+                   {"messages", T::Integer, "Messages", "count", false},
+                   {"new_leads", T::Integer, "Distinct leads created", "count", false},
+                   {"conversions", T::Integer, "Distinct leads into a funnel's final stage", "count", false},
+                   {"avg_response_time_ms", T::Number, "Mean assistant response time", "ms"}};
   daily.produce = [h](const sdk::DataSourceRequest& r, sdk::RowSink& s) {
     produce_kpi_daily(*h, r, s);
   };
@@ -53,15 +53,15 @@ void register_data_sources(sdk::Host& host) {
   sdk::DataSourceSpec perf;
   perf.name = "assistant_performance";
   perf.description = "Per-assistant performance in W (as GET /metrics/performance)";
-  perf.columns = {{"assistant_id", T::String, "Assistant"},
-                  {"conversations", T::Integer, "Conversations started in W"},
-                  {"replies", T::Integer, "Assistant messages in W"},
-                  {"avg_response_time_ms", T::Number, "Mean response time of the replies"},
-                  {"p50_response_time_ms", T::Number, "Median response time"},
-                  {"p95_response_time_ms", T::Number, "95th percentile response time"},
-                  {"resolution_rate", T::Number, "Resolved / ended in W"},
-                  {"handoff_rate", T::Number, "Handed off / ended in W"},
-                  {"tokens", T::Integer, "Tokens of the replies"}};
+  perf.columns = {{"assistant_id", T::String, "Assistant", "", false},
+                  {"conversations", T::Integer, "Conversations started in W", "count", false},
+                  {"replies", T::Integer, "Assistant messages in W", "count", false},
+                  {"avg_response_time_ms", T::Number, "Mean response time of the replies", "ms"},
+                  {"p50_response_time_ms", T::Number, "Median response time", "ms"},
+                  {"p95_response_time_ms", T::Number, "95th percentile response time", "ms"},
+                  {"resolution_rate", T::Number, "Resolved / ended in W", "ratio"},
+                  {"handoff_rate", T::Number, "Handed off / ended in W", "ratio"},
+                  {"tokens", T::Integer, "Tokens of the replies", "tokens", false}};
   perf.produce = [h](const sdk::DataSourceRequest& r, sdk::RowSink& s) {
     produce_performance(*h, r, s);
   };

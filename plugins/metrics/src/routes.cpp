@@ -6,6 +6,7 @@
 #include "kpi.h"
 #include "performance.h"
 #include "realtime.h"
+#include "response_schemas.h"
 
 namespace zaplify::metrics {
 namespace {
@@ -103,6 +104,7 @@ void register_routes(sdk::Host& host) {
                           "outcome rates of W, each with W′ and change_pct; `interval` adds a "
                           "series of calendar buckets in `tz`.");
   kpi.response_example = kpi_example();
+  kpi.response_schema = schemas::kpi_response();
   kpi.handler = [h](const sdk::Request& r) { return kpi_handler(*h, r); };
   host.routes().add(std::move(kpi));
 
@@ -114,6 +116,7 @@ void register_routes(sdk::Host& host) {
   conv.response_example = {{"funnels", json::array({{{"funnel_id", "sales"}, {"name", "Sales"},
       {"entered", 40}, {"converted", 10}, {"conversion_rate", 0.25},
       {"previous_conversion_rate", 0.2}, {"change_pts", 5.0}}})}};
+  conv.response_schema = schemas::conversion_response();
   conv.handler = [h](const sdk::Request& r) { return conversion_handler(*h, r); };
   host.routes().add(std::move(conv));
 
@@ -124,6 +127,7 @@ void register_routes(sdk::Host& host) {
       {"conversations", 30}, {"replies", 210}, {"avg_response_time_ms", 850.0},
       {"p50_response_time_ms", 700.0}, {"p95_response_time_ms", 2100.0},
       {"resolution_rate", 0.6}, {"handoff_rate", 0.2}, {"tokens", 52000}}})}};
+  perf.response_schema = schemas::performance_response();
   perf.handler = [h](const sdk::Request& r) { return performance_handler(*h, r); };
   host.routes().add(std::move(perf));
 
@@ -138,6 +142,7 @@ void register_routes(sdk::Host& host) {
       {"conversations_ended", 1}, {"stage_changes", 2}, {"active_leads", 7},
       {"active_conversations", 5}, {"per_minute", json::array({{{"minute",
       "2026-11-20T17:03:00Z"}, {"messages", 9}, {"events", 11}}})}};
+  act.response_schema = schemas::activity_response();
   act.handler = [h](const sdk::Request& r) { return activity_handler(*h, r); };
   host.routes().add(std::move(act));
 }

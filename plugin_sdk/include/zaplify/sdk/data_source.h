@@ -30,10 +30,17 @@ inline const char* column_type_name(ColumnType t) {
   return "string";
 }
 
+/// One column of a data source: it is also the field of the same name in a JSON export row, so
+/// it declares what a response schema declares (published as components/schemas/<Name>Row).
 struct Column {
   std::string name;
   ColumnType type = ColumnType::String;
   std::string description;
+  /// SDK 2.0. What a number measures (schema.h's units: "ms", "ratio", ...); empty: none.
+  std::string unit;
+  /// SDK 2.0. Whether a cell may be NULL. RowSink accepts NULL in any column, so true unless the
+  /// producer guarantees a value.
+  bool nullable = true;
 };
 
 /// Receives rows in order. Each row has one Value per declared column (NULL allowed).

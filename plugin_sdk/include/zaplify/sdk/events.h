@@ -33,6 +33,10 @@ struct Event {
   std::string name;              ///< funnel_defined.
   std::vector<std::string> stages;  ///< funnel_defined, in order.
   std::string source;            ///< lead_created.
+  /// The event's `properties` as compact JSON object text (keys sorted, at most
+  /// kMaxPropertiesBytes, event_types.h); empty when it had none. Stored in events.properties.
+  /// Any type may carry it; a custom type's declared fields live in it. Appended in SDK 2.0.
+  std::string properties;
 };
 
 /// The accepted (newly stored, non-duplicate) events of one write transaction, all of one tenant.

@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include "zaplify/sdk/calendar.h"
+#include "zaplify/sdk/schema.h"
 #include "zaplify/sdk/version.h"
 
 namespace zaplify::sdk {
@@ -174,6 +175,15 @@ struct RouteSpec {
   std::vector<ParamSpec> params;         ///< Beyond the window parameters (added by `windowed`).
   std::string response_description = "OK";
   nlohmann::json response_example;       ///< Optional example body, shown in /docs.
+  /// SDK 2.0. The JSON body of the successful answer, every field declared (schema.h). The host
+  /// publishes it under components/schemas and adds `window` and `data_as_of` for `windowed`
+  /// routes itself. Unspecified: documented as "some JSON object" (an undocumented route).
+  Schema response_schema;
+  /// SDK 2.0. Other media types of the successful answer (CSV, SVG, plain text). When
+  /// response_schema is Unspecified and this is not empty, the route answers no JSON at all.
+  std::vector<ResponseBody> other_responses;
+  /// SDK 2.0. The JSON request body of a POST/PUT/PATCH route; Unspecified: not documented.
+  Schema request_schema;
   Role required_role = Role::Viewer;
   CachePolicy cache = CachePolicy::None;
   /// The host parses from/to/tz/interval into Request::window (400 on bad input), documents them,

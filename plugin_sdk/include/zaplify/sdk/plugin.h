@@ -18,6 +18,7 @@
 #include "zaplify/sdk/cache.h"
 #include "zaplify/sdk/calendar.h"
 #include "zaplify/sdk/data_source.h"
+#include "zaplify/sdk/event_types.h"
 #include "zaplify/sdk/events.h"
 #include "zaplify/sdk/funnels.h"
 #include "zaplify/sdk/http.h"
@@ -76,6 +77,9 @@ class ZAPLIFY_SDK_API Host {
   /// The tenant's current funnel definitions, one rule for every plugin (funnels.h). Appended in
   /// SDK 1.1; same ABI.
   virtual const FunnelCatalog& funnels() const = 0;
+  /// The plugin's own event types (event_types.h): ingestion accepts them while the plugin runs
+  /// and stops when it is unloaded. SDK 2.0 (ABI 2).
+  virtual EventTypeRegistry& event_types() = 0;
 };
 
 /// Implemented by every plugin. One object per load.

@@ -5,8 +5,10 @@
 // already-built plugin would misread. The host refuses a plugin whose descriptor names another ABI
 // version, naming both versions in the error. The API is append-only within one ABI version.
 
-#define ZAPLIFY_SDK_ABI_VERSION 1u
-#define ZAPLIFY_SDK_VERSION "1.2.0"
+// ABI 2 (SDK 2.0): RouteSpec gained response_schema, other_responses and request_schema, Column
+// gained unit and nullable (schema.h) — both are passed by value, so their layout changed.
+#define ZAPLIFY_SDK_ABI_VERSION 2u
+#define ZAPLIFY_SDK_VERSION "2.0.0"
 
 // Plugins are built with hidden visibility. SDK types that cross the boundary (exceptions,
 // polymorphic interfaces) keep default visibility so their type_info compares equal in host and

@@ -1,0 +1,65 @@
+// The costs plugin: GET /metrics/cost and the `cost_daily` data source (SPEC §8 "Cost per
+// outcome"), priced from its `config:` block. The in-tree example of a small plugin: config read
+// once in start(), one route, one data source, all reads through sdk::Store.
+
+#include <memory>
+
+#include "cost_queries.h"
+#include "zaplify/sdk/sdk.h"
+
+namespace zaplify::costs {
+namespace {
+
+class CostsPlugin final : public sdk::Plugin {
+ public:
+  void start(sdk::Host& host) override {
+    // A bad price fails this plugin's start (shown in /health) and the others keep serving.
+    auto prices = std::make_shared<const Prices>(parse_prices(host.config()));
+    const sdk::Store& store = host.store();
+    const sdk::FunnelCatalog& funnels = host.funnels();
+    const sdk::Calendar& calendar = host.calendar();
+
+    sdk::RouteSpec cost;
+    cost.path = "/metrics/cost";
+    cost.summary = "Token cost per assistant and per outcome in W";
+    cost.description =
+        "Tokens of assistant messages in W priced per assistant (config), with conversations "
+        "started, resolutions and conversions per assistant and the cost of each; tokens of "
+        "unknown or human-only conversations count in the totals at the default price.";
+    cost.tag = "costs";
+    cost.windowed = true;
+    cost.cache = sdk::CachePolicy::Standard;
+    cost.response_example = {
+        {"currency", "USD"}, {"tokens", 120000}, {"cost", 0.3},
+        {"unattributed", {{"tokens", 0}, {"cost", 0.0}}},
+        {"assistants", nlohmann::json::array({{{"assistant_id", "assistant-1"}, {"tokens", 120000},
+                                               {"cost", 0.3}, {"conversations", 40},
+                                               {"resolutions", 25}, {"conversions", 6},
+                                               {"cost_per_conversation", 0.0075},
+                                               {"cost_per_resolution", 0.012},
+                                               {"cost_per_conversion", 0.05}}})}};
+    cost.handler = [prices, &store, &funnels](const sdk::Request& req) {
+      return sdk::Response::of_json(
+          cost_json(compute_cost(store, funnels, *prices, req.tenant_id, req.window)));
+    };
+    host.routes().add(std::move(cost));
+
+    sdk::DataSourceSpec daily;
+    daily.name = "cost_daily";
+    daily.description = "Assistant-message tokens and their cost per local day and assistant";
+    daily.columns = {{"date", sdk::ColumnType::Date, "local date in tz"},
+                     {"assistant_id", sdk::ColumnType::String, "null: unattributed tokens"},
+                     {"tokens", sdk::ColumnType::Integer, "sum of tokens (rows with tokens > 0)"},
+                     {"cost", sdk::ColumnType::Number, "tokens / 1000 × the assistant's price"}};
+    daily.produce = [prices, &store, &calendar](const sdk::DataSourceRequest& r, sdk::RowSink& s) {
+      produce_cost_daily(store, calendar, *prices, r, s);
+    };
+    host.data_sources().add(std::move(daily));
+  }
+};
+
+}  // namespace
+}  // namespace zaplify::costs
+
+ZAPLIFY_PLUGIN(zaplify::costs::CostsPlugin, "costs", "1.0.0",
+               "Cost per outcome: assistant tokens priced per assistant (GET /metrics/cost)")

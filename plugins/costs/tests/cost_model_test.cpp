@@ -1,0 +1,201 @@
+// The cost attribution against the naive reference (randomised), and hand-worked edge cases.
+// Events are fed the way cost_queries.cpp reads them (all starts, W's messages summed per
+// conversation, endings before `to`, W's conversions); the SQL itself is covered over HTTP.
+
+#include "cost_model.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+#include <set>
+
+#include "naive_cost.h"
+
+namespace zaplify::costs {
+namespace {
+
+using testing::Ev;
+
+Ev start(std::string id, std::int64_t ts, std::string conv, std::string lead, std::string assistant) {
+  return {std::move(id), "conversation_started", ts, std::move(lead), std::move(conv), std::move(assistant), "", "", "", "", {}};
+}
+Ev msg(std::string id, std::int64_t ts, std::string conv, std::string sender, std::optional<std::int64_t> tokens) {
+  return {std::move(id), "message", ts, "", std::move(conv), "", std::move(sender), "", "", "", tokens};
+}
+Ev ended(std::string id, std::int64_t ts, std::string conv, std::string outcome) {
+  return {std::move(id), "conversation_ended", ts, "", std::move(conv), "", "", std::move(outcome), "", "", {}};
+}
+Ev stage(std::string id, std::int64_t ts, std::string lead, std::string funnel, std::string name) {
+  return {std::move(id), "stage_changed", ts, std::move(lead), "", "", "", "", std::move(funnel), std::move(name), {}};
+}
+
+CostReport compute(const std::vector<Ev>& events, const Prices& prices, std::int64_t from, std::int64_t to,
+                   const std::map<std::string, std::string>& final_stage) {
+  ConversationIndex index;
+  for (const auto& e : events)
+    if (e.type == "conversation_started") index.add_start(e.conv, e.id, e.lead, e.assistant, e.ts);
+  CostAccumulator acc(index, prices, from, to);
+  std::map<std::string, std::int64_t> per_conv;  // the SQL's GROUP BY conversation_id
+  std::set<std::string> leads;
+  for (const auto& e : events) {
+    const bool in_w = e.ts >= from && e.ts < to;
+    if (e.type == "message" && in_w)
+      per_conv[e.conv] += e.sender == "assistant" ? e.tokens.value_or(0) : 0;
+    if (e.type == "conversation_ended" && e.ts < to) acc.add_ending(e.conv, e.id, e.ts, e.outcome);
+    if (e.type == "stage_changed" && in_w && final_stage.count(e.funnel) && final_stage.at(e.funnel) == e.stage)
+      leads.insert(e.lead);
+  }
+  for (const auto& [conv, tokens] : per_conv) acc.add_messages(conv, tokens);
+  for (const auto& lead : leads) acc.add_conversion(lead);
+  return acc.finish();
+}
+
+void expect_matches(const CostReport& got, const testing::NaiveCost& want) {
+  EXPECT_EQ(got.tokens, want.tokens);
+  EXPECT_NEAR(got.cost, want.cost, 1e-9);
+  EXPECT_EQ(got.unattributed_tokens, want.unattributed_tokens);
+  ASSERT_EQ(got.assistants.size(), want.lines.size());
+  for (std::size_t i = 0; i < got.assistants.size(); ++i) {
+    const auto& a = got.assistants[i];
+    SCOPED_TRACE(a.assistant_id);
+    ASSERT_TRUE(want.lines.count(a.assistant_id));
+    const auto& w = want.lines.at(a.assistant_id);
+    EXPECT_EQ(a.tokens, w.tokens);
+    EXPECT_NEAR(a.cost, w.cost, 1e-12);
+    EXPECT_EQ(a.conversations, w.conversations);
+    EXPECT_EQ(a.resolutions, w.resolutions);
+    EXPECT_EQ(a.conversions, w.conversions);
+    if (i > 0) {  // cost desc, then assistant_id
+      const auto& p = got.assistants[i - 1];
+      EXPECT_TRUE(p.cost > a.cost || (p.cost == a.cost && p.assistant_id < a.assistant_id));
+    }
+  }
+}
+
+TEST(CostModel, RandomEventsMatchTheNaiveReference) {
+  const std::map<std::string, std::string> finals = {{"f1", "won"}, {"f2", "paid"}};
+  const std::vector<std::string> stages = {"new", "won", "paid", "lost"};
+  const std::vector<std::string> assistants = {"a1", "a2", "a3", ""};  // "" = human only
+  const std::vector<std::string> senders = {"lead", "assistant", "agent", "assistant"};
+  const std::vector<std::string> outcomes = {"resolved", "handoff", "abandoned", "resolved"};
+  Prices prices;
+  prices.default_per_1k = 0.5;
+  prices.per_1k = {{"a1", 2.0}, {"a2", 0.25}};  // a3 pays the default
+  std::int64_t seen_conversions = 0, seen_resolutions = 0, seen_unattributed = 0;
+  for (unsigned seed = 1; seed <= 30; ++seed) {
+    std::mt19937 rng(seed);
+    auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
+    auto ts = [&] { return static_cast<std::int64_t>(pick(25)) * 100; };  // coarse: many ties
+    std::vector<Ev> events;
+    auto id = [&] { return std::to_string(pick(1000)) + "_" + std::to_string(events.size()); };
+    for (int i = 0, n = 60 + pick(60); i < n; ++i) {
+      const int c = pick(16);  // c12..c15 are never started
+      const std::string conv = "c" + std::to_string(c);
+      const std::string lead = "l" + std::to_string(pick(8));
+      switch (pick(10)) {
+        case 0: case 1:
+          if (c < 12) events.push_back(start(id(), ts(), conv, lead, assistants[pick(4)]));
+          break;
+        case 2: events.push_back(ended(id(), ts(), conv, outcomes[pick(4)])); break;
+        case 3: events.push_back(stage(id(), ts(), lead, pick(2) ? "f1" : "f2", stages[pick(4)])); break;
+        default: {
+          std::optional<std::int64_t> tokens;
+          if (pick(5)) tokens = pick(900);
+          events.push_back(msg(id(), ts(), conv, senders[pick(4)], tokens));
+        }
+      }
+    }
+    const std::int64_t from = 700, to = 1900;
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    const auto want = testing::naive_cost(events, finals, prices.default_per_1k, prices.per_1k, from, to);
+    expect_matches(compute(events, prices, from, to, finals), want);
+    seen_unattributed += want.unattributed_tokens;
+    for (const auto& [a, line] : want.lines) {
+      seen_conversions += line.conversions;
+      seen_resolutions += line.resolutions;
+    }
+  }
+  // The draws reach every rule, not only the easy ones.
+  EXPECT_GT(seen_conversions, 10);
+  EXPECT_GT(seen_resolutions, 10);
+  EXPECT_GT(seen_unattributed, 0);
+}
+
+TEST(CostModel, HandWorkedAttribution) {
+  Prices prices;
+  prices.default_per_1k = 1.0;
+  prices.per_1k = {{"a1", 10.0}};
+  const std::int64_t from = 1000, to = 2000;
+  const std::vector<Ev> events = {
+      start("s2", 500, "c1", "L1", "a2"),   // same time as s1, but "s1" < "s2": a1 owns c1
+      start("s1", 500, "c1", "L1", "a1"),
+      start("s9", 1500, "c1", "L9", "a3"),  // a repeated start: ignored everywhere
+      msg("m1", 1100, "c1", "assistant", 300),
+      msg("m2", 1200, "c1", "agent", 50),   // agent tokens are not assistant tokens
+      msg("m3", 1300, "unknown", "assistant", 100),
+      start("s3", 1400, "c2", "L2", ""),    // human only
+      msg("m4", 1450, "c2", "assistant", 200),
+      ended("e1", 900, "c1", "abandoned"),  // c1's earliest ending is before W
+      ended("e2", 1600, "c1", "resolved"),
+      start("s4", 1700, "c3", "L3", "a2"),
+      ended("e3", 1800, "c3", "resolved"),
+      stage("x1", 1900, "L1", "f", "won"),  // L1 converts: its first conversation is c1 (a1)
+      stage("x2", 1950, "L2", "f", "won"),  // L2's only conversation is human: unattributed
+  };
+  const auto r = compute(events, prices, from, to, {{"f", "won"}});
+  EXPECT_EQ(r.tokens, 600);
+  EXPECT_EQ(r.unattributed_tokens, 300);
+  EXPECT_DOUBLE_EQ(r.cost, 0.3 * 10.0 + 0.3 * 1.0);
+  ASSERT_EQ(r.assistants.size(), 2u);  // a3 (repeated start only) is not listed
+  EXPECT_EQ(r.assistants[0].assistant_id, "a1");
+  EXPECT_EQ(r.assistants[0].tokens, 300);
+  EXPECT_EQ(r.assistants[0].conversations, 0);  // c1 started before W
+  EXPECT_EQ(r.assistants[0].resolutions, 0);    // its earliest ending was before W
+  EXPECT_EQ(r.assistants[0].conversions, 1);
+  EXPECT_EQ(r.assistants[1].assistant_id, "a2");
+  EXPECT_EQ(r.assistants[1].conversations, 1);
+  EXPECT_EQ(r.assistants[1].resolutions, 1);
+  const auto j = cost_json(r);
+  EXPECT_DOUBLE_EQ(j["assistants"][0]["cost_per_conversion"].get<double>(), 3.0);
+  EXPECT_TRUE(j["assistants"][0]["cost_per_conversation"].is_null());
+  EXPECT_TRUE(j["assistants"][0]["cost_per_resolution"].is_null());
+  EXPECT_DOUBLE_EQ(j["assistants"][1]["cost_per_resolution"].get<double>(), 0.0);
+  EXPECT_EQ(j["unattributed"]["tokens"], 300);
+}
+
+TEST(CostModel, DailyRowsPerDayWithUnattributedLast) {
+  ConversationIndex index;
+  index.add_start("c1", "s1", "L1", "a1", 0);
+  Prices prices;
+  prices.default_per_1k = 2.0;
+  DailyCostAccumulator acc(index, prices, {1000, 2000});
+  acc.add_reply("c1", 999, 5);      // before the first day: not in W
+  acc.add_reply("nope", 1000, 10);  // unattributed
+  acc.add_reply("c1", 1999, 20);
+  acc.add_reply("c1", 2000, 0);     // 0 tokens: no row
+  acc.add_reply("c1", 2500, 30);
+  const auto rows = acc.rows();
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0].day, 0u);
+  EXPECT_EQ(rows[0].assistant_id, "a1");
+  EXPECT_EQ(rows[0].tokens, 20);
+  EXPECT_EQ(rows[1].assistant_id, "");
+  EXPECT_DOUBLE_EQ(rows[1].cost, 0.02);
+  EXPECT_EQ(rows[2].day, 1u);
+  EXPECT_EQ(rows[2].tokens, 30);
+}
+
+TEST(CostModel, PricesFromConfig) {
+  const auto p = parse_prices(nlohmann::json::parse(
+      R"({"currency": "BRL", "default_per_1k_tokens": 0.5, "assistants": {"a1": 2}})"));
+  EXPECT_EQ(p.currency, "BRL");
+  EXPECT_DOUBLE_EQ(p.per_1k_of("a1"), 2.0);
+  EXPECT_DOUBLE_EQ(p.per_1k_of("other"), 0.5);
+  EXPECT_EQ(parse_prices(nlohmann::json::object()).currency, "USD");
+  for (const char* bad : {R"({"default_per_1k_tokens": -1})", R"({"assistants": {"a1": "x"}})",
+                          R"({"curency": "USD"})", R"({"currency": 3})", R"({"assistants": [1]})"})
+    EXPECT_THROW(parse_prices(nlohmann::json::parse(bad)), std::invalid_argument) << bad;
+}
+
+}  // namespace
+}  // namespace zaplify::costs
