@@ -158,7 +158,12 @@ sdk::Schema data_source_row_schema(const sdk::DataSourceInfo& source) {
     }
     cell.describe(c.description).with_unit(c.unit);
     if (c.nullable) cell.or_null();
-    row.field(c.name, std::move(cell));
+    if (!c.present_with.empty()) {
+      cell.describe(c.description + " (only with " + c.present_with + ")");
+      row.optional_field(c.name, std::move(cell));
+    } else {
+      row.field(c.name, std::move(cell));
+    }
   }
   return row;
 }

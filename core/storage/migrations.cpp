@@ -149,7 +149,19 @@ std::vector<sdk::Migration> core_migrations() {
   properties.version = 7;
   properties.description = "events.properties: custom event data as JSON text";
   properties.sql = "ALTER TABLE events ADD COLUMN properties TEXT";
-  return {events, partial, seq, epoch, stages, by_stage, properties};
+  // Migration 8: leads' and conversations' starting facts kept once, by the host, for every plugin
+  // (sdk/host_tables.h): two views over covering partial indexes. Only lead_created and
+  // conversation_started events enter them, a few per lead, so ingest pays little.
+  sdk::Migration starts;
+  starts.version = 8;
+  starts.description = "lead_created_events and conversation_starts: host views over covering indexes";
+  for (const auto dialect : {sdk::Dialect::SQLite, sdk::Dialect::PostgreSQL}) {
+    std::string& sql = dialect == sdk::Dialect::SQLite ? starts.sql : starts.postgres_sql;
+    sql = sdk::lead_created_events_index_sql(dialect) + ";" + sdk::lead_created_events_view_sql(dialect) +
+          ";" + sdk::conversation_starts_index_sql(dialect) + ";" +
+          sdk::conversation_starts_view_sql(dialect);
+  }
+  return {events, partial, seq, epoch, stages, by_stage, properties, starts};
 }
 
 void ensure_migrations_table(sdk::SqlWriter& w) {

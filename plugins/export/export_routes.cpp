@@ -69,6 +69,38 @@ std::map<std::string, std::string> producer_params(const sdk::Request& req,
   return out;
 }
 
+namespace {
+
+// The columns this request has: a column with `present_with` only when that parameter is set.
+std::vector<std::size_t> present_columns(const std::vector<sdk::Column>& columns,
+                                         const std::map<std::string, std::string>& params) {
+  std::vector<std::size_t> out;
+  for (std::size_t i = 0; i < columns.size(); ++i)
+    if (columns[i].present_with.empty() || params.count(columns[i].present_with)) out.push_back(i);
+  return out;
+}
+
+// Passes on only the kept cells of each row (every cell when all columns are kept).
+class ColumnFilter final : public sdk::RowSink {
+ public:
+  ColumnFilter(const std::vector<std::size_t>& kept, std::size_t all, sdk::RowSink& out)
+      : kept_(kept), all_(kept.size() == all), out_(out) {}
+  void row(const std::vector<sdk::Value>& cells) override {
+    if (all_) return out_.row(cells);
+    buffer_.clear();
+    for (std::size_t i : kept_) buffer_.push_back(i < cells.size() ? cells[i] : sdk::Value{});
+    out_.row(buffer_);
+  }
+
+ private:
+  const std::vector<std::size_t>& kept_;
+  bool all_;
+  sdk::RowSink& out_;
+  std::vector<sdk::Value> buffer_;
+};
+
+}  // namespace
+
 std::string export_filename(const std::string& dataset, const sdk::Window& window,
                             const sdk::Calendar& calendar, ExportFormat format) {
   std::string name;
@@ -134,22 +166,28 @@ sdk::RouteSpec make_export_route(const sdk::DataSourceRegistry& registry, const 
     const ExportFormat format = choose_format(req);  // before the lookup: both are 400/404 early
     sdk::DataSourceInfo source = find_source(registry, name);
     sdk::DataSourceRequest produce_req{req.tenant_id, req.window, producer_params(req, source)};
+    const std::vector<std::size_t> kept = present_columns(source.columns, produce_req.params);
 
     sdk::Response res;
     res.content_type = format == ExportFormat::Csv ? "text/csv; charset=utf-8" : "application/json";
     res.headers.emplace_back("Content-Disposition", "attachment; filename=\"" +
                                                         export_filename(name, req.window, calendar, format) + "\"");
     res.headers.emplace_back("Cache-Control", "no-store");
-    res.stream = [&registry, name, produce_req = std::move(produce_req), columns = std::move(source.columns),
-                  format](sdk::ByteSink& sink) {
+    std::vector<sdk::Column> columns;
+    for (std::size_t i : kept) columns.push_back(source.columns[i]);
+    res.stream = [&registry, name, produce_req = std::move(produce_req), columns = std::move(columns),
+                  kept, all = source.columns.size(), format](sdk::ByteSink& sink) {
+      auto run = [&](RowWriter& writer) {
+        ColumnFilter filtered(kept, all, writer);
+        registry.produce(name, produce_req, filtered);
+        writer.finish();
+      };
       if (format == ExportFormat::Csv) {
         CsvWriter writer(columns, sink);
-        registry.produce(name, produce_req, writer);
-        writer.finish();
+        run(writer);
       } else {
         JsonWriter writer(columns, sink);
-        registry.produce(name, produce_req, writer);
-        writer.finish();
+        run(writer);
       }
     };
     return res;

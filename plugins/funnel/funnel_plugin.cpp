@@ -15,6 +15,13 @@ sdk::ParamSpec funnel_id_param() {
   return {"funnel_id", sdk::ParamLocation::Path, "string", true, "The funnel's id", "", {}};
 }
 
+sdk::ParamSpec breakdown_param() {
+  return {"breakdown", sdk::ParamLocation::Query, "string", false,
+          "Split the stage counts by the lead's source (its earliest lead_created), or the channel or "
+          "assistant_id of its earliest-starting conversation",
+          "", {"source", "channel", "assistant_id"}};
+}
+
 sdk::ParamSpec conversion_window_param() {
   return {"conversion_window_days", sdk::ParamLocation::Query, "integer", false,
           "Conversion window D (1-365): a lead reaches a stage only by an event within D days of "
@@ -57,8 +64,9 @@ class FunnelPlugin final : public sdk::Plugin {
                                 "Leads that reached each stage in the window (a later stage implies "
                                 "the earlier ones), conversions, drop-off, median hours to the "
                                 "next stage, and time_to_convert (hours from a lead's first stage "
-                                "change in the window to the final stage, with a histogram).");
-    report.params = {funnel_id_param(), conversion_window_param()};
+                                "change in the window to the final stage, with a histogram); with breakdown, the "
+                                "stage counts per source, channel or assistant.");
+    report.params = {funnel_id_param(), conversion_window_param(), breakdown_param()};
     report.response_schema = schemas::report_response();
     report.handler = [svc](const sdk::Request& r) { return svc->report(r); };
     routes.add(std::move(report));
@@ -103,7 +111,7 @@ class FunnelPlugin final : public sdk::Plugin {
     ds.description = "One row per stage of a funnel over the window: the funnel report's columns.";
     ds.columns = FunnelService::stage_columns();
     ds.params = {{"funnel_id", sdk::ParamLocation::Query, "string", true, "The funnel's id", "", {}},
-                 conversion_window_param()};
+                 conversion_window_param(), breakdown_param()};
     ds.produce = [svc](const sdk::DataSourceRequest& r, sdk::RowSink& s) { svc->produce_stages(r, s); };
     host.data_sources().add(std::move(ds));
   }

@@ -33,21 +33,25 @@ std::string fixed(double value, int decimals) {
   return std::string(buf, end);
 }
 
-std::vector<StageRow> stage_rows(const FunnelDefinition& funnel, ScanResult& scan) {
+std::vector<StageRow> count_rows(const FunnelDefinition& funnel, const std::vector<std::int64_t>& reached) {
   const std::size_t n = funnel.stages.size();
   std::vector<StageRow> rows(n);
   for (std::size_t k = 0; k < n; ++k) {
     StageRow& r = rows[k];
     r.stage = funnel.stages[k];
     r.index = static_cast<int>(k);
-    r.count = scan.reached[k];
-    if (k > 0) r.conversion_from_previous = ratio(scan.reached[k], scan.reached[k - 1]);
-    r.conversion_from_start = ratio(scan.reached[k], scan.reached[0]);
-    if (k + 1 < n) {
-      r.drop_off = scan.reached[k] - scan.reached[k + 1];
-      if (auto m = median_in_place(scan.ms_to_next[k])) r.median_hours_to_next = *m / kMsPerHour;
-    }
+    r.count = reached[k];
+    if (k > 0) r.conversion_from_previous = ratio(reached[k], reached[k - 1]);
+    r.conversion_from_start = ratio(reached[k], reached[0]);
+    if (k + 1 < n) r.drop_off = reached[k] - reached[k + 1];
   }
+  return rows;
+}
+
+std::vector<StageRow> stage_rows(const FunnelDefinition& funnel, ScanResult& scan) {
+  std::vector<StageRow> rows = count_rows(funnel, scan.reached);
+  for (std::size_t k = 0; k + 1 < rows.size(); ++k)
+    if (auto m = median_in_place(scan.ms_to_next[k])) rows[k].median_hours_to_next = *m / kMsPerHour;
   return rows;
 }
 

@@ -48,6 +48,9 @@ struct BottleneckAnalysis {
   std::optional<double> median_stage_hours;  ///< Median of the non-null stage medians.
 };
 
+/// Stage rows from reach counts alone (reached[k]: leads that reached Sk); no medians.
+std::vector<StageRow> count_rows(const FunnelDefinition& funnel, const std::vector<std::int64_t>& reached);
+
 /// Stage rows from a scan. Reorders scan.ms_to_next (medians are taken in place).
 std::vector<StageRow> stage_rows(const FunnelDefinition& funnel, ScanResult& scan);
 

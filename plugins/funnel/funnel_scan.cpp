@@ -139,6 +139,7 @@ void FunnelAccumulator::end_lead(std::string_view lead_id, const LeadState& s) {
     const int reached = options_.conversion_window_ms ? s.window_furthest : s.furthest;
     ++furthest_hist_[static_cast<std::size_t>(reached)];
     if (static_cast<std::size_t>(reached) + 1 == n) result_.ms_to_convert.push_back(s.final_ts - s.first_ts);
+    if (options_.collect_leads) result_.leads.push_back(LeadReach{std::string(lead_id), reached});
     ++result_.entries[static_cast<std::size_t>(s.flow_first)];
     if (static_cast<std::size_t>(s.flow_last) + 1 != n)
       ++result_.links[static_cast<std::size_t>(s.flow_last) * (n + 1) + n];

@@ -43,6 +43,13 @@ struct ScanOptions {
   /// SPEC §8 conversion window D (ms): a lead reached Sk when it has an event into a stage ≥ k in
   /// [t0, t0 + D] (t0: its first W event into a known stage). Unset: §5's rule (any W event).
   std::optional<std::int64_t> conversion_window_ms;
+  bool collect_leads = false;  ///< Fill ScanResult::leads (the breakdown needs each lead's reach).
+};
+
+/// A lead of the scan and the furthest stage it reached (rule in force).
+struct LeadReach {
+  std::string lead_id;
+  int reached = 0;
 };
 
 struct DroppedLead {
@@ -65,6 +72,7 @@ struct ScanResult {
   /// Per lead that reached the final stage (rule in force): ms from t0 to its first event into the
   /// final stage at or after t0. Unordered.
   std::vector<std::int64_t> ms_to_convert;
+  std::vector<LeadReach> leads;  ///< Every lead with a W event; only with ScanOptions::collect_leads.
 
   std::int64_t link(std::size_t source, std::size_t target) const {
     return links[source * (stage_count + 1) + target];

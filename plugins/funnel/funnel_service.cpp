@@ -4,6 +4,7 @@
 #include <charconv>
 #include <map>
 
+#include "funnel_breakdown.h"
 #include "funnel_definition.h"
 #include "funnel_report.h"
 #include "funnel_scan.h"
@@ -57,10 +58,15 @@ sdk::Response FunnelService::report(const sdk::Request& req) const {
   ScanOptions o = window_options(req.window);
   o.conversion_window_ms = conversion_window_ms(req.param("conversion_window_days"));
   const auto funnel = require_funnel(funnels_, req.tenant_id, req.path_param("funnel_id"));
+  const auto by = parse_breakdown(req.param("breakdown"));
+  o.collect_leads = by.has_value();
   auto scan = scan_funnel(store_, req.tenant_id, funnel, o);
   const auto rows = stage_rows(funnel, scan);
   auto body = funnel_json(funnel, rows, scan);
   body["time_to_convert"] = time_to_convert_json(scan);
+  if (by)
+    body["breakdown"] = breakdown_json(
+        funnel.stages, break_down(scan.leads, lead_attribute(store_, req.tenant_id, *by), funnel.stages.size()));
   return sdk::Response::of_json(std::move(body));
 }
 
@@ -128,7 +134,9 @@ std::vector<sdk::Column> FunnelService::stage_columns() {
           {"conversion_from_previous", ColumnType::Number, "count / previous stage's count"},
           {"conversion_from_start", ColumnType::Number, "count / first stage's count"},
           {"drop_off", ColumnType::Integer, "count − next stage's count (null for the last)"},
-          {"median_hours_to_next", ColumnType::Number, "Median hours to reach a later stage"}};
+          {"median_hours_to_next", ColumnType::Number, "Median hours to reach a later stage (null in breakdown rows)"},
+          {"breakdown_value", ColumnType::String, "The lead attribute's value of this row (null: leads without one)",
+           "", true, "breakdown"}};
 }
 
 void FunnelService::produce_stages(const sdk::DataSourceRequest& req, sdk::RowSink& sink) const {
@@ -137,18 +145,28 @@ void FunnelService::produce_stages(const sdk::DataSourceRequest& req, sdk::RowSi
     throw sdk::invalid_parameter("funnel_id", "funnel_id is required");
   ScanOptions o = window_options(req.window);
   o.conversion_window_ms = conversion_window_ms(find_param(req.params, "conversion_window_days"));
+  const auto by = parse_breakdown(find_param(req.params, "breakdown"));
+  o.collect_leads = by.has_value();
   const auto funnel = require_funnel(funnels_, req.tenant_id, id->second);
   auto scan = scan_funnel(store_, req.tenant_id, funnel, o);
-  std::vector<sdk::Value> cells(7);
-  for (const auto& r : stage_rows(funnel, scan)) {
-    cells[0] = r.stage;
-    cells[1] = std::int64_t{r.index};
-    cells[2] = r.count;
-    cells[3] = opt_value(r.conversion_from_previous);
-    cells[4] = opt_value(r.conversion_from_start);
-    cells[5] = opt_value(r.drop_off);
-    cells[6] = opt_value(r.median_hours_to_next);
-    sink.row(cells);
+  std::vector<sdk::Value> cells(8);
+  auto emit = [&](const std::vector<StageRow>& rows) {
+    for (const auto& r : rows) {
+      cells[0] = r.stage;
+      cells[1] = std::int64_t{r.index};
+      cells[2] = r.count;
+      cells[3] = opt_value(r.conversion_from_previous);
+      cells[4] = opt_value(r.conversion_from_start);
+      cells[5] = opt_value(r.drop_off);
+      cells[6] = opt_value(r.median_hours_to_next);
+      sink.row(cells);
+    }
+  };
+  if (!by) return emit(stage_rows(funnel, scan));
+  // One block of stage rows per value, in the report's breakdown order.
+  for (const auto& entry : break_down(scan.leads, lead_attribute(store_, req.tenant_id, *by), funnel.stages.size())) {
+    cells[7] = entry.value ? sdk::Value{*entry.value} : sdk::Value{};
+    emit(count_rows(funnel, entry.counts));
   }
 }
 

@@ -1,6 +1,6 @@
 // SPEC §8 over HTTP on SQLite and PostgreSQL (issue 16): the WhatsApp 24-hour window against the
-// naive reference (plugins/conversation/tests/naive_whatsapp.h), the funnel's conversion window and
-// time_to_convert, and the real-time routes with repeated conversation starts. The costs and
+// naive reference (plugins/conversation/tests/naive_whatsapp.h), the funnel's conversion window,
+// time_to_convert and breakdown, and the real-time routes with repeated conversation starts. The costs and
 // cohorts plugins have their own HTTP tests beside them (plugins/{costs,cohorts}/tests/).
 
 #include <gtest/gtest.h>
@@ -137,6 +137,63 @@ TEST_P(DeeperAnalytics, FunnelConversionWindowAndTimeToConvert) {
     EXPECT_EQ(e.status, 400) << bad;
     EXPECT_EQ(e.json()["error"]["field"], "conversion_window_days") << bad;
   }
+}
+
+// Breakdown values come from the host's lead_created_events / conversation_starts relations:
+// checked over HTTP on both databases, with the export's extra column.
+TEST_P(DeeperAnalytics, FunnelBreakdownBySourceChannelAndAssistant) {
+  ServerProcess s(options());
+  const std::int64_t t0 = (now_ms() / kDayMs - 10) * kDayMs;
+  std::vector<json> ev = {{{"id", "def"}, {"type", "funnel_defined"}, {"tenant_id", "t1"},
+                           {"timestamp", rfc3339(t0 - kDayMs)}, {"funnel_id", "f1"}, {"name", "F"},
+                           {"stages", {"new", "won"}}}};
+  auto add = [&](json e, const std::string& id, const std::string& type, std::int64_t ts) {
+    e["id"] = id, e["type"] = type, e["tenant_id"] = "t1", e["timestamp"] = rfc3339(ts);
+    ev.push_back(std::move(e));
+  };
+  // L1: ads, whatsapp (default) with a1, converts. L2: ads then (later) web; sms, human only.
+  // L3: no lead_created, no conversation. L4: organic; its earlier conversation is on web with a2.
+  add({{"lead_id", "L1"}, {"source", "ads"}}, "lc1", "lead_created", t0);
+  add({{"lead_id", "L2"}, {"source", "ads"}}, "lc2", "lead_created", t0);
+  add({{"lead_id", "L2"}, {"source", "web"}}, "lc2b", "lead_created", t0 + kHourMs);
+  add({{"lead_id", "L4"}, {"source", "organic"}}, "lc4", "lead_created", t0);
+  add({{"conversation_id", "C1"}, {"lead_id", "L1"}, {"assistant_id", "a1"}}, "cs1", "conversation_started", t0);
+  add({{"conversation_id", "C2"}, {"lead_id", "L2"}, {"channel", "sms"}}, "cs2", "conversation_started", t0);
+  add({{"conversation_id", "C4b"}, {"lead_id", "L4"}, {"assistant_id", "a1"}}, "cs4b", "conversation_started", t0 + kHourMs);
+  add({{"conversation_id", "C4a"}, {"lead_id", "L4"}, {"assistant_id", "a2"}, {"channel", "web"}}, "cs4a",
+      "conversation_started", t0);
+  for (const char* lead : {"L1", "L2", "L3", "L4"})
+    add({{"lead_id", lead}, {"funnel_id", "f1"}, {"stage", "new"}}, std::string("n") + lead, "stage_changed", t0 + kDayMs);
+  add({{"lead_id", "L1"}, {"funnel_id", "f1"}, {"stage", "won"}}, "wL1", "stage_changed", t0 + 2 * kDayMs);
+  ingest(s, ev);
+  const std::string w = "from=" + url_encode(rfc3339(t0)) + "&to=" + url_encode(rfc3339(t0 + 5 * kDayMs));
+  auto values = [&](const std::string& by) {
+    auto r = s.get("/analytics/funnel/f1?breakdown=" + by + "&" + w, kTenant);
+    EXPECT_EQ(r.status, 200) << r.body;
+    const json body = r.json();
+    std::vector<std::pair<json, std::vector<std::int64_t>>> out;
+    for (const auto& b : body["breakdown"])
+      out.emplace_back(b["value"], std::vector<std::int64_t>{b["stages"][0]["count"], b["stages"][1]["count"]});
+    return out;
+  };
+  using V = std::vector<std::pair<json, std::vector<std::int64_t>>>;
+  EXPECT_EQ(values("source"), (V{{"ads", {2, 1}}, {"organic", {1, 0}}, {nullptr, {1, 0}}}));
+  EXPECT_EQ(values("channel"), (V{{"sms", {1, 0}}, {"web", {1, 0}}, {"whatsapp", {1, 1}}, {nullptr, {1, 0}}}));
+  EXPECT_EQ(values("assistant_id"), (V{{nullptr, {2, 0}}, {"a1", {1, 1}}, {"a2", {1, 0}}}));
+  auto bad = s.get("/analytics/funnel/f1?breakdown=country&" + w, kTenant);
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.json()["error"]["field"], "breakdown");
+  auto csv = s.get("/analytics/export/metrics?format=csv&dataset=funnel_stages&funnel_id=f1&breakdown=source&" + w, kTenant);
+  ASSERT_EQ(csv.status, 200) << csv.body;
+  EXPECT_EQ(csv.body.substr(0, csv.body.find('\r')),
+            "stage,index,count,conversion_from_previous,conversion_from_start,drop_off,median_hours_to_next,breakdown_value");
+  auto plain = s.get("/analytics/export/metrics?format=csv&dataset=funnel_stages&funnel_id=f1&" + w, kTenant);
+  EXPECT_EQ(plain.body.find("breakdown_value"), std::string::npos);  // the column needs the parameter
+  auto rows = s.get("/analytics/export/metrics?format=json&dataset=funnel_stages&funnel_id=f1&breakdown=source&" + w, kTenant).json();
+  ASSERT_EQ(rows.size(), 6u);  // three values × two stages
+  EXPECT_EQ(rows[1]["breakdown_value"], "ads");
+  EXPECT_EQ(rows[1]["count"], 1);
+  EXPECT_TRUE(rows[5]["breakdown_value"].is_null());
 }
 
 TEST_P(DeeperAnalytics, RealtimeIgnoresRepeatedStarts) {

@@ -35,7 +35,7 @@ TEST_P(DatabaseTest, CoreMigrationCreatesEventsTableAndIsRecordedOnce) {
   auto applied = rows("SELECT plugin, version FROM schema_migrations ORDER BY plugin, version");
   const auto expected = static_cast<std::int64_t>(storage::core_migrations().size());
   ASSERT_EQ(applied.size(), static_cast<std::size_t>(expected));
-  ASSERT_GE(expected, 7);  // 7: events.properties (custom events)
+  ASSERT_GE(expected, 8);  // 7: events.properties; 8: lead and conversation starts
   for (std::size_t i = 0; i < applied.size(); ++i) {
     EXPECT_EQ(std::get<std::string>(applied[i][0]), "core");
     EXPECT_EQ(std::get<std::int64_t>(applied[i][1]), static_cast<std::int64_t>(i + 1));
@@ -56,6 +56,8 @@ TEST_P(DatabaseTest, EventsIndexesExist) {
   EXPECT_TRUE(names.count("events_tenant_conversation_ts_p"));
   EXPECT_TRUE(names.count("events_stage_changes"));  // behind the host's stage_events
   EXPECT_TRUE(names.count("events_stage_names"));
+  EXPECT_TRUE(names.count("events_lead_created"));        // behind lead_created_events
+  EXPECT_TRUE(names.count("events_conversation_starts"));  // behind conversation_starts
   EXPECT_FALSE(names.count("events_tenant_conversation_ts"));  // replaced by the partial ones
   EXPECT_FALSE(names.count("events_tenant_funnel_ts"));
   EXPECT_FALSE(names.count("events_tenant_funnel_ts_p"));  // replaced by events_stage_changes
@@ -108,6 +110,42 @@ TEST_P(DatabaseTest, StageEventsRelationHoldsStageChangesInScanOrder) {
   db().query((GetParam() == "sqlite" ? "EXPLAIN QUERY PLAN " : "EXPLAIN ") + one_stage, stage_params,
              [&](const sdk::Row& row) { plan += std::string(row.text(GetParam() == "sqlite" ? 3 : 0)) + "\n"; });
   EXPECT_NE(plan.find("events_stage_names"), std::string::npos) << plan;
+}
+
+TEST_P(DatabaseTest, LeadAndConversationStartRelationsAreIndexOnly) {
+  db().write([](sdk::SqlWriter& w) {
+    const char* sql = "INSERT INTO events (tenant_id, id, type, ts, lead_id, conversation_id, assistant_id, "
+                      "channel, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    auto add = [&](const char* id, const char* type, std::int64_t ts, const char* lead, sdk::Value conv,
+                   sdk::Value assistant, sdk::Value channel, sdk::Value source) {
+      w.execute(sql, {sdk::Value("t"), sdk::Value(id), sdk::Value(type), sdk::Value(ts), sdk::Value(lead),
+                      conv, assistant, channel, source});
+    };
+    add("l2", "lead_created", 20, "L1", {}, {}, {}, sdk::Value("ads"));
+    add("l1", "lead_created", 10, "L1", {}, {}, {}, {});
+    add("c1", "conversation_started", 5, "L1", sdk::Value("C1"), sdk::Value("bot"), {}, {});
+    add("c2", "conversation_started", 5, "L2", sdk::Value("C2"), {}, sdk::Value("sms"), {});
+    add("m1", "message", 6, "L1", sdk::Value("C1"), {}, {}, {});  // not a start
+  });
+  auto leads = rows("SELECT lead_id, ts, event_id, source FROM lead_created_events WHERE tenant_id = ? "
+                    "ORDER BY lead_id, ts, event_id", {sdk::Value("t")});
+  ASSERT_EQ(leads.size(), 2u);
+  EXPECT_EQ(leads[0], (std::vector<sdk::Value>{sdk::Value("L1"), sdk::Value(std::int64_t{10}), sdk::Value("l1"), sdk::Value()}));
+  EXPECT_EQ(leads[1][3], sdk::Value("ads"));
+  auto starts = rows("SELECT conversation_id, lead_id, assistant_id, channel FROM conversation_starts "
+                     "WHERE tenant_id = ? ORDER BY lead_id, ts, event_id", {sdk::Value("t")});
+  ASSERT_EQ(starts.size(), 2u);
+  EXPECT_EQ(starts[0], (std::vector<sdk::Value>{sdk::Value("C1"), sdk::Value("L1"), sdk::Value("bot"), sdk::Value()}));
+  EXPECT_EQ(starts[1], (std::vector<sdk::Value>{sdk::Value("C2"), sdk::Value("L2"), sdk::Value(), sdk::Value("sms")}));
+  if (GetParam() != "sqlite") return;  // plan text checked on SQLite
+  for (const auto& [relation, index] : {std::pair{"lead_created_events", "events_lead_created"},
+                                        std::pair{"conversation_starts", "events_conversation_starts"}}) {
+    std::string plan;
+    db().query(std::string("EXPLAIN QUERY PLAN SELECT * FROM ") + relation + " WHERE tenant_id = ? ORDER BY lead_id, ts, event_id",
+               {sdk::Value("t")}, [&](const sdk::Row& r) { plan += std::string(r.text(3)) + "\n"; });
+    EXPECT_NE(plan.find(std::string("COVERING INDEX ") + index), std::string::npos) << plan;
+    EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << plan;
+  }
 }
 
 TEST_P(DatabaseTest, QueryRoundTripsTypesNullsAndPlaceholders) {

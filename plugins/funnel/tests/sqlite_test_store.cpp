@@ -163,16 +163,22 @@ SqliteTestStore::SqliteTestStore(const std::string& path) {
       "CREATE INDEX IF NOT EXISTS events_conv_ts ON events(tenant_id, conversation_id, ts);"
       "CREATE INDEX IF NOT EXISTS events_funnel_ts ON events(tenant_id, funnel_id, ts);";
   check(sqlite3_exec(db_, schema, nullptr, nullptr, nullptr), db_, "schema");
-  // The host's relation, once (a kept benchmark database has it already).
-  int present = 0;
-  sqlite3_exec(
-      db_, "SELECT 1 FROM sqlite_master WHERE name = 'stage_events'",
-      [](void* n, int, char**, char**) { return ++*static_cast<int*>(n), 0; }, &present, nullptr);
-  if (present) return;
-  const std::string host = sdk::stage_events_index_sql(sdk::Dialect::SQLite) + ";" +
-                           sdk::stage_events_by_stage_index_sql(sdk::Dialect::SQLite) + ";" +
-                           sdk::stage_events_view_sql(sdk::Dialect::SQLite);
-  check(sqlite3_exec(db_, host.c_str(), nullptr, nullptr, nullptr), db_, "host relations");
+  // The host's relations, once each (a kept benchmark database may have some already).
+  auto present = [&](const char* name) {
+    int n = 0;
+    const std::string sql = std::string("SELECT 1 FROM sqlite_master WHERE name = '") + name + "'";
+    sqlite3_exec(
+        db_, sql.c_str(), [](void* c, int, char**, char**) { return ++*static_cast<int*>(c), 0; }, &n, nullptr);
+    return n > 0;
+  };
+  const auto d = sdk::Dialect::SQLite;
+  const std::pair<const char*, std::string> relations[] = {
+      {sdk::kStageEvents, sdk::stage_events_index_sql(d) + ";" + sdk::stage_events_by_stage_index_sql(d) +
+                              ";" + sdk::stage_events_view_sql(d)},
+      {sdk::kLeadCreatedEvents, sdk::lead_created_events_index_sql(d) + ";" + sdk::lead_created_events_view_sql(d)},
+      {sdk::kConversationStarts, sdk::conversation_starts_index_sql(d) + ";" + sdk::conversation_starts_view_sql(d)}};
+  for (const auto& [name, sql] : relations)
+    if (!present(name)) check(sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr), db_, "host relations");
 }
 
 void SqliteTestStore::write(const std::function<void(sdk::SqlWriter&)>& work) {
@@ -194,10 +200,13 @@ void SqliteTestStore::insert(const std::vector<TestEvent>& events) {
     for (const auto& e : events) {
       auto text_or_null = [](const std::string& v) { return v.empty() ? sdk::Value{} : sdk::Value{v}; };
       w.execute(  // a duplicate id is skipped, as ingestion does
-          "INSERT INTO events(tenant_id, id, type, ts, lead_id, funnel_id, stage, name, stages) "
-          "VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
+          "INSERT INTO events(tenant_id, id, type, ts, lead_id, funnel_id, stage, name, stages, "
+          "conversation_id, assistant_id, channel, source) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) "
+          "ON CONFLICT DO NOTHING",
           {e.tenant_id, e.id, e.type, e.ts, text_or_null(e.lead_id), text_or_null(e.funnel_id),
-           text_or_null(e.stage), text_or_null(e.name), text_or_null(e.stages_json)});
+           text_or_null(e.stage), text_or_null(e.name), text_or_null(e.stages_json),
+           text_or_null(e.conversation_id), text_or_null(e.assistant_id), text_or_null(e.channel),
+           text_or_null(e.source)});
     }
   });
 }

@@ -14,7 +14,8 @@
 
 namespace zaplify::funnel::testing {
 
-/// One stage_changed or funnel_defined event, the fields the funnel reads.
+/// One event with the fields the funnel reads (stage changes, definitions, and the lead and
+/// conversation starts a breakdown reads).
 struct TestEvent {
   std::string id;
   std::string type;
@@ -25,6 +26,7 @@ struct TestEvent {
   std::string name;
   std::string stages_json;
   std::string tenant_id = "t1";
+  std::string conversation_id, assistant_id, channel, source;  ///< Empty: NULL.
 };
 
 TestEvent stage_event(std::string id, std::string lead, std::int64_t ts, std::string stage,
@@ -32,8 +34,8 @@ TestEvent stage_event(std::string id, std::string lead, std::int64_t ts, std::st
 TestEvent define_event(std::string id, std::int64_t ts, std::vector<std::string> stages,
                        std::string name = "Sales", std::string funnel = "f1");
 
-/// The events table with the host's stage_events view and its index (sdk/host_tables.h), so the
-/// plugin reads the relation the host gives it.
+/// The events table with the host's relations and their indexes (sdk/host_tables.h), so the
+/// plugin reads the relations the host gives it.
 class SqliteTestStore final : public sdk::Store {
  public:
   /// `path`: a database file (created) or ":memory:".

@@ -41,6 +41,10 @@ struct Column {
   /// SDK 2.0. Whether a cell may be NULL. RowSink accepts NULL in any column, so true unless the
   /// producer guarantees a value.
   bool nullable = true;
+  /// SDK 2.0. When set, the column exists only in requests that pass this parameter (e.g. a
+  /// `breakdown_value` column with `breakdown`): the producer still sends a cell for it in every
+  /// row (NULL when absent), and exporters leave the column out of answers without the parameter.
+  std::string present_with;
 };
 
 /// Receives rows in order. Each row has one Value per declared column (NULL allowed).

@@ -3,7 +3,8 @@
 // needs is kept once, here, in step with the events table (same transaction), with no plugin
 // projection to maintain and nothing to catch up: a plugin that was off reads it complete.
 //
-// Read-only for plugins. Retention: rows go with their events. Added in SDK 1.2; same ABI.
+// Read-only for plugins. Retention: rows go with their events. stage_events: SDK 1.2;
+// lead_created_events and conversation_starts: SDK 2.0.
 
 #include <string>
 
@@ -50,6 +51,55 @@ inline std::string stage_events_by_stage_index_sql(Dialect dialect) {
            " INCLUDE (lead_id) WHERE type = 'stage_changed' AND funnel_id IS NOT NULL";
   return "CREATE INDEX events_stage_names ON events (tenant_id, funnel_id, stage, ts, lead_id, type)"
          " WHERE type = 'stage_changed' AND funnel_id IS NOT NULL";
+}
+
+/// `lead_created_events`: one row per stored `lead_created` event (SDK 2.0).
+///   tenant_id TEXT, lead_id TEXT, ts BIGINT (epoch ms), event_id TEXT, source TEXT (NULL when the
+///   event had none).
+/// A covering index keyed (tenant_id, lead_id, ts, event_id) serves a tenant's whole list, one lead's
+/// rows, and "the earliest per lead" (SPEC §8: a lead's source is that of its earliest
+/// lead_created) as an index-only read on both dialects.
+inline constexpr const char* kLeadCreatedEvents = "lead_created_events";
+
+/// `conversation_starts`: one row per stored `conversation_started` event (SDK 2.0).
+///   tenant_id TEXT, conversation_id TEXT, lead_id TEXT, ts BIGINT (epoch ms), event_id TEXT,
+///   assistant_id TEXT (NULL: human only), channel TEXT (NULL when absent: SPEC's default is
+///   "whatsapp").
+/// A conversation is described by its earliest start (SPEC §2: by (ts, event_id)); the relation
+/// holds every start, later ones included. Its covering index is keyed (tenant_id, lead_id, ts,
+/// event_id): a tenant's starts or one lead's, index-only.
+inline constexpr const char* kConversationStarts = "conversation_starts";
+
+/// The two views' definitions, as the host creates them (for plugins' unit tests, as above).
+inline std::string lead_created_events_view_sql(Dialect dialect) {
+  const std::string id = dialect == Dialect::PostgreSQL ? "id COLLATE \"C\"" : "id";
+  return "CREATE VIEW lead_created_events AS SELECT tenant_id, lead_id, ts, " + id +
+         " AS event_id, source FROM events WHERE type = 'lead_created'";
+}
+
+inline std::string conversation_starts_view_sql(Dialect dialect) {
+  const std::string id = dialect == Dialect::PostgreSQL ? "id COLLATE \"C\"" : "id";
+  return "CREATE VIEW conversation_starts AS SELECT tenant_id, conversation_id, lead_id, ts, " + id +
+         " AS event_id, assistant_id, channel FROM events WHERE type = 'conversation_started'";
+}
+
+/// The indexes behind them. Only events of these two types enter them (a few per lead).
+inline std::string lead_created_events_index_sql(Dialect dialect) {
+  if (dialect == Dialect::PostgreSQL)
+    return "CREATE INDEX events_lead_created ON events (tenant_id, lead_id, ts, id COLLATE \"C\")"
+           " INCLUDE (source) WHERE type = 'lead_created'";
+  return "CREATE INDEX events_lead_created ON events (tenant_id, lead_id, ts, id, source, type)"
+         " WHERE type = 'lead_created'";
+}
+
+inline std::string conversation_starts_index_sql(Dialect dialect) {
+  if (dialect == Dialect::PostgreSQL)
+    return "CREATE INDEX events_conversation_starts ON events"
+           " (tenant_id, lead_id, ts, id COLLATE \"C\") INCLUDE (conversation_id, assistant_id, channel)"
+           " WHERE type = 'conversation_started'";
+  return "CREATE INDEX events_conversation_starts ON events"
+         " (tenant_id, lead_id, ts, id, conversation_id, assistant_id, channel, type)"
+         " WHERE type = 'conversation_started'";
 }
 
 }  // namespace zaplify::sdk
