@@ -22,8 +22,9 @@ std::vector<Cohort> compute_cohorts(const sdk::Store& store, const sdk::FunnelCa
               [&](const sdk::Row& r) { first_final.emplace(r.text(0), r.int64(1)); });
   CohortTable table(cohort_starts(calendar, w, interval), w.to_ms);
   // A lead belongs to W when its earliest lead_created (of any time) is in W.
-  store.query("SELECT lead_id, MIN(ts) FROM events WHERE tenant_id = ? AND type = 'lead_created' "
-              "GROUP BY lead_id HAVING MIN(ts) >= ? AND MIN(ts) < ?",
+  // The host's lead_created_events is ordered by (lead, ts): an index-only, sort-free group-by.
+  store.query(std::string("SELECT lead_id, MIN(ts) FROM ") + sdk::kLeadCreatedEvents +
+                  " WHERE tenant_id = ? GROUP BY lead_id HAVING MIN(ts) >= ? AND MIN(ts) < ?",
               {tenant, w.from_ms, w.to_ms}, [&](const sdk::Row& r) {
                 auto it = first_final.find(std::string(r.text(0)));
                 table.add_lead(r.int64(1), it == first_final.end() ? std::nullopt

@@ -7,13 +7,13 @@
 namespace zaplify::costs {
 namespace {
 
-// All of the tenant's starts (bounded by retention): a message or ending in W may belong to a
+// All of the tenant's starts (bounded by retention; the host's conversation_starts, index-only): a message or ending in W may belong to a
 // conversation that started long before, and a lead's first conversation may be older than W.
 // The earliest per conversation is picked in C++, byte-wise, so no collation is involved.
 ConversationIndex load_conversations(const sdk::Store& store, const std::string& tenant) {
   ConversationIndex index;
-  store.query("SELECT conversation_id, id, lead_id, assistant_id, ts FROM events "
-              "WHERE tenant_id = ? AND type = 'conversation_started'",
+  store.query(std::string("SELECT conversation_id, event_id, lead_id, assistant_id, ts FROM ") +
+                  sdk::kConversationStarts + " WHERE tenant_id = ?",
               {tenant}, [&](const sdk::Row& r) {
                 index.add_start(std::string(r.text(0)), std::string(r.text(1)),
                                 std::string(r.text(2)), std::string(r.text(3)), r.int64(4));
