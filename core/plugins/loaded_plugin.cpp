@@ -4,6 +4,7 @@
 #include <boost/system/system_error.hpp>
 
 #include "plugins/build_fingerprint.h"
+#include "plugins/descriptor_check.h"
 
 namespace zaplify::core {
 namespace {
@@ -38,11 +39,7 @@ std::shared_ptr<LoadedPlugin> LoadedPlugin::open(const std::string& library_path
   const sdk::PluginDescriptor* d = describe();
   if (!d) throw PluginLoadError("plugin library " + library_path + " returned no descriptor");
   lp->abi_version_ = d->abi_version;
-  if (d->abi_version != ZAPLIFY_SDK_ABI_VERSION)
-    throw PluginLoadError("plugin library " + library_path + " was built for SDK ABI version " +
-                          std::to_string(d->abi_version) + " but this host speaks ABI version " +
-                          std::to_string(ZAPLIFY_SDK_ABI_VERSION) +
-                          "; rebuild it against this SDK");
+  if (const auto why = descriptor_mismatch(*d)) throw PluginLoadError("plugin library " + library_path + " " + *why);
   lp->name_ = d->name ? d->name : "";
   lp->version_ = d->version ? d->version : "";
   lp->description_ = d->description ? d->description : "";

@@ -29,12 +29,32 @@
 
 namespace zaplify::sdk {
 
+/// What a plugin was compiled with, as far as it matters across the boundary: SDK types carry
+/// std::string, std::function and nlohmann::json by value, so host and plugin must agree on the
+/// standard library's layout and on the JSON library's version. Filled by ZAPLIFY_PLUGIN.
+struct PluginToolchain {
+  const char* compiler;          ///< Informational, e.g. "gcc 12.2.0" or "clang 14.0.6".
+  /// Must equal the host's: the C++ standard library, its release and its string ABI, e.g.
+  /// "libstdc++ 12, cxx11 ABI" (libstdc++ keeps layouts within a release family, not across ABIs).
+  const char* standard_library;
+  /// Must equal the host's: nlohmann-json's version as major·10000 + minor·100 + patch.
+  std::uint32_t json_version;
+};
+
 /// Read by the host before anything else in the plugin runs. Static storage, never freed.
+/// The host reads `abi_version` first (it stays the first field in every ABI), then no more than
+/// `descriptor_size` bytes. It refuses the plugin, saying what differs, when: the plugin's ABI is
+/// outside what the host loads (ZAPLIFY_SDK_MIN_PLUGIN_ABI … ZAPLIFY_SDK_ABI_VERSION), the
+/// descriptor is shorter than this ABI's, the plugin needs a newer host (`min_host_abi`), or the
+/// toolchain's standard library or JSON version differ from the host's.
 struct PluginDescriptor {
-  std::uint32_t abi_version;   ///< Must be ZAPLIFY_SDK_ABI_VERSION of the host.
-  const char* name;            ///< Unique plugin name, [a-z0-9_]+.
-  const char* version;         ///< The plugin's own version, e.g. "1.2.0".
-  const char* description;     ///< One line.
+  std::uint32_t abi_version;     ///< ZAPLIFY_SDK_ABI_VERSION of the SDK the plugin was built with.
+  std::uint32_t descriptor_size; ///< sizeof(PluginDescriptor) as the plugin was built.
+  const char* name;              ///< Unique plugin name, [a-z0-9_]+.
+  const char* version;           ///< The plugin's own version, e.g. "1.2.0".
+  const char* description;       ///< One line.
+  std::uint32_t min_host_abi;    ///< The oldest host ABI the plugin runs on.
+  PluginToolchain toolchain;
 };
 
 /// Settings of the host that plugins may read (SPEC §6). Plain values, copied at start.
@@ -96,13 +116,40 @@ class ZAPLIFY_SDK_API Plugin {
 
 }  // namespace zaplify::sdk
 
+// The toolchain of the translation unit that expands it (see PluginToolchain).
+#define ZAPLIFY_SDK_STRINGIFY_(x) #x
+#define ZAPLIFY_SDK_STRINGIFY(x) ZAPLIFY_SDK_STRINGIFY_(x)
+#if defined(__clang__)
+#define ZAPLIFY_SDK_COMPILER "clang " __clang_version__
+#elif defined(__GNUC__)
+#define ZAPLIFY_SDK_COMPILER "gcc " __VERSION__
+#else
+#define ZAPLIFY_SDK_COMPILER "unknown compiler"
+#endif
+#if defined(_GLIBCXX_RELEASE) && _GLIBCXX_USE_CXX11_ABI
+#define ZAPLIFY_SDK_STDLIB "libstdc++ " ZAPLIFY_SDK_STRINGIFY(_GLIBCXX_RELEASE) ", cxx11 ABI"
+#elif defined(_GLIBCXX_RELEASE)
+#define ZAPLIFY_SDK_STDLIB "libstdc++ " ZAPLIFY_SDK_STRINGIFY(_GLIBCXX_RELEASE) ", old string ABI"
+#elif defined(_LIBCPP_VERSION)
+#define ZAPLIFY_SDK_STDLIB "libc++ " ZAPLIFY_SDK_STRINGIFY(_LIBCPP_VERSION)
+#else
+#define ZAPLIFY_SDK_STDLIB "unknown standard library"
+#endif
+#define ZAPLIFY_SDK_TOOLCHAIN                                                                    \
+  ::zaplify::sdk::PluginToolchain {                                                              \
+    ZAPLIFY_SDK_COMPILER, ZAPLIFY_SDK_STDLIB,                                                    \
+        NLOHMANN_JSON_VERSION_MAJOR * 10000u + NLOHMANN_JSON_VERSION_MINOR * 100u +              \
+            NLOHMANN_JSON_VERSION_PATCH                                                          \
+  }
+
 /// Exports a plugin's three C entry points. Use once, in one .cpp file of the plugin:
 ///   ZAPLIFY_PLUGIN(MyPlugin, "my_plugin", "1.0.0", "What it does")
 #define ZAPLIFY_PLUGIN(PluginClass, NAME, VERSION, DESCRIPTION)                                  \
   extern "C" __attribute__((visibility("default"))) const ::zaplify::sdk::PluginDescriptor*     \
   zaplify_plugin_descriptor() noexcept {                                                        \
-    static const ::zaplify::sdk::PluginDescriptor descriptor{ZAPLIFY_SDK_ABI_VERSION, NAME,     \
-                                                             VERSION, DESCRIPTION};             \
+    static const ::zaplify::sdk::PluginDescriptor descriptor{                                   \
+        ZAPLIFY_SDK_ABI_VERSION, sizeof(::zaplify::sdk::PluginDescriptor), NAME, VERSION,         \
+        DESCRIPTION, ZAPLIFY_SDK_ABI_VERSION, ZAPLIFY_SDK_TOOLCHAIN};                             \
     return &descriptor;                                                                         \
   }                                                                                             \
   extern "C" __attribute__((visibility("default"))) ::zaplify::sdk::Plugin*                     \

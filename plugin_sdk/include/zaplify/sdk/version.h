@@ -7,7 +7,10 @@
 
 // ABI 2 (SDK 2.0): RouteSpec gained response_schema, other_responses and request_schema, Column
 // gained unit and nullable (schema.h) — both are passed by value, so their layout changed.
+// ABI 2 also gave the descriptor its size, the host ABI a plugin needs and its toolchain.
 #define ZAPLIFY_SDK_ABI_VERSION 2u
+// The oldest plugin ABI this host loads (a host may keep loading older plugins in a later ABI).
+#define ZAPLIFY_SDK_MIN_PLUGIN_ABI 2u
 #define ZAPLIFY_SDK_VERSION "2.0.0"
 
 // Plugins are built with hidden visibility. SDK types that cross the boundary (exceptions,
