@@ -13,7 +13,12 @@ namespace zaplify::sdk {
 
 enum class Interval { None, Hour, Day, Week };
 
-/// The analysis window W = [from_ms, to_ms) of SPEC §4, with its time zone and bucket interval.
+/// The analysis window W = [from_ms, to_ms) (start inclusive, end exclusive, epoch ms UTC), with
+/// the time zone its dates and buckets are read in and the bucket interval. The host resolves the
+/// request's from/to/tz/interval into it (defaults: `to` now, `from` 7 days before, UTC, no
+/// interval); the previous window W′ is the span of the same length that ends where W starts.
+/// Week buckets are ISO weeks (Monday), aligned in `tz`; the first and last bucket may cover only
+/// the part of W they overlap.
 struct Window {
   std::int64_t from_ms = 0;
   std::int64_t to_ms = 0;

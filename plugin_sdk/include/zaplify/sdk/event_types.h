@@ -44,7 +44,7 @@ struct EventFieldSpec {
 
 /// A custom event type. Plain data: the host copies it at registration.
 struct EventTypeSpec {
-  std::string type;            ///< [a-z][a-z0-9_]{0,63}; not a built-in type (SPEC §2).
+  std::string type;            ///< [a-z][a-z0-9_]{0,63}; not a built-in type (events.h lists them).
   std::string description;     ///< One line, for /openapi.json.
   std::vector<EventFieldSpec> fields;
 };

@@ -1,6 +1,24 @@
 #pragma once
-// Events as accepted by ingestion (SPEC §2), and the ingest hook through which a plugin derives its
-// own rows from them inside the same transaction.
+// Events as accepted by ingestion, and the ingest hook through which a plugin derives its own rows
+// from them inside the same transaction.
+//
+// The rules every stored event already satisfies (ingestion rejects the others, one by one):
+//   * Built-in types and their fields: lead_created (lead_id, source?), conversation_started
+//     (conversation_id, lead_id, assistant_id? — none means human only, channel? — default
+//     "whatsapp"), message (conversation_id, sender lead|assistant|agent, text, response_time_ms?
+//     ≥ 0, tokens? integer ≥ 0), conversation_ended (conversation_id, outcome
+//     resolved|handoff|abandoned), funnel_defined (funnel_id, name, stages: 1–50 distinct
+//     strings), stage_changed (lead_id, funnel_id, stage). Plus types plugins declare
+//     (event_types.h). Every *_id is 1–128 characters.
+//   * (tenant_id, id) is unique: a repeated id is a duplicate and changes nothing (first write wins).
+//   * Events arrive late and out of order: derive from `ts_ms`, never from arrival order.
+//   * A conversation is described by its earliest conversation_started (ties: the smallest event
+//     id, byte-wise) and ends at its earliest conversation_ended; later ones are stored too, and
+//     every metric ignores them.
+//
+// Lifetime: an Event, an IngestBatch and the vector it points to belong to the host and are valid
+// only during the hook call; copy what you keep. Thread safety: the host never shares one batch
+// between threads, but calls hooks for different batches concurrently.
 
 #include <cstdint>
 #include <functional>

@@ -2,7 +2,8 @@
 // A tenant's funnels as currently defined, loaded once by the host for every plugin (so no two
 // plugins can disagree on which definition is current). Added in SDK 1.1; same ABI.
 //
-// The rule (SPEC §2, refined where the SPEC is silent; also in docs/api-notes.md):
+// The rule (the API contract's "the latest definition by timestamp wins", made exact; also in
+// docs/api-notes.md):
 //   * A stored `funnel_defined` counts only when its `stages` are well-formed: a JSON array of
 //     1–kMaxFunnelStages distinct strings, exactly what ingestion accepts. Anything else (not
 //     JSON, not an array, empty, NULL, a non-string item, a repeated stage, too many stages) can
@@ -25,7 +26,7 @@
 
 namespace zaplify::sdk {
 
-/// The largest number of stages ingestion accepts in one `funnel_defined` (SPEC §2).
+/// The largest number of stages ingestion accepts in one `funnel_defined` (1 to 50 distinct names).
 inline constexpr std::size_t kMaxFunnelStages = 50;
 
 /// One funnel as currently defined.

@@ -57,15 +57,15 @@ inline std::string stage_events_by_stage_index_sql(Dialect dialect) {
 ///   tenant_id TEXT, lead_id TEXT, ts BIGINT (epoch ms), event_id TEXT, source TEXT (NULL when the
 ///   event had none).
 /// A covering index keyed (tenant_id, lead_id, ts, event_id) serves a tenant's whole list, one lead's
-/// rows, and "the earliest per lead" (SPEC §8: a lead's source is that of its earliest
-/// lead_created) as an index-only read on both dialects.
+/// rows, and "the earliest per lead" (a lead's source is that of its earliest lead_created, by
+/// (ts, event_id)) as an index-only read on both dialects.
 inline constexpr const char* kLeadCreatedEvents = "lead_created_events";
 
 /// `conversation_starts`: one row per stored `conversation_started` event (SDK 2.0).
 ///   tenant_id TEXT, conversation_id TEXT, lead_id TEXT, ts BIGINT (epoch ms), event_id TEXT,
 ///   assistant_id TEXT (NULL: human only), channel TEXT (NULL when absent: SPEC's default is
 ///   "whatsapp").
-/// A conversation is described by its earliest start (SPEC §2: by (ts, event_id)); the relation
+/// A conversation is described by its earliest start (by (ts, event_id), see events.h); the relation
 /// holds every start, later ones included. Its covering index is keyed (tenant_id, lead_id, ts,
 /// event_id): a tenant's starts or one lead's, index-only.
 inline constexpr const char* kConversationStarts = "conversation_starts";

@@ -7,6 +7,7 @@
 // parses tokens, builds error envelopes or counts requests.
 
 #include <charconv>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -84,7 +85,27 @@ struct Request {
     auto it = headers.find(lower_name);
     return it == headers.end() ? std::string() : it->second;
   }
-  /// `limit` per SPEC §4: a positive integer up to `max`; absent → `fallback`. Throws HttpError 400.
+  /// A declared "integer" parameter, typed: the host already checked it (and applied its
+  /// default), so this only converts. nullopt when absent; HttpError 400 when it is not an
+  /// integer (an undeclared parameter is not checked by the host).
+  std::optional<std::int64_t> integer(const std::string& name) const {
+    auto raw = param(name);
+    if (!raw) return std::nullopt;
+    std::int64_t v = 0;
+    auto [p, ec] = std::from_chars(raw->data(), raw->data() + raw->size(), v);
+    if (raw->empty() || ec != std::errc() || p != raw->data() + raw->size())
+      throw invalid_parameter(name, name + " must be an integer");
+    return v;
+  }
+  /// A declared "boolean" parameter, typed ("true" / "false"); nullopt when absent.
+  std::optional<bool> boolean(const std::string& name) const {
+    auto raw = param(name);
+    if (!raw) return std::nullopt;
+    if (*raw != "true" && *raw != "false") throw invalid_parameter(name, name + " must be true or false");
+    return *raw == "true";
+  }
+  /// `limit`: a positive integer up to `max` (digits only); absent → `fallback`. Anything else
+  /// throws HttpError 400 invalid_parameter naming the parameter.
   std::int64_t limit(std::int64_t fallback, std::int64_t max, const std::string& name = "limit") const {
     auto raw = param(name);
     if (!raw) return fallback;
@@ -152,6 +173,12 @@ struct ParamSpec {
   std::vector<std::string> allowed;      ///< Optional enumeration of allowed values.
   std::optional<double> minimum;         ///< SDK 2.0: inclusive lower bound ("integer"/"number").
   std::optional<double> maximum;         ///< SDK 2.0: inclusive upper bound ("integer"/"number").
+  /// SDK 2.0, "string": at most this many characters (UTF-8 code points); 0: no limit.
+  std::size_t max_length = 0;
+  /// SDK 2.0, "string": an ECMAScript regular expression (std::regex) the whole value must match,
+  /// tested after max_length. The host compiles it when the route is registered: an invalid one
+  /// fails the plugin's load. Keep it simple (no nested repetition): it runs on every request.
+  std::string pattern;
 };
 
 /// How the host may cache a route's successful responses (per tenant and normalised query).

@@ -57,7 +57,8 @@ struct PluginDescriptor {
   PluginToolchain toolchain;
 };
 
-/// Settings of the host that plugins may read (SPEC §6). Plain values, copied at start.
+/// Settings of the host that plugins may read (the YAML's metrics.retention_days,
+/// realtime.window_minutes, cache.ttl_seconds and cache.backend). Plain values, copied at start.
 struct HostSettings {
   int retention_days = 90;
   int realtime_window_minutes = 5;

@@ -5,7 +5,7 @@
 // the plugin's migrations), the column that ages each table's rows out, and `apply`, which folds a
 // batch of events into the tables. The host owns everything around that:
 //   * on ingest, `apply` runs inside the write transaction of the events it receives, so derived
-//     rows commit with their events (SPEC §5: a reader never sees a result older than its own
+//     rows commit with their events (a reader never sees a result older than its own
 //     acknowledged write);
 //   * on first load (or when `version` changes) the host clears the tables and replays the whole
 //     event log through `apply` (backfill);

@@ -1,5 +1,10 @@
 #pragma once
 // Logging and Prometheus metrics for plugins.
+//
+// Ownership and lifetime: the host owns the Logger and every Counter and Histogram; references
+// from Host::logger() / Host::metrics() stay valid until the plugin's stop() returns (keep them in
+// your plugin object, never in a global that outlives it). Thread safety: every call here may be
+// made from any thread at any time, concurrently (handlers, producers, hooks run in parallel).
 
 #include <string>
 #include <string_view>
@@ -29,6 +34,7 @@ class ZAPLIFY_SDK_API Counter {
   virtual void inc(double amount = 1.0) = 0;
 };
 
+/// Thread-safe. Owned by the host; valid until the plugin's stop() returns.
 class ZAPLIFY_SDK_API Histogram {
  public:
   virtual ~Histogram() = default;
@@ -37,7 +43,8 @@ class ZAPLIFY_SDK_API Histogram {
 
 /// Metric families appear in GET /metrics. Names must match [a-zA-Z_:][a-zA-Z0-9_:]*; the host
 /// prefixes nothing, so use your plugin's name (e.g. "funnel_svg_renders_total").
-/// Asking twice for the same name returns the same metric.
+/// Asking twice for the same name returns the same metric. Thread-safe; ask in start() and keep the
+/// references (asking on every request works but takes a lock).
 class ZAPLIFY_SDK_API MetricsRegistry {
  public:
   virtual ~MetricsRegistry() = default;
