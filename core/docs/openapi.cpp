@@ -68,6 +68,8 @@ json parameter_object(const sdk::ParamSpec& p) {
   }
   if (p.minimum) schema["minimum"] = type == "integer" ? json(static_cast<std::int64_t>(*p.minimum)) : json(*p.minimum);
   if (p.maximum) schema["maximum"] = type == "integer" ? json(static_cast<std::int64_t>(*p.maximum)) : json(*p.maximum);
+  if (p.max_length) schema["maxLength"] = p.max_length;
+  if (!p.pattern.empty()) schema["pattern"] = p.pattern;
   bool in_path = p.in == sdk::ParamLocation::Path;
   json out = {{"name", p.name},
               {"in", in_path ? "path" : "query"},

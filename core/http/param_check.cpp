@@ -1,10 +1,13 @@
 #include "http/param_check.h"
 
+#include "routing/param_patterns.h"
+
 #include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
 #include <optional>
+#include <regex>
 #include <sstream>
 
 namespace zaplify::core {
@@ -41,6 +44,19 @@ std::string range_text(const sdk::ParamSpec& p) {
   return "";
 }
 
+std::size_t code_points(const std::string& v) {
+  std::size_t n = 0;
+  for (unsigned char c : v) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+void check_string(const sdk::ParamSpec& p, const std::string& v) {
+  if (p.max_length && code_points(v) > p.max_length)
+    throw sdk::invalid_parameter(p.name, p.name + " must be at most " + std::to_string(p.max_length) + " characters");
+  if (!p.pattern.empty() && !std::regex_match(v, param_pattern(p.pattern)))
+    throw sdk::invalid_parameter(p.name, p.name + " must match the pattern " + p.pattern);
+}
+
 void check_value(const sdk::ParamSpec& p, const std::string& v) {
   if (p.type == "integer" || p.type == "number") {
     const auto n = p.type == "integer" ? as_integer(v) : as_number(v);
@@ -50,6 +66,8 @@ void check_value(const sdk::ParamSpec& p, const std::string& v) {
                                                range_text(p));
   } else if (p.type == "boolean" && v != "true" && v != "false") {
     throw sdk::invalid_parameter(p.name, p.name + " must be true or false");
+  } else if (p.type == "string") {
+    check_string(p, v);
   }
   if (p.allowed.empty()) return;
   for (const auto& a : p.allowed)

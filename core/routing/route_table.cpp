@@ -1,5 +1,7 @@
 #include "routing/route_table.h"
 
+#include "routing/param_patterns.h"
+
 #include <stdexcept>
 
 namespace zaplify::core {
@@ -64,6 +66,11 @@ RouteTable::RouteTable(std::vector<std::shared_ptr<const RouteEntry>> entries)
     if (entry->spec.required_role == sdk::Role::Public && entry->spec.method != sdk::Method::Get)
       throw std::invalid_argument("route " + path + " of plugin '" + entry->plugin +
                                   "': only a GET route may be public");
+    try {
+      compile_param_patterns(entry->spec.params);
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument("route " + path + " of plugin '" + entry->plugin + "': " + e.what());
+    }
     auto segments = split_path(path);
     std::string key = std::string(sdk::method_name(entry->spec.method)) + " " + shape_of(segments);
     auto [it, inserted] = seen.emplace(key, entry.get());

@@ -1,5 +1,9 @@
 #include "http/param_check.h"
 
+#include <stdexcept>
+
+#include "routing/param_patterns.h"
+
 #include <gtest/gtest.h>
 
 namespace zaplify::core {
@@ -62,6 +66,40 @@ TEST(ParamCheck, PathParametersAreCheckedAndUndeclaredOnesPass) {
   sdk::ParamSpec id{"n", sdk::ParamLocation::Path, "integer", true, "", "", {}};
   EXPECT_EQ(rejected_field({id}, {}, {{"n", "x"}}), "n");
   EXPECT_EQ(rejected_field({id}, {{"other", "anything"}}, {{"n", "3"}}), "");
+}
+
+TEST(ParamCheck, StringsRespectMaxLengthInCharactersAndTheirPattern) {
+  sdk::ParamSpec code{"code", sdk::ParamLocation::Query, "string", false, "A campaign code", "", {}};
+  code.max_length = 5;
+  code.pattern = "[A-Z]{2}-[0-9]+";
+  for (const char* bad : {"AB-123", "ab-12", "AB12", "", "AB-1\n", "xAB-1"})
+    EXPECT_EQ(rejected_field({code}, {{"code", bad}}), "code") << bad;
+  for (const char* good : {"AB-1", "ZZ-99"}) EXPECT_EQ(rejected_field({code}, {{"code", good}}), "") << good;
+  sdk::ParamSpec name{"name", sdk::ParamLocation::Query, "string", false, "", "", {}};
+  name.max_length = 3;
+  EXPECT_EQ(rejected_field({name}, {{"name", "ção"}}), "");  // 3 characters, 5 bytes
+  EXPECT_EQ(rejected_field({name}, {{"name", "ções"}}), "name");
+}
+
+TEST(ParamCheck, AnInvalidPatternFailsWhenTheRouteIsRegistered) {
+  sdk::ParamSpec bad{"q", sdk::ParamLocation::Query, "string", false, "", "", {}};
+  bad.pattern = "([a-z";
+  try {
+    compile_param_patterns({bad});
+    ADD_FAILURE() << "no error";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("parameter q"), std::string::npos) << e.what();
+  }
+}
+
+TEST(ParamCheck, TypedGettersConvertWhatTheHostChecked) {
+  sdk::Request r;
+  r.query = {{"days", "7"}, {"flag", "true"}, {"bad", "x"}};
+  EXPECT_EQ(r.integer("days"), 7);
+  EXPECT_EQ(r.integer("absent"), std::nullopt);
+  EXPECT_EQ(r.boolean("flag"), true);
+  EXPECT_THROW(r.integer("bad"), sdk::HttpError);
+  EXPECT_THROW(r.boolean("bad"), sdk::HttpError);
 }
 
 }  // namespace
