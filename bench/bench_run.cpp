@@ -158,6 +158,8 @@ void BenchRun::run_own_servers(const std::string& database, std::vector<Scenario
   launch.max_concurrent_requests = options_.max_concurrent;
   launch.sqlite_cache_mb = options_.sqlite_cache_mb;
   launch.work_dir = work_dir_;
+  launch.plugin_configs = options_.plugin_configs;
+  launch.only_plugins = options_.enable_plugins;
   Target t;
   t.tenant = options_.tenant;
   t.database = database;
@@ -173,6 +175,7 @@ void BenchRun::run_own_servers(const std::string& database, std::vector<Scenario
   for (const auto& s : specs_) any_cached = any_cached || s.cached;
   if (!any_cached) return;
   launch.cache_enabled = true;
+  if (!launch.only_plugins.empty()) launch.only_plugins += ",cache";
   launch.cache_backend = options_.redis_url.empty() ? "memory" : "redis";
   launch.redis_url = options_.redis_url;
   progress(database + ": starting a second server on the same database with the cache plugin (" +
@@ -216,6 +219,7 @@ ScenarioResult BenchRun::run_core_only(const std::string& database, const Scenar
   launch.max_concurrent_requests = options_.max_concurrent;
   launch.sqlite_cache_mb = options_.sqlite_cache_mb;
   launch.work_dir = work_dir_;
+  launch.plugin_configs = options_.plugin_configs;
   launch.plugins_enabled = s.plugins != "none";
   launch.only_plugins = s.plugins == "none" ? "" : s.plugins;
   ScenarioResult r;

@@ -13,6 +13,7 @@
 
 #include "backfill.h"
 #include "bench_run.h"
+#include "config/yaml_json.h"
 #include "dataset.h"
 #include "demo/demo_generator.h"
 #include "options.h"
@@ -94,6 +95,18 @@ std::string dataset_note(const zb::Dataset& d, const zb::BenchOptions& o, std::i
          " days, seed " + std::to_string(o.seed) + ": " + std::to_string(d.stats.events) +
          " events (" + types + "), " + std::to_string(lead_msgs) + " lead messages, from " +
          zb::format_rfc3339_ms(d.stats.min_ts_ms) + " to " + zb::format_rfc3339_ms(d.stats.max_ts_ms);
+}
+
+// `--plugin-configs-from`: each plugin's `config:` block in a server YAML, as JSON text.
+std::map<std::string, std::string> read_plugin_configs(const std::string& path) {
+  std::map<std::string, std::string> out;
+  if (!fs::exists(path))
+    throw std::invalid_argument("--plugin-configs-from: no file '" + path + "'");
+  for (const auto& plugin : YAML::LoadFile(path)["plugins"]) {
+    if (!plugin["name"] || !plugin["config"]) continue;
+    out[plugin["name"].as<std::string>()] = zaplify::core::yaml_to_json(plugin["config"]).dump();
+  }
+  return out;
 }
 
 std::int64_t now_ms() {
@@ -184,6 +197,8 @@ int main(int argc, char** argv) {
       std::cout << zb::usage();
       return 0;
     }
+    if (!options.plugin_configs_from.empty())
+      options.plugin_configs = read_plugin_configs(options.plugin_configs_from);
     return run(options);
   } catch (const std::invalid_argument& e) {
     std::cerr << "zaplify-bench: " << e.what() << "\n" << zb::usage();

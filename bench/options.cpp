@@ -90,6 +90,12 @@ std::string usage() {
          "  --json                    print JSON instead of Markdown\n"
          "  --output FILE             also write the report to FILE\n"
          "  --keep                    keep the work folder (YAML, logs, SQLite file)\n"
+         "  --plugin-configs-from Y   give the started servers' plugins the config: blocks of\n"
+         "                            server YAML Y (e.g. config/analytics.yaml: the shipped\n"
+         "                            topic taxonomy); default: none\n"
+         "  --enable-plugins a,b      the servers serving the reads enable only these plugins\n"
+         "                            (+ cache on the cached one); the rest are listed disabled\n"
+         "                            (e.g. to compare with an older build that lacks some)\n"
          "soak mode (--scenarios soak, alone; see bench/README.md):\n"
          "  --soak-seconds S          duration (default 600)\n"
          "  --soak-rate R             requests/s of the whole mix, open loop (default 100)\n"
@@ -159,6 +165,8 @@ BenchOptions parse_options(int argc, char** argv, const std::string& exe_dir, bo
     else if (a == "--json") o.json = true;
     else if (a == "--output") o.output_file = value();
     else if (a == "--keep") o.keep_work_dir = true;
+    else if (a == "--plugin-configs-from") o.plugin_configs_from = value();
+    else if (a == "--enable-plugins") o.enable_plugins = value();
     else if (a.rfind("--soak-", 0) == 0) parse_soak_option(a, value(), o.soak);
     else throw std::invalid_argument("unknown option " + a + " (see --help)");
   }

@@ -2,6 +2,7 @@
 // Command-line options of zaplify-bench.
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -54,6 +55,13 @@ struct BenchOptions {
   bool json = false;
   std::string output_file;
   bool keep_work_dir = false;
+  /// --plugin-configs-from: a server YAML whose plugins' `config:` blocks the started servers get.
+  std::string plugin_configs_from;
+  /// Plugin name → its `config:` block as JSON text, read from plugin_configs_from by main().
+  std::map<std::string, std::string> plugin_configs;
+  /// --enable-plugins: the read servers enable only these (comma-separated; the cached server adds
+  /// `cache`); the others stay listed, disabled. Empty: every plugin.
+  std::string enable_plugins;
   std::string command_line;
   SoakOptions soak;
 };

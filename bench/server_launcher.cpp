@@ -113,6 +113,8 @@ std::string render_server_yaml(const LaunchOptions& o, std::uint16_t port) {
     if (!o.only_plugins.empty()) enabled = o.plugins_enabled && listed(o.only_plugins, name);
     y << "  - name: " << name << "\n    library: " << quote(std::string(name) + ".so")
       << "\n    enabled: " << (enabled ? "true" : "false") << "\n";
+    if (auto it = o.plugin_configs.find(name); it != o.plugin_configs.end())
+      y << "    config: " << it->second << "\n";
   }
   return y.str();
 }

@@ -3,6 +3,7 @@
 // port, a fresh SQLite file or a fresh PostgreSQL database, its output in a log file.
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,8 @@ struct LaunchOptions {
   int pool_size = 8;
   std::string log_level = "warn";
   std::string work_dir;             ///< Where the YAML and log go (must exist).
+  /// Plugin name → its `config:` block as JSON text (JSON is YAML); absent: no block.
+  std::map<std::string, std::string> plugin_configs;
 };
 
 /// Renders the YAML for `options` listening on `port` (pure; unit-tested).

@@ -1,5 +1,6 @@
 # Extra targets of the core (included at the end of core/CMakeLists.txt):
 #   * docs_assets: Swagger UI from the npm registry into ${CMAKE_BINARY_DIR}/docs-assets
+#   * the shipped OpenAPI examples (docs/openapi_examples.json) compiled into zaplify_core
 #   * test plugins for the loader's unit tests, into ${CMAKE_BINARY_DIR}/test-plugins
 
 # --- Swagger UI for GET /docs: installed at build time, never committed, never from a CDN -------
@@ -34,6 +35,17 @@ add_custom_command(
   VERBATIM)
 add_custom_target(docs_assets ALL DEPENDS ${_swagger_stamp})
 add_dependencies(zaplify-analytics docs_assets)
+
+# --- OpenAPI examples recorded from the demo data (docs/openapi_examples.h) ----------------------
+# Bytes, not a string literal: no length limit, no delimiter to collide with. Re-configures when the
+# file changes; configure_file rewrites the .inc only when its content changed.
+set(_examples_json ${CMAKE_CURRENT_SOURCE_DIR}/docs/openapi_examples.json)
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${_examples_json})
+file(READ ${_examples_json} _examples_hex HEX)
+string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," ZAPLIFY_OPENAPI_EXAMPLES_BYTES "${_examples_hex}")
+configure_file(${CMAKE_CURRENT_SOURCE_DIR}/docs/openapi_examples.inc.in
+               ${CMAKE_BINARY_DIR}/generated/openapi_examples.inc @ONLY)
+target_include_directories(zaplify_core PRIVATE ${CMAKE_BINARY_DIR}/generated)
 
 # --- Test plugins ---------------------------------------------------------------------------------
 if(ZAPLIFY_BUILD_TESTS)

@@ -146,6 +146,13 @@ TEST(Launcher, DatabaseNameAndYaml) {
   o.cache_enabled = true;
   EXPECT_NE(render_server_yaml(o, 1).find("name: cache\n    library: \"cache.so\"\n    enabled: true"),
             std::string::npos);
+  o.plugin_configs["conversation"] = R"({"topics":{"price":["preço"]}})";  // --plugin-configs-from
+  EXPECT_NE(render_server_yaml(o, 1).find(
+                "name: conversation\n    library: \"conversation.so\"\n    enabled: "
+                "true\n    config: {\"topics\":{\"price\":[\"preço\"]}}\n"),
+            std::string::npos);
+  EXPECT_EQ(render_server_yaml(o, 1).find("config:", render_server_yaml(o, 1).find("name: export")),
+            std::string::npos);  // only the plugins given one get a block
   o.plugins_enabled = false;  // the core alone: every plugin listed, none enabled
   std::string core_only = render_server_yaml(o, 1);
   EXPECT_EQ(core_only.find("enabled: true"), std::string::npos);

@@ -97,9 +97,12 @@ sdk::ResponseBody docs_page_body() {
   return {"text/html", "the Swagger UI page", schema::text("HTML page")};
 }
 
-sdk::ResponseBody docs_asset_body() {
-  return {"application/octet-stream", "a file of the docs viewer (its own Content-Type)",
-          schema::text("JavaScript, CSS or image")};
+std::vector<sdk::ResponseBody> docs_asset_bodies() {
+  sdk::Schema png = schema::string("PNG image");
+  png.format = "binary";
+  return {{"application/javascript", "a script", schema::text("JavaScript")},
+          {"text/css", "the style sheet", schema::text("CSS")},
+          {"image/png", "an icon", png}};
 }
 
 sdk::ResponseBody prometheus_text_body() {

@@ -13,7 +13,7 @@ sdk::Schema admin_plugins_schema();       ///< GET /admin/plugins.
 sdk::Schema admin_reload_schema();        ///< POST /admin/reload.
 sdk::Schema openapi_document_schema();    ///< GET /openapi.json.
 sdk::ResponseBody docs_page_body();       ///< GET /docs (HTML).
-sdk::ResponseBody docs_asset_body();      ///< GET /docs/{asset} (JS, CSS, ...).
+std::vector<sdk::ResponseBody> docs_asset_bodies();  ///< GET /docs/{asset}: JS, CSS, PNG.
 sdk::ResponseBody prometheus_text_body(); ///< GET /metrics.
 
 }  // namespace zaplify::core

@@ -35,15 +35,6 @@ RouteSpec health_route(const CoreRouteServices& s) {
       "(database unreachable: HTTP 503). Public.";
   r.heavy = false;
   r.response_schema = health_schema();
-  r.response_example = {{"status", "ok"},
-                        {"version", s.version},
-                        {"uptime_seconds", 12.5},
-                        {"database", {{"backend", "sqlite"}, {"ok", true}}},
-                        {"cache", {{"backend", "memory"}, {"ok", true}}},
-                        {"plugins", nlohmann::json::array({{{"name", "metrics"},
-                                                            {"version", "1.0.0"},
-                                                            {"status", "running"},
-                                                            {"routes", {"/metrics/kpi"}}}})}};
   r.handler = [s](const Request&) {
     HealthProbe probe;
     probe.version = s.version;
@@ -93,7 +84,7 @@ std::vector<RouteSpec> docs_routes() {
   asset.path = "/docs/{asset}";
   asset.summary = "A static file of the docs viewer";
   asset.heavy = false;
-  asset.other_responses = {docs_asset_body()};
+  asset.other_responses = docs_asset_bodies();
   asset.params.push_back({"asset",
                           sdk::ParamLocation::Path,
                           "string",
@@ -134,11 +125,6 @@ RouteSpec ingest_route(const CoreRouteServices& s) {
   r.heavy = true;
   r.request_schema = sdk::schema::host_component("BatchRequest");
   r.response_schema = batch_response_schema();
-  r.response_example = {
-      {"accepted", 2},
-      {"duplicates", 1},
-      {"rejected",
-       nlohmann::json::array({{{"index", 3}, {"id", "e4"}, {"error", "unknown type 'x'"}}})}};
   auto& accepted = s.metrics->counter("events_ingested_total", "Events accepted by ingestion");
   auto& duplicates =
       s.metrics->counter("events_duplicate_total", "Events already stored (ignored)");

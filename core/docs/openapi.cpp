@@ -5,6 +5,7 @@
 #include <set>
 
 #include "docs/event_schemas.h"
+#include "docs/openapi_examples.h"
 #include "docs/schema_publisher.h"
 #include "http/pipeline.h"
 
@@ -12,6 +13,9 @@ namespace zaplify::core {
 namespace {
 
 using nlohmann::json;
+
+/// The terms the API is offered under (OpenAPI info.license.url).
+constexpr const char* kLicenseUrl = "https://zaplify.ai/terms";
 
 const char* role_name(sdk::Role r) {
   switch (r) {
@@ -183,6 +187,14 @@ sdk::Schema with_window_fields(sdk::Schema s) {
   return s;
 }
 
+/// The route's own example, else the one recorded from the demo data for this operation.
+const json* example_of(const RouteEntry& e) {
+  if (!e.spec.response_example.is_null()) return &e.spec.response_example;
+  const json& shipped = shipped_openapi_examples();
+  auto it = shipped.find(std::string(sdk::method_name(e.spec.method)) + " " + e.spec.path);
+  return it == shipped.end() ? nullptr : &*it;
+}
+
 json success_response(const RouteEntry& e, SchemaPublisher& publisher) {
   const auto& s = e.spec;
   json content = json::object();
@@ -196,8 +208,9 @@ json success_response(const RouteEntry& e, SchemaPublisher& publisher) {
     content["application/json"] = {
         {"schema", {{"type", "object"}, {"description", "Not declared by the route."}}}};
   }
-  if (!s.response_example.is_null() && content.contains("application/json"))
-    content["application/json"]["example"] = s.response_example;
+  const json* example = example_of(e);
+  if (example != nullptr && content.contains("application/json"))
+    content["application/json"]["example"] = *example;
   std::string description = s.response_description.empty() ? "OK" : s.response_description;
   for (const auto& body : s.other_responses) {
     json media = {{"schema", publisher.render(body.schema, e.plugin)}};
@@ -237,8 +250,10 @@ json operation_of(const RouteEntry& e, const std::string& op_id, SchemaPublisher
   if (!params.empty()) op["parameters"] = params;
   if (writes_json_body(s.method)) op["requestBody"] = request_body(e, publisher);
   json responses = {{"200", success_response(e, publisher)}};
-  if (!params.empty() || s.method != sdk::Method::Get)
-    responses["400"] = error_response("Invalid parameter or body");
+  // Any request may be refused before a route runs (RFC 9112 framing, headers): 400 everywhere.
+  responses["400"] = error_response(!params.empty() || s.method != sdk::Method::Get
+                                        ? "Invalid parameter or body, or a malformed request"
+                                        : "Malformed request (HTTP framing or headers)");
   if (!is_public) {
     responses["401"] = error_response("Missing, invalid or expired token");
     responses["403"] = error_response("The token's role may not use this route");
@@ -250,6 +265,12 @@ json operation_of(const RouteEntry& e, const std::string& op_id, SchemaPublisher
   }
   if (s.heavy)
     responses["503"] = error_response("Overloaded or database unavailable (Retry-After)");
+  if (e.plugin == "core" && s.path == "/health" && s.method == sdk::Method::Get) {
+    // The health answer itself, with status "unavailable" (pipeline.cpp serves it like a 200).
+    responses["503"] = responses["200"];
+    responses["503"]["description"] = "The database cannot be reached: status is unavailable";
+    responses["503"]["content"]["application/json"].erase("example");
+  }
   responses["500"] = error_response("Internal error (no details are leaked)");
   op["responses"] = responses;
   op["security"] = is_public ? json::array() : json::array({{{"bearerAuth", json::array()}}});
@@ -316,18 +337,20 @@ json security_schemes() {
 
 nlohmann::json build_openapi(const RouteTable& table, const std::string& server_version,
                              const std::vector<sdk::DataSourceInfo>& data_sources) {
-  json doc = {{"openapi", "3.0.3"},
-              {"info",
-               {{"title", "Zaplify Analytics API"},
-                {"version", server_version},
-                {"description",
-                 "Analytics of the Zaplify AI Flow platform: KPIs, funnels, conversations, "
-                 "exports. Generated from the live route table, plugins included; every response "
-                 "schema is the one its route declares."},
-                {"license", {{"name", "Proprietary"}}}}},
-              {"servers", json::array({{{"url", "/"}}})},
-              {"paths", json::object()},
-              {"components", {{"schemas", json::object()}, {"securitySchemes", security_schemes()}}}};
+  json doc = {
+      {"openapi", "3.0.3"},
+      {"info",
+       {{"title", "Zaplify Analytics API"},
+        {"version", server_version},
+        {"description",
+         "Analytics of the Zaplify AI Flow platform: KPIs, funnels, conversations, "
+         "exports. Generated from the live route table, plugins included; every response "
+         "schema is the one its route declares."},
+        {"license", {{"name", "Proprietary"}, {"url", kLicenseUrl}}}}},
+      {"servers",
+       json::array({{{"url", "/"}, {"description", "The server that serves this document"}}})},
+      {"paths", json::object()},
+      {"components", {{"schemas", json::object()}, {"securitySchemes", security_schemes()}}}};
   SchemaPublisher publisher(doc["components"]["schemas"]);
   publish_host_components(publisher, data_sources);
   std::set<std::string> op_ids;

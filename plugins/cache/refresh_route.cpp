@@ -37,7 +37,7 @@ sdk::RouteSpec make_refresh_route(sdk::CacheControl& cache) {
   spec.cache = sdk::CachePolicy::None;
   spec.windowed = false;
   spec.heavy = true;  // warming recomputes requests
-  spec.response_example = {{"invalidated", 12}, {"warmed", 0}};
+
   namespace schema = sdk::schema;
   spec.request_schema =
       schema::object("Both fields optional; an empty body means {\"scope\": \"tenant\"}")

@@ -13,6 +13,28 @@ sdk::ParamSpec funnel_param() {
           "The funnel whose final stage counts as converted (404 when unknown)", "", {}};
 }
 
+/// What GET /analytics/cohorts answers (sdk/schema.h); published as CohortsResponse.
+sdk::Schema cohorts_schema() {
+  namespace s = sdk::schema;
+  auto cohort =
+      s::object("The leads whose earliest lead_created falls in one bucket")
+          .field("cohort", s::timestamp("The bucket's aligned start in tz, with its offset (the "
+                                        "first may be before from)"))
+          .field("leads", s::integer("Leads of the cohort").with_unit("count"))
+          .field("converted",
+                 s::array_of(s::integer().with_unit("count"),
+                             "converted[p]: of them, in the final stage before the end "
+                             "of period p (cumulative); empty when leads is 0"))
+          .field("rates",
+                 s::array_of(s::number().with_unit("ratio"), "rates[p] = converted[p] / leads"))
+          .named("Cohort");
+  return s::object("Conversion cohorts of W by lead creation")
+      .field("funnel_id", s::string("The funnel whose final stage counts"))
+      .field("interval", s::string("The cohort bucket").one_of({"day", "week", "month"}))
+      .field("cohorts", s::array_of(cohort, "In bucket order, empty cohorts included"))
+      .named("CohortsResponse");
+}
+
 class CohortsPlugin final : public sdk::Plugin {
  public:
   void start(sdk::Host& host) override {
@@ -36,10 +58,7 @@ class CohortsPlugin final : public sdk::Plugin {
                     {"interval", sdk::ParamLocation::Query, "string", false,
                      "Cohort bucket: calendar days, ISO weeks or calendar months in tz", "week",
                      {"day", "week", "month"}}};
-    route.response_example = {
-        {"funnel_id", "sales"}, {"interval", "week"},
-        {"cohorts", nlohmann::json::array({{{"cohort", "2026-11-02T00:00:00-03:00"}, {"leads", 40},
-                                            {"converted", {3, 7}}, {"rates", {0.075, 0.175}}}})}};
+    route.response_schema = cohorts_schema();
     route.handler = [&store, &funnels, &calendar](const sdk::Request& req) {
       const auto funnel_id = req.param("funnel_id");
       if (!funnel_id || funnel_id->empty()) throw sdk::invalid_parameter("funnel_id", "funnel_id is required");

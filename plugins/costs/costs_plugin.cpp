@@ -3,12 +3,49 @@
 // once in start(), one route, one data source, all reads through sdk::Store.
 
 #include <memory>
+#include <string>
+#include <utility>
 
 #include "cost_queries.h"
 #include "zaplify/sdk/sdk.h"
 
 namespace zaplify::costs {
 namespace {
+
+namespace s = sdk::schema;
+
+/// What GET /metrics/cost answers (sdk/schema.h); published as CostsCostResponse. Amounts are in
+/// the answer's `currency`.
+sdk::Schema cost_schema() {
+  auto money = [](std::string what) { return s::number(std::move(what)).with_unit("currency"); };
+  auto count = [](std::string what) { return s::integer(std::move(what)).with_unit("count"); };
+  auto per = [](std::string n) {
+    return s::number("cost / " + n + "; null when 0").with_unit("currency").or_null();
+  };
+  auto assistant =
+      s::object("One assistant's tokens, cost and outcomes in W")
+          .field("assistant_id", s::string())
+          .field("tokens", s::integer("Tokens of its assistant messages in W").with_unit("tokens"))
+          .field("cost", money("tokens / 1000 × its price"))
+          .field("conversations", count("Conversations started in W"))
+          .field("resolutions", count("Conversations resolved in W"))
+          .field("conversions", count("KPI conversions in W credited to it"))
+          .field("cost_per_conversation", per("conversations"))
+          .field("cost_per_resolution", per("resolutions"))
+          .field("cost_per_conversion", per("conversions"))
+          .named("AssistantCost");
+  auto unattributed =
+      s::object("Assistant messages of unknown or human-only conversations, at the default price")
+          .field("tokens", s::integer().with_unit("tokens"))
+          .field("cost", money("At the default price"));
+  return s::object("Totals = the listed assistants + unattributed")
+      .field("currency", s::string("The config's currency (default USD)"))
+      .field("tokens", s::integer("Tokens of assistant messages in W").with_unit("tokens"))
+      .field("cost", money("Their cost"))
+      .field("unattributed", unattributed)
+      .field("assistants", s::array_of(assistant, "By cost desc, then assistant_id"))
+      .named("CostResponse");
+}
 
 class CostsPlugin final : public sdk::Plugin {
  public:
@@ -29,15 +66,7 @@ class CostsPlugin final : public sdk::Plugin {
     cost.tag = "costs";
     cost.windowed = true;
     cost.cache = sdk::CachePolicy::Standard;
-    cost.response_example = {
-        {"currency", "USD"}, {"tokens", 120000}, {"cost", 0.3},
-        {"unattributed", {{"tokens", 0}, {"cost", 0.0}}},
-        {"assistants", nlohmann::json::array({{{"assistant_id", "assistant-1"}, {"tokens", 120000},
-                                               {"cost", 0.3}, {"conversations", 40},
-                                               {"resolutions", 25}, {"conversions", 6},
-                                               {"cost_per_conversation", 0.0075},
-                                               {"cost_per_resolution", 0.012},
-                                               {"cost_per_conversion", 0.05}}})}};
+    cost.response_schema = cost_schema();
     cost.handler = [prices, &store, &funnels](const sdk::Request& req) {
       return sdk::Response::of_json(
           cost_json(compute_cost(store, funnels, *prices, req.tenant_id, req.window)));

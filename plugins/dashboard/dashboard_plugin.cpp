@@ -35,7 +35,8 @@ sdk::RouteSpec page_route(std::shared_ptr<const AssetStore> assets) {
   r.path = "/dashboard";
   r.summary = "The analytics dashboard (a single page over this API)";
   r.description = "Static page; its views call the public API with the caller's token.";
-  r.response_description = "text/html";
+  r.response_description = "The page";
+  r.other_responses = {{"text/html", "the single page", sdk::schema::text("HTML page")}};
   r.required_role = sdk::Role::Public;  // a page load sends no token; the views' API calls do
   r.heavy = false;
   r.handler = [assets](const sdk::Request& req) { return serve(*assets, "index.html", req); };
@@ -50,6 +51,10 @@ sdk::RouteSpec asset_route(std::shared_ptr<const AssetStore> assets) {
   r.heavy = false;
   r.params.push_back(
       {"asset", sdk::ParamLocation::Path, "string", true, "File name, e.g. app.js", "", {}});
+  // Its Content-Type follows the file's extension; gzip-encoded when the client accepts it.
+  r.other_responses = {{"text/javascript", "a script", sdk::schema::text("JavaScript")},
+                       {"text/css", "a style sheet", sdk::schema::text("CSS")},
+                       {"text/html", "the page", sdk::schema::text("HTML")}};
   r.handler = [assets](const sdk::Request& req) {
     return serve(*assets, req.path_param("asset"), req);
   };

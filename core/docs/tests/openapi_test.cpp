@@ -4,6 +4,8 @@
 
 #include <set>
 
+#include "docs/openapi_examples.h"
+
 namespace zaplify::core {
 namespace {
 
@@ -108,6 +110,33 @@ TEST(OpenApiTest, SecurityAndErrorsFollowTheRouteKind) {
   std::set<std::string> tags;
   for (const auto& t : doc["tags"]) tags.insert(t["name"].get<std::string>());
   EXPECT_EQ(tags, (std::set<std::string>{"core", "exports", "funnel"}));
+}
+
+TEST(OpenApiTest, RoutesWithoutTheirOwnExampleShowTheOneRecordedFromTheDemo) {
+  const json& shipped = shipped_openapi_examples();
+  ASSERT_TRUE(shipped.contains("GET /health"))
+      << "core/docs/openapi_examples.json is not compiled in";
+  EXPECT_GE(shipped.size(), 20u);
+  auto doc = build_openapi(sample_table(), "9.9.9");
+  const auto& health = doc["paths"]["/health"]["get"]["responses"];
+  EXPECT_EQ(health["200"]["content"]["application/json"]["example"], shipped["GET /health"]);
+  // /health answers 503 with its own body (status unavailable), not the error envelope.
+  EXPECT_EQ(health["503"]["content"]["application/json"]["schema"],
+            health["200"]["content"]["application/json"]["schema"]);
+  // A route's own example wins (a third party's plugin, or one replacing a built-in route).
+  const auto& dropped = doc["paths"]["/analytics/funnel/{funnel_id}/dropped"]["get"];
+  EXPECT_EQ(dropped["responses"]["200"]["content"]["application/json"]["example"],
+            json({{"leads", json::array()}}));
+}
+
+TEST(OpenApiTest, EveryOperationDocumentsA4xxAndTheLicenseHasAUrl) {
+  auto doc = build_openapi(sample_table(), "9.9.9");
+  for (auto& [path, ops] : doc["paths"].items())
+    for (auto& [method, op] : ops.items())
+      EXPECT_EQ(op["responses"]["400"]["content"]["application/json"]["schema"]["$ref"],
+                "#/components/schemas/Error")
+          << method << " " << path;
+  EXPECT_FALSE(doc["info"]["license"].value("url", "").empty());
 }
 
 TEST(DocsAssetTest, IndexPageLoadsLocalFilesOnly) {

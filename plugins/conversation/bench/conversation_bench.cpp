@@ -1,10 +1,23 @@
 // Timing tool (not a test): scoring throughput on one core, and the uncached sentiment and topic
 // computations over a window of 100,000 lead messages on an in-memory SQLite store.
 //   build-*/bin/conversation_bench [messages=100000] [exported conversations=1000000]
+// Topics only, with a given taxonomy and lead messages (docs/benchmarks.md, issue 20):
+//   CONV_BENCH_TOPICS=taxonomy.json  {"topic": ["keyword", ...]}, not the built-in three topics
+//   CONV_BENCH_CORPUS=file           message texts, one a line ('#' lines skipped; of a TSV line
+//                                    the last column), not the built-in eight
+//   CONV_BENCH_VOCAB=K               append to each message one of K distinct made-up words
+//                                    (default: one of 1,000 numbers): the vocabulary stemming sees
+//   CONV_BENCH_TOPICS_ONLY=1         skip the hook, export and scoring measurements
+//   CONV_BENCH_REPS=N                sentiment and topics N times (default 3; 7 with TOPICS_ONLY)
+#include <algorithm>
 #include <chrono>
-#include <ctime>
 #include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <fstream>
 #include <random>
+#include <string>
+#include <vector>
 
 #include "../tests/sqlite_store.h"
 #include "../tests/utc_calendar.h"
@@ -34,15 +47,51 @@ static double wall_since(const Stamp& t0) {
   return std::chrono::duration<double, std::milli>(Clock::now() - t0.wall).count();
 }
 
+static const char* env(const char* name) {
+  const char* v = std::getenv(name);
+  return v != nullptr && *v != '\0' ? v : nullptr;
+}
+
+static std::vector<std::string> read_corpus(const char* path) {
+  std::vector<std::string> out;
+  std::ifstream in(path);
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty() || line[0] == '#') continue;
+    const auto tab = line.rfind('\t');
+    out.push_back(tab == std::string::npos ? line : line.substr(tab + 1));
+  }
+  return out;
+}
+
+// The k-th of a set of distinct lower-case made-up words ("zab", "zeb", ...): no stop word, no
+// keyword, so they only add vocabulary.
+static std::string made_up_word(std::size_t k) {
+  static const char* const consonants = "bcdfghjklmnprstvz";
+  static const char* const vowels = "aeiou";
+  std::string w = "z";
+  do {
+    w += vowels[k % 5];
+    k /= 5;
+    w += consonants[k % 17];
+    k /= 17;
+  } while (k > 0);
+  return w;
+}
+
 int main(int argc, char** argv) {
   const int n = argc > 1 ? std::atoi(argv[1]) : 100000;
-  auto data = load_plugin_data(nlohmann::json{{"topics", {{"price", {"preço", "caro", "price", "expensive"}},
-                                                          {"delivery", {"entrega", "não chegou", "delivery", "never arrived"}},
-                                                          {"cancel", {"cancelar", "reembolso", "refund"}}}}},
-                               CONVERSATION_LEXICON_DIR, ".");
+  nlohmann::json topics = {{"price", {"preço", "caro", "price", "expensive"}},
+                           {"delivery", {"entrega", "não chegou", "delivery", "never arrived"}},
+                           {"cancel", {"cancelar", "reembolso", "refund"}}};
+  if (const char* path = env("CONV_BENCH_TOPICS"))
+    topics = nlohmann::json::parse(std::ifstream(path));
+  auto data = load_plugin_data(nlohmann::json{{"topics", topics}}, CONVERSATION_LEXICON_DIR, ".");
   SentimentAnalyzer analyzer(data.lexicon);
-  bench::hook_cost(analyzer);
-  bench::export_throughput(argc > 2 ? std::atoi(argv[2]) : 1000000);
+  const bool topics_only = env("CONV_BENCH_TOPICS_ONLY") != nullptr;
+  if (!topics_only) {
+    bench::hook_cost(analyzer);
+    bench::export_throughput(argc > 2 ? std::atoi(argv[2]) : 1000000);
+  }
   const char* texts[] = {"Obrigado, o produto é ótimo! Chegou super rápido 😍",
                          "My order never arrived, this is terrible and I want a refund",
                          "Qual o preço do modelo azul? Vocês entregam em Curitiba?",
@@ -52,16 +101,25 @@ int main(int argc, char** argv) {
                          "It was a little expensive but totally worth it!!",
                          "Quero cancelar meu pedido, ninguém responde :("};
   std::vector<std::string> corpus;
-  for (int i = 0; i < 1000; ++i) corpus.push_back(texts[i % 8] + std::string(" ") + std::to_string(i));
+  const char* corpus_file = env("CONV_BENCH_CORPUS");
+  const std::size_t vocab =
+      env("CONV_BENCH_VOCAB") ? std::strtoull(env("CONV_BENCH_VOCAB"), nullptr, 10) : 0;
+  const auto base =
+      corpus_file ? read_corpus(corpus_file) : std::vector<std::string>(texts, texts + 8);
+  const std::size_t variants = vocab > 0 ? std::max(vocab, base.size()) : 1000;
+  for (std::size_t i = 0; i < variants; ++i)
+    corpus.push_back(base[i % base.size()] + " " +
+                     (vocab > 0 ? made_up_word(i % vocab) : std::to_string(i)));
 
   // 1. Scoring throughput (tokenise + score + folded words, as at ingest).
-  const int rounds = 400000;
+  const int rounds = topics_only ? 0 : 400000;
   double sink = 0;
   Stamp t0;
   for (int i = 0; i < rounds; ++i) sink += score_message(analyzer, corpus[static_cast<std::size_t>(i) % corpus.size()]).score;
   const double score_ms = ms_since(t0);
-  std::printf("scoring: %d messages in %.0f ms CPU (%.0f ms wall) = %.0f messages/s per core (avg %zu bytes) [%g]\n",
-              rounds, score_ms, wall_since(t0), rounds / score_ms * 1000.0, corpus[0].size(), sink);
+  if (!topics_only)
+    std::printf("scoring: %d messages in %.0f ms CPU (%.0f ms wall) = %.0f messages/s per core (avg %zu bytes) [%g]\n",
+                rounds, score_ms, wall_since(t0), rounds / score_ms * 1000.0, corpus[0].size(), sink);
 
   // 2. Uncached sentiment and topics over n lead messages in W (plus n in W′).
   testing::SqliteStore store;
@@ -84,7 +142,8 @@ int main(int argc, char** argv) {
                 {std::string("t1"), w.previous_from_ms(), w.to_ms}, [&](const zaplify::sdk::Row& r) { rows += static_cast<std::int64_t>(r.text(3).size()); });
     std::printf("raw SQL scan of W and W': %.1f ms CPU\n", ms_since(t1));
   }
-  for (int rep = 0; rep < 3; ++rep) {
+  const int reps = env("CONV_BENCH_REPS") ? std::atoi(env("CONV_BENCH_REPS")) : topics_only ? 7 : 3;
+  for (int rep = 0; rep < reps; ++rep) {  // the first one runs with cold caches
     t0 = Stamp();
     auto s = sentiment_report(store, cal, "t1", w);
     const double sent_ms = ms_since(t0);

@@ -40,24 +40,25 @@ nlohmann::json explanation_json(const SentimentExplanation& e) {
 
 }  // namespace
 
-sdk::RouteSpec explain_route(std::shared_ptr<const SentimentAnalyzer> analyzer) {
+sdk::RouteSpec explain_route(std::shared_ptr<const SentimentAnalyzers> analyzers) {
   sdk::RouteSpec r;
   r.path = "/analytics/conversations/sentiment/explain";
   r.summary = "Explain the sentiment of a text, term by term (admin)";
   r.description =
-      "Scores `text` as a lead message would be scored at ingest, and lists each word, phrase, emoji "
-      "or rule with its contribution; the contributions add up to the score. Nothing is stored.";
+      "Scores `text` as a lead message of the requesting tenant would be scored at ingest (with the "
+      "tenant's tenant_sentiment overrides), and lists each word, phrase, emoji or rule with its "
+      "contribution; the contributions add up to the score. Nothing is stored.";
   r.required_role = sdk::Role::Admin;
   r.cache = sdk::CachePolicy::None;  // the text is the input: nothing to share between callers
   r.heavy = false;                   // one message: microseconds, no store access
   r.params = {{"text", sdk::ParamLocation::Query, "string", true,
                "The message text (UTF-8, at most 4096 bytes)", "", {}}};
   r.response_schema = explain_schema();
-  r.handler = [analyzer = std::move(analyzer)](const sdk::Request& req) {
+  r.handler = [analyzers = std::move(analyzers)](const sdk::Request& req) {
     const std::string text = req.param("text").value_or("");
     if (text.size() > kMaxExplainBytes)
       throw sdk::invalid_parameter("text", "text must be at most " + std::to_string(kMaxExplainBytes) + " bytes");
-    return sdk::Response::of_json(explanation_json(analyzer->explain(text)));
+    return sdk::Response::of_json(explanation_json(analyzers->for_tenant(req.tenant_id).explain(text)));
   };
   return r;
 }

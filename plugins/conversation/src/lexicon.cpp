@@ -27,21 +27,6 @@ bool split_line(std::string_view line, std::string_view& entry, double& score) {
   return ec == std::errc() && p == num.data() + num.size();
 }
 
-// The folded key of an entry: words joined by spaces, or a single emoji/emoticon.
-std::string folded_key(std::string_view entry, int& words) {
-  TokenizedText t;
-  tokenize(entry, t);
-  std::string key;
-  words = 0;
-  for (const auto& tok : t.tokens) {
-    if (tok.kind != TokenKind::Word && tok.kind != TokenKind::Emoji) continue;
-    if (!key.empty()) key.push_back(' ');
-    key.append(t.view(tok));
-    ++words;
-  }
-  return key;
-}
-
 bool is_ascii_word(std::string_view w) {
   for (char c : w)
     if (c < 'a' || c > 'z') return false;
@@ -75,22 +60,41 @@ void Lexicon::add_tsv(std::string_view content, const std::string& origin) {
       throw std::runtime_error(origin + ":" + std::to_string(line_no) +
                                ": expected `word<TAB>score` with a score from -5 to 5");
     int words = 0;
-    std::string key = folded_key(entry, words);
-    if (key.empty()) continue;  // nothing matchable, e.g. a lone punctuation mark
-    if (words > 1) {
-      phrase_heads_.insert(key.substr(0, key.find(' ')));
-      if (words > max_phrase_words_) max_phrase_words_ = words;
-    }
-    if (words == 1 && key.size() >= kFuzzyMinLength && is_ascii_word(key)) {
-      std::string variant;
-      for (std::size_t k = 0; k < key.size(); ++k) {
-        variant.assign(key).erase(k, 1);
-        auto& keys = deletions_[variant];
-        if (std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(key);
-      }
-    }
-    entries_[std::move(key)] = score;
+    std::string key = fold_entry(entry, words);
+    if (words == 0) continue;  // nothing matchable, e.g. a lone punctuation mark
+    set(key, words, score);
   }
+}
+
+std::string Lexicon::fold_entry(std::string_view entry, int& words) {
+  TokenizedText t;
+  tokenize(entry, t);
+  std::string key;
+  words = 0;
+  for (const auto& tok : t.tokens) {
+    if (tok.kind != TokenKind::Word && tok.kind != TokenKind::Emoji) continue;
+    if (!key.empty()) key.push_back(' ');
+    key.append(t.view(tok));
+    ++words;
+  }
+  return key;
+}
+
+void Lexicon::set(const std::string& key, int words, double score) {
+  if (words > 1) {
+    for (std::size_t space = key.find(' '); space != std::string::npos; space = key.find(' ', space + 1))
+      phrase_prefixes_.insert(key.substr(0, space));
+    if (words > max_phrase_words_) max_phrase_words_ = words;
+  }
+  if (words == 1 && key.size() >= kFuzzyMinLength && is_ascii_word(key)) {
+    std::string variant;
+    for (std::size_t k = 0; k < key.size(); ++k) {
+      variant.assign(key).erase(k, 1);
+      auto& keys = deletions_[variant];
+      if (std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(key);
+    }
+  }
+  entries_[key] = score;
 }
 
 double Lexicon::find_fuzzy(std::string_view word, bool& found, std::string* matched) const {
@@ -121,6 +125,23 @@ double Lexicon::find_fuzzy(std::string_view word, bool& found, std::string* matc
   }
   found = any && agree;
   return found ? score : 0.0;
+}
+
+std::vector<std::string> Lexicon::phrases_with(std::string_view word) const {
+  std::vector<std::string> out;
+  for (const auto& [key, score] : entries_) {
+    if (key.find(' ') == std::string::npos) continue;
+    for (std::size_t start = 0; start <= key.size();) {
+      const std::size_t end = std::min(key.find(' ', start), key.size());
+      if (std::string_view(key).substr(start, end - start) == word) {
+        out.push_back(key);
+        break;
+      }
+      start = end + 1;
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 double Lexicon::find(std::string_view key, bool& found) const {

@@ -33,6 +33,15 @@ class Lexicon {
   /// for a malformed line or a score outside [-5, 5].
   void add_tsv(std::string_view content, const std::string& origin);
 
+  /// The folded key of an entry as add_tsv() stores it ("Ótimo  Preço" → "otimo preco"), and in
+  /// `words` how many words or emoji it has (0: nothing matchable, e.g. punctuation only).
+  static std::string fold_entry(std::string_view entry, int& words);
+
+  /// Adds or replaces one entry. `key` and `words` as returned by fold_entry() (words ≥ 1).
+  /// REQUIRES: -5 ≤ score ≤ 5. A score of 0 keeps the entry (it then matches and counts nothing,
+  /// which is how a tenant removes a word: also its typo and repeated-letter variants).
+  void set(const std::string& key, int words, double score);
+
   /// Valence of a folded key (a word, an emoji, or phrase words joined by one space); 0 if absent.
   /// `found` tells absence apart from a listed 0.
   double find(std::string_view key, bool& found) const;
@@ -45,8 +54,15 @@ class Lexicon {
   static constexpr std::size_t kFuzzyMinLength = 7;
   double find_fuzzy(std::string_view word, bool& found, std::string* matched = nullptr) const;
 
+  /// The phrases (entries of two or more words) that have `word` as one of their words, sorted.
+  /// For diagnostics: walks every entry.
+  std::vector<std::string> phrases_with(std::string_view word) const;
+
   /// True when some phrase starts with this folded word (phrase lookups are skipped otherwise).
-  bool starts_phrase(std::string_view word) const { return phrase_heads_.count(word) > 0; }
+  bool starts_phrase(std::string_view word) const { return phrase_prefixes_.count(word) > 0; }
+  /// True when some phrase starts with these folded words (joined by one space) and has more: a
+  /// longer phrase may still match ("que" → "que to", "que to esperando").
+  bool continues_phrase(std::string_view words) const { return phrase_prefixes_.count(words) > 0; }
   int max_phrase_words() const { return max_phrase_words_; }
   std::size_t size() const { return entries_.size(); }
 
@@ -56,7 +72,7 @@ class Lexicon {
 
  private:
   std::unordered_map<std::string, double, StringHash, std::equal_to<>> entries_;
-  StringSet phrase_heads_;
+  StringSet phrase_prefixes_;  // every proper prefix, in words, of every phrase
   // Each single-word entry of kFuzzyMinLength+ letters under every one-letter deletion of it.
   std::unordered_map<std::string, std::vector<std::string>, StringHash, std::equal_to<>> deletions_;
   int max_phrase_words_ = 1;

@@ -26,24 +26,27 @@ class ConversationPlugin final : public sdk::Plugin {
     host_ = &host;
     data_ = load_plugin_data(host.config(), host.plugin_dir() + "/conversation/lexicons",
                              host.plugin_dir());
-    analyzer_ = std::make_shared<const SentimentAnalyzer>(data_.lexicon);
+    analyzers_ = std::make_shared<const SentimentAnalyzers>(std::make_shared<const SentimentAnalyzer>(data_.lexicon),
+                                                            data_.tenant_lexicons);
     for (auto& m : scoring_migrations()) host.migrations().add(std::move(m));
     // Scores and summaries follow the event log through the host: ingest, backfill, catch-up.
     // A summary row goes with retention when all of its conversation's events have (its latest
     // one is older).
-    auto analyzer = analyzer_;
+    auto analyzers = analyzers_;
     sdk::ProjectionSpec scores;
     scores.name = "scores_and_summaries";
     scores.version = 2;  // 2: scores on the 2^-24 grid (rebuilt from the log once)
     scores.tables = {{"conv_message_scores", "ts", 1}, {"conv_summary", "last_ts", 1}};
-    scores.apply = [analyzer](const sdk::IngestBatch& batch, sdk::SqlWriter& writer) {
-      score_batch(*analyzer, batch, writer);
+    scores.apply = [analyzers](const sdk::IngestBatch& batch, sdk::SqlWriter& writer) {
+      score_batch(*analyzers, batch, writer);
     };
     host.projections().add(std::move(scores));
     add_routes(host);
     add_data_sources(host);
     host.logger().info("lexicon: " + std::to_string(data_.lexicon->size()) + " entries, " +
-                       std::to_string(data_.topics->names().size()) + " topics");
+                       std::to_string(data_.topics->names().size()) + " topics, " +
+                       std::to_string(data_.tenant_lexicons.size()) + " tenants with sentiment overrides");
+    for (const auto& note : data_.notes) host.logger().info(note);
     start_rescoring(host);
   }
 
@@ -59,8 +62,10 @@ class ConversationPlugin final : public sdk::Plugin {
     // Each re-scoring chunk is its own short write transaction (Host::write), so ingestion
     // is never blocked for long by a background re-score.
     auto write = [&host](const WriteWork& work) { host.write(work); };
-    rescorer_ = std::make_unique<Rescorer>(analyzer_, store, write,
+    rescorer_ = std::make_unique<Rescorer>(analyzers_, store, write,
                                            [&host](const std::string& m) { host.logger().info(m); });
+    // Answers cached while the old scores served are stale once a tenant's scores moved.
+    rescorer_->on_tenant_rescored([&host](const std::string& tenant) { host.cache().invalidate_tenant(tenant); });
     rescorer_->start(data_.fingerprint);
   }
 
@@ -83,7 +88,7 @@ class ConversationPlugin final : public sdk::Plugin {
       return Response::of_json(sentiment_report(store, cal, req.tenant_id, req.window));
     };
     host.routes().add(std::move(sentiment));
-    host.routes().add(explain_route(analyzer_));
+    host.routes().add(explain_route(analyzers_));
 
     RouteSpec topics = windowed("/analytics/conversations/topics",
                                 "Taxonomy topics, top and emerging terms of lead messages");
@@ -166,7 +171,7 @@ class ConversationPlugin final : public sdk::Plugin {
 
   sdk::Host* host_ = nullptr;
   LoadedData data_;
-  std::shared_ptr<const SentimentAnalyzer> analyzer_;
+  std::shared_ptr<const SentimentAnalyzers> analyzers_;
   std::unique_ptr<Rescorer> rescorer_;
 };
 

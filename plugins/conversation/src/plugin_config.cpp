@@ -9,7 +9,13 @@ namespace zaplify::conversation {
 namespace {
 
 // Bump when the analyser's rules change, so stored scores are recomputed like after a lexicon edit.
-constexpr const char* kAnalyzerVersion = "vader-like-2";  // 2: chat phrasing rules (issue 18)
+constexpr const char* kAnalyzerVersion = "vader-like-3";  // 2: chat phrasing rules (issue 18); 3: its second slice
+
+std::string fingerprint_of(const Lexicon& lexicon) {
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(lexicon.fingerprint()));
+  return std::string(kAnalyzerVersion) + ":" + hex;
+}
 
 bool readable(const std::string& path) {
   std::ifstream f(path);
@@ -31,7 +37,7 @@ LoadedData load_plugin_data(const nlohmann::json& config, const std::string& dat
   if (!config.is_null() && !config.is_object())
     throw std::runtime_error("conversation config must be a map");
   for (const auto& [key, value] : config.items())
-    if (key != "lexicons" && key != "topics" && key != "tenant_topics")
+    if (key != "lexicons" && key != "topics" && key != "tenant_topics" && key != "tenant_sentiment")
       throw std::runtime_error("conversation config: unknown key '" + key + "'");
 
   auto lexicon = std::make_shared<Lexicon>();
@@ -49,6 +55,33 @@ LoadedData load_plugin_data(const nlohmann::json& config, const std::string& dat
         path = plugin_dir + "/" + path;
       lexicon->add_tsv(read_file(path), path);
     }
+  }
+
+  TenantLexicons tenant_lexicons;
+  std::vector<std::string> notes;
+  try {
+    for (const auto& [tenant, overrides] :
+         parse_tenant_sentiment(config.contains("tenant_sentiment") ? config["tenant_sentiment"] : nlohmann::json())) {
+      if (overrides.empty()) continue;  // `acme: {}` changes nothing
+      auto own = with_overrides(*lexicon, overrides);
+      for (const auto& o : overrides) {
+        if (o.score != 0 || o.words != 1) continue;
+        std::string kept;
+        for (const auto& phrase : own->phrases_with(o.key)) {
+          bool found = false;
+          const double v = own->find(phrase, found);
+          char weight[32];
+          std::snprintf(weight, sizeof weight, " (%g)", v);
+          if (v != 0) kept += (kept.empty() ? "" : ", ") + phrase + weight;
+        }
+        if (!kept.empty())
+          notes.push_back("tenant_sentiment." + tenant + " removes '" + o.key + "'; these phrases with it still count" +
+                          " (list them under phrases to change them): " + kept);
+      }
+      tenant_lexicons.emplace(tenant, TenantLexicon{own, fingerprint_of(*own)});
+    }
+  } catch (const std::invalid_argument& e) {
+    throw std::runtime_error(std::string("conversation config: ") + e.what());
   }
 
   auto stop = std::make_shared<StringSet>();
@@ -78,10 +111,10 @@ LoadedData load_plugin_data(const nlohmann::json& config, const std::string& dat
     throw std::runtime_error(std::string("conversation config: ") + e.what());
   }
 
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(lexicon->fingerprint()));
   LoadedData out;
-  out.fingerprint = std::string(kAnalyzerVersion) + ":" + hex;
+  out.fingerprint = fingerprint_of(*lexicon);
+  out.tenant_lexicons = std::move(tenant_lexicons);
+  out.notes = std::move(notes);
   out.lexicon = std::move(lexicon);
   out.topics = std::move(topics);
   out.tenant_topics = std::move(tenant_topics);

@@ -1,21 +1,25 @@
 #pragma once
 // Scoring lead messages into the plugin's own table, at ingest (inside the ingest transaction) and
-// again in the background when the lexicon changes.
+// again in the background when the lexicon (or one tenant's overrides) changes.
 //
 // Table conv_message_scores(tenant_id, event_id, conversation_id, ts, score, label, words): one
 // row per lead message, keyed (tenant_id, ts, event_id) and nothing else (one B-tree insert per
 // lead message; PostgreSQL adds a covering (tenant_id, ts) index); `words` is folded_words() of the
-// text, so the topic and term route never re-tokenises raw text. conv_lexicon_state(name, fingerprint) remembers which lexicon scored it.
+// text, so the topic and term route never re-tokenises raw text. conv_lexicon_state(name, fingerprint)
+// remembers which lexicon scored it: row "lexicon" for the shared one, "tenant:<id>" for each
+// tenant with its own (tenant_sentiment.h).
 
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "sentiment_analyzer.h"
+#include "tenant_sentiment.h"
 #include "zaplify/sdk/events.h"
 #include "zaplify/sdk/store.h"
 
@@ -36,9 +40,12 @@ struct MessageScore {
 /// Scores one text. Thread-safe.
 MessageScore score_message(const SentimentAnalyzer& analyzer, std::string_view text);
 
-/// The ingest hook body: inserts a score row for every lead message of the batch and merges the
-/// batch into the per-conversation summary (conversation_summary.h).
-/// Thread-safe; `analyzer` must outlive the call.
+/// The ingest hook body: inserts a score row for every lead message of the batch, each scored with
+/// its tenant's analyser, and merges the batch into the per-conversation summary
+/// (conversation_summary.h). Thread-safe; `analyzers` must outlive the call.
+void score_batch(const SentimentAnalyzers& analyzers, const sdk::IngestBatch& batch,
+                 sdk::SqlWriter& writer);
+/// The same with one analyser for every tenant.
 void score_batch(const SentimentAnalyzer& analyzer, const sdk::IngestBatch& batch,
                  sdk::SqlWriter& writer);
 
@@ -47,17 +54,31 @@ void score_batch(const SentimentAnalyzer& analyzer, const sdk::IngestBatch& batc
 using WriteWork = std::function<void(sdk::SqlWriter&)>;
 using WriteTransaction = std::function<void(const WriteWork& work)>;
 
-/// Re-scores every stored lead message when the lexicon fingerprint differs from the stored one.
-/// Runs on its own thread; reads keep serving the old scores meanwhile (each row is replaced
-/// atomically). stop() asks it to finish and joins; safe to call twice.
+/// Re-scores stored lead messages whose lexicon changed: every one when the shared lexicon's
+/// fingerprint differs from the stored one, else only the messages of each tenant whose own
+/// fingerprint (tenant_sentiment overrides added, changed or removed) differs. Runs on its own
+/// thread; reads keep serving the old scores meanwhile (each row is replaced atomically). stop()
+/// asks it to finish and joins; safe to call twice. Passes of several Rescorers in one process
+/// (a plugin restarted by a reload) run one after the other, each planned when its turn comes.
 class Rescorer {
  public:
+  using Log = std::function<void(const std::string&)>;
+  Rescorer(std::shared_ptr<const SentimentAnalyzers> analyzers, const sdk::Store& store,
+           WriteTransaction write, Log log);
+  /// One analyser for every tenant (no overrides).
   Rescorer(std::shared_ptr<const SentimentAnalyzer> analyzer, const sdk::Store& store,
-           WriteTransaction write, std::function<void(const std::string&)> log);
+           WriteTransaction write, Log log);
   ~Rescorer();
 
+  /// Called on the rescorer's thread with each tenant whose stored scores were re-scored (e.g. to
+  /// drop its cached answers). Optional. REQUIRES: set before start().
+  void on_tenant_rescored(std::function<void(const std::string& tenant)> callback) {
+    on_tenant_rescored_ = std::move(callback);
+  }
+
   /// Starts the background thread: it waits until the plugin's tables exist (migrations run after
-  /// Plugin::start), compares `fingerprint` with the stored one and re-scores when they differ.
+  /// Plugin::start), compares `fingerprint` (the shared lexicon's) and each tenant's with the
+  /// stored ones and re-scores what differs.
   void start(const std::string& fingerprint);
   void stop() noexcept;
   /// Rows re-scored so far (for logs and tests).
@@ -66,16 +87,27 @@ class Rescorer {
   void wait();
 
  private:
+  /// What a start() has to do. `desired` maps each conv_lexicon_state name to its fingerprint.
+  struct Plan {
+    bool everything = false;            ///< the shared lexicon changed
+    std::vector<std::string> tenants;   ///< else: these tenants' overrides changed
+    std::map<std::string, std::string> desired;
+    std::map<std::string, std::string> stored;
+  };
   void run(const std::string& fingerprint);
-  /// True when a pass is needed; records the fingerprint of an empty table. Throws StoreError.
-  bool needs_rescoring(const std::string& fingerprint);
-  void rescore_all(const std::string& fingerprint);
-  void remember(const std::string& fingerprint);
+  /// Reads the stored fingerprints; records the desired ones at once when nothing is scored yet.
+  /// Throws StoreError (e.g. before the migrations ran).
+  Plan plan(const std::string& fingerprint);
+  /// Re-scores the rows of `tenant` (every tenant's when null). False when stopped or failed.
+  bool rescore(const std::string* tenant);
+  /// Writes `set` into conv_lexicon_state and deletes the names in `drop`, in one transaction.
+  void record(const std::map<std::string, std::string>& set, const std::vector<std::string>& drop);
 
-  std::shared_ptr<const SentimentAnalyzer> analyzer_;
+  std::shared_ptr<const SentimentAnalyzers> analyzers_;
   const sdk::Store& store_;
   WriteTransaction write_;
-  std::function<void(const std::string&)> log_;
+  Log log_;
+  std::function<void(const std::string&)> on_tenant_rescored_;
   std::atomic<bool> stopping_{false};
   std::atomic<std::int64_t> rescored_{0};
   std::unique_ptr<std::thread> thread_;

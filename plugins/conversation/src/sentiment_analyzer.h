@@ -2,15 +2,16 @@
 // A lexicon-based sentiment analyser in the spirit of VADER (Hutto & Gilbert, 2014), for short
 // English and Brazilian Portuguese chat messages (rules: plugins/conversation/README.md).
 //
-// Per valenced word, phrase or emoji: ALL-CAPS emphasis, intensifiers/dampeners among the three
-// words before it (decaying with distance) and "demais" after it, negation anywhere before it in
-// its clause (scaled by -0.74). Then the message's intent adjusts it: service words in a plain
-// question or an apology ("can I cancel?") and courtesy alone ("ok thanks") count nothing, and
-// courtesy around a complaint does not soften it; praise next to a sarcasm cue (🙄, "again" after
-// a complaint, 👏 after a complaint, scare quotes, "yeah right") flips. "but"/"mas"/"porém" halves
-// what comes before and raises what follows by half, '!' adds emphasis, an ALL-CAPS message with
-// "???"/"!!!" is emphasis too (a shouted question with nothing else is a complaint), and the sum
-// is squashed with x / sqrt(x² + 15) into [-1, 1].
+// Per valenced word, phrase or emoji (term_matching.h: accents, repeated letters, typos): ALL-CAPS
+// emphasis, intensifiers/dampeners among the three words before it and "demais" after it,
+// negation anywhere before it in its clause (sentiment_pass.cpp). Then the message's intent
+// (sentiment_intent.cpp): service words in a plain question, a polite request or an apology
+// ("can I cancel?") and courtesy or an acknowledgement alone ("ok thanks", "perfect, talk
+// tomorrow") count nothing, courtesy around a complaint does not soften it, praise inside a
+// reported promise counts nothing, praise next to a sarcasm cue or in a rhetorical question flips.
+// "but"/"mas"/"porém" halves what comes before and raises what follows by half, '!' and shouting
+// add emphasis, a shouted or rhetorical question or a broken promise with nothing else valenced is
+// negative, and the sum is squashed with x / sqrt(x² + 15) into [-1, 1].
 
 #include <memory>
 #include <string>

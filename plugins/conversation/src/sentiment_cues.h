@@ -50,7 +50,7 @@ inline const StringSet& dampeners() {
 
 // After the valenced word ("caro demais").
 inline const StringSet& post_intensifiers() {
-  static const StringSet s{"demais", "dms", "pacas"};
+  static const StringSet s{"demais", "dms", "pacas", "af"};
   return s;
 }
 
@@ -81,20 +81,80 @@ inline const StringSet& courtesy_words() {
   static const StringSet s{"thanks", "thank", "thx", "ty", "please", "pls", "plz", "sorry",
                            "apologies", "obrigado", "obrigada", "obg", "brigado", "brigada",
                            "valeu", "vlw", "desculpa", "desculpe", "perdao", "beleza", "blz",
-                           "ok", "okay", "okk", "certo", "tranquilo", "favor"};
+                           "ok", "okay", "okk", "certo", "tranquilo", "favor", "hope"};
+  return s;
+}
+
+// Laughter is manners too ("sorry for the many messages lol"): alone it leaves a message neutral.
+inline const StringSet& laughter() {
+  static const StringSet s{"lol", "lmao", "haha", "hehe", "kkk", "kk", "rsrs", "huehue"};
+  return s;
+}
+
+// Courtesy phrases of the lexicon ("thank you", well-wishing), treated like courtesy words.
+inline const StringSet& courtesy_phrases() {
+  static const StringSet s{"thank you", "thanks so much", "thank you so much", "thanks a lot", "por favor",
+                           "muito obrigado", "muito obrigada"};
+  return s;
+}
+
+// Positive phrases that, in a plain question, are a greeting ("e aí, tudo certo?").
+inline const StringSet& greeting_questions() {
+  static const StringSet s{"tudo certo", "td certo", "tudo joia", "td joia", "tudo tranquilo", "td tranquilo",
+                           "tudo otimo", "all good"};
+  return s;
+}
+
+// Praise words that open an acknowledgement ("perfect, talk tomorrow then", "show, anotado"):
+// followed by a comma and nothing else valenced, they acknowledge rather than praise.
+inline const StringSet& acknowledgement_openers() {
+  static const StringSet s{"perfect", "perfeito", "perfeita", "show", "otimo", "otima", "great", "massa",
+                           "top", "cool", "nice", "legal", "joia", "excelente", "excellent", "awesome",
+                           "maravilha", "fechou"};
+  return s;
+}
+
+// Words that make a clause a request when they come among its first three words ("I need to
+// cancel...", "gostaria de solicitar o reembolso"): service words in a plain request count 0.
+// Hedged and polite forms only: a bare "quero cancelar" / "I want a refund" is a demand.
+inline const StringSet& request_cues() {
+  static const StringSet s{"need", "i'd", "id", "would", "could", "please", "pls", "plz", "preciso",
+                           "precisava", "queria", "gostaria", "pode", "poderia", "podem", "podia",
+                           "solicitar", "favor"};
+  return s;
+}
+
+// A question with one of these is rhetorical, i.e. a complaint ("do you guys even read this?",
+// "vocês leem ou não?"): praise in it reads as its opposite; with nothing valenced it is negative.
+// Phrases of up to three words.
+inline const StringSet& rhetorical_phrases() {
+  static const StringSet s{"you even", "guys even", "you people even", "ou nao", "or not", "how hard",
+                           "that hard", "so hard", "tao dificil", "como que", "how come", "como assim",
+                           "who approved", "quem aprovou", "seriously", "serio", "kidding me"};
+  return s;
+}
+
+// Reported promises ("you said it would arrive monday", "disseram que tava resolvido"): the praise
+// in them is what was promised, not an opinion; a statement with one and nothing else valenced is
+// a complaint (a broken promise stated as fact). Phrases of up to three words.
+inline const StringSet& promise_phrases() {
+  static const StringSet s{"promised", "promise", "you said", "they said", "u said", "told me", "was told",
+                           "supposed to", "prometeram", "prometeu", "prometido", "prometida", "garantiram",
+                           "garantiu", "disseram que", "falaram que", "disse que", "falou que", "era pra",
+                           "era para", "ficaram de", "ficou de"};
   return s;
 }
 
 inline const StringSet& apology_words() {
-  static const StringSet s{"sorry", "apologies", "desculpa", "desculpe", "perdao", "foi mal"};
+  static const StringSet s{"sorry", "apologies", "desculpa", "desculpe", "perdao", "foi mal", "my bad"};
   return s;
 }
 
 // Service words that make a routine request sound negative ("can I cancel?"): word prefixes.
-inline constexpr std::array<std::string_view, 25> kLoadedPrefixes{
+inline constexpr std::array<std::string_view, 26> kLoadedPrefixes{
     "cancel", "refund", "reembols", "estorn", "atras", "delay", "late", "damag", "defe",
     "broke", "quebr", "devol", "return", "troca", "multa", "fee", "demor", "problem",
-    "errad", "wrong", "reclam", "complain", "perdid", "lost", "missing"};
+    "errad", "wrong", "reclam", "complain", "perdid", "lost", "missing", "missed"};
 
 // In a question these make it a complaint, not a request ("why is it late again?").
 inline const StringSet& complaint_question_cues() {

@@ -54,6 +54,26 @@ TopicMatcher::TopicMatcher(const nlohmann::json& topics, std::shared_ptr<StemCac
 }
 
 void TopicMatcher::resolve_token(std::string_view token, std::vector<std::int32_t>& out) const {
+  TokenIds& cache = *token_ids_;
+  std::lock_guard<std::mutex> lock(cache.mutex);  // then StemCache's, never the other way round
+  auto it = cache.tokens.find(token);
+  if (it == cache.tokens.end()) {
+    if (cache.tokens.size() >= cache.max_tokens) {
+      cache.tokens.clear();
+      cache.ids.clear();
+    }
+    cache.scratch.clear();
+    compute_token(token, cache.scratch);
+    const auto offset = static_cast<std::uint32_t>(cache.ids.size());
+    const auto count = static_cast<std::uint32_t>(cache.scratch.size());
+    cache.ids.insert(cache.ids.end(), cache.scratch.begin(), cache.scratch.end());
+    it = cache.tokens.emplace(std::string(token), std::pair{offset, count}).first;
+  }
+  const auto [offset, count] = it->second;
+  out.insert(out.end(), cache.ids.begin() + offset, cache.ids.begin() + offset + count);
+}
+
+void TopicMatcher::compute_token(std::string_view token, std::vector<std::int32_t>& out) const {
   stems_->with_stems(token, [&](const TokenStems& s) {
     for (std::size_t i = 0; i < s.english.size(); ++i) {
       const auto en = stem_ids_[0].find(s.english[i]);
@@ -99,32 +119,36 @@ void TopicMatcher::Session::grow() {
   old.swap(table_);
   const std::size_t mask = table_.size() - 1;
   for (const auto& e : old) {
-    if (!e.used) continue;
-    std::size_t i = static_cast<std::size_t>(e.hash * 0x9E3779B97F4A7C15ull >> 20) & mask;
-    while (table_[i].used) i = (i + 1) & mask;
+    if (e.key == 0) continue;
+    std::size_t i = static_cast<std::size_t>(e.key * 0x9E3779B97F4A7C15ull >> 20) & mask;
+    while (table_[i].key != 0) i = (i + 1) & mask;
     table_[i] = e;
   }
 }
 
 const TopicMatcher::Session::Entry& TopicMatcher::Session::resolve(const Word& w) {
+  const std::uint64_t key = w.hash | 1;
   std::size_t mask = table_.size() - 1;
-  std::size_t i = static_cast<std::size_t>(w.hash * 0x9E3779B97F4A7C15ull >> 20) & mask;
-  for (; table_[i].used; i = (i + 1) & mask)
-    if (table_[i].hash == w.hash && table_[i].token == w.text) return table_[i];
-  // First sight of this token in the report: ask the stem cache once.
+  std::size_t i = static_cast<std::size_t>(key * 0x9E3779B97F4A7C15ull >> 20) & mask;
+  for (; table_[i].key != 0; i = (i + 1) & mask)
+    if (table_[i].key == key) return table_[i];
+  // First sight of this word in the report: ask the taxonomy's token cache once.
   if ((used_ + 1) * 2 > table_.size()) {
     grow();
     mask = table_.size() - 1;
-    i = static_cast<std::size_t>(w.hash * 0x9E3779B97F4A7C15ull >> 20) & mask;
-    while (table_[i].used) i = (i + 1) & mask;
+    i = static_cast<std::size_t>(key * 0x9E3779B97F4A7C15ull >> 20) & mask;
+    while (table_[i].key != 0) i = (i + 1) & mask;
   }
   Entry& e = table_[i];
-  e.used = true;
-  e.hash = w.hash;
-  e.token = w.text;
+  e.key = key;
   e.first = static_cast<std::uint32_t>(pieces_.size());
   matcher_.resolve_token(w.text, pieces_);
   e.count = static_cast<std::uint32_t>(pieces_.size()) - e.first;
+  bool starts = false;
+  for (std::uint32_t k = e.first; k < e.first + e.count; k += 2)
+    starts = starts || (pieces_[k] >= 0 && matcher_.starts_keyword(0, pieces_[k])) ||
+             (pieces_[k + 1] >= 0 && matcher_.starts_keyword(1, pieces_[k + 1]));
+  if (starts) e.count |= kStarts;
   ++used_;
   return e;
 }
@@ -136,11 +160,12 @@ void TopicMatcher::Session::match_words(const std::vector<Word>& words, std::vec
   bool any = false;
   for (const auto& w : words) {
     const Entry& e = resolve(w);
-    for (std::uint32_t k = e.first; k < e.first + e.count; k += 2) {
+    const std::uint32_t end = e.first + (e.count & ~kStarts);
+    for (std::uint32_t k = e.first; k < end; k += 2) {
       sequence_[0].push_back(pieces_[k]);
       sequence_[1].push_back(pieces_[k + 1]);
-      any = any || pieces_[k] >= 0 || pieces_[k + 1] >= 0;
     }
+    any = any || (e.count & kStarts) != 0;
   }
   if (any) matcher_.match_sequences(sequence_, hit);
 }

@@ -6,6 +6,7 @@
 // ingest, so this route never re-tokenises raw text. Taxonomy matching: topic_matcher.h.
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -18,6 +19,24 @@
 
 namespace zaplify::conversation {
 
+/// a == b, inlined: the route looks up one stored word per occurrence, and most are shorter than
+/// 16 bytes, where a call to memcmp costs more than the comparison.
+inline bool same_word(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  const char* p = a.data();
+  const char* q = b.data();
+  std::size_t n = a.size();
+  for (; n >= 8; n -= 8, p += 8, q += 8) {
+    std::uint64_t x, y;
+    std::memcpy(&x, p, 8);
+    std::memcpy(&y, q, 8);
+    if (x != y) return false;
+  }
+  for (; n > 0; --n)
+    if (*p++ != *q++) return false;
+  return true;
+}
+
 /// word → small int, open addressing on the word's FNV-1a hash (the words are verified, so a hash
 /// collision cannot give a false hit). Immutable after building; thread-safe to read.
 class FlatWordIndex {
@@ -29,7 +48,7 @@ class FlatWordIndex {
   int find(std::string_view word, std::uint64_t hash) const {
     for (std::size_t i = slot(hash);; i = (i + 1) & mask_) {
       if (values_[i] < 0) return -1;
-      if (hashes_[i] == hash && words_[i] == word) return values_[i];
+      if (hashes_[i] == hash && same_word(words_[i], word)) return values_[i];
     }
   }
 

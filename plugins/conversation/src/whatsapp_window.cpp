@@ -159,13 +159,6 @@ sdk::RouteSpec whatsapp_window_route(const sdk::Store& store, const sdk::Calenda
   r.cache = sdk::CachePolicy::Realtime;  // at_risk moves with the clock
   r.params.push_back({"limit", sdk::ParamLocation::Query, "integer", false,
                       "Items in at_risk (1-500)", "50", {}});
-  r.response_example = {
-      {"business_messages", 120}, {"outside_window", 6}, {"outside_share", 0.05},
-      {"expired_conversations", 4},
-      {"at_risk", nlohmann::json::array({{{"conversation_id", "conv-9"}, {"lead_id", "lead-9"},
-                                          {"last_lead_message_at", "2026-11-19T18:10:00Z"},
-                                          {"window_closes_at", "2026-11-20T18:10:00Z"}}})},
-      {"at_risk_total", 1}, {"limit", 50}};
   r.handler = [&store, &calendar](const sdk::Request& req) {
     const std::int64_t limit = req.limit(50, 500);
     return sdk::Response::of_json(

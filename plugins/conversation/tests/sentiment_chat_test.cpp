@@ -86,8 +86,8 @@ void print(const ChatReport& r) {
 TEST(SentimentChat, DevSetAccuracyPerKind) {
   const ChatReport r = measure(CONVERSATION_TEST_DATA_DIR "/chat_dev.tsv", true);
   print(r);
-  ASSERT_GE(r.overall.total, 150);
-  EXPECT_GE(r.overall.rate(), 0.85);
+  ASSERT_GE(r.overall.total, 300);
+  EXPECT_GE(r.overall.rate(), 0.90);
   for (const auto& [label, t] : r.recall) EXPECT_GE(t.rate(), 0.75) << label;
   EXPECT_GE(r.by_kind.at("sarcasm").rate(), 0.75);
   EXPECT_GE(r.by_kind.at("question").rate(), 0.75);
@@ -100,6 +100,16 @@ TEST(SentimentChat, HoldoutAccuracy) {
   std::cout << "holdout ";
   print(r);
   ASSERT_GE(r.overall.total, 50);
+  EXPECT_GE(r.overall.rate(), 0.70);
+}
+
+// Issue 18's second holdout (150 lines, balanced), written before the second slice's tuning and
+// never tuned on. The floor only catches a collapse; the README reports the measured figures.
+TEST(SentimentChat, SecondHoldoutAccuracy) {
+  const ChatReport r = measure(CONVERSATION_TEST_DATA_DIR "/chat_holdout2.tsv", true);
+  std::cout << "holdout2 ";
+  print(r);
+  ASSERT_GE(r.overall.total, 150);
   EXPECT_GE(r.overall.rate(), 0.70);
 }
 
@@ -189,6 +199,39 @@ TEST(SentimentRules, GreetingsCourtesyAndApologiesAreNeutral) {
   EXPECT_GT(s("muito obrigado!"), 0);  // emphasised thanks is praise
   EXPECT_GT(s("thank you so much"), 0);
   EXPECT_LT(s("thanks, but it is still broken"), 0);
+}
+
+TEST(SentimentRules, ServiceWordsInPoliteRequestsAreNeutral) {
+  EXPECT_TRUE(neutral("I need to cancel the subscription for next month"));
+  EXPECT_TRUE(neutral("gostaria de solicitar o reembolso no cartão"));
+  EXPECT_TRUE(neutral("oi, queria devolver a blusa"));
+  // A bare demand, a repeated one, or a shouted one is still a complaint.
+  EXPECT_LT(s("quero cancelar meu pedido"), 0);
+  EXPECT_LT(s("I need a refund, again"), 0);
+  EXPECT_LT(s("PRECISO CANCELAR!!!"), 0);
+}
+
+TEST(SentimentRules, RhetoricalQuestionsAndBrokenPromisesAreComplaints) {
+  EXPECT_LT(s("do you guys even read my messages?"), 0);
+  EXPECT_LT(s("vão me responder ou não?"), 0);
+  EXPECT_LT(s("seriously, who approved this kind of service?"), 0);  // praise flips
+  EXPECT_LT(s("they told me it was solved and it's not"), 0);
+  EXPECT_LT(s("me prometeram entrega ontem"), 0);
+  EXPECT_TRUE(neutral("the seller said it comes in blue, is that right?"));  // a plain question
+  const auto e = shipped_analyzer().explain("you said it would arrive on monday");
+  ASSERT_FALSE(e.terms.empty());
+  EXPECT_EQ(e.terms.back().rule, "broken promise");
+}
+
+TEST(SentimentRules, AcknowledgementsLaughterAndGreetingQuestionsAreNeutral) {
+  for (const char* text : {"perfect, talk tomorrow then", "show, anotado", "sorry for the many messages lol",
+                           "desculpa o tanto de mensagem kkk", "eae pessoal, tudo certo?", "boa semana pra vocês"})
+    EXPECT_TRUE(neutral(text)) << text << " " << s(text);
+  EXPECT_GT(s("perfeito"), 0);                    // alone it is praise
+  EXPECT_GT(s("perfect, exactly what I needed"), 0);
+  EXPECT_GT(s("chegou tudo certo"), 0);           // not a question: praise
+  EXPECT_GT(s("haha amei"), 0);                   // laughter next to praise counts
+  EXPECT_LT(s("perfeito, quebrou de novo"), 0);   // sarcasm, not an acknowledgement
 }
 
 TEST(SentimentRules, PortugueseSlangAndIdioms) {

@@ -119,6 +119,16 @@ class SqliteStore final : public sdk::Store, public sdk::SqlWriter {
   /// Stores events like the host's ingestion (one transaction, duplicates of stored ids dropped)
   /// and runs the ingest hook on the newly stored ones, as the host does.
   void ingest(const std::vector<sdk::Event>& events, const SentimentAnalyzer& analyzer) {
+    ingest_with(events, analyzer);
+  }
+  /// The same, each tenant's lead messages scored with that tenant's analyser.
+  void ingest(const std::vector<sdk::Event>& events, const SentimentAnalyzers& analyzers) {
+    ingest_with(events, analyzers);
+  }
+
+ private:
+  template <class Analyzers>
+  void ingest_with(const std::vector<sdk::Event>& events, const Analyzers& analyzer) {
     auto opt = [](const std::string& s) { return s.empty() ? sdk::Value{} : sdk::Value{s}; };
     const std::string sql =
         "INSERT INTO events (tenant_id, id, type, ts, lead_id, conversation_id, assistant_id, channel,"
@@ -136,7 +146,6 @@ class SqliteStore final : public sdk::Store, public sdk::SqlWriter {
     exec_script("COMMIT");
   }
 
- private:
   static void bind(sqlite3_stmt* st, int i, const sdk::Value& v) {
     if (std::holds_alternative<std::monostate>(v)) sqlite3_bind_null(st, i);
     else if (auto p = std::get_if<std::int64_t>(&v)) sqlite3_bind_int64(st, i, *p);

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "conversation_table.h"
+#include "reply_triggers.h"
 #include "rollup.h"
 
 namespace zaplify::metrics {
@@ -184,6 +185,7 @@ std::vector<sdk::Migration> derived_table_migrations() {
 std::vector<sdk::Migration> all_migrations() {
   auto out = conversation_table_migrations();
   for (auto& m : derived_table_migrations()) out.push_back(std::move(m));
+  out.push_back(reply_triggers_migration());
   return out;
 }
 

@@ -25,7 +25,7 @@ namespace zaplify::metrics {
 /// conversation_table_migrations() (versions 1 and 2).
 std::vector<sdk::Migration> derived_table_migrations();
 
-/// Every migration of the plugin, in version order.
+/// Every migration of the plugin, in version order (6: metrics_reply_triggers, reply_triggers.h).
 std::vector<sdk::Migration> all_migrations();
 
 }  // namespace zaplify::metrics

@@ -102,6 +102,30 @@ inline sdk::Schema conversion_response() {
       .named("ConversionResponse");
 }
 
+/// `business_hours` of GET /metrics/performance?hours=business (SPEC §8).
+inline sdk::Schema business_hours() {
+  auto ms = [](std::string what) { return s::number(std::move(what)).with_unit("ms").or_null(); };
+  auto sender =
+      s::object("Replies of one sender in W that have a trigger (the earliest lead message after "
+                "the previous reply, or after the conversation's start, and at or before this "
+                "one); business time = the part of trigger → reply inside the tenant's open hours")
+          .field("replies", s::integer("Replies of W with a trigger").with_unit("count"))
+          .field("avg_response_ms", ms("Mean business time; null without replies"))
+          .field("p50_response_ms", ms("Median business time (linear interpolation)"))
+          .field("p90_response_ms", ms("90th percentile business time (linear interpolation)"))
+          .field("replies_outside_hours",
+                 s::integer("Those replies sent while the business was closed").with_unit("count"))
+          .named("BusinessHoursReplies");
+  return s::object("Only with hours=business: response times counted in the tenant's business "
+                   "hours (the metrics plugin's business_hours config)")
+      .field("assistant", sender)
+      .field("agent", sender)
+      .field("lead_messages_outside_hours",
+             s::integer("Lead messages of W (any conversation) sent while closed")
+                 .with_unit("count"))
+      .named("BusinessHours");
+}
+
 inline sdk::Schema performance_response() {
   auto ms = [](std::string what) { return s::number(std::move(what)).with_unit("ms").or_null(); };
   auto assistant =
@@ -120,6 +144,7 @@ inline sdk::Schema performance_response() {
   return s::object()
       .field("assistants",
              s::array_of(assistant, "By conversations desc, then assistant_id"))
+      .optional_field("business_hours", business_hours())
       .named("PerformanceResponse");
 }
 

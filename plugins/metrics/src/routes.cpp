@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "business_hours.h"
 #include "conversion.h"
 #include "kpi.h"
 #include "performance.h"
@@ -12,16 +13,6 @@ namespace zaplify::metrics {
 namespace {
 
 using nlohmann::json;
-
-json kpi_example() {
-  const json v = {{"value", 120}, {"previous", 100}, {"change_pct", 20.0}};
-  return {{"kpis", {{"conversations", v}, {"messages", v}, {"conversion_rate",
-            {{"value", 0.25}, {"previous", nullptr}, {"change_pct", nullptr}}}}},
-          {"messages_by_sender", {{"lead", 50}, {"assistant", 60}, {"agent", 10}}},
-          {"active_conversations", 3},
-          {"series", json::array({{{"bucket", "2026-11-20T00:00:00-03:00"}, {"conversations", 12},
-                                   {"messages", 80}, {"new_leads", 5}, {"conversions", 1}}})}};
-}
 
 sdk::Response kpi_handler(const sdk::Host& host, const sdk::Request& req) {
   const auto& store = host.store();
@@ -59,11 +50,26 @@ sdk::Response conversion_handler(const sdk::Host& host, const sdk::Request& req)
   return sdk::Response::of_json({{"funnels", std::move(rows)}});
 }
 
-sdk::Response performance_handler(const sdk::Host& host, const sdk::Request& req) {
+sdk::Response performance_handler(const sdk::Host& host, const MetricsConfig& config,
+                                  const sdk::Request& req) {
+  // `hours` is declared with allowed {"business"}: the host has refused any other value.
+  const Schedule* schedule = nullptr;
+  if (req.param("hours")) {
+    schedule = config.business_hours.schedule_for(req.tenant_id);
+    if (schedule == nullptr)
+      throw sdk::invalid_parameter(
+          "hours", "no business hours are configured for tenant '" + req.tenant_id +
+                       "': set business_hours.default (or business_hours.tenants." +
+                       req.tenant_id + ") in the metrics plugin's config");
+  }
   json rows = json::array();
   for (const auto& p : compute_performance(host.store(), req.tenant_id, req.window))
     rows.push_back(performance_json(p));
-  return sdk::Response::of_json({{"assistants", std::move(rows)}});
+  json body = {{"assistants", std::move(rows)}};
+  if (schedule != nullptr)
+    body["business_hours"] = business_hours_json(compute_business_hours(
+        host.store(), host.calendar(), req.tenant_id, req.window, *schedule));
+  return sdk::Response::of_json(std::move(body));
 }
 
 sdk::Response activity_handler(const sdk::Host& host, const sdk::Request& req) {
@@ -97,13 +103,12 @@ sdk::RouteSpec windowed_get(std::string path, std::string summary, std::string d
 
 }  // namespace
 
-void register_routes(sdk::Host& host) {
+void register_routes(sdk::Host& host, std::shared_ptr<const MetricsConfig> config) {
   sdk::Host* h = &host;
   auto kpi = windowed_get("/metrics/kpi", "Headline KPIs of W with their previous-window values",
                           "Conversations, messages, leads, conversions, response times and "
                           "outcome rates of W, each with W′ and change_pct; `interval` adds a "
                           "series of calendar buckets in `tz`.");
-  kpi.response_example = kpi_example();
   kpi.response_schema = schemas::kpi_response();
   kpi.handler = [h](const sdk::Request& r) { return kpi_handler(*h, r); };
   host.routes().add(std::move(kpi));
@@ -113,22 +118,20 @@ void register_routes(sdk::Host& host) {
                            "converted = those with one into its final stage.");
   conv.params.push_back({"funnel_id", sdk::ParamLocation::Query, "string", false,
                          "Only this funnel (404 when unknown)", "", {}});
-  conv.response_example = {{"funnels", json::array({{{"funnel_id", "sales"}, {"name", "Sales"},
-      {"entered", 40}, {"converted", 10}, {"conversion_rate", 0.25},
-      {"previous_conversion_rate", 0.2}, {"change_pts", 5.0}}})}};
   conv.response_schema = schemas::conversion_response();
   conv.handler = [h](const sdk::Request& r) { return conversion_handler(*h, r); };
   host.routes().add(std::move(conv));
 
   auto perf = windowed_get("/metrics/performance", "Per-assistant performance in W",
                            "Conversations, replies, response-time avg/p50/p95, outcome rates and "
-                           "tokens per assistant, by conversations desc.");
-  perf.response_example = {{"assistants", json::array({{{"assistant_id", "a1"},
-      {"conversations", 30}, {"replies", 210}, {"avg_response_time_ms", 850.0},
-      {"p50_response_time_ms", 700.0}, {"p95_response_time_ms", 2100.0},
-      {"resolution_rate", 0.6}, {"handoff_rate", 0.2}, {"tokens", 52000}}})}};
+                           "tokens per assistant, by conversations desc. `hours=business` adds "
+                           "business_hours: response times counting only the tenant's open "
+                           "hours (the metrics plugin's business_hours config), per sender.");
+  perf.params.push_back({"hours", sdk::ParamLocation::Query, "string", false,
+                         "business: also answer business_hours (400 when the tenant has no "
+                         "schedule configured)", "", {"business"}});
   perf.response_schema = schemas::performance_response();
-  perf.handler = [h](const sdk::Request& r) { return performance_handler(*h, r); };
+  perf.handler = [h, config](const sdk::Request& r) { return performance_handler(*h, *config, r); };
   host.routes().add(std::move(perf));
 
   sdk::RouteSpec act;
@@ -138,10 +141,6 @@ void register_routes(sdk::Host& host) {
   act.description = "Counts over R = [now − realtime_window_minutes, now] and per UTC minute.";
   act.tag = "metrics";
   act.cache = sdk::CachePolicy::Realtime;
-  act.response_example = {{"messages", 42}, {"conversations_started", 3},
-      {"conversations_ended", 1}, {"stage_changes", 2}, {"active_leads", 7},
-      {"active_conversations", 5}, {"per_minute", json::array({{{"minute",
-      "2026-11-20T17:03:00Z"}, {"messages", 9}, {"events", 11}}})}};
   act.response_schema = schemas::activity_response();
   act.handler = [h](const sdk::Request& r) { return activity_handler(*h, r); };
   host.routes().add(std::move(act));

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <random>
 
+#include "business_hours.h"
 #include "conversion.h"
 #include "fixtures.h"
 #include "kpi.h"
@@ -76,13 +77,17 @@ TEST(DISABLED_Bench, OneMillionEvents) {
   store.migrate();
   const std::int64_t span = 60 * kDay;
   const double ingest = millis([&] { fill(store, span); });
-  std::printf("ingest 1M events: %.0f ms total, hook %.0f ms = %.2f ms per 1,000 events\n", ingest,
-              store.hook_ms(), store.hook_ms() / 1000.0);
+  std::printf("ingest 1M events: %.0f ms total, hook %.0f ms = %.2f ms per 1,000 events, "
+              "reply_triggers %.0f ms = %.2f ms per 1,000 events\n", ingest, store.hook_ms(),
+              store.hook_ms() / 1000.0, store.triggers_ms(), store.triggers_ms() / 1000.0);
   const sdk::Window w{T0 + 30 * kDay + 7 * kMin + 5, T0 + 60 * kDay - 3 * kMin, "America/Sao_Paulo",
                       sdk::Interval::Day};
   TestCalendar cal;
   const RealtimeRange rr = realtime_range(T0 + 45 * kDay, 5);
-  std::vector<double> kpi, totals, series, active, perf, conv, rt;
+  std::vector<double> kpi, totals, series, active, perf, conv, rt, business;
+  Schedule office;
+  office.tz = "America/Sao_Paulo";
+  for (std::size_t d = 0; d < 5; ++d) office.days[d] = {{9 * 60, 12 * 60}, {13 * 60, 18 * 60}};
   for (int run = 0; run < 5; ++run) {
     totals.push_back(
         millis([&] { (void)compute_kpis(store, "t1", w, current_funnels(store, "t1")); }));
@@ -95,11 +100,13 @@ TEST(DISABLED_Bench, OneMillionEvents) {
     conv.push_back(millis(
         [&] { (void)compute_conversion(store, "t1", w, current_funnels(store, "t1")); }));
     rt.push_back(millis([&] { (void)compute_activity(store, "t1", rr); }));
+    business.push_back(millis([&] { (void)compute_business_hours(store, cal, "t1", w, office); }));
   }
   std::printf("median of 5: kpi+day series+active %.1f ms (totals %.1f, series %.1f, active %.1f), "
-              "performance %.1f ms, conversion %.1f ms, real-time activity %.1f ms\n",
+              "performance %.1f ms, conversion %.1f ms, real-time activity %.1f ms, "
+              "business hours %.1f ms\n",
               median(kpi), median(totals), median(series), median(active), median(perf),
-              median(conv), median(rt));
+              median(conv), median(rt), median(business));
   SUCCEED();
 }
 

@@ -5,6 +5,7 @@
 
 #include "derived_schema.h"
 #include "ingest_hook.h"
+#include "reply_triggers.h"
 #include "zaplify/sdk/host_tables.h"
 
 namespace zaplify::metrics::testing {
@@ -209,6 +210,9 @@ void SqliteStore::ingest(const std::vector<sdk::Event>& events) {
   const auto t0 = std::chrono::steady_clock::now();
   update_derived_tables(sdk::IngestBatch{events.empty() ? "" : events[0].tenant_id, &batch}, *this);
   hook_ms_ += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  const auto t1 = std::chrono::steady_clock::now();
+  update_reply_triggers(sdk::IngestBatch{events.empty() ? "" : events[0].tenant_id, &batch}, *this);
+  triggers_ms_ += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t1).count();
   exec_script("COMMIT");
 }
 

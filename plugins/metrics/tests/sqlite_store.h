@@ -45,6 +45,8 @@ class SqliteStore final : public sdk::Store, public sdk::SqlWriter {
   void ingest(const std::vector<sdk::Event>& events);
   /// Total wall time spent in the ingest hook so far, in milliseconds.
   double hook_ms() const { return hook_ms_; }
+  /// The same for the reply_triggers projection's apply (run after the hook).
+  double triggers_ms() const { return triggers_ms_; }
   /// Advisory locks taken by the hook's PostgreSQL branch so far (no-ops here).
   std::int64_t advisory_locks() const { return advisory_locks_; }
   /// Stores events without the hook (events that predate the plugin).
@@ -60,6 +62,7 @@ class SqliteStore final : public sdk::Store, public sdk::SqlWriter {
   sdk::Dialect dialect_;
   int applied_ = 0;
   double hook_ms_ = 0;
+  double triggers_ms_ = 0;
   std::int64_t advisory_locks_ = 0;  ///< Highest migration version applied.
   mutable std::unordered_map<std::string, sqlite3_stmt*> cache_;
 };

@@ -1,0 +1,90 @@
+#include "term_matching.h"
+
+#include <string>
+#include <string_view>
+
+namespace zaplify::conversation {
+namespace {
+
+// Collapses runs of 3+ equal letters to `keep` letters ("otimoooo" → "otimo" with keep = 1).
+std::string squeeze(std::string_view w, std::size_t keep) {
+  std::string out;
+  out.reserve(w.size());
+  for (std::size_t i = 0; i < w.size();) {
+    std::size_t j = i;
+    while (j < w.size() && w[j] == w[i]) ++j;
+    out.append(j - i >= 3 ? keep : j - i, w[i]);
+    i = j;
+  }
+  return out;
+}
+
+// Collapses every run of 2+ equal letters to one ("adoreii" → "adorei", "diaa" → "dia").
+std::string squash_runs(std::string_view w) {
+  std::string out;
+  out.reserve(w.size());
+  for (char c : w)
+    if (out.empty() || out.back() != c) out.push_back(c);
+  return out;
+}
+
+// True when some letter repeats `run` or more times in a row (cheap pre-check for squeeze()).
+bool has_run(std::string_view w, std::size_t run) {
+  std::size_t n = 1;
+  for (std::size_t i = 1; i < w.size(); ++i) {
+    n = w[i] == w[i - 1] ? n + 1 : 1;
+    if (n >= run) return true;
+  }
+  return false;
+}
+
+// The longest phrase of the lexicon starting at word i (later words may have doubled letters).
+bool match_phrase(const Lexicon& lex, const TokenizedText& t, std::size_t i, TermMatch& out) {
+  const auto w = t.view(t.tokens[i]);
+  std::string key(w), squashed(w);
+  std::size_t j = i;
+  bool found = false, any = false;
+  for (int n = 2; n <= lex.max_phrase_words(); ++n) {
+    j = next_word_in_clause(t, j);
+    if (j == t.tokens.size()) break;
+    const auto next = t.view(t.tokens[j]);
+    key.append(" ").append(next);
+    squashed.append(" ").append(next.size() >= 4 ? squash_runs(next) : std::string(next));
+    double v = lex.find(key, found);
+    if (!found && squashed != key) v = lex.find(squashed, found);
+    if (found) {
+      out = {v, j - i + 1, "phrase"};
+      any = true;
+    }
+    if (!lex.continues_phrase(key) && (squashed == key || !lex.continues_phrase(squashed))) break;
+  }
+  return any;
+}
+
+}  // namespace
+
+TermMatch match_term(const Lexicon& lex, const TokenizedText& t, std::size_t i) {
+  TermMatch out;
+  const auto w = t.view(t.tokens[i]);
+  if (lex.starts_phrase(w) && match_phrase(lex, t, i, out)) return out;
+  bool found = false;
+  out.valence = lex.find(w, found);
+  if (found || w.size() < 4) return out;
+  out.how = "repeated letters";
+  if (has_run(w, 3)) {
+    for (std::size_t keep : {2, 1}) {
+      out.valence = lex.find(squeeze(w, keep), found);
+      if (found) return out;
+    }
+  }
+  if (has_run(w, 2)) {
+    out.valence = lex.find(squash_runs(w), found);
+    if (found) return out;
+  }
+  out.how = "typo";
+  out.valence = lex.find_fuzzy(w, found);
+  if (!found) out.how = "lexicon";
+  return out;
+}
+
+}  // namespace zaplify::conversation
