@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <map>
-#include <tuple>
 
 #include "funnel_stats.h"
 #include "zaplify/sdk/host_tables.h"
@@ -34,7 +33,7 @@ struct Start {
   std::string event_id, lead_id, value;
   bool has_value = false;
   bool before(std::int64_t other_ts, std::string_view other_id) const {
-    return std::tie(ts, event_id) < std::tie(other_ts, other_id);
+    return ts != other_ts ? ts < other_ts : std::string_view(event_id) < other_id;
   }
 };
 
