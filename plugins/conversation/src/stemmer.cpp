@@ -14,11 +14,22 @@ namespace zaplify::conversation {
 namespace {
 
 // Unicode letter/digit classes and lower-casing come from glibc's C.UTF-8 (built into Debian 12's
-// libc-bin), through the *_l functions: no process-wide setlocale(). The object is created once and
-// never freed (a handful of bytes; freeing it at unload could race a late reader).
+// libc-bin), through the *_l functions: no process-wide setlocale(). Created on first use and freed
+// when the plugin's library is unloaded (static destruction at dlclose): by then the host has
+// stopped the plugin and no handler or re-scoring thread can still read it.
+struct UnicodeCtype {
+  locale_t loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(nullptr));
+  UnicodeCtype() = default;
+  UnicodeCtype(const UnicodeCtype&) = delete;
+  UnicodeCtype& operator=(const UnicodeCtype&) = delete;
+  ~UnicodeCtype() {
+    if (loc != static_cast<locale_t>(nullptr)) freelocale(loc);
+  }
+};
+
 locale_t unicode_ctype() {
-  static const locale_t loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(nullptr));
-  return loc;
+  static const UnicodeCtype ctype;
+  return ctype.loc;
 }
 
 // Combining marks (NFKD leaves them after their base letter; SPEC drops them).
