@@ -1,6 +1,7 @@
 #include "support/openapi_contract.h"
 
 #include <chrono>
+#include <map>
 #include <sstream>
 #include <thread>
 
@@ -58,6 +59,21 @@ bool wait_demo_loaded(const ServerProcess& server) {
   return false;
 }
 
+namespace {
+
+/// The JSON Schema formats the documents use, as the patterns valijson itself checks them with.
+const std::map<std::string, std::string>& format_patterns() {
+  static const std::map<std::string, std::string> patterns = {
+      {"date", "^([0-9]+)-(0[1-9]|1[012])-(0[1-9]|[12][0-9]|3[01])$"},
+      {"time",
+       "^([01][0-9]|2[0-3]):([0-5][0-9]):([0-5][0-9]|60)(\\.[0-9]+)?(([Zz])|([\\+|\\-]([01][0-9]|2[0-3]):[0-5][0-9]))$"},
+      {"date-time",
+       "^([0-9]+)-(0[1-9]|1[012])-(0[1-9]|[12][0-9]|3[01])[Tt]([01][0-9]|2[0-3]):([0-5][0-9]):([0-5][0-9]|60)(\\.[0-9]+)?(([Zz])|([\\+|\\-]([01][0-9]|2[0-3]):[0-5][0-9]))$"}};
+  return patterns;
+}
+
+}  // namespace
+
 json to_json_schema(const json& node) {
   if (node.is_array()) {
     json out = json::array();
@@ -77,12 +93,24 @@ json to_json_schema(const json& node) {
       out[key] = to_json_schema(value);
     }
   }
+  const auto format = node.find("format");
+  if (auto f = format_patterns().find(format != node.end() && format->is_string() ? *format : "");
+      f != format_patterns().end()) {
+    out.erase("format");
+    if (!out.contains("pattern")) {
+      out["pattern"] = f->second;
+    } else {
+      if (!out.contains("allOf")) out["allOf"] = json::array();
+      out["allOf"].push_back({{"pattern", f->second}});
+    }
+  }
   if (node.value("nullable", false)) return json{{"anyOf", {out, {{"type", "null"}}}}};
   return out;
 }
 
 ContractValidator::ContractValidator(const json& openapi)
-    : components_(to_json_schema(openapi["components"]["schemas"])) {}
+    : components_(to_json_schema(openapi["components"]["schemas"])),
+      validator_(std::make_unique<valijson::Validator>()) {}
 
 ContractValidator::~ContractValidator() = default;
 
@@ -103,10 +131,9 @@ std::string ContractValidator::check(const json& value, const json& schema) {
     }
     it = parsed_.emplace(key, std::move(compiled)).first;
   }
-  valijson::Validator validator;
   valijson::ValidationResults results;
   valijson::adapters::NlohmannJsonAdapter target(value);
-  if (validator.validate(*it->second, target, &results)) return "";
+  if (validator_->validate(*it->second, target, &results)) return "";
   std::string why;
   valijson::ValidationResults::Error error;
   for (int n = 0; n < 6 && results.popError(error); ++n) {
@@ -123,14 +150,26 @@ const json* response_schema(const json& op, int status) {
   return op.contains(at) ? &op.at(at) : nullptr;
 }
 
-void object_pointers(const json& value, const std::string& at, std::vector<std::string>& out) {
+namespace {
+
+void object_pointers_by_shape(const json& value, const std::string& at, const std::string& shape,
+                              std::set<std::string>& shapes_seen, std::vector<std::string>& out) {
   if (value.is_object()) {
-    out.push_back(at);
-    for (const auto& [k, v] : value.items()) object_pointers(v, at + "/" + k, out);
+    if (shapes_seen.insert(shape).second) out.push_back(at);
+    for (const auto& [k, v] : value.items())
+      object_pointers_by_shape(v, at + "/" + k, shape + "/" + k, shapes_seen, out);
   } else if (value.is_array()) {
-    for (std::size_t i = 0; i < value.size() && i < 5; ++i)
-      object_pointers(value[i], at + "/" + std::to_string(i), out);
+    for (std::size_t i = 0; i < value.size(); ++i)
+      object_pointers_by_shape(value[i], at + "/" + std::to_string(i), shape + "/*", shapes_seen,
+                               out);
   }
+}
+
+}  // namespace
+
+void object_pointers(const json& value, const std::string& at, std::vector<std::string>& out) {
+  std::set<std::string> shapes_seen;
+  object_pointers_by_shape(value, at, at, shapes_seen, out);
 }
 
 namespace {

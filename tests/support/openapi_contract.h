@@ -13,6 +13,7 @@
 
 namespace valijson {
 class Schema;
+class Validator;
 }
 
 namespace zaplify::testing {
@@ -26,7 +27,9 @@ ServerOptions contract_server_options(const std::string& backend);
 bool wait_demo_loaded(const ServerProcess& server);
 
 /// OpenAPI 3.0 schema objects → JSON Schema (draft 7), which valijson reads: `nullable: true`
-/// becomes a null alternative; OpenAPI-only keywords (example, discriminator, x-*) are dropped.
+/// becomes a null alternative; OpenAPI-only keywords (example, discriminator, x-*) are dropped;
+/// `format` date, time and date-time become the equivalent `pattern` (valijson compiles a regex for
+/// every formatted value it checks, but caches patterns: minutes against seconds under ASan).
 nlohmann::json to_json_schema(const nlohmann::json& node);
 
 /// Validates values against schemas of one OpenAPI document (its components resolve `$ref`s).
@@ -45,12 +48,16 @@ class ContractValidator {
   nlohmann::json components_;
   std::vector<std::unique_ptr<nlohmann::json>> root_docs_;  ///< valijson keeps pointers into them.
   std::map<std::string, std::unique_ptr<valijson::Schema>> parsed_;
+  std::unique_ptr<valijson::Validator> validator_;  ///< One for all checks: it caches regexes.
 };
 
 /// The JSON schema the operation declares for `status` (application/json); null when none.
 const nlohmann::json* response_schema(const nlohmann::json& op, int status);
 
-/// Every object node of `value` (arrays: their first 5 items), as JSON pointers.
+/// One object node of `value` per distinct shape, as JSON pointers: the first node found at each
+/// path whose array indices are read as "*" ({"a": [{}, {}]} → "", "/a/0"). An undeclared field
+/// injected at each of them covers every object schema the answer uses, without validating a
+/// 500-row answer once per row (quadratic; minutes under AddressSanitizer).
 void object_pointers(const nlohmann::json& value, const std::string& at,
                      std::vector<std::string>& out);
 
