@@ -19,6 +19,7 @@
 #include "http/server.h"
 #include "ingest/ingest_service.h"
 #include "observability/prometheus.h"
+#include "plugins/config_check.h"
 #include "plugins/loaded_plugin.h"
 #include "plugins/plugin_manager.h"
 #include "projections/projection_coordinator.h"
@@ -114,7 +115,10 @@ Application::~Application() = default;
 int Application::run() {
   if (command_line_.help) return std::cout << usage_text(), 0;
   if (command_line_.version) return std::cout << "zaplify-analytics " << ZAPLIFY_VERSION << "\n", 0;
-  if (command_line_.print_config_reference) return std::cout << config_reference_markdown(), 0;
+  if (command_line_.print_config_reference)
+    return std::cout << config_reference_markdown() << "\n"
+                     << plugins_config_reference_markdown(default_plugins_dir_),
+           0;
   try {
     settings_ =
         load_settings(command_line_.config_path, process_environment(), default_plugins_dir_);
@@ -148,6 +152,7 @@ int Application::check_config() {
   } catch (const std::exception& e) {
     problems.push_back(std::string("database.url: ") + e.what());
   }
+  const SystemCalendar calendar;
   for (const auto& p : settings_.plugins) {
     if (!p.enabled) continue;
     try {
@@ -155,6 +160,13 @@ int Application::check_config() {
       if (lp->name() != p.name)
         problems.push_back("plugins: '" + p.name + "' names a library holding plugin '" +
                            lp->name() + "'");
+      else if (lp->config_spec())
+        if (auto why = check_plugin_config(
+                p.name, *lp->config_spec(), p.config,
+                sdk::ConfigCheckContext{
+                    calendar, std::filesystem::path(p.library_path).parent_path().string()});
+            !why.empty())
+          problems.push_back(why);
     } catch (const std::exception& e) {
       problems.push_back("plugins: '" + p.name + "': " + e.what());
     }

@@ -62,7 +62,7 @@ sdk::Schema admin_plugins_schema() {
           .field("routes", name_list("Its routes as \"METHOD /path\""))
           .field("data_sources", name_list("Names of its data sources"))
           .field("loaded_at", schema::timestamp("When it was loaded").or_null())
-          .field("last_error", schema::string("Why it failed, when it did").or_null())
+          .field("last_error", schema::string("Why it failed, or why its last config change was refused").or_null())
           .field("catch_up", catch_up_progress().or_null());
   return schema::object()
       .field("plugins", schema::array_of(plugin, "Every configured plugin"))
@@ -75,6 +75,8 @@ sdk::Schema admin_reload_schema() {
       .field("unloaded", name_list("Disabled and unloaded (after their in-flight requests)"))
       .field("restarted", name_list("Restarted because their config block or library changed"))
       .field("failed", name_list("Failed to load or start (see GET /admin/plugins)"))
+      .field("refused", name_list("Kept running with their previous config block: the new one "
+                                  "breaks their declared keys (see GET /admin/plugins)"))
       .field("unchanged", name_list("Left as they were"))
       .field("restart_required_for",
              name_list("Changed config keys that only a restart applies (e.g. server.port)"))

@@ -142,8 +142,9 @@ std::vector<ConfigKey> make_keys() {
   k.push_back(documented("plugins[].enabled", KeyKind::Boolean, "true",
                          "Load it; toggled at run time by SIGHUP or POST /admin/reload."));
   k.push_back(documented("plugins[].config", KeyKind::String, "{}",
-                         "Free-form mapping only that plugin reads (changing it restarts the "
-                         "plugin on reload)."));
+                         "The plugin's own keys, as it declares them (below). A changed block "
+                         "restarts the plugin on reload; a bad one is refused and the running "
+                         "plugin keeps its previous block."));
   return k;
 }
 

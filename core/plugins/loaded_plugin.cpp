@@ -11,6 +11,7 @@ namespace {
 
 using DescriptorFn = const sdk::PluginDescriptor*() noexcept;
 using CreateFn = sdk::Plugin*() noexcept;
+using ConfigSpecFn = const sdk::ConfigSpec*() noexcept;
 
 template <typename Fn>
 Fn* required_symbol(boost::dll::shared_library& lib, const char* symbol, const std::string& path) {
@@ -43,6 +44,12 @@ std::shared_ptr<LoadedPlugin> LoadedPlugin::open(const std::string& library_path
   lp->name_ = d->name ? d->name : "";
   lp->version_ = d->version ? d->version : "";
   lp->description_ = d->description ? d->description : "";
+  if (lp->library_.has("zaplify_plugin_config_spec")) {  // optional (SDK 2.1)
+    lp->config_spec_ = lp->library_.get<ConfigSpecFn>("zaplify_plugin_config_spec")();
+    if (!lp->config_spec_)
+      throw PluginLoadError("plugin library " + library_path +
+                            ": building its config declaration failed");
+  }
   auto* create = required_symbol<CreateFn>(lp->library_, "zaplify_plugin_create", library_path);
   lp->destroy_ = required_symbol<DestroyFn>(lp->library_, "zaplify_plugin_destroy", library_path);
   lp->object_ = create();

@@ -43,6 +43,9 @@ class LoadedPlugin {
   /// The library file's fingerprint when it was opened (build_fingerprint.h).
   const std::string& build_id() const { return build_id_; }
   sdk::Plugin& plugin() { return *object_; }
+  /// The plugin's config declaration (ZAPLIFY_PLUGIN_CONFIG); null when it exports none. Points
+  /// into the library: valid while this object lives.
+  const sdk::ConfigSpec* config_spec() const { return config_spec_; }
 
   /// Something the plugin object may use until it is destroyed (its sdk::Host): kept alive until
   /// just after the object is destroyed and before the library is released.
@@ -56,6 +59,7 @@ class LoadedPlugin {
   std::shared_ptr<void> context_;
   sdk::Plugin* object_ = nullptr;
   DestroyFn* destroy_ = nullptr;
+  const sdk::ConfigSpec* config_spec_ = nullptr;
   std::string name_, version_, description_, path_, build_id_;
   std::uint32_t abi_version_ = 0;
 };

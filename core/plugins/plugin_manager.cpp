@@ -2,11 +2,14 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <atomic>
 #include <ctime>
 #include <filesystem>
 #include <set>
 
+#include "calendar/calendar.h"
+#include "plugins/config_check.h"
 #include "plugins/plugin_instance.h"
 
 namespace zaplify::core {
@@ -50,6 +53,7 @@ nlohmann::json PluginChanges::to_json() const {
           {"unloaded", unloaded},
           {"restarted", restarted},
           {"failed", failed},
+          {"refused", refused},
           {"unchanged", unchanged}};
 }
 
@@ -89,7 +93,11 @@ PluginChanges PluginManager::apply(const std::vector<PluginConfig>& plugins) {
   // coordinator has recorded where each one stopped.
   if (services_.detach_projections)
     for (const auto& inst : leaving) services_.detach_projections(inst->name);
-  for (const auto& cfg : plugins) bring_up(cfg, restarting.count(cfg.name) > 0, changes);
+  for (const auto& cfg : plugins) {
+    const bool refused =
+        std::find(changes.refused.begin(), changes.refused.end(), cfg.name) != changes.refused.end();
+    if (!refused) bring_up(cfg, restarting.count(cfg.name) > 0, changes);
+  }
   {
     std::lock_guard lock(state_mutex_);
     order_.clear();
@@ -123,6 +131,22 @@ std::vector<std::shared_ptr<PluginManager::Instance>> PluginManager::take_leavin
     }
     bool changed =
         cfg->config != slot.config.config || cfg->library_path != slot.config.library_path;
+    if (slot.instance && cfg->enabled && changed) {
+      // Checked with the running build's declaration before it goes: a bad block must not take
+      // a serving plugin down. (A new library path is checked by the new build when it starts.)
+      const sdk::ConfigSpec* spec = slot.instance->lp->config_spec();
+      std::string why;
+      if (spec && cfg->library_path == slot.config.library_path)
+        why = config_problem(*cfg, *spec);
+      if (!why.empty()) {
+        spdlog::error("plugin '{}' config refused, the running one keeps serving: {}", it->first,
+                      why);
+        slot.status.last_error = "config refused, still running the previous one: " + why;
+        changes.refused.push_back(it->first);
+        ++it;
+        continue;
+      }
+    }
     if (slot.instance && (!cfg->enabled || changed)) {
       leaving.push_back(std::move(slot.instance));
       if (cfg->enabled)
@@ -151,6 +175,7 @@ void PluginManager::bring_up(const PluginConfig& cfg, bool restarting, PluginCha
       return;
     }
     if (slot->instance) {
+      slot->status.last_error.clear();  // a running plugin's only error: a refused config block
       changes.unchanged.push_back(cfg.name);
       return;
     }
@@ -168,6 +193,15 @@ void PluginManager::bring_up(const PluginConfig& cfg, bool restarting, PluginCha
     changes.restarted.push_back(cfg.name);
   else
     changes.loaded.push_back(cfg.name);
+}
+
+std::string PluginManager::config_problem(const PluginConfig& cfg,
+                                          const sdk::ConfigSpec& spec) const {
+  static const SystemCalendar system_calendar;  // when the services carry none (tests)
+  const sdk::Calendar& calendar = services_.calendar ? *services_.calendar : system_calendar;
+  const sdk::ConfigCheckContext context{
+      calendar, std::filesystem::path(cfg.library_path).parent_path().string()};
+  return check_plugin_config(cfg.name, spec, cfg.config, context);
 }
 
 std::shared_ptr<PluginManager::Instance> PluginManager::start_plugin(const PluginConfig& cfg,
@@ -189,8 +223,13 @@ std::shared_ptr<PluginManager::Instance> PluginManager::start_plugin(const Plugi
   if (lp->name() != cfg.name)
     return fail("library " + cfg.library_path + " holds plugin '" + lp->name() + "', not '" +
                 cfg.name + "' as the config names it");
+  nlohmann::json block = cfg.config;
+  if (const sdk::ConfigSpec* spec = lp->config_spec()) {
+    if (auto why = config_problem(cfg, *spec); !why.empty()) return fail(why);
+    block = with_config_defaults(*spec, cfg.config);
+  }
   auto dir = std::filesystem::path(cfg.library_path).parent_path().string();
-  auto host = std::make_shared<PluginHost>(cfg.name, dir, cfg.config, services_, catalog_);
+  auto host = std::make_shared<PluginHost>(cfg.name, dir, block, services_, catalog_);
   lp->attach_context(host);
   std::string error;
   try {

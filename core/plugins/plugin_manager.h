@@ -49,6 +49,9 @@ struct PluginStatus {
 /// What one apply() changed, for logs and POST /admin/reload.
 struct PluginChanges {
   std::vector<std::string> loaded, unloaded, restarted, failed, unchanged;
+  /// Running plugins whose changed `config:` block was refused by their declaration: they keep
+  /// serving with the previous block (the reason is their status's last_error).
+  std::vector<std::string> refused;
   nlohmann::json to_json() const;
 };
 
@@ -97,6 +100,8 @@ class PluginManager final : public RouteTableSource {
                                                       std::set<std::string>& restarting);
   void bring_up(const PluginConfig& config, bool restarting, PluginChanges& changes);
   std::shared_ptr<Instance> start_plugin(const PluginConfig& config, PluginStatus& status);
+  /// "" or why `cfg.config` breaks `spec` (config_check.h).
+  std::string config_problem(const PluginConfig& cfg, const sdk::ConfigSpec& spec) const;
   std::string check_registrations(const std::string& plugin, Instance& inst) const;
   void retire(std::shared_ptr<Instance> inst);
   void publish_locked();

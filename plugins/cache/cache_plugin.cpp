@@ -50,6 +50,26 @@ std::shared_ptr<sdk::CacheBackend> make_redis(sdk::Host& host) {
   return backend;
 }
 
+/// The `config:` block: tuning of the store cache.backend chooses (the defaults suit most).
+sdk::ConfigSpec cache_config() {
+  namespace s = sdk::schema;
+  auto ms = [](const char* what) { return s::integer(what).with_unit("ms"); };
+  sdk::ConfigSpec spec;
+  spec.keys = {
+      {"shards", s::integer("memory backend: independently locked LRU shards"), "16", false, 1,
+       1024},
+      {"connect_timeout_ms", ms("redis backend: connect timeout"), "200", false, 1, 60000},
+      {"io_timeout_ms", ms("redis backend: timeout of one command"), "500", false, 1, 60000},
+      {"reconnect_backoff_ms", ms("redis backend: wait before reconnecting after a failure"),
+       "500", false, 0, 600000},
+      {"max_idle_connections", s::integer("redis backend: pooled idle connections"), "16", false,
+       0, 1024},
+      {"key_prefix", s::string("redis backend: prefix of every key (instances sharing a Redis "
+                               "database with other applications)"),
+       "\"zaplify:\""}};
+  return spec;
+}
+
 class CachePlugin final : public sdk::Plugin {
  public:
   void start(sdk::Host& host) override {
@@ -75,3 +95,4 @@ class CachePlugin final : public sdk::Plugin {
 
 ZAPLIFY_PLUGIN(zaplify::cache::CachePlugin, "cache", "1.0.0",
                "Response cache stores (in-process LRU or Redis) and the cache refresh endpoint")
+ZAPLIFY_PLUGIN_CONFIG(zaplify::cache::cache_config)

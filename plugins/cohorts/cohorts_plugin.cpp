@@ -93,3 +93,6 @@ class CohortsPlugin final : public sdk::Plugin {
 
 ZAPLIFY_PLUGIN(zaplify::cohorts::CohortsPlugin, "cohorts", "1.0.0",
                "Conversion cohorts by lead creation (GET /analytics/cohorts)")
+
+// Takes no `config:` keys: an empty declaration refuses any (a typo is not silently ignored).
+ZAPLIFY_PLUGIN_CONFIG(zaplify::sdk::ConfigSpec)

@@ -47,6 +47,19 @@ sdk::Schema cost_schema() {
       .named("CostResponse");
 }
 
+sdk::ConfigSpec costs_config() {
+  sdk::ConfigSpec spec;
+  spec.keys = {
+      {"currency", s::string("Currency code shown with every amount"), "\"USD\""},
+      {"default_per_1k_tokens",
+       s::number("Price of 1,000 tokens of an assistant not listed, and of unattributed tokens"),
+       "0", false, 0.0},
+      {"assistants", s::map_of(s::number(), "Price of 1,000 tokens by assistant_id (≥ 0)"), "{}"}};
+  spec.check = sdk::check_by_parsing(
+      [](const nlohmann::json& block, const sdk::ConfigCheckContext&) { parse_prices(block); });
+  return spec;
+}
+
 class CostsPlugin final : public sdk::Plugin {
  public:
   void start(sdk::Host& host) override {
@@ -92,3 +105,4 @@ class CostsPlugin final : public sdk::Plugin {
 
 ZAPLIFY_PLUGIN(zaplify::costs::CostsPlugin, "costs", "1.0.0",
                "Cost per outcome: assistant tokens priced per assistant (GET /metrics/cost)")
+ZAPLIFY_PLUGIN_CONFIG(zaplify::costs::costs_config)

@@ -78,3 +78,6 @@ class DashboardPlugin final : public sdk::Plugin {
 
 ZAPLIFY_PLUGIN(zaplify::dashboard::DashboardPlugin, "dashboard", "1.0.0",
                "A single-page dashboard over the public API, at /dashboard")
+
+// Takes no `config:` keys: an empty declaration refuses any (a typo is not silently ignored).
+ZAPLIFY_PLUGIN_CONFIG(zaplify::sdk::ConfigSpec)

@@ -19,3 +19,6 @@ class ExportPlugin final : public sdk::Plugin {
 
 ZAPLIFY_PLUGIN(zaplify::exporting::ExportPlugin, "export", "1.0.0",
                "Lists every data source and streams it as CSV or JSON")
+
+// Takes no `config:` keys: an empty declaration refuses any (a typo is not silently ignored).
+ZAPLIFY_PLUGIN_CONFIG(zaplify::sdk::ConfigSpec)

@@ -126,3 +126,6 @@ class FunnelPlugin final : public sdk::Plugin {
 
 ZAPLIFY_PLUGIN(zaplify::funnel::FunnelPlugin, "funnel", "1.0.0",
                "Funnels: stage conversion, conversion flow (Sankey), bottlenecks, dropped leads")
+
+// Takes no `config:` keys: an empty declaration refuses any (a typo is not silently ignored).
+ZAPLIFY_PLUGIN_CONFIG(zaplify::sdk::ConfigSpec)

@@ -170,13 +170,15 @@ TEST_P(SentimentOverrides, ReloadRescoresOnlyThatTenant) {
   EXPECT_EQ(explained_label(s, kA, "tô sem sinal"), "negative");
   EXPECT_EQ(explained_label(s, kB, "tô sem sinal"), "neutral");
 
-  // A malformed override is refused, naming its key; the plugin fails until it is fixed.
+  // A malformed override is refused, naming its key; the plugin keeps serving with the overrides
+  // it had.
   json bad = overrides();
   bad[kA]["words"]["adorei"] = 9;
   s.rewrite_config(options({{"tenant_sentiment", bad}}));
   auto refused = s.post_json("/admin/reload", json::object());
   ASSERT_EQ(refused.status, 200) << refused.body;
-  EXPECT_EQ(refused.json()["failed"], json::array({"conversation"})) << refused.body;
+  EXPECT_EQ(refused.json()["refused"], json::array({"conversation"})) << refused.body;
+  EXPECT_EQ(refused.json()["failed"], json::array()) << refused.body;
   const auto plugins = s.get("/admin/plugins");
   std::string error;
   const json listed = plugins.json();
@@ -186,6 +188,7 @@ TEST_P(SentimentOverrides, ReloadRescoresOnlyThatTenant) {
   EXPECT_NE(error.find("tenant_sentiment.ovr_a.words.adorei: weight must be a number from -5 to 5"),
             std::string::npos)
       << plugins.body;
+  EXPECT_EQ(explained_label(s, kA, "quero cancelar"), "neutral");
 
   // Overrides removed: kA is back to the shared lexicon, kB still untouched.
   s.rewrite_config(options(json::object()));

@@ -73,6 +73,23 @@ TEST(ThirdPartyPluginTest, BuiltOutOfTreeLoadsAndServes) {
   auto csv = server.get("/analytics/export/metrics?dataset=event_counts&format=csv");
   EXPECT_EQ(csv.status, 200);
   EXPECT_EQ(csv.body, "type,events\r\nconversation_started,1\r\nlead_created,3\r\n");
+
+  // Its declared config key: a bad value on reload is refused naming the key (by the host's type
+  // check, then by the plugin's own check) and the running instance keeps serving.
+  for (const json& bad : {json(5), json("type")}) {
+    ServerOptions next = o;
+    next.plugin_config["event_counter"] = json{{"label", bad}};
+    server.rewrite_config(next);
+    auto reload = server.post_json("/admin/reload", json::object());
+    EXPECT_EQ(reload.json()["refused"], json::array({"event_counter"})) << reload.body;
+    const json listed = server.get("/admin/plugins").json();
+    for (const auto& p : listed["plugins"])
+      if (p["name"] == "event_counter")
+        EXPECT_NE(p["last_error"].get<std::string>().find("plugins[event_counter].config"),
+                  std::string::npos)
+            << p.dump();
+    EXPECT_EQ(server.get("/examples/event-counts").json()["counts"], expected);
+  }
 }
 
 // The example's projection: counts per day and type, kept by the host; what it missed while the

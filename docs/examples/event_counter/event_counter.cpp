@@ -61,11 +61,25 @@ std::string utc_date(std::int64_t day) {
   return buf;
 }
 
+// The keys of this plugin's `config:` block. The host checks a block against them before the
+// plugin starts and before a changed block replaces the running one (a bad one is refused naming
+// the key), fills in defaults, and lists them in the operator reference.
+ConfigSpec event_counter_config() {
+  ConfigSpec spec;
+  spec.keys = {{"label", schema::string("Name of the count field of each item"), "\"events\""}};
+  spec.check = [](const nlohmann::json& block, const ConfigCheckContext&) -> std::string {
+    const auto label = block.at("label").get<std::string>();  // a string: the host checked it
+    if (label.empty() || label == "type") return "label: a non-empty name other than 'type'";
+    return "";
+  };
+  return spec;
+}
+
 class EventCounterPlugin : public Plugin {
  public:
   void start(Host& host) override {
     const Store& store = host.store();
-    std::string label = host.config().value("label", "events");
+    const std::string label = host.config().at("label");  // checked, default applied
 
     RouteSpec route;
     route.method = Method::Get;
@@ -122,3 +136,4 @@ class EventCounterPlugin : public Plugin {
 }  // namespace
 
 ZAPLIFY_PLUGIN(EventCounterPlugin, "event_counter", "1.0.0", "Counts events by type (an SDK example)")
+ZAPLIFY_PLUGIN_CONFIG(event_counter_config)

@@ -2,6 +2,7 @@
 // and `sentiment_daily` data sources, and the ingest hook that scores lead messages once.
 #include <memory>
 
+#include "config_spec.h"
 #include "explain_route.h"
 #include "plugin_config.h"
 #include "response_schemas.h"
@@ -180,3 +181,4 @@ class ConversationPlugin final : public sdk::Plugin {
 
 ZAPLIFY_PLUGIN(zaplify::conversation::ConversationPlugin, "conversation", "1.0.0",
                "Conversation insight: overview, sentiment (EN/PT lexicons), topics, real-time")
+ZAPLIFY_PLUGIN_CONFIG(zaplify::conversation::conversation_config)

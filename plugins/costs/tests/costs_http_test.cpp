@@ -151,6 +151,60 @@ TEST_P(CostsHttp, ABadPriceFailsOnlyThisPlugin) {
   EXPECT_EQ(status["costs"], "failed") << health.dump();
   EXPECT_EQ(status["export"], "running") << health.dump();
   EXPECT_EQ(s.get("/metrics/cost", {{"X-Tenant-ID", "t1"}}).status, 404);
+  const json listed = s.get("/admin/plugins").json();
+  for (const auto& p : listed["plugins"])
+    if (p["name"] == "costs")
+      EXPECT_NE(p["last_error"].get<std::string>().find(
+                    "plugins[costs].config.default_per_1k_tokens: must be at least 0"),
+                std::string::npos)
+          << p.dump();
+}
+
+// The config block is declared (costs_config): the host checks a changed block before the running
+// plugin goes, so a bad one is refused naming its key and the running prices keep serving.
+TEST_P(CostsHttp, ABadBlockOnReloadIsRefusedAndTheRunningPricesKeepServing) {
+  ServerOptions o;
+  o.database = GetParam();
+  o.plugins = {"costs"};
+  o.plugin_config["costs"] = {{"currency", "BRL"}, {"default_per_1k_tokens", 0.4}};
+  ServerProcess s(o);
+  const Headers tenant = {{"X-Tenant-ID", "t1"}};
+  ASSERT_EQ(s.get("/metrics/cost", tenant).json()["currency"], "BRL");
+  auto plugin_error = [&] {
+    const json listed = s.get("/admin/plugins").json();
+    for (const auto& p : listed["plugins"])
+      if (p["name"] == "costs") return p["last_error"].is_string() ? p["last_error"].get<std::string>() : "";
+    return std::string("(costs not listed)");
+  };
+  const std::vector<std::pair<json, std::string>> bad = {
+      {{{"curency", "EUR"}}, "plugins[costs].config.curency: not a key of this plugin"},
+      {{{"currency", 3}}, "plugins[costs].config.currency: must be a string"},
+      {{{"default_per_1k_tokens", -5}}, "plugins[costs].config.default_per_1k_tokens: must be at least 0"},
+      {{{"default_per_1k_tokens", "abc"}}, "default_per_1k_tokens: must be a number"},
+      {{{"assistants", {{"a1", "cheap"}}}}, "plugins[costs].config.assistants.a1: must be a number"},
+      {{{"assistants", {{"a1", -1}}}}, "assistants.a1 must be a number >= 0"},
+      {{{"currency", ""}}, "currency must be a non-empty string"}};
+  for (const auto& [block, message] : bad) {
+    SCOPED_TRACE(block.dump());
+    ServerOptions next = o;
+    next.plugin_config["costs"] = block;
+    s.rewrite_config(next);
+    auto reload = s.post_json("/admin/reload", json::object());
+    ASSERT_EQ(reload.status, 200) << reload.body;
+    EXPECT_EQ(reload.json()["refused"], json::array({"costs"})) << reload.body;
+    EXPECT_NE(plugin_error().find(message), std::string::npos) << plugin_error();
+    auto r = s.get("/metrics/cost", tenant);
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.json()["currency"], "BRL");
+  }
+  ServerOptions good = o;
+  good.plugin_config["costs"] = {{"currency", "EUR"}};
+  s.rewrite_config(good);
+  auto reload = s.post_json("/admin/reload", json::object());
+  EXPECT_EQ(reload.json()["restarted"], json::array({"costs"})) << reload.body;
+  EXPECT_EQ(reload.json()["refused"], json::array()) << reload.body;
+  EXPECT_EQ(s.get("/metrics/cost", tenant).json()["currency"], "EUR");
+  EXPECT_EQ(plugin_error(), "");
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, CostsHttp, ::testing::ValuesIn(backends()),

@@ -14,12 +14,8 @@
 namespace zaplify::metrics {
 namespace {
 
-// Read once per load; a reload with a changed `config:` restarts the plugin, so it is read again.
-// A bad block throws: the plugin is marked failed with the message (naming the key) in /health
-// and the log, and the other plugins keep serving.
-std::shared_ptr<const MetricsConfig> read_config(const sdk::Host& host) {
-  const sdk::Calendar& calendar = host.calendar();
-  const ZoneCheck known_zone = [&calendar](const std::string& tz) {
+ZoneCheck zone_check_of(const sdk::Calendar& calendar) {
+  return [&calendar](const std::string& tz) {
     try {
       calendar.format_local(0, tz);
       return true;
@@ -27,11 +23,46 @@ std::shared_ptr<const MetricsConfig> read_config(const sdk::Host& host) {
       return false;
     }
   };
-  try {
-    return std::make_shared<const MetricsConfig>(parse_metrics_config(host.config(), known_zone));
-  } catch (const std::invalid_argument& e) {
-    throw std::invalid_argument(std::string("metrics config: ") + e.what());
-  }
+}
+
+// Read once per load; a reload with a changed `config:` restarts the plugin, so it is read again.
+// The host has checked the block with metrics_config() before (a bad one never gets here).
+std::shared_ptr<const MetricsConfig> read_config(const sdk::Host& host) {
+  return std::make_shared<const MetricsConfig>(
+      parse_metrics_config(host.config(), zone_check_of(host.calendar())));
+}
+
+sdk::Schema schedule_schema(std::string description) {
+  namespace s = sdk::schema;
+  auto spans = s::array_of(s::string("\"HH:MM-HH:MM\", local time, end after start"));
+  auto days = s::object("Open hours by weekday; a day not listed is closed");
+  for (const char* day : {"mon", "tue", "wed", "thu", "fri", "sat", "sun"})
+    days.optional_field(day, spans);
+  return s::object(std::move(description))
+      .field("tz", s::string("IANA time zone of the hours, e.g. America/Sao_Paulo"))
+      .field("days", days)
+      .optional_field("holidays", s::array_of(s::date(), "Local dates closed all day").or_null());
+}
+
+/// The `config:` block: business hours for GET /metrics/performance?hours=business.
+sdk::ConfigSpec metrics_config() {
+  namespace s = sdk::schema;
+  sdk::ConfigSpec spec;
+  spec.keys = {
+      {"business_hours",
+       s::object("Office hours: replies count only the time the office is open "
+                 "(/metrics/performance?hours=business; absent: that option answers 400)")
+           .field("default", schedule_schema("Schedule of every tenant not listed"))
+           .optional_field("tenants", s::map_of(schedule_schema("A tenant's own schedule"),
+                                                "Schedules by tenant_id")
+                                          .or_null())
+           .or_null(),
+       ""}};
+  spec.check = sdk::check_by_parsing(
+      [](const nlohmann::json& block, const sdk::ConfigCheckContext& context) {
+        parse_metrics_config(block, zone_check_of(context.calendar));
+      });
+  return spec;
 }
 
 }  // namespace
@@ -52,3 +83,4 @@ class MetricsPlugin final : public sdk::Plugin {
 
 ZAPLIFY_PLUGIN(zaplify::metrics::MetricsPlugin, "metrics", "1.0.0",
                "KPIs, funnel conversion, assistant performance and real-time activity")
+ZAPLIFY_PLUGIN_CONFIG(zaplify::metrics::metrics_config)

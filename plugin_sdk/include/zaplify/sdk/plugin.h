@@ -17,6 +17,7 @@
 
 #include "zaplify/sdk/cache.h"
 #include "zaplify/sdk/calendar.h"
+#include "zaplify/sdk/config.h"
 #include "zaplify/sdk/data_source.h"
 #include "zaplify/sdk/event_types.h"
 #include "zaplify/sdk/events.h"
@@ -74,7 +75,8 @@ struct HostSettings {
 class ZAPLIFY_SDK_API Host {
  public:
   virtual ~Host() = default;
-  /// The plugin's own `config:` block from the YAML, as JSON (an empty object when absent).
+  /// The plugin's own `config:` block from the YAML, as JSON (an empty object when absent). With
+  /// ZAPLIFY_PLUGIN_CONFIG (config.h): already checked against the declaration, defaults applied.
   virtual const nlohmann::json& config() const = 0;
   virtual const HostSettings& settings() const = 0;
   virtual RouteRegistry& routes() = 0;
