@@ -5,7 +5,9 @@
 // session's storage changes answered identically on both databases (commit "Read identity
 // test"); recorded again after the issue-18 sentiment rules, which change sentiment on purpose; and
 // again when the drill's generator stopped depending on the compiler's order of evaluation
-// (clang, which builds the sanitized suite, drew the events in another order than GCC).
+// (clang, which builds the sanitized suite, drew the events in another order than GCC); and after
+// issue 18's third slice of sentiment rules (only sentiment-derived fields changed: avg_score,
+// avg_sentiment, and the conversations ordered by them).
 //
 // The golden file is data, not code: to record it again from another build, run this test with
 //   ZAPLIFY_TEST_SERVER_BINARY=<that build>/bin/zaplify-analytics

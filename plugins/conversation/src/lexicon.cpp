@@ -44,6 +44,14 @@ bool one_replacement_or_swap(std::string_view a, std::string_view b) {
   return count == 2 && first + 1 < a.size() && a[first] == b[first + 1] && a[first + 1] == b[first];
 }
 
+std::string squash_doubles(std::string_view w) {
+  std::string out;
+  out.reserve(w.size());
+  for (char c : w)
+    if (out.empty() || out.back() != c) out.push_back(c);
+  return out;
+}
+
 }  // namespace
 
 void Lexicon::add_tsv(std::string_view content, const std::string& origin) {
@@ -95,6 +103,24 @@ void Lexicon::set(const std::string& key, int words, double score) {
     }
   }
   entries_[key] = score;
+  if (words == 1 && key.size() >= 4) {
+    auto& keys = squashed_[squash_doubles(key)];
+    if (std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(key);
+  }
+}
+
+double Lexicon::find_squashed(std::string_view squashed, bool& found) const {
+  found = false;
+  auto it = squashed_.find(squashed);
+  if (it == squashed_.end()) return 0.0;
+  double score = 0;
+  for (std::size_t k = 0; k < it->second.size(); ++k) {
+    const double v = entries_.find(it->second[k])->second;
+    if (k > 0 && v != score) return 0.0;
+    score = v;
+  }
+  found = true;
+  return score;
 }
 
 double Lexicon::find_fuzzy(std::string_view word, bool& found, std::string* matched) const {

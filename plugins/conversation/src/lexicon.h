@@ -54,6 +54,11 @@ class Lexicon {
   static constexpr std::size_t kFuzzyMinLength = 7;
   double find_fuzzy(std::string_view word, bool& found, std::string* matched = nullptr) const;
 
+  /// The valence of the single-word entries (4+ letters) whose letters, with every doubled letter
+  /// single, are `squashed` ("disapointing" for "disappointing"), when they agree; found = false
+  /// when there is none or they disagree. For misspellings that double the wrong letter.
+  double find_squashed(std::string_view squashed, bool& found) const;
+
   /// The phrases (entries of two or more words) that have `word` as one of their words, sorted.
   /// For diagnostics: walks every entry.
   std::vector<std::string> phrases_with(std::string_view word) const;
@@ -75,6 +80,8 @@ class Lexicon {
   StringSet phrase_prefixes_;  // every proper prefix, in words, of every phrase
   // Each single-word entry of kFuzzyMinLength+ letters under every one-letter deletion of it.
   std::unordered_map<std::string, std::vector<std::string>, StringHash, std::equal_to<>> deletions_;
+  // Single-word entries (4+ letters) under their letters with doubled letters single.
+  std::unordered_map<std::string, std::vector<std::string>, StringHash, std::equal_to<>> squashed_;
   int max_phrase_words_ = 1;
 };
 

@@ -5,15 +5,19 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "sentiment_cues.h"
+
 namespace zaplify::conversation {
 namespace {
 
 // Bump when the analyser's rules change, so stored scores are recomputed like after a lexicon edit.
-constexpr const char* kAnalyzerVersion = "vader-like-3";  // 2: chat phrasing rules (issue 18); 3: its second slice
+// The rules' word lists (cues/*.txt, embedded) count as rules: their digest is part of it too.
+constexpr const char* kAnalyzerVersion = "vader-like-4";  // 2: chat phrasing rules (issue 18); 3, 4: its second and third slices
 
 std::string fingerprint_of(const Lexicon& lexicon) {
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(lexicon.fingerprint()));
+  char hex[40];
+  std::snprintf(hex, sizeof hex, "%016llx.%016llx", static_cast<unsigned long long>(lexicon.fingerprint()),
+                static_cast<unsigned long long>(cues::digest()));
   return std::string(kAnalyzerVersion) + ":" + hex;
 }
 

@@ -29,7 +29,7 @@ const CueMap& cue_map() {
   return m;
 }
 
-using RoleMap = std::unordered_map<std::string, std::uint16_t, StringHash, std::equal_to<>>;
+using RoleMap = std::unordered_map<std::string, std::uint32_t, StringHash, std::equal_to<>>;
 
 const RoleMap& roles() {
   static const RoleMap m = [] {
@@ -47,7 +47,22 @@ const RoleMap& roles() {
         {&cues::portuguese_markers(), kPortuguese},
         {&cues::laughter(), kCourtesy},
         {&cues::request_cues(), kRequest},
-        {&cues::acknowledgement_openers(), kAckOpener}};
+        {&cues::acknowledgement_openers(), kAckOpener},
+        {&cues::conditionals(), kConditional},
+        {&cues::asking_verbs(), kAskingVerb},
+        {&cues::times_words(), kTimes},
+        {&cues::count_words(), kCount},
+        {&cues::reporting_verbs(), kReporter},
+        {&cues::promise_modals(), kPromiseModal},
+        {&cues::function_verbs(), kFunctionVerb},
+        {&cues::modals(), kModal},
+        {&cues::comparatives(), kComparative},
+        {&cues::never_words(), kNever},
+        {&cues::so_markers(), kSoMarker},
+        {&cues::comparative_closers(), kComparativeCloser},
+        {&cues::interjections(), kInterjection},
+        {&cues::elapsed_markers(), kElapsed},
+        {&cues::duration_units(), kDuration}};
     for (const auto& [set, role] : sets)
       for (const auto& w : *set) r[w] |= role;
     for (const auto& [phrase, flags] : cue_map()) {
@@ -55,7 +70,7 @@ const RoleMap& roles() {
       auto& roles = r[phrase.substr(0, phrase.find(' '))];
       roles |= kCueHead;
       if (words > cue_phrase_words(roles))
-        roles = static_cast<std::uint16_t>((roles & 0x3FFF) | (words << 14));
+        roles = (roles & 0x3FFFFFFFu) | (static_cast<std::uint32_t>(words) << 30);
     }
     return r;
   }();
@@ -64,7 +79,7 @@ const RoleMap& roles() {
 
 }  // namespace
 
-std::uint16_t rule_roles(std::string_view word) {
+std::uint32_t rule_roles(std::string_view word) {
   const auto& m = roles();
   auto it = m.find(word);
   return it == m.end() ? 0 : it->second;
@@ -77,7 +92,7 @@ std::uint8_t cue_flags(std::string_view phrase) {
 }
 
 bool is_service_word(std::string_view word) {
-  for (auto p : cues::kLoadedPrefixes)
+  for (const auto& p : cues::service_prefixes())
     if (word.starts_with(p)) return true;
   return false;
 }

@@ -14,8 +14,8 @@ std::vector<ScoredTerm>& scratch_terms() {
   return terms;
 }
 
-std::vector<std::uint16_t>& scratch_roles() {
-  thread_local std::vector<std::uint16_t> roles;
+std::vector<std::uint32_t>& scratch_roles() {
+  thread_local std::vector<std::uint32_t> roles;
   return roles;
 }
 
@@ -61,7 +61,7 @@ SentimentExplanation SentimentAnalyzer::explain(std::string_view utf8) const {
   TokenizedText t;
   tokenize(utf8, t);
   std::vector<ScoredTerm> items;
-  std::vector<std::uint16_t> roles;
+  std::vector<std::uint32_t> roles;
   SentimentPass pass(*lexicon_, t, items, roles);
   SentimentExplanation out;
   out.score = on_grid(pass.run());

@@ -14,12 +14,16 @@ namespace zaplify::conversation {
 namespace {
 
 constexpr double kSarcasm = -0.8;      // praise under a sarcasm cue: flipped, a bit weaker
-constexpr double kCourtesyKept = 2.5;  // courtesy this strong ("muito obrigado") is praise
+constexpr double kCourtesyKept = 2.5;
+constexpr std::size_t kOpenerTokens = 16;  // a praise opener is short
+constexpr double kMildPraise = 2.0;    // "which is cheaper, ...?": mild praise words in a question ask  // courtesy this strong ("muito obrigado") is praise
 // Message-level rules for messages with nothing valenced left.
 constexpr double kShoutedQuestion = -2.0;     // "CADÊ MEU PEDIDO???"
 constexpr double kRepeatedQuestion = -1.5;    // "hello??? anyone???"
 constexpr double kRhetoricalQuestion = -1.5;  // "do you guys even read this?"
 constexpr double kBrokenPromise = -2.0;       // "you said it would arrive monday"
+constexpr double kShoutedExclamation = -1.5;  // "ANSWER ME PLEASE!!!"
+constexpr double kSarcasmMarker = -1.5;       // "yeah right" with nothing else valenced
 
 void ignore(ScoredTerm& term, const char* why) {
   term.valence = 0;
@@ -37,12 +41,18 @@ void SentimentPass::apply_intent() {
   f_.plain_question = plain_question;
   if (plain_question || plain_request || f_.apology)
     for (auto& it : terms_)
-      if (it.service_word && it.valence < 0)
+      // An apology covers what comes before a but/mas: "sorry to bother you, but it never arrived".
+      if (it.service_word && it.valence < 0 &&
+          (plain_question || plain_request || it.token < f_.contrast_at))
         ignore(it, plain_question  ? "ignored: service word in a question"
                    : plain_request ? "ignored: service word in a request"
                                    : "ignored: service word in an apology");
   for (auto& it : terms_) {
     if (f_.promise && it.valence > 0) ignore(it, "ignored: reported promise");
+    // "como funciona a troca?", "is the quality good?": asking about it is not praising it.
+    if (plain_question && it.valence > 0 && !it.courtesy &&
+        (in_question_clause(it) || (it.base <= kMildPraise && f_.exclaims == 0 && ends_with_question())))
+      ignore(it, "ignored: praise word in a question");
     // "e aí, tudo certo?": a greeting, not praise.
     if (plain_question && it.valence > 0 && it.span > 1 &&
         cues::greeting_questions().count(phrase_key(it.token, it.span)))
@@ -97,6 +107,12 @@ void SentimentPass::apply_message_rules(double sum) {
   } else if (f_.promise && !f_.plain_question) {
     f_.synthetic = kBrokenPromise;
     f_.synthetic_rule = "broken promise";
+  } else if (f_.all_caps && f_.exclaims >= 2 && f_.words >= 2) {
+    f_.synthetic = kShoutedExclamation;
+    f_.synthetic_rule = "shouted exclamation";
+  } else if (f_.sarcasm_marker) {
+    f_.synthetic = kSarcasmMarker;
+    f_.synthetic_rule = "sarcasm marker";
   }
 }
 
@@ -105,18 +121,68 @@ void SentimentPass::apply_sarcasm() {
   for (const auto& it : terms_) {
     if (it.valence > 0) praise = true;
     const Token& tok = t_.tokens[it.token];
-    const bool clap = tok.kind == TokenKind::Emoji && t_.view(tok) == cues::kClap;
+    const bool clap = tok.kind == TokenKind::Emoji && cues::applause_emoji().count(t_.view(tok)) > 0;
     if (it.valence < 0 && !clap) complaint = true;
     if (it.valence > 0 && in_quotes(it)) quoted = true;
   }
   const bool cue = f_.eye_roll || f_.sarcasm_marker || quoted ||
-                   ((f_.clap || f_.repetition) && complaint) || (f_.rhetorical && f_.questions > 0);
+                   ((f_.clap || f_.repetition) && complaint) || (f_.rhetorical && f_.questions > 0) ||
+                   (complaint && praise_opener());
   if (!praise || !cue) return;
   for (auto& it : terms_)
     if (it.valence > 0) {
       it.valence *= kSarcasm;
       it.rule = "sarcasm";
     }
+}
+
+bool SentimentPass::ends_with_question() const {
+  for (std::size_t k = t_.tokens.size(); k-- > 0;) {
+    if (t_.tokens[k].kind == TokenKind::Emoji) continue;
+    return t_.tokens[k].kind == TokenKind::Question;
+  }
+  return false;
+}
+
+bool SentimentPass::in_question_clause(const ScoredTerm& term) const {
+  const auto& toks = t_.tokens;
+  for (std::size_t k = term.token + term.span; k < toks.size(); ++k) {
+    if (toks[k].kind == TokenKind::Question) return true;
+    if (toks[k].kind == TokenKind::Break || toks[k].kind == TokenKind::Exclaim) return false;
+  }
+  return false;
+}
+
+// "wow, such great customer care, 5 days and no reply": the message opens with praise in clauses of
+// their own (praise, intensifiers and interjections only), and every complaint comes after them,
+// with no but/mas in the message. Such praise is sarcastic.
+bool SentimentPass::praise_opener() const {
+  const auto& toks = t_.tokens;
+  if (f_.contrast_at != toks.size() || f_.first_word == toks.size()) return false;
+  std::size_t first_negative = toks.size(), last_positive = 0;
+  bool any_positive = false;
+  for (const auto& it : terms_) {
+    if (it.valence < 0 && it.token < first_negative) first_negative = it.token;
+    if (it.valence > 0) {
+      any_positive = true;
+      last_positive = std::max(last_positive, it.token + it.span - 1);
+    }
+  }
+  if (!any_positive || first_negative == toks.size() || last_positive > first_negative) return false;
+  // The opener: from the first word to the clause break before the first complaint; every word in
+  // it is part of a praise term or an interjection/intensifier, and it ends with a break.
+  std::size_t end = first_negative;
+  while (end > 0 && (toks[end - 1].kind == TokenKind::Word || toks[end - 1].kind == TokenKind::Emoji)) --end;
+  if (end == 0 || end <= f_.first_word || end - f_.first_word > kOpenerTokens) return false;
+  for (std::size_t k = f_.first_word; k < end; ++k) {
+    if (toks[k].kind != TokenKind::Word) continue;
+    if (roles_[k] & (kInterjection | kIntensifier)) continue;
+    const bool in_praise = std::any_of(terms_.begin(), terms_.end(), [&](const ScoredTerm& it) {
+      return it.valence > 0 && !it.courtesy && it.token <= k && k < it.token + it.span;
+    });
+    if (!in_praise) return false;
+  }
+  return true;
 }
 
 bool SentimentPass::in_quotes(const ScoredTerm& term) const {

@@ -44,6 +44,7 @@ struct MessageFacts {
   bool promise = false;         ///< "you said", "prometeram": a reported promise
   bool plain_question = false;  ///< a question that does not complain
   std::size_t first_word = 0;   ///< token of the message's first word, or tokens.size()
+  int words = 0;                ///< words in the message
   double synthetic = 0;         ///< valence of a message-level rule with nothing else valenced
   const char* synthetic_rule = "";
   double emphasis = 0;  ///< '!' and shouting
@@ -55,7 +56,7 @@ class SentimentPass {
   /// `terms` and `roles` are scratch space the caller may reuse between messages; all references
   /// must outlive the pass.
   SentimentPass(const Lexicon& lexicon, const TokenizedText& text, std::vector<ScoredTerm>& terms,
-                std::vector<std::uint16_t>& roles)
+                std::vector<std::uint32_t>& roles)
       : lex_(lexicon), t_(text), terms_(terms), roles_(roles) {}
 
   /// The compound score in [-1, 1] (not yet on the 2^-24 grid). Call once.
@@ -70,6 +71,9 @@ class SentimentPass {
   void note_cues(std::size_t i, std::string_view w);
   double modify(std::size_t i, std::size_t span, double v, const char*& rule) const;
   std::string phrase_key(std::size_t i, std::size_t span) const;
+  void push_term(const ScoredTerm& term);
+  void push_marks(std::size_t token, std::size_t span);
+  bool comparative_before(std::size_t i) const;
 
   // sentiment_intent.cpp: message-level rules.
   void apply_intent();
@@ -77,11 +81,14 @@ class SentimentPass {
   void apply_sarcasm();
   void apply_message_rules(double sum);
   bool in_quotes(const ScoredTerm& term) const;
+  bool in_question_clause(const ScoredTerm& term) const;
+  bool ends_with_question() const;
+  bool praise_opener() const;
 
   const Lexicon& lex_;
   const TokenizedText& t_;
   std::vector<ScoredTerm>& terms_;
-  std::vector<std::uint16_t>& roles_;  // per token, rule_roles() of its word (0 for other tokens)
+  std::vector<std::uint32_t>& roles_;  // per token, rule_roles() of its word (0 for other tokens)
   MessageFacts f_;
 };
 

@@ -1,5 +1,7 @@
 #include "term_matching.h"
 
+#include "rule_words.h"
+
 #include <string>
 #include <string_view>
 
@@ -38,15 +40,33 @@ bool has_run(std::string_view w, std::size_t run) {
   return false;
 }
 
-// The longest phrase of the lexicon starting at word i (later words may have doubled letters).
-bool match_phrase(const Lexicon& lex, const TokenizedText& t, std::size_t i, TermMatch& out) {
+// The longest phrase of the lexicon starting at word i (later words may have doubled letters; one
+// intensifier inside may be skipped: "valeu super a pena").
+bool match_phrase(const Lexicon& lex, const TokenizedText& t, std::size_t i, const std::vector<std::uint32_t>& roles,
+                  TermMatch& out) {
   const auto w = t.view(t.tokens[i]);
   std::string key(w), squashed(w);
   std::size_t j = i;
-  bool found = false, any = false;
+  bool found = false, any = false, skipped = false;
   for (int n = 2; n <= lex.max_phrase_words(); ++n) {
     j = next_word_in_clause(t, j);
     if (j == t.tokens.size()) break;
+    if (!skipped && (roles[j] & kIntensifier)) {
+      const std::size_t after = next_word_in_clause(t, j);
+      if (after != t.tokens.size()) {
+        thread_local std::string probe;
+        auto known = [&](std::size_t k) {
+          probe.assign(key).append(" ").append(t.view(t.tokens[k]));
+          bool f = false;
+          lex.find(probe, f);
+          return f || lex.continues_phrase(probe);
+        };
+        if (!known(j) && known(after)) {
+          skipped = true;
+          j = after;
+        }
+      }
+    }
     const auto next = t.view(t.tokens[j]);
     key.append(" ").append(next);
     squashed.append(" ").append(next.size() >= 4 ? squash_runs(next) : std::string(next));
@@ -63,10 +83,11 @@ bool match_phrase(const Lexicon& lex, const TokenizedText& t, std::size_t i, Ter
 
 }  // namespace
 
-TermMatch match_term(const Lexicon& lex, const TokenizedText& t, std::size_t i) {
+TermMatch match_term(const Lexicon& lex, const TokenizedText& t, std::size_t i,
+                     const std::vector<std::uint32_t>& roles) {
   TermMatch out;
   const auto w = t.view(t.tokens[i]);
-  if (lex.starts_phrase(w) && match_phrase(lex, t, i, out)) return out;
+  if (lex.starts_phrase(w) && match_phrase(lex, t, i, roles, out)) return out;
   bool found = false;
   out.valence = lex.find(w, found);
   if (found || w.size() < 4) return out;
@@ -78,7 +99,11 @@ TermMatch match_term(const Lexicon& lex, const TokenizedText& t, std::size_t i) 
     }
   }
   if (has_run(w, 2)) {
-    out.valence = lex.find(squash_runs(w), found);
+    const std::string squashed = squash_runs(w);
+    out.valence = lex.find(squashed, found);
+    if (found) return out;
+    // Doubled letters wrong on both sides: "dissapointing" for "disappointing".
+    out.valence = lex.find_squashed(squashed, found);
     if (found) return out;
   }
   out.how = "typo";

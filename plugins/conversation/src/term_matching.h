@@ -5,6 +5,8 @@
 // Internal to the analyser; thread-safe (reads only).
 
 #include <cstddef>
+#include <cstdint>
+#include <vector>
 
 #include "lexicon.h"
 #include "text_normalizer.h"
@@ -39,7 +41,10 @@ struct TermMatch {
   const char* how = "lexicon";  ///< "lexicon", "phrase", "repeated letters" or "typo"
 };
 
-/// Matches the Word token at `i` of `t`. REQUIRES: t.tokens[i].kind == TokenKind::Word.
-TermMatch match_term(const Lexicon& lexicon, const TokenizedText& t, std::size_t i);
+/// Matches the Word token at `i` of `t`. REQUIRES: t.tokens[i].kind == TokenKind::Word; `roles`
+/// holds rule_roles() per token (rule_words.h): one intensifier inside a phrase is skipped
+/// ("valeu super a pena" matches "valeu a pena").
+TermMatch match_term(const Lexicon& lexicon, const TokenizedText& t, std::size_t i,
+                     const std::vector<std::uint32_t>& roles);
 
 }  // namespace zaplify::conversation

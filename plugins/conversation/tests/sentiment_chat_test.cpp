@@ -6,10 +6,12 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "sentiment_cues.h"
 #include "test_support.h"
 
 namespace zaplify::conversation {
@@ -87,30 +89,55 @@ TEST(SentimentChat, DevSetAccuracyPerKind) {
   const ChatReport r = measure(CONVERSATION_TEST_DATA_DIR "/chat_dev.tsv", true);
   print(r);
   ASSERT_GE(r.overall.total, 300);
-  EXPECT_GE(r.overall.rate(), 0.90);
+  EXPECT_GE(r.overall.rate(), 0.95);  // measured 296/300 (issue 18, third slice)
   for (const auto& [label, t] : r.recall) EXPECT_GE(t.rate(), 0.75) << label;
   EXPECT_GE(r.by_kind.at("sarcasm").rate(), 0.75);
   EXPECT_GE(r.by_kind.at("question").rate(), 0.75);
   EXPECT_GE(r.by_kind.at("greeting").rate(), 0.75);
 }
 
-// Written after the rules, never tuned on: reports generalisation.
+// Issue 18's third slice's development set (360 lines, balanced by class and language): tuned on.
+TEST(SentimentChat, SecondDevSetAccuracy) {
+  const ChatReport r = measure(CONVERSATION_TEST_DATA_DIR "/chat_dev2.tsv", true);
+  std::cout << "dev2 ";
+  print(r);
+  ASSERT_GE(r.overall.total, 360);
+  EXPECT_GE(r.overall.rate(), 0.94);  // measured 350/360
+  for (const auto& [label, t] : r.recall) EXPECT_GE(t.rate(), 0.90) << label;
+}
+
+// Floors on the holdouts sit a little under what the analyser measures (README, "Measurement"):
+// they catch a regression, they are not the goal. None of these sets is tuned on.
+
+// Written after the rules of the first slice, never tuned on.
 TEST(SentimentChat, HoldoutAccuracy) {
   const ChatReport r = measure(CONVERSATION_TEST_DATA_DIR "/chat_holdout.tsv", true);
   std::cout << "holdout ";
   print(r);
   ASSERT_GE(r.overall.total, 50);
-  EXPECT_GE(r.overall.rate(), 0.70);
+  EXPECT_GE(r.overall.rate(), 0.93);  // measured 60/62
 }
 
 // Issue 18's second holdout (150 lines, balanced), written before the second slice's tuning and
-// never tuned on. The floor only catches a collapse; the README reports the measured figures.
+// never tuned on.
 TEST(SentimentChat, SecondHoldoutAccuracy) {
   const ChatReport r = measure(CONVERSATION_TEST_DATA_DIR "/chat_holdout2.tsv", true);
   std::cout << "holdout2 ";
   print(r);
   ASSERT_GE(r.overall.total, 150);
-  EXPECT_GE(r.overall.rate(), 0.70);
+  EXPECT_GE(r.overall.rate(), 0.83);  // measured 128/150
+  for (const auto& [label, t] : r.recall) EXPECT_GE(t.rate(), 0.74) << label;  // .76/.94/.86
+}
+
+// Issue 18's third holdout (150 lines, balanced), written before the third slice's tuning and
+// never tuned on.
+TEST(SentimentChat, ThirdHoldoutAccuracy) {
+  const ChatReport r = measure(CONVERSATION_TEST_DATA_DIR "/chat_holdout3.tsv", true);
+  std::cout << "holdout3 ";
+  print(r);
+  ASSERT_GE(r.overall.total, 150);
+  EXPECT_GE(r.overall.rate(), 0.86);  // measured 133/150
+  for (const auto& [label, t] : r.recall) EXPECT_GE(t.rate(), 0.78) << label;  // .82/.96/.88
 }
 
 bool neutral(std::string_view text) { return label(text) == "neutral"; }
@@ -263,6 +290,84 @@ TEST(SentimentRules, MissingAccentsDoubledLettersAndTypos) {
   EXPECT_EQ(s("pedidos"), 0.0);
 }
 
+// Issue 18, third slice.
+TEST(SentimentRules, ConditionalsAreHypothetical) {
+  EXPECT_TRUE(neutral("can I cancel if it hasn't shipped yet?"));
+  EXPECT_TRUE(neutral("se vier com defeito, como faço?"));
+  EXPECT_TRUE(neutral("what if it doesn't fit?"));
+  EXPECT_LT(s("não se preocupe, mas o produto veio quebrado"), 0);  // reflexive "se" is no "if"
+}
+
+TEST(SentimentRules, NegatedFunctionsFail) {
+  EXPECT_LT(s("it doesn't even turn on"), 0);
+  EXPECT_LT(s("o carregador nem liga"), 0);
+  EXPECT_LT(s("agradeço o retorno, mas isso não resolve meu problema"), 0);
+  EXPECT_TRUE(neutral("does it turn on by itself?"));
+}
+
+TEST(SentimentRules, ANegationIsTakenByTheFirstWordItReaches) {
+  // The negator belongs to "never got" / "gostei": the complaint after it stays one.
+  EXPECT_LT(s("I never got my money back"), 0);
+  EXPECT_LT(s("não gostei da demora"), 0);
+  EXPECT_GT(s("nunca tive problema"), 0);  // a negated complaint word right after it is praise
+  EXPECT_LT(s("how is this still not fixed?"), 0);  // a phrase ending in its negator still negates
+  EXPECT_GT(s("can't believe how good this is"), 0);
+  EXPECT_LT(s("I can't believe how bad this is"), 0);
+}
+
+TEST(SentimentRules, NegatedComparativesAreSuperlatives) {
+  EXPECT_GT(s("couldn't be more satisfied"), 0);
+  EXPECT_GT(s("não poderia estar mais feliz"), 0);
+  EXPECT_GT(s("couldn't have asked for more"), 0);
+  EXPECT_GT(s("nunca fui tão bem atendida"), 0);
+  EXPECT_LT(s("nunca vi atendimento tão ruim"), 0);
+  EXPECT_LT(s("never had such a bad experience"), 0);
+  EXPECT_GT(s("mais rápido impossível"), 0);
+  EXPECT_LT(s("it's not better"), 0);  // no modal, no "never": a plain negation
+}
+
+TEST(SentimentRules, RepeatedAskingWaitingAndReportedPromises) {
+  EXPECT_LT(s("I've sent this three times now"), 0);
+  EXPECT_LT(s("já mandei mensagem umas 5 vezes"), 0);
+  EXPECT_TRUE(neutral("dá pra parcelar em 3 vezes?"));  // instalments, not asking again
+  EXPECT_TRUE(neutral("oops sorry, sent it twice"));    // the lead's own apology
+  EXPECT_LT(s("it's been 10 days"), 0);
+  EXPECT_LT(s("já faz uma semana"), 0);
+  EXPECT_LT(s("the agent said someone would call me back"), 0);
+  EXPECT_LT(s("ANSWER ME PLEASE!!!"), 0);  // shouted, nothing valenced
+}
+
+TEST(SentimentRules, PraiseOpenerBeforeAComplaintIsSarcasm) {
+  EXPECT_LT(s("wow, such great customer care, 5 days and no reply"), 0);
+  EXPECT_LT(s("nice job losing my package 👏👏"), 0);
+  EXPECT_GT(s("great product, fast delivery"), 0);
+  EXPECT_GT(s("it took a while but the product is excellent"), 0);  // a contrast is no opener
+}
+
+TEST(SentimentRules, PraiseWordsInPlainQuestionsAreNeutral) {
+  EXPECT_TRUE(neutral("como funciona a troca?"));
+  EXPECT_TRUE(neutral("is the quality good?"));
+  EXPECT_TRUE(neutral("which is cheaper, the blue or the black one?"));
+  EXPECT_GT(s("loved it! do you have it in red?"), 0);
+}
+
+TEST(SentimentRules, PhrasesAcrossAnIntensifierAndDoubledLetters) {
+  EXPECT_GT(s("valeu super a pena"), 0);
+  EXPECT_GT(s("valeu a pena"), 0);
+  EXPECT_EQ(s("dissapointing"), s("disappointing"));
+}
+
+TEST(SentimentCues, ListsAreEmbeddedAndFolded) {
+  EXPECT_GE(cues::embedded_files().size(), 40u);
+  for (const auto& f : cues::embedded_files()) EXPECT_FALSE(cues::entries(f.name).empty()) << f.name;
+  EXPECT_TRUE(cues::negators().count("nao"));  // folded
+  EXPECT_TRUE(cues::applause_emoji().count("\xF0\x9F\x91\x8F"));
+  EXPECT_THROW(cues::list("no_such_list"), std::logic_error);
+  EXPECT_NE(cues::digest(), 0u);
+  // The cue digest is part of the fingerprint that decides re-scoring.
+  EXPECT_NE(testing::shipped_data().fingerprint.find("vader-like-4:"), std::string::npos);
+}
+
 TEST(SentimentRules, ConfigLexiconsStillWorkWithTheRules) {
   auto lex = std::make_shared<Lexicon>();
   lex->add_tsv("zorbly\t3\nblarg\t-4\nservicio\t-2\n", "extra.tsv");
@@ -278,7 +383,9 @@ TEST(SentimentExplain, ContributionsAddUpToTheScore) {
   for (const char* text :
        {"the price is good but the delivery was awful!!", "great, another week without my order 🙄",
         "WHERE IS MY ORDER???", "can I cancel my order?", "ok thanks", "não foi ruim não, gostei",
-        "muito obrigado!!! 😍", "", "pessimoooo"}) {
+        "muito obrigado!!! 😍", "", "pessimoooo", "I've sent this three times now", "it's been 10 days",
+        "o carregador nem liga", "wow, such great customer care, 5 days and no reply",
+        "couldn't be more satisfied", "ANSWER ME PLEASE!!!", "se vier com defeito, como faço?"}) {
     const auto e = a.explain(text);
     EXPECT_EQ(e.score, a.score(text)) << text;
     double sum = 0;
