@@ -76,8 +76,9 @@ std::string check_value(const sdk::Schema& s, const json& v, const std::string& 
     if (auto e = check_value(p.schema, v[p.name], at + "." + p.name); !e.empty()) return e;
   }
   for (const auto& [key, value] : v.items()) {
+    const std::string& field = key;  // a lambda may not capture a structured binding (clang 14)
     const bool declared = std::any_of(s.properties.begin(), s.properties.end(),
-                                      [&](const sdk::SchemaProperty& p) { return p.name == key; });
+                                      [&](const sdk::SchemaProperty& p) { return p.name == field; });
     if (declared) continue;
     if (!s.open) return at + "." + key + ": not a known key";
     if (!s.values.empty())
@@ -132,8 +133,9 @@ std::string check_plugin_config(const std::string& plugin, const sdk::ConfigSpec
   }
   if (block.is_object()) {
     for (const auto& [name, value] : block.items()) {
+      const std::string& key_name = name;  // a lambda may not capture a structured binding
       auto it = std::find_if(spec.keys.begin(), spec.keys.end(),
-                             [&](const sdk::ConfigKey& k) { return k.name == name; });
+                             [&](const sdk::ConfigKey& k) { return k.name == key_name; });
       if (it == spec.keys.end()) {
         std::string known;
         for (const auto& k : spec.keys) known += (known.empty() ? "" : ", ") + k.name;
