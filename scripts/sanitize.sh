@@ -16,7 +16,7 @@ scripts/install-deps.sh  # clang-14, libclang-rt-14-dev, PostgreSQL, Redis: a no
 # RelWithDebInfo for NDEBUG (the code that ships, release-only paths included), but at -O1, the
 # level ASan's docs advise: quicker to compile than -O2 on a small CI machine, and less inlining,
 # so report stacks stay close to the source.
-CC=clang-14 CXX=clang++-14 cmake -S . -B "$BUILD_DIR" -DZAPLIFY_SANITIZE=ON \
+CC=clang-14 CXX=clang++-14 cmake -S . -B "$BUILD_DIR" -DZAPLIFY_SANITIZE=ON -DZAPLIFY_TEST_TIMEOUT=900 \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g -DNDEBUG" >/dev/null
 cmake --build "$BUILD_DIR" -j"$JOBS" >"$BUILD_DIR/sanitize-build.log" 2>&1 ||
   { tail -60 "$BUILD_DIR/sanitize-build.log"; exit 1; }
@@ -46,7 +46,8 @@ export ASAN_SYMBOLIZER_PATH=${ASAN_SYMBOLIZER_PATH:-/usr/lib/llvm-14/bin/llvm-sy
 [[ -x $ASAN_SYMBOLIZER_PATH ]] || echo "sanitize: no $ASAN_SYMBOLIZER_PATH (apt install llvm-14): stacks stay unsymbolized"
 
 status=0
-# A higher timeout than scripts/test.sh: instrumented code runs 2-3x slower.
+# A higher timeout than scripts/test.sh (also each test's TIMEOUT, ZAPLIFY_TEST_TIMEOUT above):
+# instrumented code runs 2-3x slower.
 (cd "$BUILD_DIR" && ctest --output-on-failure -j2 --timeout 900 "$@") || status=1
 
 shopt -s nullglob
