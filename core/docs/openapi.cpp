@@ -1,5 +1,6 @@
 #include "docs/openapi.h"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <set>
@@ -118,6 +119,16 @@ std::vector<sdk::ParamSpec> window_params() {
   };
 }
 
+/// Whether `interval` does something on this route: its answer declares a `series` (sdk/series.h),
+/// or it is not a declared JSON object (export rows of data sources, which read the interval; a
+/// route without a schema). Elsewhere the host accepts and ignores it, and the document is silent.
+bool offers_series(const sdk::RouteSpec& spec) {
+  const sdk::Schema& s = spec.response_schema;
+  if (s.type != sdk::SchemaType::Object) return true;
+  return std::any_of(s.properties.begin(), s.properties.end(),
+                     [](const sdk::SchemaProperty& p) { return p.name == "series"; });
+}
+
 /// Path parameters in template order; a declared ParamSpec of the same name gives the details.
 json parameters_of(const RouteEntry& e) {
   json params = json::array();
@@ -135,7 +146,8 @@ json parameters_of(const RouteEntry& e) {
   for (const auto& p : e.spec.params)
     if (p.in == sdk::ParamLocation::Query) query.push_back(p);
   if (e.spec.windowed)
-    for (const auto& p : window_params()) query.push_back(p);
+    for (const auto& p : window_params())
+      if (p.name != "interval" || offers_series(e.spec)) query.push_back(p);
   for (const auto& p : query)
     if (seen.insert("query:" + p.name).second) params.push_back(parameter_object(p));
   return params;

@@ -93,6 +93,27 @@ TEST(OpenApiTest, WindowedRoutesDocumentTheWindowParameters) {
             json({{"leads", json::array()}}));
 }
 
+// `interval` is promised only where it does something: a declared `series` (sdk/series.h).
+TEST(OpenApiTest, IntervalIsDocumentedOnlyOnRoutesThatDeclareASeries) {
+  namespace s = sdk::schema;
+  sdk::RouteSpec plain;
+  plain.path = "/x/plain";
+  plain.windowed = true;
+  plain.response_schema = s::object().field("total", s::integer());
+  sdk::RouteSpec with_series = plain;
+  with_series.path = "/x/series";
+  with_series.response_schema.optional_field(
+      "series", s::array_of(s::object().field("bucket", s::string())));
+  auto doc = build_openapi(RouteTable({entry(plain, "x"), entry(with_series, "x")}), "9.9.9");
+  auto names = [&](const std::string& path) {
+    std::set<std::string> out;
+    for (const auto& p : doc["paths"][path]["get"]["parameters"]) out.insert(p["name"]);
+    return out;
+  };
+  EXPECT_EQ(names("/x/plain"), (std::set<std::string>{"from", "to", "tz"}));
+  EXPECT_EQ(names("/x/series"), (std::set<std::string>{"from", "to", "tz", "interval"}));
+}
+
 TEST(OpenApiTest, SecurityAndErrorsFollowTheRouteKind) {
   auto doc = build_openapi(sample_table(), "9.9.9");
   EXPECT_EQ(doc["openapi"], "3.0.3");

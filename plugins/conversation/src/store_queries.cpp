@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "sentiment_analyzer.h"
+#include "zaplify/sdk/series.h"
 
 namespace zaplify::conversation {
 namespace {
@@ -134,21 +135,16 @@ nlohmann::json conversations_overview(const sdk::Store& store, const std::string
 nlohmann::json sentiment_report(const sdk::Store& store, const sdk::Calendar& calendar,
                                  const std::string& tenant, const sdk::Window& w) {
   nlohmann::json body = nlohmann::json::object();
-  const auto starts = w.interval != sdk::Interval::None ? calendar.bucket_starts(w)
-                                                        : std::vector<std::int64_t>{};
-  const WindowScores scores = scan_scores(store, tenant, w, starts);
+  const sdk::SeriesBuckets buckets(calendar, w);
+  const WindowScores scores = scan_scores(store, tenant, w, buckets.starts());
   const BucketCounts& total = scores.total;
-  if (w.interval != sdk::Interval::None) {
-    auto series = nlohmann::json::array();
-    for (std::size_t i = 0; i < starts.size(); ++i) {
+  if (buckets.requested())
+    body["series"] = buckets.to_json([&](std::size_t i) {
       auto item = counts_json(scores.buckets[i]);
-      item["bucket"] = calendar.format_local(starts[i], w.tz);
       item["total"] = scores.buckets[i].total();
       item["avg_score"] = avg_json(scores.buckets[i]);
-      series.push_back(std::move(item));
-    }
-    body["series"] = std::move(series);
-  }
+      return item;
+    });
   const auto n = static_cast<double>(total.total());
   auto share = [&](int i) { return n == 0 ? nlohmann::json(nullptr) : nlohmann::json(total.counts[i] / n); };
   body["total"] = total.total();

@@ -8,6 +8,7 @@
 #include "performance.h"
 #include "realtime.h"
 #include "response_schemas.h"
+#include "zaplify/sdk/series.h"
 
 namespace zaplify::metrics {
 namespace {
@@ -24,15 +25,15 @@ sdk::Response kpi_handler(const sdk::Host& host, const sdk::Request& req) {
   body["active_conversations"] = count_active_conversations(
       store, req.tenant_id,
       realtime_range(cal.now_ms(), host.settings().realtime_window_minutes));
-  if (req.window.interval != sdk::Interval::None) {
-    const auto starts = cal.bucket_starts(req.window);
-    const auto series = compute_series(store, req.tenant_id, req.window, starts, funnels, false);
-    json rows = json::array();
-    for (const auto& b : series)
-      rows.push_back({{"bucket", cal.format_local(b.start, req.window.tz)},
-                      {"conversations", b.conversations}, {"messages", b.messages},
-                      {"new_leads", b.new_leads}, {"conversions", b.conversions}});
-    body["series"] = std::move(rows);
+  const sdk::SeriesBuckets buckets(cal, req.window);
+  if (buckets.requested()) {
+    const auto series =
+        compute_series(store, req.tenant_id, req.window, buckets.starts(), funnels, false);
+    body["series"] = buckets.to_json([&](std::size_t i) {
+      const auto& b = series[i];
+      return json{{"conversations", b.conversations}, {"messages", b.messages},
+                  {"new_leads", b.new_leads}, {"conversions", b.conversions}};
+    });
   }
   return sdk::Response::of_json(std::move(body));
 }
