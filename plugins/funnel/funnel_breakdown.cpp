@@ -1,6 +1,7 @@
 #include "funnel_breakdown.h"
 
 #include <algorithm>
+#include <cstring>
 #include <map>
 
 #include "funnel_stats.h"
@@ -12,9 +13,8 @@ namespace {
 
 // The earliest lead_created of each lead: rows come in (lead_id, ts, event_id) order, the covering
 // index's order, so a lead's first row is the one.
-std::unordered_map<std::string, std::string> sources(const sdk::Store& store, const std::string& tenant) {
-  std::unordered_map<std::string, std::string> out;
-  std::string last_lead;
+void read_sources(const sdk::Store& store, const std::string& tenant, LeadAttribute& out) {
+  std::string_view last_lead;
   bool any = false;
   store.query(std::string("SELECT lead_id, source FROM ") + sdk::kLeadCreatedEvents +
                   " WHERE tenant_id = ? ORDER BY lead_id, ts, event_id",
@@ -22,50 +22,60 @@ std::unordered_map<std::string, std::string> sources(const sdk::Store& store, co
                 const std::string_view lead = row.text(0);
                 if (any && lead == last_lead) return;
                 any = true;
-                last_lead = lead;
-                if (!row.is_null(1)) out.emplace(last_lead, std::string(row.text(1)));
+                last_lead = out.keep(lead);
+                if (!row.is_null(1)) out.set(last_lead, out.intern(row.text(1)));
               });
-  return out;
 }
 
 struct Start {
   std::int64_t ts = 0;
-  std::string event_id, lead_id, value;
+  std::string_view event_id, lead_id;  ///< Kept by the LeadAttribute being built.
+  std::uint32_t value = 0;
   bool has_value = false;
   bool before(std::int64_t other_ts, std::string_view other_id) const {
-    return ts != other_ts ? ts < other_ts : std::string_view(event_id) < other_id;
+    return ts != other_ts ? ts < other_ts : event_id < other_id;
   }
 };
 
 // A conversation is its earliest start (SPEC §2), which names its lead; a lead's conversation is the
-// earliest-starting of those. Rows come lead by lead in (ts, event_id) order.
-std::unordered_map<std::string, std::string> conversation_values(const sdk::Store& store,
-                                                                 const std::string& tenant, BreakdownBy by) {
-  std::unordered_map<std::string, Start> earliest;  // by conversation
+// earliest-starting of those. A row copies strings only when it is its conversation's earliest so
+// far (nearly every conversation has one start).
+void read_conversation_values(const sdk::Store& store, const std::string& tenant, BreakdownBy by,
+                              LeadAttribute& out) {
+  std::unordered_map<std::string_view, Start> earliest;  // by conversation
+  const int col = by == BreakdownBy::AssistantId ? 4 : 5;
+  const std::uint32_t no_value = 0;
   store.query(std::string("SELECT conversation_id, lead_id, ts, event_id, assistant_id, channel FROM ") +
                   sdk::kConversationStarts + " WHERE tenant_id = ?",
               {tenant}, [&](const sdk::Row& row) {
                 const std::int64_t ts = row.int64(2);
-                auto [it, fresh] = earliest.try_emplace(std::string(row.text(0)));
+                const std::string_view event_id = row.text(3);
+                auto it = earliest.find(row.text(0));
+                if (it != earliest.end() && !(ts < it->second.ts ||
+                                              (ts == it->second.ts && event_id < it->second.event_id)))
+                  return;
+                if (it == earliest.end()) it = earliest.emplace(out.keep(row.text(0)), Start{}).first;
                 Start& s = it->second;
-                if (!fresh && !(ts < s.ts || (ts == s.ts && row.text(3) < s.event_id))) return;
                 s.ts = ts;
-                s.event_id = row.text(3);
-                s.lead_id = row.text(1);
-                const int col = by == BreakdownBy::AssistantId ? 4 : 5;
+                s.event_id = out.keep(event_id);
+                s.lead_id = out.keep(row.text(1));
+                // A conversation without a channel is on WhatsApp (SPEC §2); without an assistant
+                // it has no value.
                 s.has_value = !row.is_null(col) || by == BreakdownBy::Channel;
-                s.value = row.is_null(col) ? std::string(s.has_value ? "whatsapp" : "") : std::string(row.text(col));
+                s.value = !row.is_null(col) ? out.intern(row.text(col))
+                                            : (s.has_value ? out.intern("whatsapp") : no_value);
               });
-  std::unordered_map<std::string, const Start*> first;  // by lead
+  std::unordered_map<std::string_view, const Start*> first;  // by lead
+  first.reserve(earliest.size());
   for (const auto& [conversation, s] : earliest) {
     auto [it, fresh] = first.try_emplace(s.lead_id, &s);
     if (!fresh && s.before(it->second->ts, it->second->event_id)) it->second = &s;
   }
-  std::unordered_map<std::string, std::string> out;
   for (const auto& [lead, s] : first)
-    if (s->has_value) out.emplace(lead, s->value);
-  return out;
+    if (s->has_value) out.set(lead, s->value);
 }
+
+constexpr std::size_t kBlockBytes = 1 << 16;
 
 }  // namespace
 
@@ -77,23 +87,49 @@ std::optional<BreakdownBy> parse_breakdown(const std::optional<std::string>& raw
   throw sdk::invalid_parameter("breakdown", "breakdown must be one of source, channel, assistant_id");
 }
 
-std::unordered_map<std::string, std::string> lead_attribute(const sdk::Store& store,
-                                                            const std::string& tenant_id, BreakdownBy by) {
-  return by == BreakdownBy::Source ? sources(store, tenant_id) : conversation_values(store, tenant_id, by);
+std::string_view LeadAttribute::keep(std::string_view text) {
+  if (text.size() > room_) {
+    const std::size_t size = std::max(kBlockBytes, text.size());
+    blocks_.push_back(std::make_unique<char[]>(size));
+    next_ = blocks_.back().get();
+    room_ = size;
+  }
+  if (!text.empty()) std::memcpy(next_, text.data(), text.size());
+  const std::string_view kept(next_, text.size());
+  next_ += text.size();
+  room_ -= text.size();
+  return kept;
 }
 
-std::vector<BreakdownEntry> break_down(const std::vector<LeadReach>& leads,
-                                       const std::unordered_map<std::string, std::string>& values,
+std::uint32_t LeadAttribute::intern(std::string_view value) {
+  // Few distinct values; the lookup key is built only for a value not seen yet in this row's form.
+  for (std::uint32_t i = 0; i < values_.size() && i < 8; ++i)
+    if (values_[i] == value) return i;
+  auto [it, fresh] = value_index_.try_emplace(std::string(value), static_cast<std::uint32_t>(values_.size()));
+  if (fresh) values_.emplace_back(value);
+  return it->second;
+}
+
+LeadAttribute lead_attribute(const sdk::Store& store, const std::string& tenant_id, BreakdownBy by) {
+  LeadAttribute out;
+  if (by == BreakdownBy::Source)
+    read_sources(store, tenant_id, out);
+  else
+    read_conversation_values(store, tenant_id, by, out);
+  return out;
+}
+
+std::vector<BreakdownEntry> break_down(const std::vector<LeadReach>& leads, const LeadAttribute& values,
                                        std::size_t stage_count) {
   // furthest[value][k]: leads whose furthest stage is k; counts are its suffix sums.
-  std::map<std::string, std::vector<std::int64_t>> by_value;
+  std::vector<std::vector<std::int64_t>> by_value(values.values().size());
   std::vector<std::int64_t> none(stage_count, 0);
   bool any_none = false;
   for (const LeadReach& l : leads) {
-    const auto it = values.find(l.lead_id);
-    std::vector<std::int64_t>& furthest =
-        it == values.end() ? none : by_value.try_emplace(it->second, stage_count, 0).first->second;
-    any_none = any_none || it == values.end();
+    const auto v = values.index_of(l.lead_id);
+    any_none = any_none || !v;
+    std::vector<std::int64_t>& furthest = v ? by_value[*v] : none;
+    if (furthest.empty()) furthest.assign(stage_count, 0);
     ++furthest[static_cast<std::size_t>(l.reached)];
   }
   auto entry = [&](std::optional<std::string> value, std::vector<std::int64_t> counts) {
@@ -101,7 +137,8 @@ std::vector<BreakdownEntry> break_down(const std::vector<LeadReach>& leads,
     return BreakdownEntry{std::move(value), std::move(counts)};
   };
   std::vector<BreakdownEntry> out;
-  for (auto& [value, furthest] : by_value) out.push_back(entry(value, std::move(furthest)));
+  for (std::size_t i = 0; i < by_value.size(); ++i)
+    if (!by_value[i].empty()) out.push_back(entry(values.values()[i], std::move(by_value[i])));
   if (any_none) out.push_back(entry(std::nullopt, std::move(none)));
   std::stable_sort(out.begin(), out.end(), [](const BreakdownEntry& a, const BreakdownEntry& b) {
     if (a.counts[0] != b.counts[0]) return a.counts[0] > b.counts[0];
