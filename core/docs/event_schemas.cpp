@@ -146,15 +146,15 @@ void publish_event_schemas(SchemaPublisher& publisher, const EventTypeSnapshot& 
   json events = {{"type", "array"},
                  {"description",
                   "At most ingest.max_events_per_batch (default 10,000) events; an invalid event is "
-                  "rejected alone (listed in `rejected`), the valid ones are stored. Besides SPEC §2's "
-                  "six types, the custom types of the running plugins are accepted; any other type is "
+                  "rejected alone (listed in `rejected`), the valid ones are stored. Besides the six "
+                  "built-in types, the custom types of the running plugins are accepted; any other type is "
                   "rejected."},
                  {"items",
                   {{"oneOf", one_of},
                    {"discriminator", {{"propertyName", "type"}, {"mapping", mapping}}}}}};
   publisher.publish("BatchRequest",
                     {{"type", "object"},
-                     {"description", "A batch of events (SPEC §2)."},
+                     {"description", "A batch of events (docs/api.md, Sending events)."},
                      {"required", {"events"}},
                      {"properties", {{"events", events}}}});
 }

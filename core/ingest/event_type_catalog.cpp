@@ -48,7 +48,7 @@ std::string check_event_type_spec(const sdk::EventTypeSpec& spec) {
   if (!is_type_name(spec.type))
     return "event type '" + spec.type + "' must match [a-z][a-z0-9_]{0,63}";
   if (is_builtin_event_type(spec.type))
-    return "event type '" + spec.type + "' is a built-in type (SPEC §2) and cannot be redeclared";
+    return "event type '" + spec.type + "' is a built-in type and cannot be redeclared";
   std::set<std::string_view> seen;
   for (const auto& f : spec.fields) {
     if (!is_field_name(f.name))

@@ -25,7 +25,7 @@ sdk::ParamSpec breakdown_param() {
 sdk::ParamSpec conversion_window_param() {
   return {"conversion_window_days", sdk::ParamLocation::Query, "integer", false,
           "Conversion window D (1-365): a lead reaches a stage only by an event within D days of "
-          "its first stage change in the window (SPEC §8); without it, any event in the window",
+          "its first stage change in the window; without it, any event in the window",
           "", {}};
 }
 

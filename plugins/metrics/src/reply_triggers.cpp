@@ -157,7 +157,7 @@ sdk::Migration reply_triggers_migration() {
       "PRIMARY KEY (tenant_id, ts, event_id))";
   sdk::Migration m;
   m.version = 6;
-  m.description = "metrics_reply_triggers: each reply's trigger (business hours, SPEC §8)";
+  m.description = "metrics_reply_triggers: each reply's trigger (business hours)";
   m.sql = table + " WITHOUT ROWID";  // SQLite: the range read scans the table itself
   m.postgres_sql = table;
   return m;
