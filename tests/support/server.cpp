@@ -168,7 +168,14 @@ std::string ServerProcess::render_yaml(const ServerOptions& o) const {
     y << "  - name: " << name << "\n    library: " << yaml_quote(lib) << "\n    enabled: "
       << (enabled ? "true" : "false") << "\n";
     auto it = o.plugin_config.find(name);
-    if (it != o.plugin_config.end()) y << "    config: " << it->second.dump() << "\n";
+    if (it != o.plugin_config.end()) {
+      y << "    config: " << it->second.dump() << "\n";
+    } else if (name == "cache" && o.redis) {
+      // One Redis serves every test, and ctest runs test processes in parallel: a server starting
+      // in another test invalidates *its* keys only (its catch-up empties the cache). Servers of
+      // one test process share the prefix, so tests of sharing between instances still share.
+      y << "    config: {\"key_prefix\": \"zaplify-test-" << ::getpid() << ":\"}\n";
+    }
   };
   for (const auto& p : o.plugins) emit(p, true);
   for (const auto& p : o.disabled) emit(p, false);
