@@ -2,7 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
 #include <atomic>
 #include <ctime>
 #include <filesystem>
@@ -88,16 +87,14 @@ PluginChanges PluginManager::apply(const std::vector<PluginConfig>& plugins) {
   std::lock_guard apply_lock(apply_mutex_);
   PluginChanges changes;
   std::set<std::string> restarting;
-  auto leaving = take_leaving(plugins, changes, restarting);
+  const std::set<std::string> refused = refuse_bad_configs(plugins, changes);
+  auto leaving = take_leaving(plugins, refused, changes, restarting);
   // Before anything else changes: from here on ingestion skips their projections, and the
   // coordinator has recorded where each one stopped.
   if (services_.detach_projections)
     for (const auto& inst : leaving) services_.detach_projections(inst->name);
-  for (const auto& cfg : plugins) {
-    const bool refused =
-        std::find(changes.refused.begin(), changes.refused.end(), cfg.name) != changes.refused.end();
-    if (!refused) bring_up(cfg, restarting.count(cfg.name) > 0, changes);
-  }
+  for (const auto& cfg : plugins)
+    if (!refused.count(cfg.name)) bring_up(cfg, restarting.count(cfg.name) > 0, changes);
   {
     std::lock_guard lock(state_mutex_);
     order_.clear();
@@ -113,9 +110,39 @@ PluginChanges PluginManager::apply(const std::vector<PluginConfig>& plugins) {
   return changes;
 }
 
+std::set<std::string> PluginManager::refuse_bad_configs(const std::vector<PluginConfig>& plugins,
+                                                       PluginChanges& changes) {
+  // A changed block is checked with the running build's declaration before that build goes: a bad
+  // block must not take a serving plugin down. (A new library path is checked by the new build
+  // when it starts.) The checks run outside state_mutex_: a plugin's check may read files.
+  std::vector<std::pair<const PluginConfig*, std::shared_ptr<Instance>>> candidates;
+  {
+    std::lock_guard lock(state_mutex_);
+    for (const auto& cfg : plugins) {
+      auto it = slots_.find(cfg.name);
+      if (it == slots_.end() || !it->second.instance || !cfg.enabled) continue;
+      const PluginConfig& running = it->second.config;
+      if (cfg.config != running.config && cfg.library_path == running.library_path)
+        candidates.emplace_back(&cfg, it->second.instance);
+    }
+  }
+  std::set<std::string> refused;
+  for (const auto& [cfg, inst] : candidates) {
+    const sdk::ConfigSpec* spec = inst->lp->config_spec();
+    const std::string why = spec ? config_problem(*cfg, *spec) : "";
+    if (why.empty()) continue;
+    spdlog::error("plugin '{}' config refused, the running one keeps serving: {}", cfg->name, why);
+    refused.insert(cfg->name);
+    changes.refused.push_back(cfg->name);
+    std::lock_guard lock(state_mutex_);
+    slots_[cfg->name].status.last_error = "config refused, still running the previous one: " + why;
+  }
+  return refused;
+}
+
 std::vector<std::shared_ptr<PluginManager::Instance>> PluginManager::take_leaving(
-    const std::vector<PluginConfig>& plugins, PluginChanges& changes,
-    std::set<std::string>& restarting) {
+    const std::vector<PluginConfig>& plugins, const std::set<std::string>& refused,
+    PluginChanges& changes, std::set<std::string>& restarting) {
   std::vector<std::shared_ptr<Instance>> leaving;
   std::lock_guard lock(state_mutex_);
   for (auto it = slots_.begin(); it != slots_.end();) {
@@ -131,21 +158,9 @@ std::vector<std::shared_ptr<PluginManager::Instance>> PluginManager::take_leavin
     }
     bool changed =
         cfg->config != slot.config.config || cfg->library_path != slot.config.library_path;
-    if (slot.instance && cfg->enabled && changed) {
-      // Checked with the running build's declaration before it goes: a bad block must not take
-      // a serving plugin down. (A new library path is checked by the new build when it starts.)
-      const sdk::ConfigSpec* spec = slot.instance->lp->config_spec();
-      std::string why;
-      if (spec && cfg->library_path == slot.config.library_path)
-        why = config_problem(*cfg, *spec);
-      if (!why.empty()) {
-        spdlog::error("plugin '{}' config refused, the running one keeps serving: {}", it->first,
-                      why);
-        slot.status.last_error = "config refused, still running the previous one: " + why;
-        changes.refused.push_back(it->first);
-        ++it;
-        continue;
-      }
+    if (refused.count(it->first)) {  // keeps running with its previous block
+      ++it;
+      continue;
     }
     if (slot.instance && (!cfg->enabled || changed)) {
       leaving.push_back(std::move(slot.instance));

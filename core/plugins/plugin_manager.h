@@ -95,7 +95,12 @@ class PluginManager final : public RouteTableSource {
     std::shared_ptr<Instance> instance;  ///< Null unless running.
   };
 
+  /// Running plugins whose changed block their own declaration refuses (recorded in `changes` and
+  /// their status); they stay as they are.
+  std::set<std::string> refuse_bad_configs(const std::vector<PluginConfig>& plugins,
+                                           PluginChanges& changes);
   std::vector<std::shared_ptr<Instance>> take_leaving(const std::vector<PluginConfig>& plugins,
+                                                      const std::set<std::string>& refused,
                                                       PluginChanges& changes,
                                                       std::set<std::string>& restarting);
   void bring_up(const PluginConfig& config, bool restarting, PluginChanges& changes);

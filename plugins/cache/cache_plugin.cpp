@@ -14,15 +14,6 @@
 namespace zaplify::cache {
 namespace {
 
-int config_int(const nlohmann::json& config, const char* key, int fallback) {
-  auto it = config.find(key);
-  if (it == config.end()) return fallback;
-  if (!it->is_number_integer() || it->get<long long>() < 0 || it->get<long long>() > 1'000'000)
-    throw std::invalid_argument(std::string("cache plugin config: ") + key +
-                                " must be a non-negative integer");
-  return it->get<int>();
-}
-
 std::shared_ptr<sdk::CacheBackend> make_redis(sdk::Host& host) {
   const auto& settings = host.settings();
   auto endpoint = parse_redis_url(settings.redis_url);
@@ -32,14 +23,12 @@ std::shared_ptr<sdk::CacheBackend> make_redis(sdk::Host& host) {
   const nlohmann::json& config = host.config();
   RedisOptions options;
   options.endpoint = std::move(*endpoint);
-  options.connect_timeout_ms = config_int(config, "connect_timeout_ms", options.connect_timeout_ms);
-  options.io_timeout_ms = config_int(config, "io_timeout_ms", options.io_timeout_ms);
-  options.reconnect_backoff_ms = config_int(config, "reconnect_backoff_ms", options.reconnect_backoff_ms);
-  options.max_idle_connections = config_int(config, "max_idle_connections", options.max_idle_connections);
-  if (auto it = config.find("key_prefix"); it != config.end()) {
-    if (!it->is_string()) throw std::invalid_argument("cache plugin config: key_prefix must be a string");
-    options.key_prefix = it->get<std::string>();
-  }
+  // Checked against cache_config() by the host, defaults filled in.
+  options.connect_timeout_ms = config.at("connect_timeout_ms").get<int>();
+  options.io_timeout_ms = config.at("io_timeout_ms").get<int>();
+  options.reconnect_backoff_ms = config.at("reconnect_backoff_ms").get<int>();
+  options.max_idle_connections = config.at("max_idle_connections").get<int>();
+  options.key_prefix = config.at("key_prefix").get<std::string>();
   options.errors = &host.metrics().counter("cache_backend_errors_total",
                                            "Failed cache backend operations (Redis unreachable or erroring)");
   options.reconnects = &host.metrics().counter("cache_backend_reconnects_total",
@@ -54,19 +43,23 @@ std::shared_ptr<sdk::CacheBackend> make_redis(sdk::Host& host) {
 sdk::ConfigSpec cache_config() {
   namespace s = sdk::schema;
   auto ms = [](const char* what) { return s::integer(what).with_unit("ms"); };
+  const RedisOptions redis;  // its defaults are the documented ones
+  auto text = [](int v) { return std::to_string(v); };
   sdk::ConfigSpec spec;
   spec.keys = {
       {"shards", s::integer("memory backend: independently locked LRU shards"), "16", false, 1,
        1024},
-      {"connect_timeout_ms", ms("redis backend: connect timeout"), "200", false, 1, 60000},
-      {"io_timeout_ms", ms("redis backend: timeout of one command"), "500", false, 1, 60000},
+      {"connect_timeout_ms", ms("redis backend: connect timeout"), text(redis.connect_timeout_ms),
+       false, 1, 60000},
+      {"io_timeout_ms", ms("redis backend: timeout of one command"), text(redis.io_timeout_ms),
+       false, 1, 60000},
       {"reconnect_backoff_ms", ms("redis backend: wait before reconnecting after a failure"),
-       "500", false, 0, 600000},
-      {"max_idle_connections", s::integer("redis backend: pooled idle connections"), "16", false,
-       0, 1024},
+       text(redis.reconnect_backoff_ms), false, 0, 600000},
+      {"max_idle_connections", s::integer("redis backend: pooled idle connections"),
+       text(redis.max_idle_connections), false, 0, 1024},
       {"key_prefix", s::string("redis backend: prefix of every key (instances sharing a Redis "
                                "database with other applications)"),
-       "\"zaplify:\""}};
+       nlohmann::json(redis.key_prefix).dump()}};
   return spec;
 }
 
@@ -80,7 +73,7 @@ class CachePlugin final : public sdk::Plugin {
     } else if (kind == "memory" || kind.empty()) {
       std::int64_t max_bytes = host.settings().cache_max_bytes;
       if (max_bytes <= 0) throw std::invalid_argument("cache_max_bytes must be positive");
-      backend = std::make_shared<MemoryBackend>(max_bytes, config_int(host.config(), "shards", 16));
+      backend = std::make_shared<MemoryBackend>(max_bytes, host.config().at("shards").get<int>());
     } else {
       throw std::invalid_argument("cache.backend must be \"memory\" or \"redis\", not \"" + kind + "\"");
     }

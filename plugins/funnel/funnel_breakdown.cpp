@@ -102,12 +102,11 @@ std::string_view LeadAttribute::keep(std::string_view text) {
 }
 
 std::uint32_t LeadAttribute::intern(std::string_view value) {
-  // Few distinct values; the lookup key is built only for a value not seen yet in this row's form.
-  for (std::uint32_t i = 0; i < values_.size() && i < 8; ++i)
-    if (values_[i] == value) return i;
-  auto [it, fresh] = value_index_.try_emplace(std::string(value), static_cast<std::uint32_t>(values_.size()));
-  if (fresh) values_.emplace_back(value);
-  return it->second;
+  if (auto it = value_index_.find(value); it != value_index_.end()) return it->second;
+  const auto index = static_cast<std::uint32_t>(values_.size());
+  values_.emplace_back(value);
+  value_index_.emplace(keep(value), index);
+  return index;
 }
 
 LeadAttribute lead_attribute(const sdk::Store& store, const std::string& tenant_id, BreakdownBy by) {

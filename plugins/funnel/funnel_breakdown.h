@@ -53,7 +53,7 @@ class LeadAttribute {
   char* next_ = nullptr;
   std::size_t room_ = 0;
   std::vector<std::string> values_;
-  std::unordered_map<std::string, std::uint32_t> value_index_;
+  std::unordered_map<std::string_view, std::uint32_t> value_index_;  ///< Keys kept by keep().
   std::unordered_map<std::string_view, std::uint32_t> lead_value_;
 };
 

@@ -44,14 +44,6 @@ bool one_replacement_or_swap(std::string_view a, std::string_view b) {
   return count == 2 && first + 1 < a.size() && a[first] == b[first + 1] && a[first + 1] == b[first];
 }
 
-std::string squash_doubles(std::string_view w) {
-  std::string out;
-  out.reserve(w.size());
-  for (char c : w)
-    if (out.empty() || out.back() != c) out.push_back(c);
-  return out;
-}
-
 }  // namespace
 
 void Lexicon::add_tsv(std::string_view content, const std::string& origin) {
@@ -104,7 +96,7 @@ void Lexicon::set(const std::string& key, int words, double score) {
   }
   entries_[key] = score;
   if (words == 1 && key.size() >= 4) {
-    auto& keys = squashed_[squash_doubles(key)];
+    auto& keys = squashed_[squash_runs(key)];
     if (std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(key);
   }
 }

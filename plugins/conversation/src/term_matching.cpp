@@ -21,15 +21,6 @@ std::string squeeze(std::string_view w, std::size_t keep) {
   return out;
 }
 
-// Collapses every run of 2+ equal letters to one ("adoreii" → "adorei", "diaa" → "dia").
-std::string squash_runs(std::string_view w) {
-  std::string out;
-  out.reserve(w.size());
-  for (char c : w)
-    if (out.empty() || out.back() != c) out.push_back(c);
-  return out;
-}
-
 // True when some letter repeats `run` or more times in a row (cheap pre-check for squeeze()).
 bool has_run(std::string_view w, std::size_t run) {
   std::size_t n = 1;

@@ -250,4 +250,12 @@ std::string folded_words(std::string_view utf8) {
   return out;
 }
 
+std::string squash_runs(std::string_view w) {
+  std::string out;
+  out.reserve(w.size());
+  for (char c : w)
+    if (out.empty() || out.back() != c) out.push_back(c);
+  return out;
+}
+
 }  // namespace zaplify::conversation

@@ -56,4 +56,8 @@ std::string folded_words(std::string_view utf8);
 /// Appends the folded words of `tokens` to `out` in the folded_words() format.
 void append_folded_words(const TokenizedText& tokens, std::string& out);
 
+/// Collapses every run of 2+ equal bytes to one ("adoreii" → "adorei", "diaa" → "dia"): how a
+/// lexicon key and a chat word with doubled letters are matched.
+std::string squash_runs(std::string_view w);
+
 }  // namespace zaplify::conversation
