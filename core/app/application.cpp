@@ -20,6 +20,7 @@
 #include "ingest/ingest_service.h"
 #include "observability/prometheus.h"
 #include "plugins/config_check.h"
+#include "plugins/config_reference_scan.h"
 #include "plugins/loaded_plugin.h"
 #include "plugins/plugin_manager.h"
 #include "projections/projection_coordinator.h"

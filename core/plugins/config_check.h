@@ -23,8 +23,4 @@ nlohmann::json with_config_defaults(const sdk::ConfigSpec& spec, const nlohmann:
 /// `plugins[<plugin>].config.<key>`.
 std::string config_spec_markdown(const std::string& plugin, const sdk::ConfigSpec& spec);
 
-/// The reference of every plugin library (*.so) in `dir` that declares its config, by plugin name:
-/// a sentence and one Markdown table. Libraries that cannot be opened are skipped.
-std::string plugins_config_reference_markdown(const std::string& dir);
-
 }  // namespace zaplify::core

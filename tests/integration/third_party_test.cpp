@@ -1,7 +1,10 @@
 // A third party's plugin, built out of tree against the installed SDK alone
 // (docs/examples/event_counter), loaded through YAML: its route answers, and it shows in
-// /openapi.json, /health and the export plugin's datasets.
+// /openapi.json, /health and the export plugin's datasets. Its own unit tests (on the SDK's test
+// kit) pass, and its custom event type and host-checked route parameter work over HTTP.
 #include <gtest/gtest.h>
+
+#include <sys/wait.h>
 
 #include <csignal>
 #include <map>
@@ -19,16 +22,37 @@ namespace {
 
 using nlohmann::json;
 
-std::string build_example_plugin() {
-  std::string cmd = std::string(ZAPLIFY_SOURCE_DIR) + "/scripts/build-example-plugin.sh " +
+struct CommandResult {
+  int exit_code = -1;
+  std::string output;     ///< stdout and stderr together, trailing newlines removed.
+  std::string last_line;  ///< The script prints the .so path last.
+};
+
+CommandResult run_example_script(const std::string& args) {
+  std::string cmd = std::string(ZAPLIFY_SOURCE_DIR) + "/scripts/build-example-plugin.sh " + args + " " +
                     ZAPLIFY_BINARY_DIR + " 2>&1";
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), pclose);
-  std::string out;
+  CommandResult r;
+  FILE* pipe = popen(cmd.c_str(), "r");
+  if (pipe == nullptr) return r;
   std::array<char, 4096> buf{};
-  while (pipe && fgets(buf.data(), buf.size(), pipe.get())) out += buf.data();
-  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
-  auto nl = out.rfind('\n');
-  return nl == std::string::npos ? out : out.substr(nl + 1);
+  while (fgets(buf.data(), buf.size(), pipe)) r.output += buf.data();
+  const int status = pclose(pipe);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  while (!r.output.empty() && (r.output.back() == '\n' || r.output.back() == '\r')) r.output.pop_back();
+  auto nl = r.output.rfind('\n');
+  r.last_line = nl == std::string::npos ? r.output : r.output.substr(nl + 1);
+  return r;
+}
+
+std::string build_example_plugin() { return run_example_script("").last_line; }
+
+// The example's unit tests (docs/examples/event_counter/tests), built against the installed SDK
+// and its test kit like the plugin, must pass.
+TEST(ThirdPartyPluginTest, ExampleUnitTestsPassOnTheTestKit) {
+  const CommandResult r = run_example_script("--test");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("100% tests passed"), std::string::npos) << r.output;
+  EXPECT_NE(r.last_line.find("event_counter.so"), std::string::npos) << r.output;
 }
 
 TEST(ThirdPartyPluginTest, BuiltOutOfTreeLoadsAndServes) {
@@ -90,6 +114,65 @@ TEST(ThirdPartyPluginTest, BuiltOutOfTreeLoadsAndServes) {
             << p.dump();
     EXPECT_EQ(server.get("/examples/event-counts").json()["counts"], expected);
   }
+}
+
+// The example's own event type, booking_made, accepted while it runs; GET /examples/bookings counts
+// and sums them, and the host refuses a bad min_amount before the handler runs.
+TEST(ThirdPartyPluginTest, CustomEventTypeAndDeclaredParameter) {
+  std::string so = build_example_plugin();
+  ASSERT_NE(so.find("event_counter.so"), std::string::npos) << so;
+  ServerOptions o;
+  o.plugins = {"event_counter"};
+  o.library_paths["event_counter"] = so;
+  ServerProcess server(o);
+
+  const std::int64_t now = now_ms();
+  auto booking = [&](const std::string& id, std::int64_t ago_ms, json properties) {
+    return json{{"id", id}, {"type", "booking_made"}, {"tenant_id", "default"},
+                {"timestamp", rfc3339(now - ago_ms)}, {"properties", std::move(properties)}};
+  };
+  const json events = json::array({
+      booking("b1", 1000, {{"amount", 1500}, {"service", "haircut"}}),
+      booking("b2", 2000, {{"amount", 4000}}),
+      booking("b3", 3000, {{"amount", 250}, {"service", nullptr}}),
+      booking("b4", 8 * 86400000ll, {{"amount", 9999}}),  // before the default window (7 days)
+      booking("b5", 1000, {{"service", "massage"}}),       // no amount: rejected
+      booking("b6", 1000, {{"amount", 12.5}}),             // not an integer: rejected
+  });
+  auto posted = server.post_json("/analytics/process/batch", {{"events", events}});
+  ASSERT_EQ(posted.status, 200) << posted.body;
+  EXPECT_EQ(posted.json()["accepted"], 4) << posted.body;
+  ASSERT_EQ(posted.json()["rejected"].size(), 2u) << posted.body;
+  for (const auto& rejected : posted.json()["rejected"])
+    EXPECT_NE(rejected["error"].get<std::string>().find("amount"), std::string::npos) << rejected.dump();
+
+  auto all = server.get("/examples/bookings");
+  ASSERT_EQ(all.status, 200) << all.body;
+  EXPECT_EQ(all.json()["bookings"], 3) << all.body;
+  EXPECT_EQ(all.json()["amount"], 1500 + 4000 + 250) << all.body;
+  EXPECT_TRUE(all.json().contains("window")) << all.body;
+  auto large = server.get("/examples/bookings?min_amount=1500");
+  ASSERT_EQ(large.status, 200) << large.body;
+  EXPECT_EQ(large.json()["bookings"], 2) << large.body;
+  EXPECT_EQ(large.json()["amount"], 1500 + 4000) << large.body;
+  auto longer = server.get("/examples/bookings?from=" + rfc3339(now - 10 * 86400000ll) + "&to=" + rfc3339(now + 1));
+  ASSERT_EQ(longer.status, 200) << longer.body;
+  EXPECT_EQ(longer.json()["bookings"], 4) << longer.body;
+  EXPECT_EQ(longer.json()["amount"], 1500 + 4000 + 250 + 9999) << longer.body;
+
+  for (const std::string bad : {"abc", "-5", "1.5", ""}) {
+    auto r = server.get("/examples/bookings?min_amount=" + bad);
+    EXPECT_EQ(r.status, 400) << bad << ": " << r.body;
+    const json error = r.json()["error"];
+    EXPECT_EQ(error["code"], "invalid_parameter") << r.body;
+    EXPECT_EQ(error["field"], "min_amount") << r.body;
+  }
+
+  const json doc = server.get("/openapi.json").json();
+  EXPECT_TRUE(doc["paths"].contains("/examples/bookings"));
+  EXPECT_TRUE(doc["components"]["schemas"]["BatchRequest"]["properties"]["events"]["items"]["discriminator"]
+                  ["mapping"].contains("booking_made"))
+      << "the batch body documents the example's event type";
 }
 
 // The example's projection: counts per day and type, kept by the host; what it missed while the

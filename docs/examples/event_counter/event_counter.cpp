@@ -3,6 +3,11 @@
 //   data source "event_counts" (type, events)    → exported by the export plugin as JSON or CSV
 //   data source "event_counts_daily" (date, type, events): read from a projection, a table the
 //   host keeps in step with the event log (ingest, backfill, catch-up after a toggle, retention)
+//   event type "booking_made" (amount: integer, required; service: string, optional), its own
+//   kind of event that ingestion accepts while the plugin runs, and
+//   GET /examples/bookings?min_amount=N&from=...&to=...  → {"bookings", "amount"}: the bookings of
+//   the window of at least N (a declared parameter: the host refuses "abc", "-5", "1.5" with 400)
+//   tests/event_counter_test.cpp tests this file with the SDK's test kit, without a server.
 #include <ctime>
 #include <map>
 #include <string>
@@ -33,6 +38,47 @@ std::vector<TypeCount> count_by_type(const Store& store, const std::string& tena
 }
 
 constexpr std::int64_t kDayMs = 86400000;
+
+// Our own event type: its fields live in the event's `properties` and ingestion checks them, so a
+// stored booking_made always has an integer `amount`.
+EventTypeSpec booking_made_type() {
+  return {"booking_made",
+          "A lead booked a service.",
+          {{"amount", JsonType::Integer, true, "Price paid, in cents"},
+           {"service", JsonType::String, false, "What was booked"}}};
+}
+
+// Bookings of the window with an amount of at least `min_amount`, and their total. property_sql
+// writes the JSON read for the store's dialect (SQLite or PostgreSQL); values stay ? parameters.
+RouteSpec bookings_route(const Store& store) {
+  RouteSpec route;
+  route.path = "/examples/bookings";
+  route.summary = "Bookings of the window and their total amount";
+  route.windowed = true;
+  route.cache = CachePolicy::Standard;
+  ParamSpec min_amount{"min_amount", ParamLocation::Query, "integer", false,
+                       "Only bookings of at least this amount (cents)", "0", {}};
+  min_amount.minimum = 0;  // the host answers 400 for "abc", "-5", "1.5" or an empty value
+  route.params = {min_amount};
+  route.response_schema =
+      schema::object("Bookings of the window")
+          .field("bookings", schema::integer("booking_made events of W").with_unit("count"))
+          .field("amount", schema::integer("Sum of their amounts, in cents"))
+          .named("BookingsResponse");
+  route.handler = [&store](const Request& req) {
+    const std::string amount = property_sql(store.dialect(), "amount", PropertyAs::Integer);
+    std::int64_t bookings = 0, total = 0;
+    store.query("SELECT COUNT(*), COALESCE(SUM(" + amount + "), 0) FROM events WHERE tenant_id = ? "
+                "AND type = 'booking_made' AND ts >= ? AND ts < ? AND " + amount + " >= ?",
+                {req.tenant_id, req.window.from_ms, req.window.to_ms, *req.integer("min_amount")},
+                [&](const Row& row) {
+                  bookings = row.int64(0);
+                  total = row.int64(1);
+                });
+    return Response::of_json({{"bookings", bookings}, {"amount", total}});
+  };
+  return route;
+}
 
 // The projection: events per (UTC day, type). Folding a batch is order-independent (a sum), as
 // the host requires: it replays stored events through the same function after a toggle.
@@ -130,6 +176,9 @@ class EventCounterPlugin : public Plugin {
                   });
     };
     host.data_sources().add(daily);
+
+    host.event_types().add(booking_made_type());
+    host.routes().add(bookings_route(store));
   }
 };
 

@@ -19,8 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "../tests/sqlite_store.h"
-#include "../tests/utc_calendar.h"
+#include "../tests/conversation_store.h"
 #include "plugin_config.h"
 #include "store_queries.h"
 
@@ -122,7 +121,7 @@ int main(int argc, char** argv) {
                 rounds, score_ms, wall_since(t0), rounds / score_ms * 1000.0, corpus[0].size(), sink);
 
   // 2. Uncached sentiment and topics over n lead messages in W (plus n in W′).
-  testing::SqliteStore store;
+  testing::ConversationStore store;
   testing::UtcCalendar cal;
   std::vector<zaplify::sdk::Event> ev;
   std::mt19937 rng(1);

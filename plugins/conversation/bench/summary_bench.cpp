@@ -6,8 +6,7 @@
 #include <random>
 #include <string>
 
-#include "../tests/sqlite_store.h"
-#include "../tests/utc_calendar.h"
+#include "../tests/conversation_store.h"
 #include "conversation_summary.h"
 #include "store_queries.h"
 
@@ -49,7 +48,7 @@ std::vector<sdk::Event> conversation_events(int conversations) {
 
 void hook_cost(const SentimentAnalyzer& analyzer) {
   const auto ev = conversation_events(12500);  // 100,000 events
-  testing::SqliteStore whole, summary_only;
+  testing::ConversationStore whole, summary_only;
   double whole_ms = 0, summary_ms = 0;
   std::vector<double> zeros(1000, 0.0);
   for (std::size_t at = 0; at < ev.size(); at += 1000) {
@@ -72,7 +71,7 @@ void hook_cost(const SentimentAnalyzer& analyzer) {
 }
 
 void export_throughput(int conversations) {
-  testing::SqliteStore store;
+  testing::ConversationStore store;
   testing::UtcCalendar cal;
   std::vector<SummaryDelta> deltas;
   store.exec_script("BEGIN");

@@ -5,7 +5,7 @@
 #include <map>
 #include <random>
 
-#include "sqlite_store.h"
+#include "conversation_store.h"
 #include "store_queries.h"
 #include "test_support.h"
 
@@ -111,7 +111,7 @@ void expect_same(const nlohmann::json& got, const nlohmann::json& want) {
 
 TEST(Overview, MatchesNaiveReferenceOnRandomData) {
   for (unsigned seed : {1u, 2u, 3u}) {
-    SqliteStore store;
+    ConversationStore store;
     auto ev = random_events(seed);
     store.ingest(ev, shipped_analyzer());
     for (auto [from, to] : {std::pair<std::int64_t, std::int64_t>{0, 20 * 3600000},
@@ -123,7 +123,7 @@ TEST(Overview, MatchesNaiveReferenceOnRandomData) {
 }
 
 TEST(Overview, HandDerivedExample) {
-  SqliteStore store;
+  ConversationStore store;
   std::vector<sdk::Event> ev = {
       started("s1", "c1", 0, "whatsapp"), message("m1", "c1", 1000, "lead", "oi"),
       message("m2", "c1", 4000, "assistant", "olá"), message("m3", "c1", 9000, "lead", "ok"),
@@ -146,7 +146,7 @@ TEST(Overview, HandDerivedExample) {
 }
 
 TEST(Overview, EmptyWindowGivesNulls) {
-  SqliteStore store;
+  ConversationStore store;
   auto got = summarize_conversations(load_conversations(store, "t1", 0, 1000));
   EXPECT_EQ(got["total"], 0);
   EXPECT_TRUE(got["by_channel"].is_object());
@@ -155,7 +155,7 @@ TEST(Overview, EmptyWindowGivesNulls) {
 }
 
 TEST(Overview, OtherTenantsAreInvisible) {
-  SqliteStore store;
+  ConversationStore store;
   store.ingest({started("s1", "c1", 0, "web", "l", "a", "other")}, shipped_analyzer());
   EXPECT_TRUE(load_conversations(store, "t1", 0, 1000).empty());
   EXPECT_EQ(load_conversations(store, "other", 0, 1000).size(), 1u);

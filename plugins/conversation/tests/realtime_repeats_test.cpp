@@ -4,10 +4,10 @@
 
 #include <gtest/gtest.h>
 
-#include "sqlite_store.h"
+#include "conversation_store.h"
 #include "store_queries.h"
 #include "test_support.h"
-#include "utc_calendar.h"
+
 
 namespace zaplify::conversation {
 namespace {
@@ -30,7 +30,7 @@ sdk::Event event(std::string id, std::string type, std::int64_t ts, std::string 
 }
 
 TEST(RealtimeRepeats, ARepeatedStartIsNotTheLatestActivity) {
-  testing::SqliteStore store;
+  testing::ConversationStore store;
   store.ingest({event("s1", "conversation_started", T0 - 60 * kMin, "quiet"),
                 event("s2", "conversation_started", T0 + 8 * kMin, "quiet"),   // repeat in R
                 event("s3", "conversation_started", T0 - 60 * kMin, "talking"),

@@ -2,7 +2,7 @@
 
 #include <future>
 
-#include "sqlite_store.h"
+#include "conversation_store.h"
 #include "test_support.h"
 
 namespace zaplify::conversation {
@@ -10,7 +10,7 @@ namespace {
 
 using namespace testing;
 
-double stored_score(const SqliteStore& store, const std::string& id) {
+double stored_score(const ConversationStore& store, const std::string& id) {
   double v = -99;
   store.query("SELECT score FROM conv_message_scores WHERE tenant_id = 't1' AND event_id = ?", {id},
               [&](const sdk::Row& r) { v = r.number(0); });
@@ -18,7 +18,7 @@ double stored_score(const SqliteStore& store, const std::string& id) {
 }
 
 TEST(Rescorer, LexiconChangeRescoresInTheBackground) {
-  SqliteStore store;
+  ConversationStore store;
   store.ingest({message("m1", "c1", 1, "lead", "zaplifyzz is here"), message("m2", "c1", 2, "lead", "ótimo")},
                shipped_analyzer());
   EXPECT_EQ(stored_score(store, "m1"), 0.0);  // unknown word
@@ -55,7 +55,7 @@ TEST(Rescorer, LexiconChangeRescoresInTheBackground) {
 // stop() abandons a pass between chunks instead of finishing it (it runs at plugin unload and
 // reload), leaves the old fingerprint so that the next start() re-scores again, and is idempotent.
 TEST(Rescorer, StopAbandonsAPassBetweenChunksAndTheNextStartRedoesIt) {
-  SqliteStore store;
+  ConversationStore store;
   constexpr int kMessages = 10 * 2000;  // ten re-scoring chunks
   std::vector<sdk::Event> events;
   for (int i = 0; i < kMessages; ++i)

@@ -8,11 +8,11 @@
 #include <random>
 
 #include "conversation_summary.h"
-#include "sqlite_store.h"
+#include "conversation_store.h"
 #include "store_queries.h"
 #include "test_support.h"
 #include "time_format.h"
-#include "utc_calendar.h"
+
 
 namespace zaplify::conversation {
 namespace {
@@ -98,7 +98,7 @@ std::vector<sdk::Event> random_history(std::mt19937& rng, int conversations) {
 }
 
 // Arrival: shuffled, with re-sent duplicates, in batches of 1..9 events.
-void ingest_shuffled(SqliteStore& store, std::vector<sdk::Event> ev, std::mt19937& rng,
+void ingest_shuffled(ConversationStore& store, std::vector<sdk::Event> ev, std::mt19937& rng,
                      std::vector<sdk::Event>& arrived) {
   const std::size_t n = ev.size();
   for (std::size_t i = 0; i < n / 4; ++i) ev.push_back(ev[rng() % n]);
@@ -143,7 +143,7 @@ TEST(Summary, IngestedOutOfOrderMatchesNaive) {
   std::int64_t undecided = 0;  // rows whose first response the readers recompute from events
   for (unsigned seed = 1; seed <= 8; ++seed) {
     std::mt19937 rng(seed);
-    SqliteStore store;
+    ConversationStore store;
     std::vector<sdk::Event> arrived;
     ingest_shuffled(store, random_history(rng, 80), rng, arrived);
     for (auto [from, to] : {std::pair<std::int64_t, std::int64_t>{-100000, 4000000}, {600000, 1200000}}) {
@@ -158,7 +158,7 @@ TEST(Summary, IngestedOutOfOrderMatchesNaive) {
 
 TEST(Summary, BackfillFromStoredEventsMatchesNaive) {
   std::mt19937 rng(42);
-  SqliteStore store;
+  ConversationStore store;
   std::vector<sdk::Event> arrived;
   ingest_shuffled(store, random_history(rng, 80), rng, arrived);
   store.exec_script("DELETE FROM conv_summary");
@@ -168,7 +168,7 @@ TEST(Summary, BackfillFromStoredEventsMatchesNaive) {
 
 TEST(Summary, LateEarlierLeadMessageNeedsTheEvents) {
   // Replies at 10 s and 30 s are stored first; then a lead message at 20 s arrives, then one at 5 s.
-  SqliteStore store;
+  ConversationStore store;
   store.ingest({started("s", "c", 0), message("r1", "c", 10000, "assistant", "hi"),
                 message("r2", "c", 30000, "agent", "there")}, shipped_analyzer());
   store.ingest({message("l1", "c", 20000, "lead", "oi")}, shipped_analyzer());
@@ -185,7 +185,7 @@ TEST(Summary, LateEarlierLeadMessageNeedsTheEvents) {
 }
 
 TEST(Summary, RescoringMovesTheAverage) {
-  SqliteStore store;
+  ConversationStore store;
   store.ingest({started("s", "c", 0), message("m1", "c", 1, "lead", "zaplifyzz"), message("m2", "c", 2, "lead", "ok")},
                shipped_analyzer());
   ASSERT_DOUBLE_EQ(*load_conversations(store, "t1", 0, 10)[0].avg_sentiment, 0.0);
@@ -208,7 +208,7 @@ struct CollectSink final : sdk::RowSink {
 
 TEST(Summary, ConversationsDataSourceRows) {
   std::mt19937 rng(7);
-  SqliteStore store;
+  ConversationStore store;
   std::vector<sdk::Event> arrived;
   ingest_shuffled(store, random_history(rng, 50), rng, arrived);
   UtcCalendar cal;

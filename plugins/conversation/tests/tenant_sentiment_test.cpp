@@ -8,7 +8,7 @@
 #include <set>
 #include <sstream>
 
-#include "sqlite_store.h"
+#include "conversation_store.h"
 #include "test_support.h"
 
 namespace zaplify::conversation {
@@ -181,14 +181,14 @@ TEST(TenantSentimentScoring, ExplainUsesTheTenantsLexicon) {
   EXPECT_EQ(analyzers->for_tenant("other").explain("zorbly").terms.size(), 0u);
 }
 
-double stored_score(const SqliteStore& store, const std::string& tenant, const std::string& id) {
+double stored_score(const ConversationStore& store, const std::string& tenant, const std::string& id) {
   double v = -99;
   store.query("SELECT score FROM conv_message_scores WHERE tenant_id = ? AND event_id = ?",
               {tenant, id}, [&](const sdk::Row& r) { v = r.number(0); });
   return v;
 }
 
-std::map<std::string, std::string> lexicon_state(const SqliteStore& store) {
+std::map<std::string, std::string> lexicon_state(const ConversationStore& store) {
   std::map<std::string, std::string> out;
   store.query("SELECT name, fingerprint FROM conv_lexicon_state", {},
               [&](const sdk::Row& r) { out[std::string(r.text(0))] = std::string(r.text(1)); });
@@ -196,7 +196,7 @@ std::map<std::string, std::string> lexicon_state(const SqliteStore& store) {
 }
 
 // Runs one Rescorer pass to completion; returns (rows re-scored, tenants reported).
-std::pair<std::int64_t, std::vector<std::string>> rescore(SqliteStore& store,
+std::pair<std::int64_t, std::vector<std::string>> rescore(ConversationStore& store,
                                                           const LoadedData& data) {
   Rescorer r(
       analyzers_of(data), store, [&store](const WriteWork& work) { work(store); },
@@ -209,7 +209,7 @@ std::pair<std::int64_t, std::vector<std::string>> rescore(SqliteStore& store,
 }
 
 TEST(TenantSentimentRescore, OnlyTheChangedTenantIsRescored) {
-  SqliteStore store;
+  ConversationStore store;
   const auto plain = load(nlohmann::json::object());
   for (const std::string tenant : {"acme", "other"}) {  // the host's batches are one tenant's each
     std::vector<sdk::Event> events;
@@ -266,7 +266,7 @@ TEST(TenantSentimentRescore, OnlyTheChangedTenantIsRescored) {
 }
 
 TEST(TenantSentimentRescore, IngestScoresEachTenantWithItsLexicon) {
-  SqliteStore store;
+  ConversationStore store;
   const auto data = load({{"tenant_sentiment", kAcme}});
   store.ingest({message("a", "c1", 1, "lead", "quero cancelar", "acme")}, *analyzers_of(data));
   store.ingest({message("b", "c1", 2, "lead", "quero cancelar", "other")}, *analyzers_of(data));

@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "plugin_config.h"
-#include "sqlite_store.h"
+#include "conversation_store.h"
 #include "store_queries.h"
 #include "test_support.h"
 #include "text_normalizer.h"
@@ -137,7 +137,7 @@ TEST(TopicConfig, RejectedAtLoadWithTheKeyNamed) {
 // Matching happens when the route reads: a taxonomy change (reload, tenant_topics) re-assigns
 // messages stored before it, with no re-ingest.
 TEST(TopicConfig, ATaxonomyChangeAppliesToStoredMessages) {
-  SqliteStore store;
+  ConversationStore store;
   store.ingest({message("m1", "c1", 1000, "lead", "as entregas atrasaram"),
                 message("m2", "c2", 2000, "lead", "quero cancelar o boleto")},
                shipped_analyzer());

@@ -7,11 +7,11 @@
 #include <sstream>
 #include <random>
 
-#include "sqlite_store.h"
+#include "conversation_store.h"
 #include "store_queries.h"
 #include "test_support.h"
 #include "text_normalizer.h"
-#include "utc_calendar.h"
+
 
 namespace zaplify::conversation {
 namespace {
@@ -124,7 +124,7 @@ TEST(Topics, EmergingScoreOrdersVolumeAndRatio) {
 }
 
 TEST(SentimentRoute, DistributionSeriesAndMostNegativeFromStore) {
-  SqliteStore store;
+  ConversationStore store;
   UtcCalendar cal;
   const auto& a = shipped_analyzer();
   std::vector<sdk::Event> ev;
@@ -154,7 +154,7 @@ TEST(SentimentRoute, DistributionSeriesAndMostNegativeFromStore) {
   std::int64_t series_total = 0;
   for (const auto& b : r["series"]) series_total += b["total"].get<std::int64_t>();
   EXPECT_EQ(series_total, pos + neu + neg);
-  EXPECT_EQ(r["series"][0]["bucket"], "1970-01-01T01:00:00Z");
+  EXPECT_EQ(r["series"][0]["bucket"], "1970-01-01T01:00:00+00:00");  // the server's local form
   std::vector<std::pair<double, std::string>> means;
   for (auto& [c, v] : per_conv) {
     double m = 0;
@@ -173,7 +173,7 @@ TEST(SentimentRoute, DistributionSeriesAndMostNegativeFromStore) {
 // The ten lowest means, ties by id bytes, over many conversations with equal means: the same list
 // as SQL's GROUP BY / AVG / ORDER BY (what the route computed before it folded in one pass).
 TEST(SentimentRoute, MostNegativeEqualsSqlWithTiesAndMoreThanTen) {
-  SqliteStore store;
+  ConversationStore store;
   UtcCalendar cal;
   const auto& a = shipped_analyzer();
   std::vector<sdk::Event> ev;
@@ -199,7 +199,7 @@ TEST(SentimentRoute, MostNegativeEqualsSqlWithTiesAndMoreThanTen) {
 }
 
 TEST(RealtimeRoute, ActiveConversationsNewestFirst) {
-  SqliteStore store;
+  ConversationStore store;
   UtcCalendar cal;
   const std::int64_t now = 10 * 3600000;
   store.ingest({started("s1", "c1", now - 60000), message("m1", "c1", now - 30000, "lead", "adorei"),

@@ -8,9 +8,9 @@
 #include <random>
 
 #include "naive_whatsapp.h"
-#include "sqlite_store.h"
+#include "conversation_store.h"
 #include "test_support.h"
-#include "utc_calendar.h"
+
 
 namespace zaplify::conversation {
 namespace {
@@ -56,7 +56,7 @@ class WhatsappWindowTest : public ::testing::Test {
     return whatsapp_window_report(store_, calendar_, "t1", sdk::Window{from, to, "UTC", sdk::Interval::None},
                                   now, limit);
   }
-  testing::SqliteStore store_;
+  testing::ConversationStore store_;
   testing::UtcCalendar calendar_;
 };
 

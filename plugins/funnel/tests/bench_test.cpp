@@ -12,8 +12,7 @@
 
 #include "funnel_scan.h"
 #include "funnel_service.h"
-#include "sqlite_test_store.h"
-#include "test_funnel_catalog.h"
+#include "funnel_store.h"
 
 namespace zaplify::funnel {
 namespace {

@@ -9,8 +9,7 @@
 #include <random>
 
 #include "funnel_service.h"
-#include "sqlite_test_store.h"
-#include "test_funnel_catalog.h"
+#include "funnel_store.h"
 
 namespace zaplify::funnel {
 namespace {

@@ -10,8 +10,7 @@
 
 #include "funnel_service.h"
 #include "funnel_stats.h"
-#include "sqlite_test_store.h"
-#include "test_funnel_catalog.h"
+#include "funnel_store.h"
 
 namespace zaplify::funnel {
 namespace {

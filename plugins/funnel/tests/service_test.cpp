@@ -4,8 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include "sqlite_test_store.h"
-#include "test_funnel_catalog.h"
+#include "funnel_store.h"
 
 namespace zaplify::funnel {
 namespace {

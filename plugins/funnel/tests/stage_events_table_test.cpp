@@ -11,8 +11,7 @@
 #include <tuple>
 
 #include "funnel_service.h"
-#include "sqlite_test_store.h"
-#include "test_funnel_catalog.h"
+#include "funnel_store.h"
 #include "zaplify/sdk/host_tables.h"
 
 namespace zaplify::funnel {

@@ -17,9 +17,9 @@
 #include "kpi.h"
 #include "performance.h"
 #include "realtime.h"
-#include "sqlite_store.h"
+#include "metrics_store.h"
 #include "test_funnels.h"
-#include "test_calendar.h"
+#include "zaplify/testkit/fixed_calendar.h"
 
 namespace zaplify::metrics::testing {
 namespace {
@@ -34,7 +34,7 @@ double millis(F&& f) {
 }
 
 // Conversations of 16 events on average, in time order (as a live feed sends them), 1,000 a batch.
-void fill(SqliteStore& store, std::int64_t span) {
+void fill(MetricsStore& store, std::int64_t span) {
   std::mt19937 rng(1);
   const char* senders[] = {"lead", "assistant", "agent"};
   const char* stages[] = {"new", "qualified", "proposal", "won"};
@@ -73,7 +73,7 @@ TEST(DISABLED_Bench, OneMillionEvents) {
   std::remove(path.c_str());
   std::remove((path + "-wal").c_str());
   std::remove((path + "-shm").c_str());
-  SqliteStore store(path);
+  MetricsStore store(path);
   store.migrate();
   const std::int64_t span = 60 * kDay;
   const double ingest = millis([&] { fill(store, span); });
@@ -82,7 +82,7 @@ TEST(DISABLED_Bench, OneMillionEvents) {
               store.hook_ms() / 1000.0, store.triggers_ms(), store.triggers_ms() / 1000.0);
   const sdk::Window w{T0 + 30 * kDay + 7 * kMin + 5, T0 + 60 * kDay - 3 * kMin, "America/Sao_Paulo",
                       sdk::Interval::Day};
-  TestCalendar cal;
+  testkit::FixedCalendar cal;
   const RealtimeRange rr = realtime_range(T0 + 45 * kDay, 5);
   std::vector<double> kpi, totals, series, active, perf, conv, rt, business;
   Schedule office;

@@ -11,8 +11,8 @@
 
 #include "fixtures.h"
 #include "naive_business_hours.h"
-#include "sqlite_store.h"
-#include "test_calendar.h"
+#include "metrics_store.h"
+#include "zaplify/testkit/fixed_calendar.h"
 #include "tz_open.h"
 
 namespace zaplify::metrics::testing {
@@ -34,7 +34,7 @@ Schedule sao_paulo_office() {
 }
 
 TEST(BusinessHours, WorkedExampleOfTheReadme) {
-  SqliteStore store;
+  MetricsStore store;
   store.migrate();
   store.ingest({
       started("s1", sp(19, 17, 50), "c1", "L1", "a1"), message("m1", sp(19, 17, 55), "c1", "lead"),
@@ -52,7 +52,7 @@ TEST(BusinessHours, WorkedExampleOfTheReadme) {
       message("m12", sp(23, 8, 0), "c2", "lead"),
       message("m13", sp(23, 9, 0), "c2", "agent"),  // ← 08:00: 0 (opens at 09:00); open
   });
-  const TestCalendar cal;
+  const testkit::FixedCalendar cal;
   const sdk::Window w{sp(19, 0, 0), sp(24, 0, 0), "America/Sao_Paulo", sdk::Interval::None};
   const auto j =
       business_hours_json(compute_business_hours(store, cal, "t1", w, sao_paulo_office()));
@@ -110,12 +110,12 @@ TEST(BusinessHours, MatchesTheNaiveReferenceAcrossDstAndHolidays) {
     }
   }
   std::shuffle(events.begin(), events.end(), rng);
-  SqliteStore store;
+  MetricsStore store;
   store.migrate();
   for (std::size_t i = 0; i < events.size(); i += 37)
     store.ingest({events.begin() + static_cast<std::ptrdiff_t>(i),
                   events.begin() + static_cast<std::ptrdiff_t>(std::min(events.size(), i + 37))});
-  const TestCalendar cal;
+  const testkit::FixedCalendar cal;
   const TzOpen tz_open(s);
   std::unordered_map<std::int64_t, bool>
       memo;  // the walk asks for the same minutes again and again

@@ -7,7 +7,7 @@
 #include "fixtures.h"
 #include "kpi.h"
 #include "performance.h"
-#include "sqlite_store.h"
+#include "metrics_store.h"
 #include "test_funnels.h"
 
 namespace zaplify::metrics::testing {
@@ -80,7 +80,7 @@ void expect_scenario_kpis(const sdk::Store& store) {
 }
 
 TEST(Kpi, EmptyWindowGivesZerosAndNulls) {
-  SqliteStore store;
+  MetricsStore store;
   store.migrate();
   const auto r = compute_kpis(store, "t1", kW, current_funnels(store, "t1"));
   const auto k = kpis_json(r);
@@ -99,7 +99,7 @@ TEST(Kpi, EmptyWindowGivesZerosAndNulls) {
 }
 
 TEST(Kpi, HandComputedScenario) {
-  SqliteStore store;
+  MetricsStore store;
   store.migrate();
   store.ingest(scenario());
   expect_scenario_kpis(store);
@@ -111,14 +111,14 @@ TEST(Kpi, HandComputedScenario) {
 }
 
 TEST(Kpi, BackfillMigrationMatchesIngestHook) {
-  SqliteStore store;
+  MetricsStore store;
   store.insert_events_only(scenario());  // events stored before the plugin existed
   store.migrate();
   expect_scenario_kpis(store);
 }
 
 TEST(Kpi, LateArrivingEarlierStartWins) {
-  SqliteStore store;
+  MetricsStore store;
   store.migrate();
   store.ingest({started("late-1", T0 + kHour, "cL", "L1", "a1"),
                 message("lm", T0 + 2 * kHour, "cL", "assistant", 10.0, 3)});
@@ -136,7 +136,7 @@ TEST(Kpi, LateArrivingEarlierStartWins) {
 }
 
 TEST(Kpi, EqualTimestampStartsTieOnSmallestId) {
-  SqliteStore store;
+  MetricsStore store;
   store.migrate();
   store.ingest({started("s-b", T0 + kHour, "cT", "L1", "a1")});
   store.ingest({started("s-a", T0 + kHour, "cT", "L1", "a2"),
@@ -148,7 +148,7 @@ TEST(Kpi, EqualTimestampStartsTieOnSmallestId) {
 }
 
 TEST(Performance, AttributionAndOrder) {
-  SqliteStore store;
+  MetricsStore store;
   store.migrate();
   store.ingest(scenario());
   const auto perf = compute_performance(store, "t1", kW);
@@ -170,7 +170,7 @@ TEST(Performance, AttributionAndOrder) {
 }
 
 TEST(Conversion, PerFunnelWithPreviousWindow) {
-  SqliteStore store;
+  MetricsStore store;
   store.migrate();
   store.ingest(scenario());
   const auto funnels = current_funnels(store, "t1");
@@ -195,7 +195,7 @@ TEST(Conversion, PerFunnelWithPreviousWindow) {
 // Which definition is current is the host's rule (core/funnels/tests); the plugin counts the final
 // stage of whatever definitions it is handed.
 TEST(Conversion, CountsTheFinalStageOfTheGivenDefinition) {
-  SqliteStore store;
+  MetricsStore store;
   store.migrate();
   store.ingest(scenario());
   const std::vector<sdk::FunnelDefinition> defs{{"f1", "Old f1", {"new", "won"}, 0}};

@@ -10,7 +10,7 @@
 #include <random>
 
 #include "naive_business_hours.h"
-#include "test_calendar.h"
+#include "zaplify/testkit/fixed_calendar.h"
 #include "tz_open.h"
 
 namespace zaplify::metrics::testing {
@@ -29,7 +29,7 @@ Schedule weekly(const std::string& tz, std::vector<DaySpan> every_day,
 using Spans = std::vector<std::pair<std::int64_t, std::int64_t>>;
 
 TEST(OpenHours, UtcOfficeHoursAcrossANightAndAWeekend) {
-  const TestCalendar cal;
+  const testkit::FixedCalendar cal;
   const Schedule s = weekly("UTC", {{9 * 60, 18 * 60}}, {0, 1, 2, 3, 4});  // Mon–Fri 09–18
   // 2026-11-06 is a Friday. Trigger Fri 17:00, reply Mon 09:30: 1 h Friday + 30 min Monday.
   const OpenHours h(s, cal, utc(2026, 11, 6), utc(2026, 11, 10));
@@ -44,7 +44,7 @@ TEST(OpenHours, UtcOfficeHoursAcrossANightAndAWeekend) {
 }
 
 TEST(OpenHours, OvernightOpeningWith2400JoinsTheNextMorning) {
-  const TestCalendar cal;
+  const testkit::FixedCalendar cal;
   Schedule s;
   s.tz = "UTC";
   s.days[0] = {{22 * 60, 24 * 60}};                                // Mon 22:00–24:00
@@ -58,7 +58,7 @@ TEST(OpenHours, OvernightOpeningWith2400JoinsTheNextMorning) {
 }
 
 TEST(OpenHours, HolidayIsClosedAllDay) {
-  const TestCalendar cal;
+  const testkit::FixedCalendar cal;
   Schedule s = weekly("America/Sao_Paulo", {{9 * 60, 18 * 60}}, {0, 1, 2, 3, 4});
   s.holidays = {civil(2026, 11, 20)};  // Friday, Consciência Negra
   // Trigger Thu 19 17:00 local (20:00Z), reply Mon 23 10:00 local (13:00Z): 1 h Thu + 1 h Mon.
@@ -69,7 +69,7 @@ TEST(OpenHours, HolidayIsClosedAllDay) {
 }
 
 TEST(OpenHours, BerlinSpringForwardSkipsTheHourThatDoesNotExist) {
-  const TestCalendar cal;
+  const testkit::FixedCalendar cal;
   // 2026-03-29, Sunday: 02:00 CET → 03:00 CEST (01:00Z). Open 01:00–04:00 local: 2 real hours.
   const Schedule s = weekly("Europe/Berlin", {{60, 4 * 60}}, {6});
   const OpenHours h(s, cal, utc(2026, 3, 28), utc(2026, 3, 31));
@@ -78,7 +78,7 @@ TEST(OpenHours, BerlinSpringForwardSkipsTheHourThatDoesNotExist) {
 }
 
 TEST(OpenHours, BerlinFallBackCountsTheRepeatedHourTwice) {
-  const TestCalendar cal;
+  const testkit::FixedCalendar cal;
   // 2026-10-25, Sunday: 03:00 CEST → 02:00 CET (01:00Z). 02:00–03:00 local happens twice.
   const Schedule s = weekly("Europe/Berlin", {{2 * 60, 3 * 60}}, {6});
   const OpenHours h(s, cal, utc(2026, 10, 24), utc(2026, 10, 27));
@@ -90,7 +90,7 @@ TEST(OpenHours, BerlinFallBackCountsTheRepeatedHourTwice) {
 }
 
 TEST(OpenHours, SaoPauloMidnightSkippedAndRepeated) {
-  const TestCalendar cal;
+  const testkit::FixedCalendar cal;
   // 2018-11-04, Sunday: 00:00 (-03) → 01:00 (-02), at 03:00Z. 00:00–02:00 local: only 01–02 exists.
   const OpenHours spring(weekly("America/Sao_Paulo", {{0, 2 * 60}}, {6}), cal, utc(2018, 11, 3),
                          utc(2018, 11, 6));
@@ -102,7 +102,7 @@ TEST(OpenHours, SaoPauloMidnightSkippedAndRepeated) {
 }
 
 TEST(OpenHours, ClipsToTheSpanItWasBuiltFor) {
-  const TestCalendar cal;
+  const testkit::FixedCalendar cal;
   const OpenHours h(weekly("UTC", {{0, 24 * 60}}), cal, utc(2026, 1, 1, 10), utc(2026, 1, 1, 11));
   EXPECT_EQ(h.intervals(), (Spans{{utc(2026, 1, 1, 10), utc(2026, 1, 1, 11)}}));
   const OpenHours empty(weekly("UTC", {{0, 24 * 60}}), cal, 5, 5);
@@ -111,7 +111,7 @@ TEST(OpenHours, ClipsToTheSpanItWasBuiltFor) {
 }
 
 TEST(OpenHours, OffsetComesFromTheCalendarsLocalFormat) {
-  const TestCalendar cal;
+  const testkit::FixedCalendar cal;
   EXPECT_EQ(utc_offset_ms(cal, "Asia/Kathmandu", utc(2026, 1, 1)), (5 * 60 + 45) * kM);
   EXPECT_EQ(utc_offset_ms(cal, "America/Sao_Paulo", utc(2026, 1, 1)), -3 * kH);
   EXPECT_EQ(utc_offset_ms(cal, "UTC", utc(2026, 1, 1)), 0);
@@ -120,7 +120,7 @@ TEST(OpenHours, OffsetComesFromTheCalendarsLocalFormat) {
 // Random schedules (minutes off the quarter-hour grid, holidays) over spans holding DST changes,
 // against the minute walk.
 TEST(OpenHours, MatchesTheMinuteWalkOnRandomSchedules) {
-  const TestCalendar cal;
+  const testkit::FixedCalendar cal;
   std::mt19937 rng(7);
   auto uni = [&](std::int64_t lo, std::int64_t hi) {
     return std::uniform_int_distribution<std::int64_t>(lo, hi)(rng);

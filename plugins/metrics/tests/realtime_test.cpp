@@ -10,7 +10,7 @@
 
 #include "fixtures.h"
 #include "realtime.h"
-#include "sqlite_store.h"
+#include "metrics_store.h"
 
 namespace zaplify::metrics::testing {
 namespace {
@@ -80,7 +80,7 @@ TEST(RealtimeRepeats, RandomEventsMatchTheNaiveReference) {
       default: events.push_back(message(id(), ts(), conv, pick(2) ? "lead" : "assistant"));
     }
   }
-  SqliteStore store;
+  MetricsStore store;
   store.migrate();
   store.ingest(events);
   std::int64_t repeats = 0;
@@ -106,7 +106,7 @@ TEST(RealtimeRepeats, RandomEventsMatchTheNaiveReference) {
 
 TEST(RealtimeRepeats, ARepeatedStartIsNotActivity) {
   const std::int64_t now = T0 + 10 * kMin;  // R = [T0 + 5 min, T0 + 10 min]
-  SqliteStore store;
+  MetricsStore store;
   store.migrate();
   store.ingest({started("s1", T0, "c1", "L1", "a1"),                    // before R
                 started("s2", T0 + 6 * kMin, "c1", "L1", "a1"),         // a repeat in R

@@ -11,7 +11,7 @@
 
 #include "fixtures.h"
 #include "naive_business_hours.h"
-#include "sqlite_store.h"
+#include "metrics_store.h"
 
 namespace zaplify::metrics::testing {
 namespace {
@@ -124,7 +124,7 @@ TEST(ReplyTriggers, MatchesTheNaiveReferenceOnRandomConversations) {
   }
 }
 
-std::map<std::string, std::optional<std::int64_t>> stored_triggers(const SqliteStore& store,
+std::map<std::string, std::optional<std::int64_t>> stored_triggers(const MetricsStore& store,
                                                                    std::size_t& rows) {
   std::map<std::string, std::optional<std::int64_t>> out;
   rows = 0;
@@ -139,7 +139,7 @@ std::map<std::string, std::optional<std::int64_t>> stored_triggers(const SqliteS
 
 TEST(ReplyTriggers, ProjectionMatchesTheReferenceAfterShuffledBatches) {
   for (std::uint32_t seed = 1; seed <= 6; ++seed) {
-    SqliteStore store;
+    MetricsStore store;
     store.migrate();
     auto events = random_conversations(seed, 60);
     std::mt19937 rng(seed);
@@ -162,7 +162,7 @@ TEST(ReplyTriggers, ProjectionMatchesTheReferenceAfterShuffledBatches) {
 // The host's replay: events stored first (ids as seq order), then applied chunk by chunk with
 // seq_horizon = the chunk's last seq; later events are in the table and must be left out.
 TEST(ReplyTriggers, ReplayWithSeqHorizonMatchesTheReference) {
-  SqliteStore store;
+  MetricsStore store;
   store.migrate();
   auto events = random_conversations(99, 80);
   store.insert_events_only(events);  // seq = 1..n in this order (ids are unique)

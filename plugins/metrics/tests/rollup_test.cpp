@@ -14,9 +14,9 @@
 #include "performance.h"
 #include "reference.h"
 #include "rollup.h"
-#include "sqlite_store.h"
+#include "metrics_store.h"
 #include "test_funnels.h"
-#include "test_calendar.h"
+#include "zaplify/testkit/fixed_calendar.h"
 
 namespace zaplify::metrics::testing {
 namespace {
@@ -70,7 +70,7 @@ std::vector<sdk::Event> random_events(std::uint32_t seed) {
   return out;
 }
 
-void ingest_in_random_batches(SqliteStore& store, const std::vector<sdk::Event>& evs,
+void ingest_in_random_batches(MetricsStore& store, const std::vector<sdk::Event>& evs,
                               std::uint32_t seed) {
   std::mt19937 rng(seed);
   for (std::size_t i = 0; i < evs.size();) {
@@ -123,7 +123,7 @@ std::vector<std::pair<std::int64_t, std::int64_t>> windows() {
           {kBase + kHour + 1, kBase + kSpan + kHour - 1}};
 }
 
-void expect_matches_reference(const SqliteStore& store, const Reference& ref) {
+void expect_matches_reference(const MetricsStore& store, const Reference& ref) {
   for (const auto& [from, to] : windows()) {
     const sdk::Window w{from, to, "UTC", sdk::Interval::None};
     const std::string at = "window [" + std::to_string(from) + ", " + std::to_string(to) + ")";
@@ -154,7 +154,7 @@ void expect_matches_reference(const SqliteStore& store, const Reference& ref) {
 }
 
 // Series buckets, each checked against the reference over [start_i, start_i+1) ∩ W.
-void expect_series(const SqliteStore& store, const Reference& ref, const sdk::Window& w,
+void expect_series(const MetricsStore& store, const Reference& ref, const sdk::Window& w,
                    const std::vector<std::int64_t>& starts) {
   const auto s = compute_series(store, "t1", w, starts, current_funnels(store, "t1"), true);
   ASSERT_EQ(s.size(), starts.size());
@@ -174,8 +174,8 @@ void expect_series(const SqliteStore& store, const Reference& ref, const sdk::Wi
   }
 }
 
-void expect_all_series(const SqliteStore& store, const Reference& ref) {
-  TestCalendar cal;
+void expect_all_series(const MetricsStore& store, const Reference& ref) {
+  testkit::FixedCalendar cal;
   for (const char* tz : {"Europe/Berlin", "America/Sao_Paulo", "Asia/Kathmandu", "UTC"}) {
     const sdk::Window w{kBase + 5 * kHour + 123, kBase + kSpan - 7 * kMin, tz, sdk::Interval::Day};
     expect_series(store, ref, w, cal.day_starts(w));
@@ -191,7 +191,7 @@ class RollupMatchesReference : public ::testing::TestWithParam<std::uint32_t> {}
 
 TEST_P(RollupMatchesReference, ThroughIngestHook) {
   const auto evs = random_events(GetParam());
-  SqliteStore store;
+  MetricsStore store;
   store.migrate();
   ingest_in_random_batches(store, evs, GetParam());
   const Reference ref(evs);
@@ -201,7 +201,7 @@ TEST_P(RollupMatchesReference, ThroughIngestHook) {
 
 TEST_P(RollupMatchesReference, ThroughHookWithPostgresLocking) {
   const auto evs = random_events(GetParam());
-  SqliteStore store(":memory:", sdk::Dialect::PostgreSQL);
+  MetricsStore store(":memory:", sdk::Dialect::PostgreSQL);
   store.migrate();
   ingest_in_random_batches(store, evs, GetParam() + 1);
   EXPECT_GT(store.advisory_locks(), 0);
@@ -210,7 +210,7 @@ TEST_P(RollupMatchesReference, ThroughHookWithPostgresLocking) {
 
 TEST_P(RollupMatchesReference, ThroughBackfillThenHook) {
   const auto evs = random_events(GetParam());
-  SqliteStore store;
+  MetricsStore store;
   const std::size_t half = evs.size() / 2;
   store.insert_events_only({evs.begin(), evs.begin() + static_cast<std::ptrdiff_t>(half)});
   store.migrate();  // the plugin is enabled on a database that already holds half the events
@@ -224,7 +224,7 @@ TEST_P(RollupMatchesReference, ThroughBackfillThenHook) {
 TEST_P(RollupMatchesReference, UpgradeFromVersion2) {
   // Events stored while only metrics_conversations existed, then migration 3 backfills the rest.
   const auto evs = random_events(GetParam());
-  SqliteStore store;
+  MetricsStore store;
   store.migrate(2);
   store.insert_events_only(evs);
   store.migrate();

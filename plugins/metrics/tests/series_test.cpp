@@ -5,8 +5,8 @@
 #include "fixtures.h"
 #include "kpi.h"
 #include "realtime.h"
-#include "sqlite_store.h"
-#include "test_calendar.h"
+#include "metrics_store.h"
+#include "zaplify/testkit/fixed_calendar.h"
 
 namespace zaplify::metrics::testing {
 namespace {
@@ -25,10 +25,10 @@ TEST(Series, BerlinSpringForwardDayHas23Hours) {
   const std::int64_t mar28_23z = mar27_23z + kDay;
   const std::int64_t mar29_22z = mar28_23z + 23 * kHour;
   const sdk::Window w{mar27_23z, mar29_22z + kDay, "Europe/Berlin", sdk::Interval::Day};
-  TestCalendar cal;
+  testkit::FixedCalendar cal;
   const auto starts = cal.day_starts(w);
   ASSERT_EQ(starts, (std::vector<std::int64_t>{mar27_23z, mar28_23z, mar29_22z}));
-  SqliteStore store;
+  MetricsStore store;
   store.migrate();
   auto m = [](const std::string& id, std::int64_t ts) {
     auto e = message(id, ts, "c", "lead");
@@ -49,10 +49,10 @@ TEST(Series, BerlinFallBackDayHas25Hours) {
   const std::int64_t oct24_22z = 1'792'879'200'000;
   const std::int64_t oct25_23z = oct24_22z + 25 * kHour;
   const sdk::Window w{oct24_22z, oct25_23z + kDay, "Europe/Berlin", sdk::Interval::Day};
-  TestCalendar cal;
+  testkit::FixedCalendar cal;
   const auto starts = cal.day_starts(w);
   ASSERT_EQ(starts, (std::vector<std::int64_t>{oct24_22z, oct25_23z}));
-  SqliteStore store;
+  MetricsStore store;
   store.migrate();
   store.ingest({message("a", oct25_23z - kSec, "c", "lead"),  // Oct 25 23:59:59 CET
                 message("b", oct25_23z, "c", "lead")});
@@ -67,10 +67,10 @@ TEST(Series, SaoPauloMidnightThatDoesNotExist) {
   const std::int64_t nov4 = nov3 + kDay;
   const std::int64_t nov5 = nov4 + 23 * kHour;
   const sdk::Window w{nov3, nov5 + kDay, "America/Sao_Paulo", sdk::Interval::Day};
-  TestCalendar cal;
+  testkit::FixedCalendar cal;
   const auto starts = cal.day_starts(w);
   ASSERT_EQ(starts, (std::vector<std::int64_t>{nov3, nov4, nov5}));
-  SqliteStore store;
+  MetricsStore store;
   store.migrate();
   store.ingest({message("a", nov4 - kMin, "c", "lead"), message("b", nov4, "c", "lead"),
                 message("c", nov5 - kMin, "c", "lead"), message("d", nov5, "c", "assistant", 40.0),
@@ -87,7 +87,7 @@ TEST(Series, SaoPauloMidnightThatDoesNotExist) {
 TEST(Realtime, ActivityOverTheLastMinutes) {
   // now = T0 + 10:30, R = [T0 + 5:30, T0 + 10:30]; minutes 5..10 are listed.
   const std::int64_t now = T0 + 10 * kMin + 30 * kSec;
-  SqliteStore store;
+  MetricsStore store;
   store.migrate();
   store.ingest({
       started("sC", T0 - kHour, "cC", "LC", "a1"), started("sB", T0 - kHour, "cB", "LB", "a1"),
