@@ -103,7 +103,7 @@ void set_log_level(const std::string& level) { spdlog::set_level(spdlog::level::
 void block_handled_signals() {
   sigset_t set = handled_signals();
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  signal(SIGPIPE, SIG_IGN);  // sendfile and clients still raise it (STACK_NOTES §2)
+  signal(SIGPIPE, SIG_IGN);  // a write or sendfile to a peer that closed would kill the process
 }
 
 Application::Application(CommandLine command_line)

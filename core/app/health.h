@@ -1,5 +1,5 @@
 #pragma once
-// GET /health (SPEC §5 core) as a pure function of what the probes found.
+// GET /health (docs/api.md, Core routes) as a pure function of what the probes found.
 //
 // status: "unavailable" (HTTP 503) when the database ping fails; else "degraded" (200) when writes
 // are failing (reads still answer), the cache backend reports unhealthy or any configured plugin is

@@ -52,7 +52,7 @@ using JwtPtr = std::unique_ptr<jwt_t, decltype(&jwt_free)>;
 
 JwtPtr decode_verified(const std::string& token, const std::string& secret) {
   jwt_t* raw = nullptr;
-  // Never a NULL key: libjwt would then accept any signature (STACK_NOTES §6).
+  // Never a NULL key: libjwt then accepts a token whatever its signature.
   int rc = jwt_decode(&raw, token.c_str(), reinterpret_cast<const unsigned char*>(secret.data()),
                       static_cast<int>(secret.size()));
   JwtPtr jwt(raw, jwt_free);

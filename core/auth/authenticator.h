@@ -1,7 +1,8 @@
 #pragma once
-// Who is calling (SPEC §3): JWT HS256 with a pinned algorithm and checked time claims (`exp`
-// required; `nbf` and `iat` when present, with a leeway; numeric, possibly fractional, per RFC
-// 7519 NumericDate), or auth mode "none" with X-Tenant-ID. Never logs or echoes a token or the secret.
+// Who is calling (docs/api.md, Tenancy and auth): JWT HS256 with a pinned algorithm and checked
+// time claims (`exp` required; `nbf` and `iat` when present, with a leeway; numeric, possibly
+// fractional, per RFC 7519 NumericDate), or auth mode "none" with X-Tenant-ID. Never logs or echoes
+// a token or the secret.
 
 #include <optional>
 #include <string>
@@ -23,7 +24,7 @@ struct AuthSettings {
   int leeway_seconds = 30;    ///< Clock skew allowed for nbf and iat (auth.jwt_leeway_seconds).
 };
 
-/// True for `[A-Za-z0-9_-]{1,64}` (SPEC §2).
+/// True for `[A-Za-z0-9_-]{1,64}` (docs/api.md, Fields of every event: `tenant_id`).
 bool is_valid_tenant_id(std::string_view tenant);
 
 /// Thread-safe and stateless after construction.

@@ -1,6 +1,6 @@
 #pragma once
 // sdk::Calendar on the IANA tz database (Howard Hinnant's date/tz, system zoneinfo), and the
-// parsing of the common window parameters of SPEC §4.
+// parsing of the common window parameters (docs/api.md, Query parameters).
 
 #include <map>
 #include <string>
@@ -19,9 +19,9 @@ class SystemCalendar : public sdk::Calendar {
   std::string local_date(std::int64_t ms, const std::string& tz) const override;
 };
 
-/// Parses from/to/tz/interval from a query (SPEC §4): RFC 3339 or YYYY-MM-DD (midnight in tz);
-/// defaults to = now, from = to − 7 days; from ≥ to, a window longer than `retention_days`, an
-/// unknown tz or interval → sdk::HttpError 400 naming the field.
+/// Parses from/to/tz/interval from a query (docs/api.md, Query parameters): RFC 3339 or YYYY-MM-DD
+/// (midnight in tz); defaults to = now, from = to − 7 days; from ≥ to, a window longer than
+/// `retention_days`, an unknown tz or interval → sdk::HttpError 400 naming the field.
 sdk::Window parse_window(const std::map<std::string, std::string>& query, std::int64_t now_ms,
                          int retention_days);
 

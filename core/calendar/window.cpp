@@ -1,4 +1,4 @@
-// parse_window (SPEC §4): from/to/tz/interval of an analytics request.
+// parse_window (docs/api.md, Query parameters): from/to/tz/interval of an analytics request.
 
 #include <date/date.h>
 #include <date/tz.h>

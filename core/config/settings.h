@@ -1,7 +1,8 @@
 #pragma once
-// The service's configuration (SPEC §6): one YAML file, overridden by environment variables,
-// validated into a typed Settings. Every key is declared once in the reference table
-// (config_reference.h), from which parsing, env overrides and the operator docs follow.
+// The service's configuration (docs/operations.md, Configuration reference): one YAML file,
+// overridden by environment variables, validated into a typed Settings. Every key is declared once
+// in the reference table (config_reference.h), from which parsing, env overrides and the operator
+// docs follow.
 
 #include <cstdint>
 #include <map>

@@ -167,9 +167,10 @@ void DemoGenerator::State::progress(const std::string& lead, std::int64_t t, int
   }
 }
 
-// A later WhatsApp conversation of the lead (SPEC §8's 24-hour window): some replies come after
-// the window closed, and a few recent lead messages still wait for an answer near the end, so the
-// at-risk list has entries when the demo loads.
+// A later WhatsApp conversation of the lead (the 24-hour window of docs/api.md, GET
+// /analytics/conversations/whatsapp-window): some replies come after the window closed, and a few
+// recent lead messages still wait for an answer near the end, so the at-risk list has entries when
+// the demo loads.
 void DemoGenerator::State::whatsapp_follow_up(const std::string& lead, std::int64_t n, std::int64_t after) {
   Rng& r = extra_rng;
   const bool waiting = opt.end_ms - after < 3 * kDay && r.chance(0.3);

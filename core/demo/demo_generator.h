@@ -1,7 +1,7 @@
 #pragma once
-// Realistic demo events (SPEC §2) for one tenant: funnels, leads, conversations in English and
-// Brazilian Portuguese, assistant and agent replies, endings and funnel progress. Streaming (memory
-// stays flat for millions of events) and deterministic for a seed.
+// Realistic demo events (docs/api.md, Sending events) for one tenant: funnels, leads, conversations
+// in English and Brazilian Portuguese, assistant and agent replies, endings and funnel progress.
+// Streaming (memory stays flat for millions of events) and deterministic for a seed.
 
 #include <cstddef>
 #include <cstdint>

@@ -1,6 +1,7 @@
 #pragma once
-// The batch body of POST /analytics/process/batch, documented per event type (SPEC §2), and its
-// answer. The validation itself is core/ingest/validate.cpp; this is what OpenAPI says about it.
+// The batch body of POST /analytics/process/batch, documented per event type (docs/api.md, Sending
+// events), and its answer. The validation itself is core/ingest/validate.cpp; this is what OpenAPI
+// says about it.
 
 #include "docs/schema_publisher.h"
 #include "ingest/event_type_catalog.h"

@@ -27,13 +27,14 @@ struct Outgoing {
   std::string x_cache;              ///< "HIT" / "MISS" on cacheable routes, else empty.
 };
 
-/// Routes anyone may call without a token (SPEC §3): the core's /health, /openapi.json, /docs and
-/// /docs/... . A plugin cannot make a route public.
+/// Routes anyone may call without a token (docs/api.md, Tenancy and auth): the core's /health,
+/// /openapi.json, /docs and /docs/... . A plugin cannot make a route public.
 bool is_public_route(const RouteEntry& entry);
 
 /// True when a windowed route declares its own query parameter `interval` (e.g. cohorts, whose
-/// `month` is not one of SPEC §4's series intervals): the host then leaves it to the route — no
-/// §4 parsing into Request::window.interval, and the cache key keeps the value as given.
+/// `month` is not one of the series intervals hour/day/week of docs/api.md, Query parameters): the
+/// host then leaves it to the route — no series-interval parsing into Request::window.interval, and
+/// the cache key keeps the value as given.
 bool route_parses_interval(const sdk::RouteSpec& spec);
 
 /// The query a cache key is built from: every parameter sorted (std::map), declared query defaults

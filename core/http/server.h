@@ -4,7 +4,8 @@
 // Connection: close honoured) + the request pipeline as ordered stages (http/stages.h: route ·
 // body · auth · role · parameters/window · cache key) around every route of the current
 // RouteTable, then the cache with single-flight, the bounded worker pool, the error envelope,
-// metrics and the access log. Every answer, framing refusals included, is the SPEC §4 envelope.
+// metrics and the access log. Every answer, framing refusals included, has the envelope of
+// docs/api.md, Responses, errors and caching.
 
 #include <cstdint>
 #include <map>

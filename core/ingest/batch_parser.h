@@ -23,7 +23,8 @@ struct ParsedBatch {
 /// The ingest path: a SAX pass straight from the body into events (no DOM). Throws sdk::HttpError
 /// 400 invalid_body (not JSON, no "events" array) or 413 too_many_events. `body` is only read
 /// during the call. Duplicate keys: the last one wins, in the body and in every event.
-/// `declared`: custom event types accepted besides SPEC §2's (null: none).
+/// `declared`: custom event types accepted besides the six built-in ones (docs/api.md, Event
+/// types; null: none).
 ParsedBatch parse_batch(std::string_view body, const IngestCaller& caller, std::int64_t now_ms,
                         const IngestSettings& settings, const EventTypeSnapshot* declared = nullptr);
 

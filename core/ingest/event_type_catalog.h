@@ -1,8 +1,9 @@
 #pragma once
 // The custom event types (sdk/event_types.h) of the running plugins: what ingestion accepts beyond
-// SPEC §2's six types and what /openapi.json documents. The PluginManager publishes a new snapshot
-// whenever the running set changes (load, unload, reload); readers take the current one per
-// request and keep it for the whole batch, so one batch is validated against one set of types.
+// the six built-in types (docs/api.md, Event types) and what /openapi.json documents. The
+// PluginManager publishes a new snapshot whenever the running set changes (load, unload, reload);
+// readers take the current one per request and keep it for the whole batch, so one batch is
+// validated against one set of types.
 
 #include <map>
 #include <memory>
@@ -39,7 +40,7 @@ class EventTypeCatalog {
   std::shared_ptr<const EventTypeSnapshot> current_;
 };
 
-/// SPEC §2's six types.
+/// The six built-in types of docs/api.md, Event types.
 bool is_builtin_event_type(std::string_view type);
 
 /// "" when `spec` may be declared (well-formed type and field names, not built-in, no field twice),

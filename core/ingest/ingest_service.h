@@ -1,7 +1,7 @@
 #pragma once
-// POST /analytics/process/batch (SPEC §2): parse, validate event by event, store in transactions of
-// ingest.batch_size with idempotency on (tenant_id, id), run plugins' ingest hooks in the same
-// transaction, commit before answering.
+// POST /analytics/process/batch (docs/api.md, Sending events): parse, validate event by event,
+// store in transactions of ingest.batch_size with idempotency on (tenant_id, id), run plugins'
+// ingest hooks in the same transaction, commit before answering.
 
 #include <cstdint>
 #include <functional>
@@ -44,8 +44,9 @@ struct IngestCaller {
   bool any_tenant = false;
 };
 
-/// Validates one parsed event (SPEC §2 rules). Returns "" and fills `out` when valid, else the
-/// reason. `now_ms` and retention decide the too-old rule. Pure; unit-testable and fuzzable.
+/// Validates one parsed event (the rules of docs/api.md, Sending events). Returns "" and fills
+/// `out` when valid, else the reason. `now_ms` and retention decide the too-old rule. Pure;
+/// unit-testable and fuzzable.
 std::string validate_event(const nlohmann::json& raw, const IngestCaller& caller,
                            std::int64_t now_ms, int retention_days, sdk::Event& out);
 
@@ -58,8 +59,9 @@ class IngestService {
  public:
   using Hooks = std::function<std::vector<sdk::IngestHook>()>;  ///< Current plugins' hooks.
   /// `projections` (may be null): its active projections are applied in each chunk's transaction,
-  /// under its ingest gate. `event_types`: the declared custom types accepted besides SPEC §2's,
-  /// read once per request (null: EventTypeCatalog::process()); it must outlive the service.
+  /// under its ingest gate. `event_types`: the declared custom types accepted besides the six
+  /// built-in ones (docs/api.md, Event types), read once per request (null:
+  /// EventTypeCatalog::process()); it must outlive the service.
   IngestService(Database& db, IngestSettings settings, Hooks hooks,
                 ProjectionCoordinator* projections = nullptr, const EventTypeCatalog* event_types = nullptr);
   ~IngestService();

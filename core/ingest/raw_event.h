@@ -1,7 +1,8 @@
 #pragma once
-// An event as read from JSON, before validation: the fields SPEC §2 knows, each with the JSON kind
-// it arrived as. Both readers fill it (the SAX batch parser directly from the body, and
-// raw_from_json from a DOM value), so the validation rules exist once. Internal to core/ingest.
+// An event as read from JSON, before validation: the fields docs/api.md, Sending events, knows,
+// each with the JSON kind it arrived as. Both readers fill it (the SAX batch parser directly from
+// the body, and raw_from_json from a DOM value), so the validation rules exist once. Internal to
+// core/ingest.
 
 #include <cstddef>
 #include <cstdint>

@@ -16,12 +16,12 @@ namespace zaplify::core::ingest {
 inline constexpr std::int64_t kMaxFutureSkewMs = 24ll * 3600 * 1000;
 inline constexpr std::size_t kMaxTextBytes = 65536;
 
-/// The SPEC §2 rules over a raw event. Returns "" when valid; then the strings of `raw` have been
-/// moved into `out`. On failure `out` holds the fields checked so far (`out.id` when the id was
-/// valid) and `raw` the rest. REQUIRES: `out` is default-constructed. When `marker_is_invalid`,
-/// any string holding U+FFFF is reported as not valid UTF-8 (the batch parser put that marker
-/// where the body had ill-formed bytes). `declared`: the custom event types accepted besides the
-/// built-in ones (null: none).
+/// The event rules of docs/api.md, Sending events, over a raw event. Returns "" when valid; then
+/// the strings of `raw` have been moved into `out`. On failure `out` holds the fields checked so
+/// far (`out.id` when the id was valid) and `raw` the rest. REQUIRES: `out` is default-constructed.
+/// When `marker_is_invalid`, any string holding U+FFFF is reported as not valid UTF-8 (the batch
+/// parser put that marker where the body had ill-formed bytes). `declared`: the custom event types
+/// accepted besides the built-in ones (null: none).
 std::string validate_raw(RawEvent& raw, const IngestCaller& caller, std::int64_t now_ms, int retention_days,
                          bool marker_is_invalid, sdk::Event& out, const EventTypeSnapshot* declared = nullptr);
 

@@ -1,6 +1,7 @@
 #pragma once
-// DATABASE_URL forms (SPEC §6): "sqlite3://PATH" and "postgresql://user:pass@host:port/db?opts"
-// (also "postgres://"). Internal to core/storage.
+// DATABASE_URL forms (docs/operations.md, Configuration reference: `database.url`):
+// "sqlite3://PATH" and "postgresql://user:pass@host:port/db?opts" (also "postgres://"). Internal to
+// core/storage.
 
 #include <string>
 

@@ -1,8 +1,8 @@
 #pragma once
-// Conversion cohorts (SPEC §8 "Cohorts"): leads grouped by the calendar bucket of their earliest
-// `lead_created`, and for each period since the bucket's start how many of them had reached the
-// funnel's final stage. Plain data in, plain data out (the calendar is the host's), so every number
-// is testable without a store; cohort_queries.h feeds it from the event store.
+// Conversion cohorts (docs/api.md, cohorts plugin): leads grouped by the calendar bucket of their
+// earliest `lead_created`, and for each period since the bucket's start how many of them had
+// reached the funnel's final stage. Plain data in, plain data out (the calendar is the host's), so
+// every number is testable without a store; cohort_queries.h feeds it from the event store.
 
 #include <cstdint>
 #include <optional>

@@ -1,4 +1,5 @@
-// The cohorts plugin: GET /analytics/cohorts and the `cohorts` data source (SPEC §8 "Cohorts").
+// The cohorts plugin: GET /analytics/cohorts and the `cohorts` data source (docs/api.md, cohorts
+// plugin).
 // A plugin of its own (README: why): it reads lead creation and one stage of a funnel, not the
 // funnel's stage-by-stage scan.
 
@@ -53,7 +54,8 @@ class CohortsPlugin final : public sdk::Plugin {
     route.tag = "cohorts";
     route.windowed = true;
     route.cache = sdk::CachePolicy::Standard;
-    // Declared here, the host leaves `interval` to this route (it takes month, unlike §4's series).
+    // Declared here, the host leaves `interval` to this route (it takes month, unlike the series
+    // intervals hour/day/week of docs/api.md, Query parameters).
     route.params = {funnel_param(),
                     {"interval", sdk::ParamLocation::Query, "string", false,
                      "Cohort bucket: calendar days, ISO weeks or calendar months in tz", "week",

@@ -54,7 +54,8 @@ Prices parse_prices(const nlohmann::json& config) {
 }
 
 bool ConversationIndex::earlier(std::int64_t ts, const std::string& id, const Start& than) {
-  // (timestamp, id) order with ids compared byte-wise, as SPEC §2's "ties: smallest event id".
+  // (timestamp, id) order with ids compared byte-wise: "earliest" as docs/api.md defines it (ties:
+  // smallest event id).
   return ts < than.ts || (ts == than.ts && id < than.event_id);
 }
 
@@ -119,7 +120,8 @@ CostReport CostAccumulator::finish() {
   index_.for_each_started(from_, to_, [this](const std::string& assistant) {
     if (!assistant.empty()) ++line(assistant).conversations;
   });
-  // An assistant with only a resolution in W is not listed (SPEC §8: message, start or conversion).
+  // An assistant with only a resolution in W is not listed (docs/api.md, costs plugin: a message,
+  // start or conversion in W lists it).
   for (const auto& [conv, e] : first_endings_) {
     if (e.ts < from_ || e.ts >= to_ || e.outcome != "resolved") continue;
     auto it = lines_.find(index_.assistant_of(conv));

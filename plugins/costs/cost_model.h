@@ -1,8 +1,8 @@
 #pragma once
-// Cost per outcome (SPEC §8): token prices, the attribution of messages, endings and conversions to
-// assistants, and the sums of GET /metrics/cost and `cost_daily`. Plain data in, plain data out:
-// no store and no clock, so every number is testable from hand-made events (cost_queries.h feeds
-// these classes from the event store).
+// Cost per outcome (docs/api.md, costs plugin): token prices, the attribution of messages, endings
+// and conversions to assistants, and the sums of GET /metrics/cost and `cost_daily`. Plain data
+// in, plain data out: no store and no clock, so every number is testable from hand-made events
+// (cost_queries.h feeds these classes from the event store).
 
 #include <cstdint>
 #include <map>
@@ -31,7 +31,8 @@ struct Prices {
 Prices parse_prices(const nlohmann::json& config);
 
 /// Each conversation's earliest `conversation_started` (ties: smallest event id), built from all of
-/// a tenant's starts in any order; later starts are ignored (SPEC §2). Not thread-safe.
+/// a tenant's starts in any order; later starts are ignored (docs/api.md, How events are
+/// interpreted). Not thread-safe.
 class ConversationIndex {
  public:
   void add_start(const std::string& conversation_id, const std::string& event_id,

@@ -1,5 +1,5 @@
-// The costs plugin: GET /metrics/cost and the `cost_daily` data source (SPEC §8 "Cost per
-// outcome"), priced from its `config:` block. The in-tree example of a small plugin: config read
+// The costs plugin: GET /metrics/cost and the `cost_daily` data source (docs/api.md, costs
+// plugin), priced from its `config:` block. The in-tree example of a small plugin: config read
 // once in start(), one route, one data source, all reads through sdk::Store.
 
 #include <memory>

@@ -37,9 +37,9 @@ struct Start {
   }
 };
 
-// A conversation is its earliest start (SPEC §2), which names its lead; a lead's conversation is the
-// earliest-starting of those. A row copies strings only when it is its conversation's earliest so
-// far (nearly every conversation has one start).
+// A conversation is its earliest start (docs/api.md, How events are interpreted), which names its
+// lead; a lead's conversation is the earliest-starting of those. A row copies strings only when it
+// is its conversation's earliest so far (nearly every conversation has one start).
 void read_conversation_values(const sdk::Store& store, const std::string& tenant, BreakdownBy by,
                               LeadAttribute& out) {
   std::unordered_map<std::string_view, Start> earliest;  // by conversation
@@ -59,8 +59,8 @@ void read_conversation_values(const sdk::Store& store, const std::string& tenant
                 s.ts = ts;
                 s.event_id = out.keep(event_id);
                 s.lead_id = out.keep(row.text(1));
-                // A conversation without a channel is on WhatsApp (SPEC §2); without an assistant
-                // it has no value.
+                // A conversation without a channel is on WhatsApp (`channel` defaults to
+                // whatsapp); without an assistant it has no value.
                 s.has_value = !row.is_null(col) || by == BreakdownBy::Channel;
                 s.value = !row.is_null(col) ? out.intern(row.text(col))
                                             : (s.has_value ? out.intern("whatsapp") : no_value);

@@ -1,8 +1,9 @@
 #pragma once
-// SPEC §8 funnel breakdown: the funnel's stage counts split by a lead attribute — the source of its
-// earliest lead_created, or the channel / assistant of its earliest-starting conversation. The
-// attributes come from the host's relations (sdk/host_tables.h: lead_created_events,
-// conversation_starts), read index-only once per request; no scan of the events table.
+// The funnel breakdown (docs/api.md, Stage report, `breakdown`): the funnel's stage counts split by
+// a lead attribute — the source of its earliest lead_created, or the channel / assistant of its
+// earliest-starting conversation. The attributes come from the host's relations
+// (sdk/host_tables.h: lead_created_events, conversation_starts), read index-only once per request;
+// no scan of the events table.
 
 #include <cstdint>
 #include <memory>
@@ -66,8 +67,8 @@ struct BreakdownEntry {
   std::vector<std::int64_t> counts;
 };
 
-/// Groups the leads by value, ordered per SPEC: count at S0 descending, then value ascending
-/// (byte order), null after every other value of the same count.
+/// Groups the leads by value, ordered as docs/api.md (Stage report) says: count at S0 descending,
+/// then value ascending (byte order), null after every other value of the same count.
 std::vector<BreakdownEntry> break_down(const std::vector<LeadReach>& leads,
                                        const LeadAttribute& values, std::size_t stage_count);
 

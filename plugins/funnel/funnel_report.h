@@ -1,6 +1,6 @@
 #pragma once
-// Turns a ScanResult into the funnel routes' answers (SPEC §5 "funnel plugin"). Pure functions: no
-// store, no clock, so every number is testable from hand-made scans.
+// Turns a ScanResult into the funnel routes' answers (docs/api.md, funnel plugin). Pure functions:
+// no store, no clock, so every number is testable from hand-made scans.
 
 #include <cstdint>
 #include <optional>
@@ -63,8 +63,9 @@ std::string recommendation(const Transition& t, std::optional<double> median_sta
 
 nlohmann::json funnel_json(const FunnelDefinition& funnel, const std::vector<StageRow>& rows,
                            const ScanResult& scan);
-/// SPEC §8 `time_to_convert`: leads, median_hours, p90_hours and the histogram (edges 1, 6, 24,
-/// 72, 168, 336, 720 hours, then null = above 720) over scan.ms_to_convert. Sorts it.
+/// `time_to_convert` (docs/api.md, Stage report): leads, median_hours, p90_hours and the histogram
+/// (edges 1, 6, 24, 72, 168, 336, 720 hours, then null = above 720) over scan.ms_to_convert. Sorts
+/// it.
 nlohmann::json time_to_convert_json(ScanResult& scan);
 
 nlohmann::json bottlenecks_json(const FunnelDefinition& funnel, const BottleneckAnalysis& a);

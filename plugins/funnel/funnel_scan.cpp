@@ -93,7 +93,8 @@ void FunnelAccumulator::push_pending(LeadState& s, int stage, std::int64_t ts_ms
 
 void FunnelAccumulator::add_current(LeadState& s, std::int64_t ts_ms, int k) {
   const std::size_t n = result_.stage_count;
-  // Rows come in time order, so the lead's first W event is its journey's start t0 (SPEC §8).
+  // Rows come in time order, so the lead's first W event is its journey's start t0 (docs/api.md,
+  // Stage report, `conversion_window_days`).
   if (s.flow_first < 0) s.first_ts = ts_ms;
   if (static_cast<std::size_t>(k) + 1 == n && s.final_ts < 0) s.final_ts = ts_ms;
   if (options_.conversion_window_ms && ts_ms - s.first_ts <= *options_.conversion_window_ms)

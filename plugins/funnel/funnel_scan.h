@@ -40,8 +40,9 @@ struct ScanOptions {
   std::int64_t to_ms = 0;
   std::optional<std::int64_t> previous_from_ms;  ///< Set to also count reached stages in W′.
   int dropped_stage = -1;  ///< When ≥ 0: collect leads whose furthest stage in W is this one.
-  /// SPEC §8 conversion window D (ms): a lead reached Sk when it has an event into a stage ≥ k in
-  /// [t0, t0 + D] (t0: its first W event into a known stage). Unset: §5's rule (any W event).
+  /// Conversion window D (ms; docs/api.md, Stage report): a lead reached Sk when it has an event
+  /// into a stage ≥ k in [t0, t0 + D] (t0: its first W event into a known stage). Unset: any W
+  /// event counts.
   std::optional<std::int64_t> conversion_window_ms;
   bool collect_leads = false;  ///< Fill ScanResult::leads (the breakdown needs each lead's reach).
 };

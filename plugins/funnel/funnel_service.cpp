@@ -21,7 +21,8 @@ ScanOptions window_options(const sdk::Window& w) {
   return o;
 }
 
-// SPEC §8: conversion_window_days is an integer 1–365; absent means §5's rule.
+// conversion_window_days is an integer 1–365 (docs/api.md, Stage report); absent, any event in W
+// counts.
 std::optional<std::int64_t> conversion_window_ms(const std::optional<std::string>& raw) {
   if (!raw) return std::nullopt;
   std::int64_t days = 0;

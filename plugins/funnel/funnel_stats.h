@@ -1,6 +1,6 @@
 #pragma once
-// Small statistics used by the funnel reports (SPEC §4: linear-interpolation percentiles, null
-// ratios on zero denominators).
+// Small statistics used by the funnel reports (docs/api.md, Query parameters: linear-interpolation
+// percentiles, null ratios on zero denominators).
 
 #include <cstdint>
 #include <optional>

@@ -1,5 +1,5 @@
-// Business hours (SPEC §8, issue 16 item 4) over HTTP on SQLite and PostgreSQL:
-// GET /metrics/performance?hours=business against the naive reference
+// Business hours (plugins/metrics/README.md, Business hours; issue 16 item 4) over HTTP on SQLite
+// and PostgreSQL: GET /metrics/performance?hours=business against the naive reference
 // (plugins/metrics/tests/naive_business_hours.h) computed here from the events this test ingested,
 // for two tenants with their own schedules (a default in America/Sao_Paulo, one tenant's in UTC
 // with an overnight opening), windows at odd milliseconds; then the config checked at reload: a

@@ -1,5 +1,5 @@
 // The host's own endpoints and guarantees over HTTP: /health, /openapi.json, /docs, /metrics,
-// error envelopes, auth (SPEC §3), tenant isolation and SIGTERM.
+// error envelopes, auth (docs/api.md, Tenancy and auth), tenant isolation and SIGTERM.
 #include <gtest/gtest.h>
 
 #include <chrono>

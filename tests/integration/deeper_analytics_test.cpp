@@ -1,7 +1,9 @@
-// SPEC §8 over HTTP on SQLite and PostgreSQL (issue 16): the WhatsApp 24-hour window against the
-// naive reference (plugins/conversation/tests/naive_whatsapp.h), the funnel's conversion window,
-// time_to_convert and breakdown, and the real-time routes with repeated conversation starts. The costs and
-// cohorts plugins have their own HTTP tests beside them (plugins/{costs,cohorts}/tests/).
+// The deeper analytics of issue 16 over HTTP on SQLite and PostgreSQL (docs/api.md, GET
+// /analytics/conversations/whatsapp-window and Stage report): the WhatsApp 24-hour window against
+// the naive reference (plugins/conversation/tests/naive_whatsapp.h), the funnel's conversion
+// window, time_to_convert and breakdown, and the real-time routes with repeated conversation
+// starts. The costs and cohorts plugins have their own HTTP tests beside them
+// (plugins/{costs,cohorts}/tests/).
 
 #include <gtest/gtest.h>
 
@@ -125,7 +127,7 @@ TEST_P(DeeperAnalytics, FunnelConversionWindowAndTimeToConvert) {
   EXPECT_DOUBLE_EQ(j["time_to_convert"]["median_hours"].get<double>(), 36.5);  // (1 h + 72 h) / 2
   EXPECT_EQ(j["time_to_convert"]["histogram"][0]["leads"], 1);  // ≤ 1 h
   EXPECT_EQ(j["time_to_convert"]["histogram"][3]["leads"], 1);  // ≤ 72 h
-  j = s.get("/analytics/funnel/f1?" + w, kTenant).json();  // §5's rule: late converts too
+  j = s.get("/analytics/funnel/f1?" + w, kTenant).json();  // no window: late converts too
   EXPECT_EQ(j["stages"][2]["count"], 3);
   EXPECT_EQ(j["time_to_convert"]["leads"], 3);
   auto rows = s.get("/analytics/export/metrics?format=json&dataset=funnel_stages&funnel_id=f1&conversion_window_days=3&" + w, kTenant);

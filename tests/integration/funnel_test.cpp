@@ -1,7 +1,8 @@
 // The funnel plugin over HTTP on SQLite and PostgreSQL: generated stage changes (sent shuffled, in
 // two requests with repeated events, with many equal timestamps, skipped stages, regressions,
 // repeats and unknown stages, and a redefined funnel) against a naive reference computation of
-// SPEC §5 written here. The answers come from the plugin's own table, filled by its ingest hook.
+// docs/api.md, funnel plugin, written here. The answers come from the plugin's own table, filled by
+// its ingest hook.
 
 #include <gtest/gtest.h>
 
@@ -43,8 +44,8 @@ std::optional<double> median(std::vector<std::int64_t> v) {
   return m % 2 ? static_cast<double>(v[m / 2]) : (v[m / 2 - 1] + v[m / 2]) / 2.0;
 }
 
-// Straight from SPEC §5: each lead's events sorted by (timestamp, id), every definition applied
-// literally, with no attempt at efficiency.
+// Straight from docs/api.md, funnel plugin: each lead's events sorted by (timestamp, id), every
+// definition applied literally, with no attempt at efficiency.
 Ref reference(const std::vector<std::string>& stages, const std::vector<StageEv>& all,
               std::int64_t from, std::int64_t to) {
   const int n = static_cast<int>(stages.size());

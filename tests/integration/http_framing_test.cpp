@@ -1,6 +1,7 @@
 // The HTTP framing stage over raw sockets against the real server (issue 13): every malformed
-// frame gets its status with the SPEC §4 JSON envelope at once (no hang), pipelined requests are
-// all answered in order, and `Connection: close` / HTTP/1.0 close the socket after the answer.
+// frame gets its status with the JSON error envelope (docs/api.md, Responses, errors and caching)
+// at once (no hang), pipelined requests are all answered in order, and `Connection: close` /
+// HTTP/1.0 close the socket after the answer.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -123,7 +124,8 @@ class HttpFramingTest : public ::testing::Test {
     return r;
   }
 
-  /// Expects `status` with a SPEC §4 envelope and a request id.
+  /// Expects `status` with the error envelope of docs/api.md (Responses, errors and caching) and a
+  /// request id.
   static void expect_envelope(const WireResponse& r, int status, const std::string& code = {}) {
     EXPECT_EQ(r.status, status) << r.body;
     json body = r.envelope();

@@ -1,4 +1,5 @@
-// Ingestion over HTTP (SPEC §2) against the real server on SQLite and PostgreSQL.
+// Ingestion over HTTP (docs/api.md, Sending events) against the real server on SQLite and
+// PostgreSQL.
 #include <gtest/gtest.h>
 
 #include <string>

@@ -1,10 +1,12 @@
-// Topic taxonomies over HTTP on the real server (SPEC §5 topics, issue 20), on SQLite and
-// PostgreSQL: stemmed matching of stored lead messages, `tenant_topics` replacing the default for
-// one tenant, and a taxonomy change by SIGHUP re-assigning messages stored before it.
+// Topic taxonomies over HTTP on the real server (docs/api.md, GET
+// /analytics/conversations/topics; issue 20), on SQLite and PostgreSQL: stemmed matching of stored
+// lead messages, `tenant_topics` replacing the default for one tenant, and a taxonomy change by
+// SIGHUP re-assigning messages stored before it.
 //
 // The expected counts are computed here from the ingested events and a hand-worked table: each
-// word form the lead messages use lists the keywords it matches under SPEC's rule (worked out by
-// hand from Snowball's English and Portuguese stems), so the test never calls the plugin's matcher.
+// word form the lead messages use lists the keywords it matches under the documented matching rule
+// (worked out by hand from Snowball's English and Portuguese stems), so the test never calls the
+// plugin's matcher.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -181,7 +183,7 @@ struct Expected {
   std::int64_t conversations = 0, messages = 0, previous = 0;
 };
 
-// SPEC: a conversation has topic T in a window when one of its lead messages there matches.
+// A conversation has topic T in a window when one of its lead messages there matches.
 std::map<std::string, Expected> expected_topics(const TenantData& data, const Taxonomy& taxonomy,
                                                 std::int64_t& conversations_in_w) {
   std::map<std::string, Expected> out;

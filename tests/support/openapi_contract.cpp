@@ -31,7 +31,8 @@ ServerOptions contract_server_options(const std::string& backend) {
                                 {"assistant-3", 0.006},
                                 {"assistant-4", 0.0008}}}};
   o.plugin_config["conversation"] = drill_options(backend).plugin_config["conversation"];
-  // SPEC §8 business hours, so that /metrics/performance?hours=business answers 200.
+  // Business hours (plugins/metrics/README.md), so that /metrics/performance?hours=business
+  // answers 200.
   const json weekday = json::array({"09:00-12:00", "13:00-18:00"});
   o.plugin_config["metrics"] = {{"business_hours",
                                  {{"default",

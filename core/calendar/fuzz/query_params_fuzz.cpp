@@ -1,7 +1,8 @@
-// libFuzzer target: an arbitrary raw query string through the path a request takes (SPEC §4):
-// parse_query, then parse_window (from/to/tz/interval) and sdk::Request::limit. The only accepted
-// outcomes are a value that keeps the documented invariants, or an sdk::HttpError 400
-// invalid_parameter naming a field the input really got wrong. Anything else aborts.
+// libFuzzer target: an arbitrary raw query string through the path a request takes (docs/api.md,
+// Query parameters): parse_query, then parse_window (from/to/tz/interval) and sdk::Request::limit.
+// The only accepted outcomes are a value that keeps the documented invariants, or an
+// sdk::HttpError 400 invalid_parameter naming a field the input really got wrong. Anything else
+// aborts.
 
 #include <cstddef>
 #include <cstdint>
@@ -110,7 +111,8 @@ void fuzz_window(const Query& q) {
   }
 }
 
-// Independent reading of SPEC §4's limit: decimal digits only, value in [1, max].
+// Independent reading of the `limit` rule (docs/api.md, Query parameters): decimal digits only,
+// value in [1, max].
 std::optional<std::int64_t> expected_limit(const std::string& raw) {
   if (raw.empty()) return std::nullopt;
   std::int64_t v = 0;

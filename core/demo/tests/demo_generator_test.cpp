@@ -63,8 +63,9 @@ TEST(DemoGenerator, DeterministicValidAndVaried) {
   EXPECT_NE(all_events(o), a);
 }
 
-// SPEC §8's WhatsApp window has cases to show: replies after 24 hours, and lead messages whose
-// window closes within two hours of the demo's end (its "now" when loaded).
+// The WhatsApp 24-hour window (docs/api.md, GET /analytics/conversations/whatsapp-window) has
+// cases to show: replies after 24 hours, and lead messages whose window closes within two hours of
+// the demo's end (its "now" when loaded).
 TEST(DemoGenerator, WhatsAppWindowCases) {
   DemoOptions o;
   o.leads = 400;

@@ -1,6 +1,7 @@
 // GET /analytics/cohorts and the cohorts export over HTTP: the real server and cohorts.so on SQLite
 // and PostgreSQL, random leads (repeated lead_created, conversions before and after W, another
-// funnel's final stage) against the naive reference of SPEC §8 (naive_cohorts.h).
+// funnel's final stage) against the naive reference written from docs/api.md, cohorts plugin
+// (naive_cohorts.h).
 
 #include <gtest/gtest.h>
 

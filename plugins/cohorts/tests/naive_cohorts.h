@@ -1,7 +1,7 @@
 #pragma once
-// A naive reference of the cohorts of SPEC §8 written from the definition with date/tz directly:
-// each lead's bucket from its local date, each period end as b_c + (p + 1) local days, weeks or
-// calendar months. Shared by the unit test and the HTTP test.
+// A naive reference of the cohorts of docs/api.md (cohorts plugin) written from the definition with
+// date/tz directly: each lead's bucket from its local date, each period end as b_c + (p + 1) local
+// days, weeks or calendar months. Shared by the unit test and the HTTP test.
 
 #include <date/tz.h>
 

@@ -13,7 +13,8 @@
 
 namespace zaplify::conversation {
 
-/// One conversation as described by its earliest conversation_started (SPEC §2).
+/// One conversation as described by its earliest conversation_started (docs/api.md, How events
+/// are interpreted).
 struct ConversationFacts {
   std::string conversation_id;
   std::string lead_id;

@@ -25,7 +25,8 @@ namespace zaplify::conversation {
 
 enum class SentimentLabel { Negative = -1, Neutral = 0, Positive = 1 };
 
-/// positive when score ≥ 0.05, negative when ≤ -0.05, else neutral (SPEC §5).
+/// positive when score ≥ 0.05, negative when ≤ -0.05, else neutral (docs/api.md, GET
+/// /analytics/conversations/sentiment).
 SentimentLabel label_of(double score);
 const char* label_name(SentimentLabel label);
 

@@ -32,7 +32,7 @@ locale_t unicode_ctype() {
   return ctype.loc;
 }
 
-// Combining marks (NFKD leaves them after their base letter; SPEC drops them).
+// Combining marks (NFKD leaves them after their base letter; the matching rule drops them).
 bool is_combining_mark(char32_t cp) {
   return (cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x1AB0 && cp <= 0x1AFF) ||
          (cp >= 0x1DC0 && cp <= 0x1DFF) || (cp >= 0x20D0 && cp <= 0x20FF) ||

@@ -1,12 +1,14 @@
 #pragma once
-// Snowball stemming for topic matching (SPEC §5 topics), over Debian's libstemmer (Snowball 2.2).
+// Snowball stemming for topic matching (docs/api.md, GET /analytics/conversations/topics), over
+// Debian's libstemmer (Snowball 2.2).
 //
 // The topic route reads each lead message as its stored folded words (text_normalizer.h:
-// folded_words()). SPEC's words are runs of Unicode letters, digits and '_' of the folded text, so
-// one stored token can hold zero SPEC words (the clause marks "." and "\"", a lone symbol), one
-// (almost always), or several ("don't" → "don", "t"; "preço→alto" → "preco", "alto").
-// spec_words() derives them; StemCache stems each distinct stored token once per process (bounded),
-// which is what keeps the route's cost close to the literal rule's.
+// folded_words()). The matching rule's words ("rule words" below) are runs of Unicode letters,
+// digits and '_' of the folded text, so one stored token can hold zero rule words (the clause marks
+// "." and "\"", a lone symbol), one (almost always), or several ("don't" → "don", "t";
+// "preço→alto" → "preco", "alto"). spec_words() derives them; StemCache stems each distinct stored
+// token once per process (bounded), which is what keeps the route's cost close to the literal
+// rule's.
 
 #include <cstddef>
 #include <mutex>
@@ -38,12 +40,12 @@ class SnowballStemmer {
   sb_stemmer* stemmer_;
 };
 
-/// Appends to `out` the SPEC words of one token of folded_words(): split at apostrophes and at
+/// Appends to `out` the rule words of one token of folded_words(): split at apostrophes and at
 /// anything that is not a Unicode letter, digit or '_', combining marks dropped (text typed in
 /// decomposed form), other scripts lower-cased. "." and "\"" give none.
 void spec_words(std::string_view folded_token, std::vector<std::string>& out);
 
-/// Stems of one stored token, one per SPEC word it holds (both vectors have that length).
+/// Stems of one stored token, one per rule word it holds (both vectors have that length).
 struct TokenStems {
   std::vector<std::string> english;
   std::vector<std::string> portuguese;

@@ -29,7 +29,8 @@ std::string realtime_sql(const sdk::Store& store) {
          "  AND x.ts = l.ts AND x.event_id = l.id WHERE l.tenant_id = ? AND l.conversation_id ="
          "  a.conversation_id AND l.type = 'message' AND l.sender = 'lead'"
          "  ORDER BY l.ts DESC, l.id" + c + " DESC LIMIT 1)"
-         // A repeated start is not activity (SPEC §2, §5): a start counts only when none is earlier.
+         // A repeated start is not activity (docs/api.md, How events are interpreted and GET
+         // /analytics/real-time/conversations): a start counts only when none is earlier.
          " FROM (SELECT r.conversation_id, MAX(r.ts) AS last_ts FROM events r WHERE r.tenant_id = ?"
          "  AND r.type IN ('conversation_started', 'message') AND r.ts >= ? AND r.ts <= ?"
          "  AND (r.type = 'message' OR NOT EXISTS (SELECT 1 FROM events p WHERE p.tenant_id ="

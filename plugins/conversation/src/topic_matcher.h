@@ -1,8 +1,9 @@
 #pragma once
-// Topic taxonomy matching (SPEC §5 topics): a keyword or phrase matches a lead message when its
-// stemmed word sequence occurs as consecutive words of the message's, under the Snowball English
-// stemmer or under the Portuguese one ("entrega" matches "ENTREGAS", "refund" matches "refunded",
-// "quanto custa" matches "quanto custava"; "price" does not match "priceless").
+// Topic taxonomy matching (docs/api.md, GET /analytics/conversations/topics): a keyword or phrase
+// matches a lead message when its stemmed word sequence occurs as consecutive words of the
+// message's, under the Snowball English stemmer or under the Portuguese one ("entrega" matches
+// "ENTREGAS", "refund" matches "refunded", "quanto custa" matches "quanto custava"; "price" does
+// not match "priceless").
 //
 // Matching happens when a route reads, against the stored folded words of each message, so a
 // taxonomy change (config reload, tenant_topics) applies to every stored message at once. Stems
@@ -65,7 +66,7 @@ class TopicMatcher {
     struct Entry {
       std::uint64_t key = 0;    ///< hash | 1; 0: free slot.
       std::uint32_t first = 0;  ///< Its pieces in pieces_.
-      std::uint32_t count = 0;  ///< Pieces (two per SPEC word), top bit: kStarts.
+      std::uint32_t count = 0;  ///< Pieces (two per spec_words() word), top bit: kStarts.
     };
     static constexpr std::uint32_t kStarts = 0x80000000u;  ///< One of its stems begins a keyword.
     const Entry& resolve(const Word& w);
@@ -74,13 +75,13 @@ class TopicMatcher {
     const TopicMatcher& matcher_;
     std::vector<Entry> table_;
     std::size_t used_ = 0;
-    std::vector<std::int32_t> pieces_;  ///< Two ids (English, Portuguese) per SPEC word.
+    std::vector<std::int32_t> pieces_;  ///< Two ids (English, Portuguese) per spec_words() word.
     std::vector<std::int32_t> sequence_[2];
   };
 
  private:
-  /// Appends the keyword-stem ids of `token`'s SPEC words: per word the English id then the
-  /// Portuguese id, -1 when no keyword uses that stem. Thread-safe (TokenIds).
+  /// Appends the keyword-stem ids of `token`'s words (spec_words()): per word the English id then
+  /// the Portuguese id, -1 when no keyword uses that stem. Thread-safe (TokenIds).
   void resolve_token(std::string_view token, std::vector<std::int32_t>& out) const;
   /// resolve_token() without the cache: stems from the StemCache, ids from stem_ids_.
   void compute_token(std::string_view token, std::vector<std::int32_t>& out) const;

@@ -12,7 +12,8 @@ std::string id_order(const sdk::Store& store) {
   return store.dialect() == sdk::Dialect::PostgreSQL ? "s.id COLLATE \"C\"" : "s.id";
 }
 
-// The channel is the earliest start's (SPEC §2); a conversation never started has none.
+// The channel is the earliest start's (docs/api.md, How events are interpreted); a conversation
+// never started has none.
 std::string first_start(const sdk::Store& store, const std::string& column) {
   return "(SELECT " + column + " FROM events s WHERE s.tenant_id = ? AND s.conversation_id = "
          "c.conversation_id AND s.type = 'conversation_started' ORDER BY s.ts, " + id_order(store) +

@@ -1,8 +1,9 @@
 #pragma once
-// The WhatsApp 24-hour window (SPEC §8): a business may reply freely only within 24 hours of the
-// customer's latest message. GET /analytics/conversations/whatsapp-window counts business messages
-// sent outside it, conversations whose window expired unanswered, and lists the open ones whose
-// window closes within two hours. Read from the events table only.
+// The WhatsApp 24-hour window (docs/api.md, GET /analytics/conversations/whatsapp-window): a
+// business may reply freely only within 24 hours of the customer's latest message. GET
+// /analytics/conversations/whatsapp-window counts business messages sent outside it, conversations
+// whose window expired unanswered, and lists the open ones whose window closes within two hours.
+// Read from the events table only.
 
 #include <cstdint>
 #include <string>
@@ -43,7 +44,8 @@ struct WindowVerdict {
 };
 
 /// Judges one conversation. `messages` in any order; equal timestamps count a lead message as
-/// before a business message (SPEC: "at or before it, same millisecond included").
+/// before a business message (its latest lead message "at or before it, same millisecond
+/// included": plugins/conversation/README.md, WhatsApp 24-hour window).
 WindowVerdict judge_conversation(std::vector<WindowMessage> messages, const WindowBounds& bounds);
 
 /// GET /analytics/conversations/whatsapp-window over W, with `at_risk` as of `now_ms` (up to

@@ -1,7 +1,8 @@
 #pragma once
-// A naive reference of GET /analytics/conversations/whatsapp-window written straight from SPEC §8
-// (and §2 for which start describes a conversation): every rule applied by scanning all events.
-// Self-contained (no SDK types), shared by the unit test and the HTTP test.
+// A naive reference of GET /analytics/conversations/whatsapp-window written straight from its
+// section of docs/api.md (and How events are interpreted, for which start describes a
+// conversation): every rule applied by scanning all events. Self-contained (no SDK types), shared
+// by the unit test and the HTTP test.
 
 #include <algorithm>
 #include <cstdint>

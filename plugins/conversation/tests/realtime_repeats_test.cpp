@@ -1,6 +1,7 @@
 // GET /analytics/real-time/conversations with repeated conversation_started events, which are
-// stored but are not activity (SPEC §2, §5): a repeat neither makes a conversation active nor
-// becomes its last_activity_at.
+// stored but are not activity (docs/api.md, How events are interpreted and GET
+// /analytics/real-time/conversations): a repeat neither makes a conversation active nor becomes
+// its last_activity_at.
 
 #include <gtest/gtest.h>
 

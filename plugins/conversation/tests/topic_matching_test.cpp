@@ -1,6 +1,7 @@
-// SPEC §5 topics, hand-worked: fold, split into words, stem with Snowball English and Portuguese,
-// a keyword matches when its stemmed words occur consecutively in the message's, under either
-// stemmer. The stems quoted in comments are libstemmer 2.2's (Debian 12).
+// Topic matching (docs/api.md, GET /analytics/conversations/topics), hand-worked: fold, split into
+// words, stem with Snowball English and Portuguese, a keyword matches when its stemmed words occur
+// consecutively in the message's, under either stemmer. The stems quoted in comments are
+// libstemmer 2.2's (Debian 12).
 #include <gtest/gtest.h>
 
 #include "plugin_config.h"
@@ -69,7 +70,8 @@ TEST(TopicStemming, PhrasesAreConsecutiveStemmedWords) {
   EXPECT_TRUE(hits(one("não chegou"), "os pedidos nao chegaram")); // pt: nao cheg
   EXPECT_FALSE(hits(one("quanto custa"), "custa quanto"));         // order matters
   EXPECT_FALSE(hits(one("never arrived"), "never really arrived"));  // consecutive only
-  // Punctuation is not a word: SPEC compares word sequences (the literal rule stopped at clauses).
+  // Punctuation is not a word: the matching rule of docs/api.md compares word sequences (the
+  // literal rule stopped at clauses).
   EXPECT_TRUE(hits(one("never arrived"), "never, arrived"));
 }
 

@@ -1,6 +1,7 @@
 // The topic matcher's fast paths (stem ids, the per-taxonomy token cache, the per-report Session)
-// against SPEC §5's rule written the plain way: every word of a message and of every keyword
-// stemmed on the spot with both Snowball stemmers, then a naive search for consecutive stems.
+// against the matching rule of docs/api.md (GET /analytics/conversations/topics) written the plain
+// way: every word of a message and of every keyword stemmed on the spot with both Snowball
+// stemmers, then a naive search for consecutive stems.
 // Messages: the labelled sets' lines and random recombinations of their words (new neighbours for
 // every phrase).
 #include <gtest/gtest.h>

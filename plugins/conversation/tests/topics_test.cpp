@@ -33,7 +33,7 @@ TEST(TopicMatcher, AccentsCaseBoundariesAndPhrases) {
   EXPECT_EQ(matches(m, "this is priceless"), (std::vector<char>{0, 0}));
   EXPECT_EQ(matches(m, "the PRICE, really"), (std::vector<char>{0, 1}));
   EXPECT_EQ(matches(m, "it NEVER   arrived"), (std::vector<char>{1, 0}));
-  EXPECT_EQ(matches(m, "never, arrived"), (std::vector<char>{1, 0}));     // SPEC: punctuation is no word
+  EXPECT_EQ(matches(m, "never, arrived"), (std::vector<char>{1, 0}));     // punctuation is no word
   EXPECT_EQ(matches(m, "arrived never"), (std::vector<char>{0, 0}));      // order matters
   EXPECT_EQ(matches(m, "meu pedido nao chegou"), (std::vector<char>{1, 0}));
   EXPECT_EQ(matches(m, "price never arrived"), (std::vector<char>{1, 1}));
@@ -91,7 +91,8 @@ TEST(Topics, TopTermsDropStopWordsAndCountConversations) {
 
 TEST(Topics, PlantedTermIsEmerging) {
   // Background chatter from one vocabulary in both windows; "cupom" only in W, in 20% of its
-  // conversations (the SPEC's threshold case).
+  // conversations (the threshold case: a new term in 20% of W's conversations must rank among the
+  // top five emerging terms; the score is in docs/api.md, GET /analytics/conversations/topics).
   const std::vector<std::string> vocab = {"entrega", "pedido", "tamanho", "cor", "pagamento", "boleto",
                                           "pix", "troca", "garantia", "modelo", "estoque", "loja"};
   std::mt19937 rng(7);

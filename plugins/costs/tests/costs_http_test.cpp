@@ -1,6 +1,6 @@
 // GET /metrics/cost and the cost_daily export over HTTP: the real server and costs.so on SQLite and
 // PostgreSQL, random events (sent shuffled, with repeated starts, ties, unknown and human-only
-// conversations) against the naive reference of SPEC §8 (naive_cost.h).
+// conversations) against the naive reference written from docs/api.md, costs plugin (naive_cost.h).
 
 #include <gtest/gtest.h>
 

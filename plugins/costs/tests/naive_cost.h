@@ -1,7 +1,8 @@
 #pragma once
-// A naive reference of GET /metrics/cost written straight from SPEC §8 (and §2 for which start
-// and ending describe a conversation): every rule applied literally by scanning all events, with
-// no attempt at efficiency. Shared by the unit test and the HTTP test.
+// A naive reference of GET /metrics/cost written straight from docs/api.md, costs plugin (and How
+// events are interpreted, for which start and ending describe a conversation): every rule applied
+// literally by scanning all events, with no attempt at efficiency. Shared by the unit test and the
+// HTTP test.
 
 #include <cstdint>
 #include <map>

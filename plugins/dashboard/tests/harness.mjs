@@ -110,7 +110,7 @@ export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 const b64url = (x) => Buffer.from(typeof x === "string" ? x : JSON.stringify(x)).toString("base64url");
 
-/** An HS256 JWT (SPEC §3). */
+/** An HS256 JWT (docs/api.md, Tenancy and auth). */
 export function makeJwt(secret, claims, expInSeconds = 3600) {
   const head = `${b64url({ alg: "HS256", typ: "JWT" })}.${b64url({ ...claims, exp: Math.floor(Date.now() / 1000) + expInSeconds })}`;
   return `${head}.${createHmac("sha256", secret).update(head).digest("base64url")}`;

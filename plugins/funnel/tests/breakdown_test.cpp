@@ -1,6 +1,6 @@
-// SPEC §8 funnel breakdown (source | channel | assistant_id) on GET /analytics/funnel/{id} and the
-// funnel_stages data source, through the real SQL on SQLite, against a naive reference computed
-// here from the events (randomised), and hand-worked edges.
+// The funnel breakdown (source | channel | assistant_id; docs/api.md, Stage report) on GET
+// /analytics/funnel/{id} and the funnel_stages data source, through the real SQL on SQLite, against
+// a naive reference computed here from the events (randomised), and hand-worked edges.
 
 #include <gtest/gtest.h>
 
@@ -45,8 +45,9 @@ TestEvent conversation_started(std::string id, std::string conversation, std::st
 using Value = std::optional<std::string>;
 using Entry = std::pair<Value, std::vector<std::int64_t>>;
 
-// Literally the SPEC, event list in hand: each lead's value, its furthest stage in W (§5), then
-// counts per value sorted by S0 desc, value asc, null after the values of its count.
+// Literally docs/api.md (funnel plugin), event list in hand: each lead's value, its furthest stage
+// in W (the stage it reached), then counts per value sorted by S0 desc, value asc, null after the
+// values of its count.
 std::vector<Entry> naive(const std::vector<std::string>& stages, const std::vector<TestEvent>& events,
                          std::int64_t from, std::int64_t to, const std::string& by) {
   auto earlier = [](const TestEvent& a, const TestEvent& b) { return std::tie(a.ts, a.id) < std::tie(b.ts, b.id); };

@@ -1,5 +1,6 @@
-// SPEC §8 on GET /analytics/funnel/{id}: conversion_window_days and time_to_convert, through the
-// real SQL on SQLite, against a naive reference (randomised) and hand-worked edges.
+// conversion_window_days and time_to_convert on GET /analytics/funnel/{id} (docs/api.md, Stage
+// report), through the real SQL on SQLite, against a naive reference (randomised) and hand-worked
+// edges.
 
 #include <gtest/gtest.h>
 
@@ -131,7 +132,7 @@ TEST_F(ConversionWindowTest, ConvertingExactlyAtTheWindowsEndCounts) {
   EXPECT_EQ(hist[0], (nlohmann::json{{"le_hours", 1}, {"leads", 1}}));  // 0 hours
   EXPECT_EQ(hist[3], (nlohmann::json{{"le_hours", 72}, {"leads", 1}}));  // 48 hours
   EXPECT_TRUE(hist[7]["le_hours"].is_null());
-  // Without the window (§5), the late lead converts too.
+  // Without the window (any event in W counts), the late lead converts too.
   EXPECT_EQ(report(100 * D, 110 * D, std::nullopt)["stages"][1]["count"], 3);
 }
 

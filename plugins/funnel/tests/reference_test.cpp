@@ -1,5 +1,6 @@
-// Randomised funnels checked against a naive reference written straight from SPEC §5 (sort every
-// lead's events, then apply each definition literally), through the real SQL on SQLite.
+// Randomised funnels checked against a naive reference written straight from docs/api.md, funnel
+// plugin (sort every lead's events, then apply each definition literally), through the real SQL on
+// SQLite.
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 #pragma once
-// GET /metrics/performance?hours=business (SPEC §8 "Business hours"): response times that count
-// only the time the tenant's business is open, and what happens outside its hours.
+// GET /metrics/performance?hours=business (plugins/metrics/README.md, Business hours): response
+// times that count only the time the tenant's business is open, and what happens outside its hours.
 //
 // For each reply (assistant or agent message) of W with a trigger (reply_triggers.h): its business
 // time is the length of [trigger, reply] ∩ open intervals (open_hours.h); replies_outside_hours
@@ -40,7 +40,7 @@ struct TriggeredReply {
 };
 
 /// The replies' part of the report, from replies and open hours covering [min trigger, max ts].
-/// Pure. Percentiles by linear interpolation between closest ranks (SPEC §4).
+/// Pure. Percentiles by linear interpolation between closest ranks (docs/api.md, Query parameters).
 void summarize_replies(const std::vector<TriggeredReply>& replies, const OpenHours& hours,
                        BusinessHoursReport& report);
 

@@ -1,7 +1,8 @@
 #pragma once
-// Business hours as the operator configures them (SPEC §8 "Business hours"): the metrics plugin's
-// `config: {business_hours: {default: SCHEDULE, tenants: {tenant_id: SCHEDULE}}}`. Plain data and
-// its validation; no clock and no store (open_hours.h turns a schedule into instants).
+// Business hours as the operator configures them (plugins/metrics/README.md, Business hours): the
+// metrics plugin's `config: {business_hours: {default: SCHEDULE, tenants: {tenant_id: SCHEDULE}}}`.
+// Plain data and its validation; no clock and no store (open_hours.h turns a schedule into
+// instants).
 
 #include <array>
 #include <cstdint>

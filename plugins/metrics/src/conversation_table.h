@@ -1,8 +1,9 @@
 #pragma once
-// metrics_conversations: one row per (tenant, conversation) holding what SPEC §2 says describes a
-// conversation — its earliest conversation_started (ties: smallest event id) and its earliest
-// conversation_ended. Maintained by an ingest hook inside the write transaction, so it is never out
-// of step with the events; upserts keep the earliest, so a late-arriving earlier start wins.
+// metrics_conversations: one row per (tenant, conversation) holding what describes a conversation
+// (docs/api.md, How events are interpreted) — its earliest conversation_started (ties: smallest
+// event id) and its earliest conversation_ended. Maintained by an ingest hook inside the write
+// transaction, so it is never out of step with the events; upserts keep the earliest, so a
+// late-arriving earlier start wins.
 //
 // Columns: tenant_id, conversation_id, start_ts, start_id, lead_id, assistant_id (NULL: human
 // only), channel, end_ts, end_id, outcome. start_ts is NULL for a conversation known only from an

@@ -1,6 +1,7 @@
 #pragma once
-// Pure arithmetic of the metrics plugin (SPEC §4/§5): percentiles, ratios, values with history and
-// the folding of pre-grouped counts into calendar buckets. No I/O; safe to call from any thread.
+// Pure arithmetic of the metrics plugin (docs/api.md, Query parameters and metrics plugin):
+// percentiles, ratios, values with history and the folding of pre-grouped counts into calendar
+// buckets. No I/O; safe to call from any thread.
 
 #include <cstdint>
 #include <optional>

@@ -8,7 +8,8 @@ namespace {
 
 // Naming every type lets both databases seek the (tenant_id, type, ts) index once per type
 // instead of scanning the tenant's rows. Starts and endings are not among them: only each
-// conversation's earliest one is activity (SPEC §2, §5), counted through for_each_first.
+// conversation's earliest one is activity (docs/api.md, How events are interpreted and GET
+// /analytics/real-time/activity), counted through for_each_first.
 constexpr const char* kPlainTypes = "('lead_created', 'message', 'funnel_defined', 'stage_changed')";
 
 constexpr std::int64_t kMinuteMs = 60'000;

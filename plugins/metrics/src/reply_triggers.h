@@ -1,12 +1,12 @@
 #pragma once
-// Each reply's trigger (SPEC §8 "Business hours"): for an assistant or agent message, the earliest
-// lead message of the same conversation that is
+// Each reply's trigger (plugins/metrics/README.md, Business hours): for an assistant or agent
+// message, the earliest lead message of the same conversation that is
 //   * strictly after the previous assistant/agent message of the conversation (messages ordered by
 //     (ts, event id): of two replies in one millisecond the second has the first as its previous
 //     one, so it has no trigger and is skipped, and a lead message is never counted twice),
-//   * at or after the conversation's start (its earliest conversation_started, SPEC §2; a lead
-//     message in the same millisecond as the start counts, one before it never does; a
-//     conversation never started has no such bound),
+//   * at or after the conversation's start (its earliest conversation_started, later starts being
+//     ignored; a lead message in the same millisecond as the start counts, one before it never
+//     does; a conversation never started has no such bound),
 //   * at or before the reply (the same millisecond included).
 // A reply with no such lead message has no trigger.
 //

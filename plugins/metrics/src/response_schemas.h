@@ -102,7 +102,8 @@ inline sdk::Schema conversion_response() {
       .named("ConversionResponse");
 }
 
-/// `business_hours` of GET /metrics/performance?hours=business (SPEC §8).
+/// `business_hours` of GET /metrics/performance?hours=business (plugins/metrics/README.md,
+/// Business hours).
 inline sdk::Schema business_hours() {
   auto ms = [](std::string what) { return s::number(std::move(what)).with_unit("ms").or_null(); };
   auto sender =

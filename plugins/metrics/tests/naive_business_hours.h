@@ -1,10 +1,11 @@
 #pragma once
-// A naive reference for SPEC §8 "Business hours", written from the definitions and sharing no code
-// with the plugin: each reply's trigger by scanning every message of its conversation, business
-// time by walking the UTC minutes of [trigger, reply] and asking `open(minute_start)` for each
-// (a schedule's open/closed state is constant within a minute: zone offsets and the configured
-// intervals are whole minutes). Quadratic and slow on purpose; used by the unit tests and the
-// integration test (tests/integration/business_hours_test.cpp). Header-only, no dependencies.
+// A naive reference for business hours (plugins/metrics/README.md, Business hours), written from
+// the definitions and sharing no code with the plugin: each reply's trigger by scanning every
+// message of its conversation, business time by walking the UTC minutes of [trigger, reply] and
+// asking `open(minute_start)` for each (a schedule's open/closed state is constant within a minute:
+// zone offsets and the configured intervals are whole minutes). Quadratic and slow on purpose; used
+// by the unit tests and the integration test (tests/integration/business_hours_test.cpp).
+// Header-only, no dependencies.
 
 #include <algorithm>
 #include <cmath>

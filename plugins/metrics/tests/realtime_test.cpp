@@ -1,6 +1,7 @@
 // GET /analytics/real-time/activity's figures (realtime.cpp) with repeated conversation_started /
-// conversation_ended events, which are stored but are not activity (SPEC §2, §5): randomised
-// against a naive reference, and a hand-worked case.
+// conversation_ended events, which are stored but are not activity (docs/api.md, How events are
+// interpreted and GET /analytics/real-time/activity): randomised against a naive reference, and a
+// hand-worked case.
 
 #include <gtest/gtest.h>
 

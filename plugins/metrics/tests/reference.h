@@ -1,6 +1,7 @@
 #pragma once
 // A naive reference for the metrics tests: every figure recomputed straight from the event list by
-// the definitions of SPEC §5, with none of the plugin's tables, rollups or SQL.
+// the definitions of docs/api.md (metrics plugin), with none of the plugin's tables, rollups or
+// SQL.
 
 #include <algorithm>
 #include <cmath>

@@ -63,8 +63,8 @@ inline constexpr const char* kLeadCreatedEvents = "lead_created_events";
 
 /// `conversation_starts`: one row per stored `conversation_started` event (SDK 2.0).
 ///   tenant_id TEXT, conversation_id TEXT, lead_id TEXT, ts BIGINT (epoch ms), event_id TEXT,
-///   assistant_id TEXT (NULL: human only), channel TEXT (NULL when absent: SPEC's default is
-///   "whatsapp").
+///   assistant_id TEXT (NULL: human only), channel TEXT (NULL when absent: the default channel
+///   is "whatsapp", docs/api.md, Event types).
 /// A conversation is described by its earliest start (by (ts, event_id), see events.h); the relation
 /// holds every start, later ones included. Its covering index is keyed (tenant_id, lead_id, ts,
 /// event_id): a tenant's starts or one lead's, index-only.
