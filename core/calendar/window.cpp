@@ -7,7 +7,7 @@
 
 #include "calendar/calendar.h"
 #include "calendar/zones.h"
-#include "ingest/ingest_service.h"
+#include "calendar/rfc3339.h"
 #include "zaplify/sdk/http.h"
 
 namespace zaplify::core {

@@ -50,10 +50,6 @@ struct IngestCaller {
 std::string validate_event(const nlohmann::json& raw, const IngestCaller& caller,
                            std::int64_t now_ms, int retention_days, sdk::Event& out);
 
-/// Parses an RFC 3339 timestamp with offset or Z into epoch ms (truncating below a millisecond).
-/// Returns false when malformed.
-bool parse_rfc3339_ms(std::string_view text, std::int64_t& out_ms);
-
 /// Thread-safe.
 class IngestService {
  public:

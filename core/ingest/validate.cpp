@@ -4,6 +4,7 @@
 #include <string_view>
 #include <unordered_set>
 
+#include "calendar/rfc3339.h"
 #include "ingest/properties.h"
 #include "ingest/utf8.h"
 

@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "calendar/calendar.h"
-#include "ingest/ingest_service.h"
+#include "calendar/rfc3339.h"
 #include "zaplify/sdk/http.h"
 
 namespace zaplify::core {

@@ -1,9 +1,9 @@
-// parse_rfc3339_ms (declared in ingest_service.h): strict RFC 3339 date-time with offset or Z.
+// parse_rfc3339_ms: strict RFC 3339 date-time with offset or Z.
 
 #include <cstdint>
 #include <string_view>
 
-#include "ingest/ingest_service.h"
+#include "calendar/rfc3339.h"
 
 namespace zaplify::core {
 namespace {

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "ingest/ingest_service.h"
+#include "calendar/rfc3339.h"
 
 namespace zaplify::core {
 namespace {
