@@ -7,6 +7,7 @@
 #include "funnel_stats.h"
 #include "zaplify/sdk/host_tables.h"
 #include "zaplify/sdk/http.h"
+#include "zaplify/sdk/string_table.h"
 
 namespace zaplify::funnel {
 namespace {
@@ -42,7 +43,7 @@ struct Start {
 // is its conversation's earliest so far (nearly every conversation has one start).
 void read_conversation_values(const sdk::Store& store, const std::string& tenant, BreakdownBy by,
                               LeadAttribute& out) {
-  std::unordered_map<std::string_view, Start> earliest;  // by conversation
+  sdk::StringTable<Start> earliest(1u << 16);  // by conversation
   const int col = by == BreakdownBy::AssistantId ? 4 : 5;
   const std::uint32_t no_value = 0;
   store.query(std::string("SELECT conversation_id, lead_id, ts, event_id, assistant_id, channel FROM ") +
@@ -50,12 +51,10 @@ void read_conversation_values(const sdk::Store& store, const std::string& tenant
               {tenant}, [&](const sdk::Row& row) {
                 const std::int64_t ts = row.int64(2);
                 const std::string_view event_id = row.text(3);
-                auto it = earliest.find(row.text(0));
-                if (it != earliest.end() && !(ts < it->second.ts ||
-                                              (ts == it->second.ts && event_id < it->second.event_id)))
-                  return;
-                if (it == earliest.end()) it = earliest.emplace(out.keep(row.text(0)), Start{}).first;
-                Start& s = it->second;
+                auto [start, fresh] = earliest.insert(row.text(0));
+                const bool earlier = ts < start->ts || (ts == start->ts && event_id < start->event_id);
+                if (!fresh && !earlier) return;
+                Start& s = *start;
                 s.ts = ts;
                 s.event_id = out.keep(event_id);
                 s.lead_id = out.keep(row.text(1));
@@ -65,14 +64,14 @@ void read_conversation_values(const sdk::Store& store, const std::string& tenant
                 s.value = !row.is_null(col) ? out.intern(row.text(col))
                                             : (s.has_value ? out.intern("whatsapp") : no_value);
               });
-  std::unordered_map<std::string_view, const Start*> first;  // by lead
-  first.reserve(earliest.size());
-  for (const auto& [conversation, s] : earliest) {
-    auto [it, fresh] = first.try_emplace(s.lead_id, &s);
-    if (!fresh && s.before(it->second->ts, it->second->event_id)) it->second = &s;
-  }
-  for (const auto& [lead, s] : first)
+  sdk::StringTable<const Start*> first(earliest.size());  // by lead; `earliest` no longer grows
+  earliest.for_each([&](std::string_view, const Start& s) {
+    auto [lead, fresh] = first.insert(s.lead_id);
+    if (fresh || s.before((*lead)->ts, (*lead)->event_id)) *lead = &s;
+  });
+  first.for_each([&](std::string_view lead, const Start* s) {
     if (s->has_value) out.set(lead, s->value);
+  });
 }
 
 constexpr std::size_t kBlockBytes = 1 << 16;

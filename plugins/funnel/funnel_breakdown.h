@@ -17,6 +17,7 @@
 
 #include "funnel_scan.h"
 #include "zaplify/sdk/store.h"
+#include "zaplify/sdk/string_table.h"
 
 namespace zaplify::funnel {
 
@@ -36,9 +37,9 @@ class LeadAttribute {
 
   /// The index of the lead's value in values(); nullopt when the lead has none (null).
   std::optional<std::uint32_t> index_of(std::string_view lead_id) const {
-    const auto it = lead_value_.find(lead_id);
-    if (it == lead_value_.end()) return std::nullopt;
-    return it->second;
+    const std::uint32_t* value = lead_value_.find(lead_id);
+    if (value == nullptr) return std::nullopt;
+    return *value;
   }
   const std::vector<std::string>& values() const { return values_; }
 
@@ -46,8 +47,10 @@ class LeadAttribute {
   std::string_view keep(std::string_view text);
   /// The index of `value` in values(), added when new.
   std::uint32_t intern(std::string_view value);
-  /// Sets the lead's value. REQUIRES: `lead_id` was kept by this object.
-  void set(std::string_view lead_id, std::uint32_t value) { lead_value_.emplace(lead_id, value); }
+  /// Sets the lead's value, unless it has one already.
+  void set(std::string_view lead_id, std::uint32_t value) {
+    if (auto [slot, fresh] = lead_value_.insert(lead_id); fresh) *slot = value;
+  }
 
  private:
   std::vector<std::unique_ptr<char[]>> blocks_;
@@ -55,7 +58,7 @@ class LeadAttribute {
   std::size_t room_ = 0;
   std::vector<std::string> values_;
   std::unordered_map<std::string_view, std::uint32_t> value_index_;  ///< Keys kept by keep().
-  std::unordered_map<std::string_view, std::uint32_t> lead_value_;
+  sdk::StringTable<std::uint32_t> lead_value_{1u << 16};
 };
 
 /// Each lead's value of the attribute. Throws sdk::StoreError.

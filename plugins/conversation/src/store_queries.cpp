@@ -8,6 +8,7 @@
 
 #include "sentiment_analyzer.h"
 #include "zaplify/sdk/series.h"
+#include "zaplify/sdk/string_table.h"
 
 namespace zaplify::conversation {
 namespace {
@@ -33,63 +34,9 @@ nlohmann::json avg_json(const BucketCounts& b) {
                         : nlohmann::json(b.score_sum / static_cast<double>(b.total()));
 }
 
-// Each conversation's score sum and count over one window, in a flat open-addressing table whose
-// keys are copied once into one arena. A window holds ~100k conversations of ~3 lead messages
-// each: a node-based map spent more in allocation and pointer chasing than SQLite in the scan.
-// Thread-compatible (one request's scan).
-class ConversationSums {
- public:
-  ConversationSums() { slots_.resize(1u << 14); }
-
-  void add(std::string_view id, double score) {
-    if ((used_ + 1) * 2 > slots_.size()) grow();
-    const std::size_t h = std::hash<std::string_view>{}(id);
-    for (std::size_t i = h & mask();; i = (i + 1) & mask()) {
-      Slot& s = slots_[i];
-      if (s.n == 0) {
-        s = Slot{h, arena_.size(), id.size(), score, 1};
-        arena_.append(id);
-        ++used_;
-        return;
-      }
-      if (s.hash == h && key(s) == id) {
-        s.sum += score;
-        ++s.n;
-        return;
-      }
-    }
-  }
-
-  /// Calls f(id, sum, n) for every conversation, in no particular order.
-  template <class F>
-  void for_each(F&& f) const {
-    for (const Slot& s : slots_)
-      if (s.n != 0) f(key(s), s.sum, s.n);
-  }
-
- private:
-  struct Slot {
-    std::size_t hash = 0;
-    std::size_t offset = 0, length = 0;  ///< The id in arena_.
-    double sum = 0;
-    std::int64_t n = 0;                  ///< 0: an empty slot.
-  };
-  std::size_t mask() const { return slots_.size() - 1; }
-  std::string_view key(const Slot& s) const { return {arena_.data() + s.offset, s.length}; }
-  void grow() {
-    std::vector<Slot> old(slots_.size() * 2);
-    old.swap(slots_);
-    for (const Slot& s : old) {
-      if (s.n == 0) continue;
-      std::size_t i = s.hash & mask();
-      while (slots_[i].n != 0) i = (i + 1) & mask();
-      slots_[i] = s;
-    }
-  }
-
-  std::vector<Slot> slots_;  ///< Size a power of two, at most half full.
-  std::size_t used_ = 0;
-  std::string arena_;
+struct ScoreSum {
+  double sum = 0;
+  std::int64_t n = 0;
 };
 
 // One pass over W's scores: totals, per-bucket counts (bucket i = [starts[i], starts[i+1]) ∩ W;
@@ -98,7 +45,7 @@ class ConversationSums {
 struct WindowScores {
   BucketCounts total;
   std::vector<BucketCounts> buckets;
-  ConversationSums by_conversation;
+  sdk::StringTable<ScoreSum> by_conversation{1u << 13};  ///< Flat: ~100k conversations per window.
 };
 
 WindowScores scan_scores(const sdk::Store& store, const std::string& tenant, const sdk::Window& w,
@@ -122,7 +69,9 @@ WindowScores scan_scores(const sdk::Store& store, const std::string& tenant, con
                   }
                   if (ts >= starts[bucket]) out.buckets[bucket].add(label, score);
                 }
-                out.by_conversation.add(r.text(3), score);
+                ScoreSum& c = out.by_conversation[r.text(3)];
+                c.sum += score;
+                ++c.n;
               });
   return out;
 }
@@ -138,8 +87,8 @@ nlohmann::json most_negative(const WindowScores& scores) {
   };
   std::vector<Mean> top;
   top.reserve(kTop + 1);
-  scores.by_conversation.for_each([&](std::string_view id, double sum, std::int64_t n) {
-    const Mean m{sum / static_cast<double>(n), id};
+  scores.by_conversation.for_each([&](std::string_view id, const ScoreSum& sum) {
+    const Mean m{sum.sum / static_cast<double>(sum.n), id};
     if (top.size() == kTop && !less(m, top.back())) return;
     top.insert(std::upper_bound(top.begin(), top.end(), m, less), m);
     if (top.size() > kTop) top.pop_back();
