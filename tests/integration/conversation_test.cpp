@@ -218,66 +218,6 @@ TEST_P(ConversationIntegration, OutOfOrderDuplicatedBatchesGiveTheSameConversati
   EXPECT_EQ(rows[3][8], "");
 }
 
-long server_kb(const ServerProcess& s, const char* key) {
-  // The server is the process whose command line names this test's generated config file.
-  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
-    std::ifstream cmd(entry.path() / "cmdline");
-    std::string line((std::istreambuf_iterator<char>(cmd)), {});
-    if (line.find(s.config_path()) == std::string::npos || line.find("zaplify-analytics") == std::string::npos) continue;
-    std::ifstream st(entry.path() / "status");
-    std::string l;
-    while (std::getline(st, l))
-      if (l.rfind(key, 0) == 0) return std::stol(l.substr(std::strlen(key)));
-  }
-  return -1;
-}
-
-// A measurement, not a test (no assertion on time): ingest N conversations (4 events each), then
-// export them as CSV and report rows/s and the server's peak-RSS growth.
-//   ZAPLIFY_CONV_EXPORT_N=200000 integration_tests --gtest_also_run_disabled_tests
-//     --gtest_filter='*DISABLED_ConversationsExportThroughput*'
-TEST_P(ConversationIntegration, DISABLED_ConversationsExportThroughput) {
-  const char* env = std::getenv("ZAPLIFY_CONV_EXPORT_N");
-  const int n = env ? std::atoi(env) : 200000;
-  ServerProcess s(options(GetParam()));
-  const std::int64_t t0 = now_ms() - 30LL * 86400000;
-  auto start = std::chrono::steady_clock::now();
-  nlohmann::json batch = nlohmann::json::array();
-  auto flush = [&] {
-    auto r = s.post_json("/analytics/process/batch", {{"events", batch}}, kTenant);
-    ASSERT_EQ(r.status, 200) << r.body;
-    batch = nlohmann::json::array();
-  };
-  for (int c = 0; c < n; ++c) {
-    const std::string conv = "conv" + std::to_string(c), id = "e" + std::to_string(c);
-    const std::int64_t t = t0 + static_cast<std::int64_t>(c) * 10;
-    batch.push_back(event(id + "s", "conversation_started", t, {{"conversation_id", conv}, {"lead_id", "l" + std::to_string(c)}, {"assistant_id", "bot"}}));
-    batch.push_back(event(id + "l", "message", t + 1, {{"conversation_id", conv}, {"sender", "lead"}, {"text", "Qual o preço?"}}));
-    batch.push_back(event(id + "r", "message", t + 2, {{"conversation_id", conv}, {"sender", "assistant"}, {"text", "R$ 10"}}));
-    batch.push_back(event(id + "x", "conversation_ended", t + 5, {{"conversation_id", conv}, {"outcome", "resolved"}}));
-    if (batch.size() >= 10000) flush();
-  }
-  if (!batch.empty()) flush();
-  const double ingest_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  const std::string window = "?from=" + rfc3339(t0 - 1000) + "&to=" + rfc3339(t0 + 10LL * n + 1000);
-  const long hwm0 = server_kb(s, "VmHWM:"), rss0 = server_kb(s, "VmRSS:"), anon0 = server_kb(s, "RssAnon:");
-  start = std::chrono::steady_clock::now();
-  auto ex = s.get("/analytics/export/metrics" + window + "&dataset=conversations&format=csv", kTenant);
-  const double export_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  ASSERT_EQ(ex.status, 200);
-  const long anon1 = server_kb(s, "RssAnon:");  // heap only: SQLite's mmap'd pages are RssFile
-  const auto lines = std::count(ex.body.begin(), ex.body.end(), '\n') - 1;
-  EXPECT_EQ(lines, n);
-  start = std::chrono::steady_clock::now();
-  auto ov = s.get("/analytics/conversations" + window, kTenant);
-  const double overview_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  ASSERT_EQ(ov.status, 200);
-  std::printf("[%s] ingest %d events in %.1f s (%.0f events/s); export %lld rows in %.2f s = %.0f rows/s;"
-              " server VmHWM %ld -> %ld KiB (RSS before %ld, RssAnon %ld -> %ld); overview %.2f s\n",
-              GetParam().c_str(), 4 * n, ingest_s, 4 * n / ingest_s, static_cast<long long>(lines), export_s,
-              static_cast<double>(lines) / export_s, hwm0, server_kb(s, "VmHWM:"), rss0, anon0, anon1, overview_s);
-}
-
 INSTANTIATE_TEST_SUITE_P(Backends, ConversationIntegration, ::testing::ValuesIn(backends()));
 
 }  // namespace

@@ -1,6 +1,6 @@
 // The raw insert limits of the events schema, measured beside IngestService::process on the same
 // events in the same run (BENCHMARKS.md: the ingest bar is then >= 80% of the measured limit).
-// Disabled by default. Run: core_tests --gtest_also_run_disabled_tests --gtest_filter='*InsertLimit*'
+// In core_bench (never run by ctest). Run: build/bin/core_bench --gtest_filter='*InsertLimit*'
 // Env: ZAPLIFY_BENCH_EVENTS (default 100000), ZAPLIFY_TEST_PG_URL for the PostgreSQL variant.
 
 #include <gtest/gtest.h>
@@ -108,7 +108,7 @@ double process_all(Database& db, const Corpus& c) {
   return wall;
 }
 
-TEST(InsertLimitBench, DISABLED_Sqlite) {
+TEST(InsertLimitBench, Sqlite) {
   const Corpus c = make_corpus();
   const std::string schema = storage::core_migrations().front().sql;
   std::string without_rowid = schema;
@@ -157,7 +157,7 @@ double pg_copy(const Corpus& c, const std::string& url, const std::string& schem
   return wall;
 }
 
-TEST(InsertLimitBench, DISABLED_Postgresql) {
+TEST(InsertLimitBench, Postgresql) {
   ZAPLIFY_SKIP_WITHOUT_BACKEND(std::string("postgresql"));
   const Corpus c = make_corpus();
   const std::string schema = storage::core_migrations().front().sql;

@@ -2,8 +2,8 @@
 // cursor: both measured on raw libpq over the same rows, with the client's and the server
 // backend's CPU per row (the backend's from /proc, so run it on the database's host) and the
 // latency of a one-row query. Prints numbers, asserts only that every row arrived.
-// Disabled by default. Run (ZAPLIFY_TEST_PG_URL set):
-//   core_tests --gtest_also_run_disabled_tests --gtest_filter='*PgFetchModes*'
+// In core_bench (never run by ctest). Run (ZAPLIFY_TEST_PG_URL set):
+//   build/bin/core_bench --gtest_filter='*PgFetchModes*'
 
 #include <gtest/gtest.h>
 #include <libpq-fe.h>
@@ -105,7 +105,7 @@ double small_query_us(const std::function<void()>& run) {
   return std::chrono::duration<double>(Clock::now() - t0).count() * 1e6 / 2000;
 }
 
-TEST(PgFetchModes, DISABLED_SingleRowModeAgainstBatchedCursor) {
+TEST(PgFetchModes, SingleRowModeAgainstBatchedCursor) {
   if (!testing::TempDatabase::pg_available()) GTEST_SKIP() << "ZAPLIFY_TEST_PG_URL is not set";
   testing::TempDatabase tmp("postgresql", 1);
   PGconn* c = PQconnectdb(tmp.url().c_str());

@@ -1,8 +1,8 @@
 // Streaming read speed of Database::query (the sdk::Store path every plugin reads through):
 // rows/s of 1,000,000-row scans, latency of 1-row queries, and on SQLite the effect of mmap_size
 // on speed and resident memory. Prints numbers; asserts only that every row arrived.
-// Disabled by default. Run:
-//   core_tests --gtest_also_run_disabled_tests --gtest_filter='*ReadBench*'
+// In core_bench (never run by ctest). Run:
+//   build/bin/core_bench --gtest_filter='*ReadBench*'
 // Env: ZAPLIFY_BENCH_ROWS (default 1000000), ZAPLIFY_TEST_PG_URL for the PostgreSQL variants.
 
 #include <gtest/gtest.h>
@@ -126,7 +126,7 @@ double small_query_us(const Database& db, const std::string& sql, const std::vec
 
 class ReadBench : public ::testing::TestWithParam<std::string> {};
 
-TEST_P(ReadBench, DISABLED_StreamedScansAndSmallQueries) {
+TEST_P(ReadBench, StreamedScansAndSmallQueries) {
   ZAPLIFY_SKIP_WITHOUT_BACKEND(GetParam());
   const std::int64_t n = bench_rows();
   TempDatabase tmp(GetParam(), 1);
@@ -152,7 +152,7 @@ INSTANTIATE_TEST_SUITE_P(Backends, ReadBench, ::testing::Values("sqlite", "postg
 // SQLite only: mmap_size (and the page cache size) on a fresh connection over the same (page-cache
 // warm) file, with the speed and the resident memory the scans leave behind: mapped file pages
 // count in RSS, as do the connection's cached pages.
-TEST(ReadBenchSqlite, DISABLED_MmapSizeSpeedAndResidentMemory) {
+TEST(ReadBenchSqlite, MmapSizeSpeedAndResidentMemory) {
   const std::int64_t n = bench_rows();
   TempDatabase tmp("sqlite", 1);
   fill(tmp.db(), n);
