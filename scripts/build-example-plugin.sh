@@ -21,8 +21,24 @@ out="$build/example-plugin"
 exec 9>"$build/.example-plugin.lock"
 flock 9
 cmake --install "$build/plugin_sdk" --prefix "$prefix" >/dev/null
+# The example links the installed test kit, so it is built like the tree the kit came from: the same
+# compiler and, for a sanitizer build (scripts/sanitize.sh), the same instrumentation and runtime.
+cache="$build/CMakeCache.txt"
+cxx="$(sed -n 's/^CMAKE_CXX_COMPILER:[A-Z]*=//p' "$cache")"
+like_tree=()
+[[ -n "$cxx" ]] && like_tree+=(-DCMAKE_CXX_COMPILER="$cxx")
+if grep -q '^ZAPLIFY_SANITIZE:BOOL=ON' "$cache"; then
+  link="-fsanitize=address,undefined"
+  if [[ "$cxx" == *clang* ]]; then  # clang's shared runtime, as the top-level CMakeLists.txt links it
+    runtime_dir="$(dirname "$("$cxx" -print-file-name=libclang_rt.asan-x86_64.so)")"
+    link="$link -shared-libsan -Wl,-rpath,$runtime_dir"
+  fi
+  like_tree+=(-DCMAKE_CXX_FLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
+              -DCMAKE_EXE_LINKER_FLAGS="$link" -DCMAKE_MODULE_LINKER_FLAGS="$link"
+              -DCMAKE_SHARED_LINKER_FLAGS="$link")
+fi
 cmake -S "$root/docs/examples/event_counter" -B "$out" -DCMAKE_PREFIX_PATH="$prefix" \
-  -DCMAKE_BUILD_TYPE=Release >/dev/null
+  -DCMAKE_BUILD_TYPE=Release "${like_tree[@]}" >/dev/null
 cmake --build "$out" >/dev/null
 status=0
 if (( run_tests )); then

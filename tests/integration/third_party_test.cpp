@@ -143,7 +143,8 @@ TEST(ThirdPartyPluginTest, CustomEventTypeAndDeclaredParameter) {
   ASSERT_EQ(posted.status, 200) << posted.body;
   EXPECT_EQ(posted.json()["accepted"], 4) << posted.body;
   ASSERT_EQ(posted.json()["rejected"].size(), 2u) << posted.body;
-  for (const auto& rejected : posted.json()["rejected"])
+  const json answer = posted.json();  // kept: a range-for over a temporary's member would dangle
+  for (const auto& rejected : answer["rejected"])
     EXPECT_NE(rejected["error"].get<std::string>().find("amount"), std::string::npos) << rejected.dump();
 
   auto all = server.get("/examples/bookings");
