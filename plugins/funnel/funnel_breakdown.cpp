@@ -1,7 +1,6 @@
 #include "funnel_breakdown.h"
 
 #include <algorithm>
-#include <cstring>
 #include <map>
 
 #include "funnel_stats.h"
@@ -15,7 +14,7 @@ namespace {
 // The earliest lead_created of each lead: rows come in (lead_id, ts, event_id) order, the covering
 // index's order, so a lead's first row is the one.
 void read_sources(const sdk::Store& store, const std::string& tenant, LeadAttribute& out) {
-  std::string_view last_lead;
+  std::string last_lead;  // the previous row's (the table copies the ids it keeps)
   bool any = false;
   store.query(std::string("SELECT lead_id, source FROM ") + sdk::kLeadCreatedEvents +
                   " WHERE tenant_id = ? ORDER BY lead_id, ts, event_id",
@@ -23,8 +22,8 @@ void read_sources(const sdk::Store& store, const std::string& tenant, LeadAttrib
                 const std::string_view lead = row.text(0);
                 if (any && lead == last_lead) return;
                 any = true;
-                last_lead = out.keep(lead);
-                if (!row.is_null(1)) out.set(last_lead, out.intern(row.text(1)));
+                last_lead = lead;
+                if (!row.is_null(1)) out.set(lead, out.intern(row.text(1)));
               });
 }
 
@@ -74,8 +73,6 @@ void read_conversation_values(const sdk::Store& store, const std::string& tenant
   });
 }
 
-constexpr std::size_t kBlockBytes = 1 << 16;
-
 }  // namespace
 
 std::optional<BreakdownBy> parse_breakdown(const std::optional<std::string>& raw) {
@@ -84,20 +81,6 @@ std::optional<BreakdownBy> parse_breakdown(const std::optional<std::string>& raw
   if (*raw == "channel") return BreakdownBy::Channel;
   if (*raw == "assistant_id") return BreakdownBy::AssistantId;
   throw sdk::invalid_parameter("breakdown", "breakdown must be one of source, channel, assistant_id");
-}
-
-std::string_view LeadAttribute::keep(std::string_view text) {
-  if (text.size() > room_) {
-    const std::size_t size = std::max(kBlockBytes, text.size());
-    blocks_.push_back(std::make_unique<char[]>(size));
-    next_ = blocks_.back().get();
-    room_ = size;
-  }
-  if (!text.empty()) std::memcpy(next_, text.data(), text.size());
-  const std::string_view kept(next_, text.size());
-  next_ += text.size();
-  room_ -= text.size();
-  return kept;
 }
 
 std::uint32_t LeadAttribute::intern(std::string_view value) {

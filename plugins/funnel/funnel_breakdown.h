@@ -44,7 +44,7 @@ class LeadAttribute {
   const std::vector<std::string>& values() const { return values_; }
 
   /// A copy of `text` that lives as long as this object.
-  std::string_view keep(std::string_view text);
+  std::string_view keep(std::string_view text) { return text_.keep(text); }
   /// The index of `value` in values(), added when new.
   std::uint32_t intern(std::string_view value);
   /// Sets the lead's value, unless it has one already.
@@ -53,9 +53,7 @@ class LeadAttribute {
   }
 
  private:
-  std::vector<std::unique_ptr<char[]>> blocks_;
-  char* next_ = nullptr;
-  std::size_t room_ = 0;
+  sdk::TextArena text_;
   std::vector<std::string> values_;
   std::unordered_map<std::string_view, std::uint32_t> value_index_;  ///< Keys kept by keep().
   sdk::StringTable<std::uint32_t> lead_value_{1u << 16};

@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <map>
 #include <unordered_map>
 
 #include <nlohmann/json.hpp>
@@ -58,12 +59,12 @@ constexpr const char* kInsertEvent =
 
 }  // namespace
 
-// Prepared statements by SQL text, as the host caches them. A statement already running (a query
-// issued from another's row callback) gets a private copy instead.
-struct SqliteStore::Statements {
-  explicit Statements(sqlite3* db) : db(db) {}
-  ~Statements() {
+// The connection, and its prepared statements by SQL text, as the host caches them. A statement
+// already running (a query issued from another's row callback) gets a private copy instead.
+struct SqliteStore::Impl {
+  ~Impl() {
     for (auto& [sql, s] : cached) sqlite3_finalize(s);
+    sqlite3_close(db);
   }
   sqlite3_stmt* prepare(std::string_view sql) const {
     sqlite3_stmt* s = nullptr;
@@ -84,8 +85,9 @@ struct SqliteStore::Statements {
     sqlite3_clear_bindings(s);
     if (owned) sqlite3_finalize(s);
   }
-  sqlite3* db;
+  sqlite3* db = nullptr;
   std::unordered_map<std::string, sqlite3_stmt*> cached;
+  std::map<std::string, std::unique_ptr<std::int64_t>> stub_calls;  ///< Calls of stub functions.
 };
 
 const std::string& SqliteStore::host_schema() {
@@ -95,13 +97,11 @@ const std::string& SqliteStore::host_schema() {
   return schema;
 }
 
-SqliteStore::SqliteStore(const std::string& path) {
-  if (sqlite3_open(path.c_str(), &db_) != SQLITE_OK) {
-    const std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
-    sqlite3_close(db_);
-    throw sdk::StoreError("sqlite: cannot open " + path + ": " + msg, true);
+SqliteStore::SqliteStore(const std::string& path) : impl_(std::make_unique<Impl>()) {
+  if (sqlite3_open(path.c_str(), &impl_->db) != SQLITE_OK) {
+    const std::string msg = impl_->db ? sqlite3_errmsg(impl_->db) : "out of memory";
+    throw sdk::StoreError("sqlite: cannot open " + path + ": " + msg, true);  // ~Impl closes it
   }
-  statements_ = std::make_unique<Statements>(db_);
   if (path != ":memory:")
     exec_script("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY");
   // A database file kept from an earlier run (a benchmark's) already holds the schema.
@@ -111,26 +111,23 @@ SqliteStore::SqliteStore(const std::string& path) {
   if (!has_events) exec_script(host_schema());
 }
 
-SqliteStore::~SqliteStore() {
-  statements_.reset();
-  sqlite3_close(db_);
-}
+SqliteStore::~SqliteStore() = default;
 
 void SqliteStore::query(std::string_view sql, const std::vector<sdk::Value>& params,
                         const sdk::RowCallback& on_row) const {
   bool owned = false;
-  sqlite3_stmt* s = statements_->acquire(sql, owned);
+  sqlite3_stmt* s = impl_->acquire(sql, owned);
   bind(s, params);
   StatementRow row(s);
   int rc = SQLITE_OK;
   try {
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) on_row(row);
   } catch (...) {
-    Statements::release(s, owned);
+    Impl::release(s, owned);
     throw;
   }
-  const std::string error = rc == SQLITE_DONE ? "" : sqlite3_errmsg(db_);
-  Statements::release(s, owned);
+  const std::string error = rc == SQLITE_DONE ? "" : sqlite3_errmsg(impl_->db);
+  Impl::release(s, owned);
   if (rc != SQLITE_DONE) throw sdk::StoreError("sqlite: " + error, false);
 }
 
@@ -141,7 +138,7 @@ void SqliteStore::query(std::string_view sql, const std::vector<sdk::Value>& par
 
 std::int64_t SqliteStore::execute(std::string_view sql, const std::vector<sdk::Value>& params) {
   query(sql, params, [](const sdk::Row&) {});
-  return sqlite3_changes(db_);
+  return sqlite3_changes(impl_->db);
 }
 
 void SqliteStore::insert_rows(const std::string& table, const std::vector<std::string>& columns,
@@ -163,10 +160,10 @@ void SqliteStore::insert_rows(const std::string& table, const std::vector<std::s
 }
 
 void SqliteStore::stub_function(const std::string& name, int args) {
-  auto& calls = stub_calls_[name];
+  auto& calls = impl_->stub_calls[name];
   if (!calls) calls = std::make_unique<std::int64_t>(0);
   const int rc = sqlite3_create_function(
-      db_, name.c_str(), args, SQLITE_UTF8, calls.get(),
+      impl_->db, name.c_str(), args, SQLITE_UTF8, calls.get(),
       [](sqlite3_context* ctx, int, sqlite3_value**) {
         ++*static_cast<std::int64_t*>(sqlite3_user_data(ctx));
         sqlite3_result_null(ctx);
@@ -176,13 +173,13 @@ void SqliteStore::stub_function(const std::string& name, int args) {
 }
 
 std::int64_t SqliteStore::calls_of(const std::string& name) const {
-  auto it = stub_calls_.find(name);
-  return it == stub_calls_.end() ? 0 : *it->second;
+  auto it = impl_->stub_calls.find(name);
+  return it == impl_->stub_calls.end() ? 0 : *it->second;
 }
 
 void SqliteStore::exec_script(const std::string& sql) {
   char* err = nullptr;
-  if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+  if (sqlite3_exec(impl_->db, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
     const std::string msg = err ? err : "exec failed";
     sqlite3_free(err);
     throw sdk::StoreError("sqlite: " + msg, false);
@@ -190,7 +187,7 @@ void SqliteStore::exec_script(const std::string& sql) {
 }
 
 void SqliteStore::transaction(const std::function<void()>& work) {
-  if (sqlite3_get_autocommit(db_) == 0) {  // already inside one: join it
+  if (sqlite3_get_autocommit(impl_->db) == 0) {  // already inside one: join it
     work();
     return;
   }
@@ -198,7 +195,7 @@ void SqliteStore::transaction(const std::function<void()>& work) {
   try {
     work();
   } catch (...) {
-    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    sqlite3_exec(impl_->db, "ROLLBACK", nullptr, nullptr, nullptr);
     throw;
   }
   exec_script("COMMIT");

@@ -1,7 +1,7 @@
 #pragma once
 // StringTable<V>: a hash table from text keys (lead ids, conversation ids) to values, for the
 // per-request aggregation an analytics handler does over ~10^5 rows. Open addressing over one flat
-// array, keys copied once into blocks the table owns: no allocation per key and no pointer chase
+// array, keys copied once into a TextArena the table owns: no allocation per key and no pointer chase
 // per lookup, which a node-based std::unordered_map costs (measured on the sentiment route and the
 // funnel breakdown, docs/benchmarks.md). Header-only: nothing of it crosses the plugin ABI.
 //
@@ -18,6 +18,32 @@
 #include <vector>
 
 namespace zaplify::sdk {
+
+/// Copies of strings kept for as long as the arena lives, in 64 KiB blocks: the views it hands out
+/// never move, and keeping 10^5 short ids costs a few allocations, not one each.
+class TextArena {
+ public:
+  /// A copy of `text` valid as long as the arena.
+  std::string_view keep(std::string_view text) {
+    if (text.size() > room_) {
+      const std::size_t size = text.size() > kBlockBytes ? text.size() : kBlockBytes;
+      blocks_.push_back(std::make_unique<char[]>(size));
+      next_ = blocks_.back().get();
+      room_ = size;
+    }
+    if (!text.empty()) std::memcpy(next_, text.data(), text.size());
+    const std::string_view kept(next_, text.size());
+    next_ += text.size();
+    room_ -= text.size();
+    return kept;
+  }
+
+ private:
+  static constexpr std::size_t kBlockBytes = 1 << 16;
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  char* next_ = nullptr;
+  std::size_t room_ = 0;
+};
 
 template <class V>
 class StringTable {
@@ -39,7 +65,7 @@ class StringTable {
     for (std::size_t i = h & mask();; i = (i + 1) & mask()) {
       Slot& s = slots_[i];
       if (!s.used) {
-        s = Slot{h, keep(key), true, V{}};
+        s = Slot{h, keys_.keep(key), true, V{}};
         ++size_;
         return {&s.value, true};
       }
@@ -70,27 +96,11 @@ class StringTable {
  private:
   struct Slot {
     std::size_t hash = 0;
-    std::string_view key;  ///< In blocks_.
+    std::string_view key;  ///< In keys_.
     bool used = false;
     V value{};
   };
-  static constexpr std::size_t kBlockBytes = 1 << 16;
-
   std::size_t mask() const { return slots_.size() - 1; }
-
-  std::string_view keep(std::string_view text) {
-    if (text.size() > room_) {
-      const std::size_t size = text.size() > kBlockBytes ? text.size() : kBlockBytes;
-      blocks_.push_back(std::make_unique<char[]>(size));
-      next_ = blocks_.back().get();
-      room_ = size;
-    }
-    if (!text.empty()) std::memcpy(next_, text.data(), text.size());
-    const std::string_view kept(next_, text.size());
-    next_ += text.size();
-    room_ -= text.size();
-    return kept;
-  }
 
   void grow() {
     std::vector<Slot> old(slots_.size() * 2);
@@ -105,9 +115,7 @@ class StringTable {
 
   std::vector<Slot> slots_;  ///< A power of two in size, at most half full.
   std::size_t size_ = 0;
-  std::vector<std::unique_ptr<char[]>> blocks_;
-  char* next_ = nullptr;
-  std::size_t room_ = 0;
+  TextArena keys_;
 };
 
 }  // namespace zaplify::sdk

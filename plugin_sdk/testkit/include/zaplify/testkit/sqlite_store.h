@@ -16,7 +16,6 @@
 #include "zaplify/sdk/events.h"
 #include "zaplify/sdk/store.h"
 
-struct sqlite3;
 
 namespace zaplify::testkit {
 
@@ -79,12 +78,10 @@ class SqliteStore : public sdk::Store, public sdk::SqlWriter {
   static const std::string& host_schema();
 
  private:
-  struct Statements;
-  ::sqlite3* db_ = nullptr;
+  struct Impl;  ///< The SQLite connection and its statements: no SQLite type in this header.
+  std::unique_ptr<Impl> impl_;
   sdk::Dialect dialect_ = sdk::Dialect::SQLite;
-  std::unique_ptr<Statements> statements_;
-  std::map<std::string, int> applied_;
-  std::map<std::string, std::unique_ptr<std::int64_t>> stub_calls_;  ///< Highest migration version applied, by plugin.
+  std::map<std::string, int> applied_;  ///< Highest migration version applied, by plugin.
 };
 
 }  // namespace zaplify::testkit
