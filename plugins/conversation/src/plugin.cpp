@@ -38,8 +38,10 @@ class ConversationPlugin final : public sdk::Plugin {
     scores.name = "scores_and_summaries";
     scores.version = 2;  // 2: scores on the 2^-24 grid (rebuilt from the log once)
     scores.tables = {{"conv_message_scores", "ts", 1}, {"conv_summary", "last_ts", 1}};
-    scores.apply = [analyzers](const sdk::IngestBatch& batch, sdk::SqlWriter& writer) {
+    scores.apply = [analyzers, fingerprint = data_.fingerprint](const sdk::IngestBatch& batch,
+                                                                sdk::SqlWriter& writer) {
       score_batch(*analyzers, batch, writer);
+      note_scoring_lexicons(*analyzers, fingerprint, batch, writer);
     };
     host.projections().add(std::move(scores));
     add_routes(host);

@@ -1,5 +1,6 @@
 #include "scoring.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <mutex>
@@ -112,6 +113,26 @@ void score_batch(const SentimentAnalyzers& analyzers, const sdk::IngestBatch& ba
 
 void score_batch(const SentimentAnalyzer& analyzer, const sdk::IngestBatch& batch, sdk::SqlWriter& writer) {
   score_batch_with([&](std::string_view) -> const SentimentAnalyzer& { return analyzer; }, batch, writer);
+}
+
+void note_scoring_lexicons(const SentimentAnalyzers& analyzers, const std::string& fingerprint,
+                           const sdk::IngestBatch& batch, sdk::SqlWriter& writer) {
+  if (batch.events == nullptr) return;
+  std::vector<std::vector<sdk::Value>> rows;
+  const std::string* last_tenant = nullptr;
+  for (const auto& e : *batch.events) {
+    if (e.type != "message" || e.sender != "lead") continue;
+    if (rows.empty()) rows.push_back({std::string(kStateKey), fingerprint});
+    if (analyzers.tenants().empty()) break;
+    if (last_tenant != nullptr && *last_tenant == e.tenant_id) continue;
+    last_tenant = &e.tenant_id;
+    const auto it = analyzers.tenants().find(e.tenant_id);
+    if (it == analyzers.tenants().end()) continue;
+    std::vector<sdk::Value> row{tenant_state_key(e.tenant_id), it->second.fingerprint};
+    if (std::find(rows.begin(), rows.end(), row) == rows.end()) rows.push_back(std::move(row));
+  }
+  static const std::vector<std::string> columns{"name", "fingerprint"};
+  if (!rows.empty()) writer.insert_rows("conv_lexicon_state", columns, rows);
 }
 
 Rescorer::Rescorer(std::shared_ptr<const SentimentAnalyzers> analyzers, const sdk::Store& store,

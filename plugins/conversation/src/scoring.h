@@ -49,6 +49,15 @@ void score_batch(const SentimentAnalyzers& analyzers, const sdk::IngestBatch& ba
 void score_batch(const SentimentAnalyzer& analyzer, const sdk::IngestBatch& batch,
                  sdk::SqlWriter& writer);
 
+/// Records, unless already recorded, which lexicons score this batch's lead messages: the shared
+/// `fingerprint`, and each override's for the batch's tenants that have one. Run it in the same
+/// transaction as score_batch: a Rescorer that starts after this ingest then finds its lexicons
+/// recorded and leaves the fresh scores (and the answers cached from them) alone, instead of
+/// taking unrecorded scores for ones of an unknown lexicon. Never overwrites a recorded value,
+/// so a changed lexicon is still re-scored. Thread-safe.
+void note_scoring_lexicons(const SentimentAnalyzers& analyzers, const std::string& fingerprint,
+                           const sdk::IngestBatch& batch, sdk::SqlWriter& writer);
+
 /// Transaction runner for the background re-scoring: runs `work` in one short write transaction
 /// of its own, outside any ingest transaction (the host's Host::write).
 using WriteWork = std::function<void(sdk::SqlWriter&)>;

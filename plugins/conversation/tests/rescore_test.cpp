@@ -52,6 +52,40 @@ TEST(Rescorer, LexiconChangeRescoresInTheBackground) {
   EXPECT_EQ(fp, "changed");
 }
 
+// The server's ingest records the lexicons it scores with, so a rescorer whose first check comes
+// after the first ingest (it waits for the migrations; on PostgreSQL that can take a while) finds
+// nothing to re-score, and does not drop the tenant's freshly cached answers.
+TEST(Rescorer, ScoresOfAnIngestBeforeTheFirstCheckAreNotRescored) {
+  ConversationStore store;
+  auto override_lexicon = std::make_shared<Lexicon>(*shipped_data().lexicon);
+  override_lexicon->add_tsv("zaplifyzz\t4\n", "t2.tsv");
+  SentimentAnalyzers analyzers(std::make_shared<SentimentAnalyzer>(shipped_data().lexicon),
+                               {{"t2", {override_lexicon, "t2-fp"}}});
+  auto ingest = [&](const std::vector<sdk::Event>& events) {
+    static_cast<testkit::SqliteStore&>(store).ingest(events, {[&](const sdk::IngestBatch& b, sdk::SqlWriter& w) {
+      score_batch(analyzers, b, w);
+      note_scoring_lexicons(analyzers, shipped_data().fingerprint, b, w);
+    }});
+  };
+  ingest({message("m1", "c1", 1, "lead", "ótimo"), message("m2", "c2", 2, "lead", "zaplifyzz", "t2")});
+  ingest({message("m3", "c1", 3, "lead", "péssimo")});  // recorded already: left as it is
+
+  std::vector<std::string> invalidated;
+  Rescorer r(std::make_shared<const SentimentAnalyzers>(analyzers), store,
+             [&store](const WriteWork& work) { work(store); }, [](const std::string&) {});
+  r.on_tenant_rescored([&](const std::string& tenant) { invalidated.push_back(tenant); });
+  r.start(shipped_data().fingerprint);
+  r.wait();
+  EXPECT_EQ(r.rescored(), 0);
+  EXPECT_TRUE(invalidated.empty());
+
+  Rescorer changed(std::make_shared<const SentimentAnalyzers>(analyzers), store,
+                   [&store](const WriteWork& work) { work(store); }, [](const std::string&) {});
+  changed.start("another lexicon");  // a recorded fingerprint is never taken for the current one
+  changed.wait();
+  EXPECT_EQ(changed.rescored(), 3);
+}
+
 // stop() abandons a pass between chunks instead of finishing it (it runs at plugin unload and
 // reload), leaves the old fingerprint so that the next start() re-scores again, and is idempotent.
 TEST(Rescorer, StopAbandonsAPassBetweenChunksAndTheNextStartRedoesIt) {
