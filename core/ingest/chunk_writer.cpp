@@ -3,6 +3,7 @@
 #include <optional>
 #include <stdexcept>
 
+#include "conversations/conversation_state.h"
 #include "projections/projection_coordinator.h"
 #include "storage/core_writer.h"
 #include "storage/database.h"
@@ -95,6 +96,7 @@ void ChunkWriter::transact(const std::vector<Pending*>& group) {
       for (std::size_t i = 0; i < c.events.size(); ++i)
         if (inserted[i]) c.fresh.push_back(c.events[i]);
       if (c.fresh.empty()) continue;
+      update_conversations(w, c.tenant, c.fresh);  // host state first: hooks may read it
       sdk::IngestBatch batch{c.tenant, &c.fresh};
       for (const auto& hook : hooks) hook(batch, w);
     }

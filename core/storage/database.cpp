@@ -13,6 +13,7 @@
 #include "storage/database_url.h"
 #include "storage/migrations.h"
 #include "storage/pool.h"
+#include "zaplify/sdk/host_tables.h"
 
 namespace zaplify::core {
 namespace {
@@ -93,6 +94,8 @@ Database::Database(const DatabaseSettings& settings) {
   try {
     write([](sdk::SqlWriter& w) { storage::ensure_migrations_table(w); });
     migrate("core", storage::core_migrations());
+    // The host's conversations go with retention like the events they summarise (host_tables.h).
+    add_purge_table(sdk::kConversations, "last_ts");
   } catch (const std::exception& e) {
     throw std::runtime_error("cannot prepare database " + redact(settings.url) + ": " + e.what());
   }

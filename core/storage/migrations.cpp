@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "conversations/conversation_state.h"
 #include "storage/core_writer.h"
 #include "storage/database.h"
 #include "zaplify/sdk/host_tables.h"
@@ -161,7 +162,14 @@ std::vector<sdk::Migration> core_migrations() {
           ";" + sdk::conversation_starts_index_sql(dialect) + ";" +
           sdk::conversation_starts_view_sql(dialect);
   }
-  return {events, partial, seq, epoch, stages, by_stage, properties, starts};
+  // Migration 9: one row per conversation, kept by ingestion for every plugin (sdk/host_tables.h,
+  // conversations/conversation_state.h), filled here from the events already stored.
+  sdk::Migration conversations;
+  conversations.version = 9;
+  conversations.description = "conversations: one row per conversation, kept by the host";
+  conversations.sql = conversations_schema_sql(sdk::Dialect::SQLite);
+  conversations.postgres_sql = conversations_schema_sql(sdk::Dialect::PostgreSQL);
+  return {events, partial, seq, epoch, stages, by_stage, properties, starts, conversations};
 }
 
 void ensure_migrations_table(sdk::SqlWriter& w) {

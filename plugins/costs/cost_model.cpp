@@ -19,7 +19,6 @@ std::optional<double> ratio(double num, std::int64_t den) {
 
 nlohmann::json opt(const std::optional<double>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); }
 
-const std::string kNone;
 
 }  // namespace
 
@@ -53,79 +52,37 @@ Prices parse_prices(const nlohmann::json& config) {
   return p;
 }
 
-bool ConversationIndex::earlier(std::int64_t ts, const std::string& id, const Start& than) {
-  // (timestamp, id) order with ids compared byte-wise: "earliest" as docs/api.md defines it (ties:
-  // smallest event id).
-  return ts < than.ts || (ts == than.ts && id < than.event_id);
-}
-
-void ConversationIndex::add_start(const std::string& conversation_id, const std::string& event_id,
-                                  const std::string& lead_id, const std::string& assistant_id,
-                                  std::int64_t ts) {
-  auto [it, inserted] = conversations_.try_emplace(conversation_id);
-  if (inserted || earlier(ts, event_id, it->second)) it->second = Start{ts, event_id, lead_id, assistant_id};
-  leads_built_ = false;
-}
-
-const std::string& ConversationIndex::assistant_of(const std::string& conversation_id) const {
-  auto it = conversations_.find(conversation_id);
-  return it == conversations_.end() ? kNone : it->second.assistant_id;
-}
-
-const std::string& ConversationIndex::first_assistant_of_lead(const std::string& lead_id) const {
-  if (!leads_built_) {
-    first_by_lead_.clear();
-    for (const auto& [conv, s] : conversations_) {
-      if (s.lead_id.empty()) continue;
-      auto [it, inserted] = first_by_lead_.try_emplace(s.lead_id, &s);
-      if (!inserted && earlier(s.ts, s.event_id, *it->second)) it->second = &s;
-    }
-    leads_built_ = true;
-  }
-  auto it = first_by_lead_.find(lead_id);
-  return it == first_by_lead_.end() ? kNone : it->second->assistant_id;
-}
-
-CostAccumulator::CostAccumulator(const ConversationIndex& index, const Prices& prices,
-                                 std::int64_t from, std::int64_t to)
-    : index_(index), prices_(prices), from_(from), to_(to) {}
-
 AssistantCost& CostAccumulator::line(const std::string& assistant_id) {
   auto [it, inserted] = lines_.try_emplace(assistant_id);
   if (inserted) it->second.assistant_id = assistant_id;
   return it->second;
 }
 
-void CostAccumulator::add_messages(const std::string& conversation_id, std::int64_t assistant_tokens) {
-  const std::string& assistant = index_.assistant_of(conversation_id);
-  if (assistant.empty())
-    unattributed_tokens_ += assistant_tokens;
+void CostAccumulator::add_tokens(const std::string& assistant_id, std::int64_t tokens) {
+  if (assistant_id.empty())
+    unattributed_tokens_ += tokens;
   else
-    line(assistant).tokens += assistant_tokens;  // listed even at 0 tokens: it has a message
+    line(assistant_id).tokens += tokens;  // listed even at 0 tokens: it has a message
 }
 
-void CostAccumulator::add_ending(const std::string& conversation_id, const std::string& event_id,
-                                 std::int64_t ts, const std::string& outcome) {
-  auto [it, inserted] = first_endings_.try_emplace(conversation_id);
-  Ending& e = it->second;
-  if (inserted || ts < e.ts || (ts == e.ts && event_id < e.event_id)) e = Ending{ts, event_id, outcome};
+void CostAccumulator::add_started(const std::string& assistant_id, std::int64_t conversations) {
+  if (!assistant_id.empty()) line(assistant_id).conversations += conversations;
 }
 
-void CostAccumulator::add_conversion(const std::string& lead_id) {
-  const std::string& assistant = index_.first_assistant_of_lead(lead_id);
-  if (!assistant.empty()) ++line(assistant).conversions;
+void CostAccumulator::add_resolutions(const std::string& assistant_id, std::int64_t resolutions) {
+  if (!assistant_id.empty()) resolutions_[assistant_id] += resolutions;
+}
+
+void CostAccumulator::add_conversion(const std::string& assistant_id) {
+  if (!assistant_id.empty()) ++line(assistant_id).conversions;
 }
 
 CostReport CostAccumulator::finish() {
-  index_.for_each_started(from_, to_, [this](const std::string& assistant) {
-    if (!assistant.empty()) ++line(assistant).conversations;
-  });
   // An assistant with only a resolution in W is not listed (docs/api.md, costs plugin: a message,
   // start or conversion in W lists it).
-  for (const auto& [conv, e] : first_endings_) {
-    if (e.ts < from_ || e.ts >= to_ || e.outcome != "resolved") continue;
-    auto it = lines_.find(index_.assistant_of(conv));
-    if (it != lines_.end()) ++it->second.resolutions;
+  for (const auto& [assistant, n] : resolutions_) {
+    auto it = lines_.find(assistant);
+    if (it != lines_.end()) it->second.resolutions += n;
   }
   CostReport r;
   r.currency = prices_.currency;
@@ -144,16 +101,15 @@ CostReport CostAccumulator::finish() {
   return r;  // stable on the map's id order: equal costs stay by assistant_id
 }
 
-DailyCostAccumulator::DailyCostAccumulator(const ConversationIndex& index, const Prices& prices,
-                                           std::vector<std::int64_t> day_starts)
-    : index_(index), prices_(prices), day_starts_(std::move(day_starts)) {}
+DailyCostAccumulator::DailyCostAccumulator(const Prices& prices, std::vector<std::int64_t> day_starts)
+    : prices_(prices), day_starts_(std::move(day_starts)) {}
 
-void DailyCostAccumulator::add_reply(const std::string& conversation_id, std::int64_t ts,
+void DailyCostAccumulator::add_reply(const std::string& assistant_id, std::int64_t ts,
                                      std::int64_t tokens) {
   auto it = std::upper_bound(day_starts_.begin(), day_starts_.end(), ts);
   if (it == day_starts_.begin() || tokens <= 0) return;
   const auto day = static_cast<std::size_t>(it - day_starts_.begin() - 1);
-  tokens_[{day, index_.assistant_of(conversation_id)}] += tokens;
+  tokens_[{day, assistant_id}] += tokens;
 }
 
 std::vector<DailyCost> DailyCostAccumulator::rows() const {

@@ -1,68 +1,95 @@
 #include "cost_queries.h"
 
-#include <set>
+#include <map>
+#include <optional>
+#include <string_view>
 
 #include "zaplify/sdk/host_tables.h"
 
 namespace zaplify::costs {
 namespace {
 
-// All of the tenant's starts (bounded by retention; the host's conversation_starts, index-only): a message or ending in W may belong to a
-// conversation that started long before, and a lead's first conversation may be older than W.
-// The earliest per conversation is picked in C++, byte-wise, so no collation is involved.
-ConversationIndex load_conversations(const sdk::Store& store, const std::string& tenant) {
-  ConversationIndex index;
-  store.query(std::string("SELECT conversation_id, event_id, lead_id, assistant_id, ts FROM ") +
-                  sdk::kConversationStarts + " WHERE tenant_id = ?",
-              {tenant}, [&](const sdk::Row& r) {
-                index.add_start(std::string(r.text(0)), std::string(r.text(1)),
-                                std::string(r.text(2)), std::string(r.text(3)), r.int64(4));
-              });
-  return index;
+// Each conversation's assistant is its row in the host's `conversations` (its earliest start);
+// "" for a human-only conversation, and for one that is unknown or never started (no row or no
+// start): those tokens are unattributed.
+const std::string kAssistantOf = std::string(" LEFT JOIN ") + sdk::kConversations +
+                                 " c ON c.tenant_id = m.tenant_id AND c.conversation_id = m.conversation_id";
+
+// Assistant-message tokens of W's messages, per assistant: summed per conversation first, so each
+// conversation is looked up once.
+void add_tokens(const sdk::Store& store, const std::string& tenant, const sdk::Window& w, CostAccumulator& acc) {
+  store.query("SELECT COALESCE(c.assistant_id, ''), SUM(m.tokens) FROM"
+              " (SELECT tenant_id, conversation_id, SUM(CASE WHEN sender = 'assistant' THEN COALESCE(tokens, 0)"
+              " ELSE 0 END) AS tokens FROM events WHERE tenant_id = ? AND type = 'message' AND ts >= ? AND ts < ?"
+              " GROUP BY tenant_id, conversation_id) m" + kAssistantOf +
+              " GROUP BY COALESCE(c.assistant_id, '')",
+              {tenant, w.from_ms, w.to_ms},
+              [&](const sdk::Row& r) { acc.add_tokens(std::string(r.text(0)), r.int64(1)); });
 }
 
-// Distinct leads with a stage change in W into their funnel's final stage (as /metrics/kpi).
-std::set<std::string> converted_leads(const sdk::Store& store, const sdk::FunnelCatalog& funnels,
-                                      const std::string& tenant, const sdk::Window& w) {
-  std::set<std::string> leads;
-  const std::string sql = std::string("SELECT DISTINCT lead_id FROM ") + sdk::kStageEvents +
-                          " WHERE tenant_id = ? AND funnel_id = ? AND stage = ? AND ts >= ? AND ts < ?";
+// Conversations started in W and resolved in W (each by its earliest start and ending).
+void add_starts_and_resolutions(const sdk::Store& store, const std::string& tenant, const sdk::Window& w,
+                                CostAccumulator& acc) {
+  const std::string table = sdk::kConversations;
+  store.query("SELECT assistant_id, COUNT(*) FROM " + table +
+                  " WHERE tenant_id = ? AND start_ts >= ? AND start_ts < ? GROUP BY assistant_id",
+              {tenant, w.from_ms, w.to_ms},
+              [&](const sdk::Row& r) { acc.add_started(std::string(r.text(0)), r.int64(1)); });
+  store.query("SELECT assistant_id, COUNT(*) FROM " + table +
+                  " WHERE tenant_id = ? AND end_ts >= ? AND end_ts < ? AND outcome = 'resolved'"
+                  " GROUP BY assistant_id",
+              {tenant, w.from_ms, w.to_ms},
+              [&](const sdk::Row& r) { acc.add_resolutions(std::string(r.text(0)), r.int64(1)); });
+}
+
+// Leads with a stage change in W into their funnel's final stage (as /metrics/kpi), each by the
+// assistant of its first conversation: of the lead's starts, those that are their conversation's
+// earliest (so the conversation is the lead's), the earliest by (ts, event id bytes).
+void add_conversions(const sdk::Store& store, const sdk::FunnelCatalog& funnels, const std::string& tenant,
+                     const sdk::Window& w, CostAccumulator& acc) {
+  struct First {
+    std::int64_t ts;
+    std::string event_id, assistant_id;
+  };
+  std::map<std::string, std::optional<First>> leads;  // nullopt: converted, no conversation
+  const std::string sql =
+      std::string("SELECT l.lead_id, x.ts, x.event_id, c.assistant_id FROM (SELECT DISTINCT lead_id FROM ") +
+      sdk::kStageEvents + " WHERE tenant_id = ? AND funnel_id = ? AND stage = ? AND ts >= ? AND ts < ?) l"
+      " LEFT JOIN " + sdk::kConversationStarts + " x ON x.tenant_id = ? AND x.lead_id = l.lead_id"
+      " LEFT JOIN " + sdk::kConversations + " c ON c.tenant_id = x.tenant_id"
+      " AND c.conversation_id = x.conversation_id AND c.start_id = x.event_id";
   for (const auto& f : funnels.current(tenant))
-    store.query(sql, {tenant, f.funnel_id, f.stages.back(), w.from_ms, w.to_ms},
-                [&](const sdk::Row& r) { leads.emplace(r.text(0)); });
-  return leads;
+    store.query(sql, {tenant, f.funnel_id, f.stages.back(), w.from_ms, w.to_ms, tenant}, [&](const sdk::Row& r) {
+      auto& first = leads[std::string(r.text(0))];
+      if (r.is_null(3)) return;  // no start, or not its conversation's earliest
+      const std::int64_t ts = r.int64(1);
+      const std::string_view id = r.text(2);
+      if (!first || ts < first->ts || (ts == first->ts && id < std::string_view(first->event_id)))
+        first = First{ts, std::string(id), std::string(r.text(3))};
+    });
+  for (const auto& [lead, first] : leads)
+    if (first) acc.add_conversion(first->assistant_id);
 }
 
 }  // namespace
 
 CostReport compute_cost(const sdk::Store& store, const sdk::FunnelCatalog& funnels,
                         const Prices& prices, const std::string& tenant, const sdk::Window& w) {
-  const ConversationIndex index = load_conversations(store, tenant);
-  CostAccumulator acc(index, prices, w.from_ms, w.to_ms);
-  store.query("SELECT conversation_id, SUM(CASE WHEN sender = 'assistant' THEN COALESCE(tokens, 0) "
-              "ELSE 0 END) FROM events WHERE tenant_id = ? AND type = 'message' AND ts >= ? AND "
-              "ts < ? GROUP BY conversation_id",
-              {tenant, w.from_ms, w.to_ms},
-              [&](const sdk::Row& r) { acc.add_messages(std::string(r.text(0)), r.int64(1)); });
-  // Endings before W too: one in W counts only when no earlier one exists.
-  store.query("SELECT conversation_id, id, ts, outcome FROM events WHERE tenant_id = ? AND "
-              "type = 'conversation_ended' AND ts < ?",
-              {tenant, w.to_ms}, [&](const sdk::Row& r) {
-                acc.add_ending(std::string(r.text(0)), std::string(r.text(1)), r.int64(2),
-                               std::string(r.text(3)));
-              });
-  for (const auto& lead : converted_leads(store, funnels, tenant, w)) acc.add_conversion(lead);
+  CostAccumulator acc(prices);
+  add_tokens(store, tenant, w, acc);
+  add_starts_and_resolutions(store, tenant, w, acc);
+  add_conversions(store, funnels, tenant, w, acc);
   return acc.finish();
 }
 
 void produce_cost_daily(const sdk::Store& store, const sdk::Calendar& calendar, const Prices& prices,
                         const sdk::DataSourceRequest& request, sdk::RowSink& sink) {
   const sdk::Window& w = request.window;
-  const ConversationIndex index = load_conversations(store, request.tenant_id);
   std::vector<std::int64_t> days = calendar.day_starts(w);
-  DailyCostAccumulator acc(index, prices, days);
-  store.query("SELECT conversation_id, ts, tokens FROM events WHERE tenant_id = ? AND "
-              "type = 'message' AND sender = 'assistant' AND tokens > 0 AND ts >= ? AND ts < ?",
+  DailyCostAccumulator acc(prices, days);
+  store.query("SELECT COALESCE(c.assistant_id, ''), m.ts, m.tokens FROM events m" + kAssistantOf +
+                  " WHERE m.tenant_id = ? AND m.type = 'message' AND m.sender = 'assistant' AND m.tokens > 0"
+                  " AND m.ts >= ? AND m.ts < ?",
               {request.tenant_id, w.from_ms, w.to_ms},
               [&](const sdk::Row& r) { acc.add_reply(std::string(r.text(0)), r.int64(1), r.int64(2)); });
   for (const auto& row : acc.rows())

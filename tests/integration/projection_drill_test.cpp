@@ -97,6 +97,8 @@ TEST_P(ProjectionDrill, RetentionPurgeLeavesNoOlderDerivedRow) {
   };
   std::map<std::string, std::int64_t> before;
   for (const auto& t : tables) before[t[1]] = older(t, now_ms() - 7 * kDayMs);
+  EXPECT_GT(db_count(url, "SELECT COUNT(*) FROM conversations WHERE last_ts < " + std::to_string(now_ms() - 7 * kDayMs)), 0)
+      << "no old conversation to purge: the drill proves nothing for the host's conversations";
   const std::int64_t old_events = db_count(url, "SELECT COUNT(*) FROM events WHERE ts < " + std::to_string(now_ms() - 7 * kDayMs));
   ASSERT_GT(old_events, 1000);
 
@@ -125,9 +127,12 @@ TEST_P(ProjectionDrill, RetentionPurgeLeavesNoOlderDerivedRow) {
     summary += " " + t[1] + " " + std::to_string(before[t[1]]) + "->" + std::to_string(total);
   }
   for (const char* want : {"metrics_units", "metrics_assistant_units", "metrics_conversations", "metrics_lead_created",
-                           "conv_message_scores", "conv_summary"})
+                           "conv_message_scores", "conv_scores"})
     EXPECT_TRUE(names.count(want)) << want << " is not a recorded projection table";
-  // The host's shared stage changes go with their events.
+  // The host's shared state goes with its events: stage changes, and a conversation once its
+  // latest event is older.
+  EXPECT_EQ(db_count(url, "SELECT COUNT(*) FROM conversations WHERE last_ts < " + std::to_string(cutoff)), 0);
+  EXPECT_GT(db_count(url, "SELECT COUNT(*) FROM conversations"), 0);
   EXPECT_EQ(db_count(url, "SELECT COUNT(*) FROM stage_events WHERE ts < " + std::to_string(cutoff)), 0);
   EXPECT_GT(db_count(url, "SELECT COUNT(*) FROM stage_events"), 0);
   const std::int64_t unit_limit = floor_div(cutoff, 900'000);

@@ -3,10 +3,13 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <cstring>
 #include <map>
 #include <unordered_map>
 
 #include <nlohmann/json.hpp>
+
+#include "conversations/conversation_state.h"
 
 namespace zaplify::testkit {
 namespace {
@@ -102,6 +105,13 @@ SqliteStore::SqliteStore(const std::string& path) : impl_(std::make_unique<Impl>
     const std::string msg = impl_->db ? sqlite3_errmsg(impl_->db) : "out of memory";
     throw sdk::StoreError("sqlite: cannot open " + path + ": " + msg, true);  // ~Impl closes it
   }
+  // PostgreSQL's byte-wise collation, so statements written for a reported PostgreSQL dialect
+  // (set_reported_dialect) run here as they do there.
+  sqlite3_create_collation(impl_->db, "C", SQLITE_UTF8, nullptr,
+                           [](void*, int an, const void* a, int bn, const void* b) {
+                             const int c = std::memcmp(a, b, static_cast<std::size_t>(std::min(an, bn)));
+                             return c != 0 ? c : an - bn;
+                           });
   if (path != ":memory:")
     exec_script("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY");
   // A database file kept from an earlier run (a benchmark's) already holds the schema.
@@ -233,6 +243,16 @@ std::vector<sdk::Event> SqliteStore::insert_events(const std::vector<sdk::Event>
         fresh.push_back(e);
         fresh.back().channel = channel;
       }
+    }
+    // The host's conversations relation, kept by the server's own code (conversation_state.h).
+    std::vector<std::string> tenants;
+    for (const auto& e : fresh)
+      if (std::find(tenants.begin(), tenants.end(), e.tenant_id) == tenants.end()) tenants.push_back(e.tenant_id);
+    for (const auto& tenant : tenants) {
+      std::vector<sdk::Event> batch;
+      for (const auto& e : fresh)
+        if (e.tenant_id == tenant) batch.push_back(e);
+      core::update_conversations(*this, tenant, batch);
     }
   });
   return fresh;

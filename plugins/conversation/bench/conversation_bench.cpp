@@ -26,7 +26,7 @@
 using namespace zaplify::conversation;
 namespace zaplify::conversation::bench {
 void hook_cost(const SentimentAnalyzer& analyzer);
-void export_throughput(int conversations);
+void export_throughput(const SentimentAnalyzer& analyzer, int conversations);
 }  // namespace zaplify::conversation::bench
 using Clock = std::chrono::steady_clock;
 
@@ -89,7 +89,7 @@ int main(int argc, char** argv) {
   const bool topics_only = env("CONV_BENCH_TOPICS_ONLY") != nullptr;
   if (!topics_only) {
     bench::hook_cost(analyzer);
-    bench::export_throughput(argc > 2 ? std::atoi(argv[2]) : 1000000);
+    bench::export_throughput(analyzer, argc > 2 ? std::atoi(argv[2]) : 1000000);
   }
   const char* texts[] = {"Obrigado, o produto é ótimo! Chegou super rápido 😍",
                          "My order never arrived, this is terrible and I want a refund",

@@ -30,14 +30,14 @@ class ConversationPlugin final : public sdk::Plugin {
     analyzers_ = std::make_shared<const SentimentAnalyzers>(std::make_shared<const SentimentAnalyzer>(data_.lexicon),
                                                             data_.tenant_lexicons);
     for (auto& m : scoring_migrations()) host.migrations().add(std::move(m));
-    // Scores and summaries follow the event log through the host: ingest, backfill, catch-up.
-    // A summary row goes with retention when all of its conversation's events have (its latest
-    // one is older).
+    // Scores and their per-conversation sums follow the event log through the host: ingest,
+    // backfill, catch-up.
+    // A score sum goes with retention when every lead message it holds has (its latest is older).
     auto analyzers = analyzers_;
     sdk::ProjectionSpec scores;
     scores.name = "scores_and_summaries";
     scores.version = 2;  // 2: scores on the 2^-24 grid (rebuilt from the log once)
-    scores.tables = {{"conv_message_scores", "ts", 1}, {"conv_summary", "last_ts", 1}};
+    scores.tables = {{"conv_message_scores", "ts", 1}, {"conv_scores", "last_ts", 1}};
     scores.apply = [analyzers, fingerprint = data_.fingerprint](const sdk::IngestBatch& batch,
                                                                 sdk::SqlWriter& writer) {
       score_batch(*analyzers, batch, writer);

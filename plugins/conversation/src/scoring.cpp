@@ -52,7 +52,9 @@ std::vector<sdk::Migration> scoring_migrations() {
   lean.sql = "DROP INDEX IF EXISTS conv_message_scores_event;"
              "DROP INDEX IF EXISTS conv_message_scores_conv;"
              "DROP INDEX IF EXISTS conv_summary_last";
-  return {m, summary_migration(2), lean};
+  // Migration 2 was conv_summary, whose facts the host keeps now (sdk/host_tables.h): a database
+  // that has it loses it in migration 4, a new one never gets it.
+  return {m, lean, score_sums_migration(4)};
 }
 
 MessageScore score_message(const SentimentAnalyzer& analyzer, std::string_view text) {
@@ -91,9 +93,9 @@ void score_batch_with(const AnalyzerOf& analyzer_of, const sdk::IngestBatch& bat
   static const std::vector<std::string> columns{"tenant_id", "event_id", "conversation_id", "ts",
                                                 "score",     "label",    "words"};
   if (!rows.empty()) writer.insert_rows(kScoresTable, columns, rows);
-  if (events.empty()) return;
+  if (rows.empty()) return;
   const std::string& batch_tenant = batch.tenant_id.empty() ? events.front().tenant_id : batch.tenant_id;
-  upsert_summaries(writer, batch_tenant, summarize_batch(events, lead_scores));
+  add_score_sums(writer, batch_tenant, events, lead_scores);
 }
 
 std::string tenant_state_key(const std::string& tenant) { return "tenant:" + tenant; }

@@ -42,7 +42,7 @@ MessageScore score_message(const SentimentAnalyzer& analyzer, std::string_view t
 
 /// The ingest hook body: inserts a score row for every lead message of the batch, each scored with
 /// its tenant's analyser, and merges the batch into the per-conversation summary
-/// (conversation_summary.h). Thread-safe; `analyzers` must outlive the call.
+/// (conversation_summary.h: its score sum). Thread-safe; `analyzers` must outlive the call.
 void score_batch(const SentimentAnalyzers& analyzers, const sdk::IngestBatch& batch,
                  sdk::SqlWriter& writer);
 /// The same with one analyser for every tenant.

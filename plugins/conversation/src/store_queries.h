@@ -23,7 +23,7 @@ namespace zaplify::conversation {
 std::vector<ConversationFacts> load_conversations(const sdk::Store& store, const std::string& tenant,
                                                   std::int64_t from_ms, std::int64_t to_ms);
 
-/// Body of GET /analytics/conversations over [from_ms, to_ms), streamed from conv_summary.
+/// Body of GET /analytics/conversations over [from_ms, to_ms), streamed from the host's conversations relation.
 nlohmann::json conversations_overview(const sdk::Store& store, const std::string& tenant,
                                       std::int64_t from_ms, std::int64_t to_ms);
 

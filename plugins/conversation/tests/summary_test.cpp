@@ -1,5 +1,6 @@
-// The conv_summary path (ingest-time upserts, backfill, re-scoring) against a naive recomputation
-// straight from the event list, on shuffled, duplicated, out-of-order batches.
+// The per-conversation path (the host's conversations relation and this plugin's score sums:
+// ingest-time upserts, backfill, re-scoring) against a naive recomputation straight from the event
+// list, on shuffled, duplicated, out-of-order batches.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -150,19 +151,19 @@ TEST(Summary, IngestedOutOfOrderMatchesNaive) {
       SCOPED_TRACE("seed " + std::to_string(seed));
       expect_same_facts(load_conversations(store, "t1", from, to), naive_facts(arrived, from, to));
     }
-    store.query("SELECT COUNT(*) FROM conv_summary WHERE reply_dirty = 1", {},
+    store.query("SELECT COUNT(*) FROM conversations WHERE reply_dirty = 1", {},
                 [&](const sdk::Row& r) { undecided += r.int64(0); });
   }
   EXPECT_GT(undecided, 0);  // the data exercises that path too
 }
 
-TEST(Summary, BackfillFromStoredEventsMatchesNaive) {
+TEST(Summary, ScoreSumsBackfilledFromStoredScoresMatchNaive) {
   std::mt19937 rng(42);
   ConversationStore store;
   std::vector<sdk::Event> arrived;
   ingest_shuffled(store, random_history(rng, 80), rng, arrived);
-  store.exec_script("DELETE FROM conv_summary");
-  store.exec_script(summary_migration(2).sql);  // the backfill half of the migration
+  store.exec_script("DELETE FROM conv_scores");
+  store.exec_script(score_sums_migration(4).sql);  // the backfill half of the migration
   expect_same_facts(load_conversations(store, "t1", -100000, 4000000), naive_facts(arrived, -100000, 4000000));
 }
 

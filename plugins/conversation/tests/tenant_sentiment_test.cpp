@@ -241,7 +241,7 @@ TEST(TenantSentimentRescore, OnlyTheChangedTenantIsRescored) {
   // The conversation's score sum followed its message's new score.
   double sum = -99;
   store.query(
-      "SELECT score_sum FROM conv_summary WHERE tenant_id = 'acme' AND conversation_id = 'c0'", {},
+      "SELECT score_sum FROM conv_scores WHERE tenant_id = 'acme' AND conversation_id = 'c0'", {},
       [&](const sdk::Row& r) { sum = r.number(0); });
   EXPECT_EQ(sum, 0.0);
 

@@ -1,6 +1,6 @@
-// The cost attribution against the naive reference (randomised), and hand-worked edge cases.
-// Events are fed the way cost_queries.cpp reads them (all starts, W's messages summed per
-// conversation, endings before `to`, W's conversions); the SQL itself is covered over HTTP.
+// The cost attribution against the naive reference (randomised), and hand-worked edge cases: the
+// plugin's queries (cost_queries.cpp) over the SDK test kit's store, which keeps the host's
+// conversations relation with the server's own code. Over HTTP on both databases: costs_http_test.
 
 #include "cost_model.h"
 
@@ -9,7 +9,10 @@
 #include <random>
 #include <set>
 
+#include "cost_queries.h"
 #include "naive_cost.h"
+#include "zaplify/testkit/fake_host.h"
+#include "zaplify/testkit/sqlite_store.h"
 
 namespace zaplify::costs {
 namespace {
@@ -29,25 +32,28 @@ Ev stage(std::string id, std::int64_t ts, std::string lead, std::string funnel, 
   return {std::move(id), "stage_changed", ts, std::move(lead), "", "", "", "", std::move(funnel), std::move(name), {}};
 }
 
+sdk::Event to_event(const Ev& e) {
+  sdk::Event x;
+  x.tenant_id = "t", x.id = e.id, x.type = e.type, x.ts_ms = e.ts, x.lead_id = e.lead;
+  x.conversation_id = e.conv, x.assistant_id = e.assistant, x.sender = e.sender, x.outcome = e.outcome;
+  x.funnel_id = e.funnel, x.stage = e.stage, x.tokens = e.tokens;
+  if (x.type == "message") x.text = "hi";
+  return x;
+}
+
 CostReport compute(const std::vector<Ev>& events, const Prices& prices, std::int64_t from, std::int64_t to,
                    const std::map<std::string, std::string>& final_stage) {
-  ConversationIndex index;
-  for (const auto& e : events)
-    if (e.type == "conversation_started") index.add_start(e.conv, e.id, e.lead, e.assistant, e.ts);
-  CostAccumulator acc(index, prices, from, to);
-  std::map<std::string, std::int64_t> per_conv;  // the SQL's GROUP BY conversation_id
-  std::set<std::string> leads;
-  for (const auto& e : events) {
-    const bool in_w = e.ts >= from && e.ts < to;
-    if (e.type == "message" && in_w)
-      per_conv[e.conv] += e.sender == "assistant" ? e.tokens.value_or(0) : 0;
-    if (e.type == "conversation_ended" && e.ts < to) acc.add_ending(e.conv, e.id, e.ts, e.outcome);
-    if (e.type == "stage_changed" && in_w && final_stage.count(e.funnel) && final_stage.at(e.funnel) == e.stage)
-      leads.insert(e.lead);
+  testkit::SqliteStore store;
+  std::vector<sdk::Event> batch;
+  for (const auto& [funnel, last] : final_stage) {  // each funnel defined as [entry, its final stage]
+    sdk::Event def;
+    def.tenant_id = "t", def.id = "def-" + funnel, def.type = "funnel_defined", def.ts_ms = 0;
+    def.funnel_id = funnel, def.name = funnel, def.stages = {"entry", last};
+    batch.push_back(def);
   }
-  for (const auto& [conv, tokens] : per_conv) acc.add_messages(conv, tokens);
-  for (const auto& lead : leads) acc.add_conversion(lead);
-  return acc.finish();
+  for (const auto& e : events) batch.push_back(to_event(e));
+  store.ingest(batch, {});
+  return compute_cost(store, *testkit::funnel_catalog(store), prices, "t", sdk::Window{from, to, "UTC", sdk::Interval::None});
 }
 
 void expect_matches(const CostReport& got, const testing::NaiveCost& want) {
@@ -164,16 +170,14 @@ TEST(CostModel, HandWorkedAttribution) {
 }
 
 TEST(CostModel, DailyRowsPerDayWithUnattributedLast) {
-  ConversationIndex index;
-  index.add_start("c1", "s1", "L1", "a1", 0);
   Prices prices;
   prices.default_per_1k = 2.0;
-  DailyCostAccumulator acc(index, prices, {1000, 2000});
-  acc.add_reply("c1", 999, 5);      // before the first day: not in W
-  acc.add_reply("nope", 1000, 10);  // unattributed
-  acc.add_reply("c1", 1999, 20);
-  acc.add_reply("c1", 2000, 0);     // 0 tokens: no row
-  acc.add_reply("c1", 2500, 30);
+  DailyCostAccumulator acc(prices, {1000, 2000});
+  acc.add_reply("a1", 999, 5);   // before the first day: not in W
+  acc.add_reply("", 1000, 10);   // unattributed
+  acc.add_reply("a1", 1999, 20);
+  acc.add_reply("a1", 2000, 0);  // 0 tokens: no row
+  acc.add_reply("a1", 2500, 30);
   const auto rows = acc.rows();
   ASSERT_EQ(rows.size(), 3u);
   EXPECT_EQ(rows[0].day, 0u);

@@ -4,8 +4,10 @@
 // projection to maintain and nothing to catch up: a plugin that was off reads it complete.
 //
 // Read-only for plugins. Retention: rows go with their events. stage_events: SDK 1.2;
-// lead_created_events and conversation_starts: SDK 2.0.
+// lead_created_events and conversation_starts: SDK 2.0; conversations: SDK 2.2.
 
+#include <cstdint>
+#include <limits>
 #include <string>
 
 #include "zaplify/sdk/store.h"
@@ -101,5 +103,33 @@ inline std::string conversation_starts_index_sql(Dialect dialect) {
          " (tenant_id, lead_id, ts, id, conversation_id, assistant_id, channel, type)"
          " WHERE type = 'conversation_started'";
 }
+
+/// `conversations`: one row per (tenant_id, conversation_id) that any stored conversation_started,
+/// conversation_ended or message event names (SDK 2.2). A table the host writes in the ingest
+/// transaction, current for every plugin, enabled or not.
+///   tenant_id, conversation_id TEXT;
+///   start_ts BIGINT, start_id, lead_id, assistant_id, channel TEXT — its earliest
+///     conversation_started by (ts, event id; ids byte-wise): start_ts = kNoInstant and the texts ""
+///     when none is stored; assistant_id "" for a human-only conversation, channel "whatsapp" when
+///     the event had none;
+///   end_ts BIGINT, end_id, outcome TEXT — its earliest conversation_ended, the same way;
+///   messages, lead_messages BIGINT — its message events, all and the lead's;
+///   first_lead_ts BIGINT — its earliest lead message (kNoInstant: none);
+///   first_reply_ts BIGINT — the earliest assistant or agent message at or after first_lead_ts
+///     (kNoInstant: none), exact only when reply_dirty = 0; when reply_dirty = 1 recompute it from
+///     `events` (rare: a lead message arrived late, before replies already stored);
+///   min_reply_ts, max_reply_ts BIGINT — its earliest and latest assistant or agent message
+///     (kNoInstant / kNoInstantMin: none);
+///   last_ts BIGINT — its latest event of any kind; reply_dirty INTEGER (0 or 1).
+/// Indexes: unique (tenant_id, conversation_id); (tenant_id, start_ts, conversation_id) — on SQLite
+/// the table itself is clustered that way, so a window of starts is one range read.
+/// Retention: a row goes when its conversation's latest event is older than the cutoff (last_ts),
+/// so a conversation is described whole until all of its events have aged out.
+inline constexpr const char* kConversations = "conversations";
+
+/// "No such instant" in `conversations`: as a minimum (start_ts, end_ts, first_*_ts, min_reply_ts)
+/// and as a maximum (max_reply_ts).
+inline constexpr std::int64_t kNoInstant = std::numeric_limits<std::int64_t>::max();
+inline constexpr std::int64_t kNoInstantMin = std::numeric_limits<std::int64_t>::min() + 1;
 
 }  // namespace zaplify::sdk
