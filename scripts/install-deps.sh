@@ -11,11 +11,12 @@ BUILD_PACKAGES=(
   libgtest-dev libgmock-dev
   libstemmer-dev
 )
-# llvm-14: llvm-symbolizer names functions in sanitizer reports; e2fsprogs: the disk drills make an
+# llvm-14: llvm-symbolizer names functions in sanitizer reports; clang-format-14: the format check
+# (scripts/format.sh); e2fsprogs: the disk drills make an
 # ext4 image (mkfs.ext4, e2fsck).
 # chromium: the dashboard's browser test drives it headless (plugins/dashboard/tests/).
 # libvalijson-dev: the OpenAPI contract test validates live answers against the served schemas.
-TEST_PACKAGES=(postgresql redis-server clang-14 libclang-rt-14-dev llvm-14 e2fsprogs wrk procps chromium
+TEST_PACKAGES=(postgresql redis-server clang-14 clang-format-14 libclang-rt-14-dev llvm-14 e2fsprogs wrk procps chromium
   libvalijson-dev)
 
 packages=("${BUILD_PACKAGES[@]}")

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string_view>
 
+#include "cost_units.h"
 #include "zaplify/sdk/host_tables.h"
 
 namespace zaplify::costs {
@@ -15,15 +16,22 @@ namespace {
 const std::string kAssistantOf = std::string(" LEFT JOIN ") + sdk::kConversations +
                                  " c ON c.tenant_id = m.tenant_id AND c.conversation_id = m.conversation_id";
 
-// Assistant-message tokens of W's messages, per assistant: summed per conversation first, so each
-// conversation is looked up once.
+// Assistant-message tokens of W's messages, per assistant: W's whole 15-minute units from the
+// projection (cost_units.h), its partial edge units from the events, each (unit, conversation)
+// row then looked up once for its assistant.
 void add_tokens(const sdk::Store& store, const std::string& tenant, const sdk::Window& w, CostAccumulator& acc) {
-  store.query("SELECT COALESCE(c.assistant_id, ''), SUM(m.tokens) FROM"
-              " (SELECT tenant_id, conversation_id, SUM(CASE WHEN sender = 'assistant' THEN COALESCE(tokens, 0)"
-              " ELSE 0 END) AS tokens FROM events WHERE tenant_id = ? AND type = 'message' AND ts >= ? AND ts < ?"
-              " GROUP BY tenant_id, conversation_id) m" + kAssistantOf +
+  const UnitSplit split = split_window(w.from_ms, w.to_ms);
+  const std::string edge =
+      "SELECT conversation_id, SUM(CASE WHEN sender = 'assistant' THEN COALESCE(tokens, 0) ELSE 0 END)"
+      " AS tokens FROM events WHERE tenant_id = ? AND type = 'message' AND ts >= ? AND ts < ?"
+      " GROUP BY conversation_id";
+  store.query("SELECT COALESCE(c.assistant_id, ''), SUM(t.tokens) FROM"
+              " (SELECT conversation_id, tokens FROM cost_units WHERE tenant_id = ? AND unit >= ? AND unit < ?"
+              " UNION ALL " + edge + " UNION ALL " + edge + ") t" +
+              " LEFT JOIN " + sdk::kConversations + " c ON c.tenant_id = ? AND c.conversation_id = t.conversation_id"
               " GROUP BY COALESCE(c.assistant_id, '')",
-              {tenant, w.from_ms, w.to_ms},
+              {tenant, split.first_unit, split.end_unit, tenant, w.from_ms, split.units_from, tenant,
+               split.units_to, w.to_ms, tenant},
               [&](const sdk::Row& r) { acc.add_tokens(std::string(r.text(0)), r.int64(1)); });
 }
 

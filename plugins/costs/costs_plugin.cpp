@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "cost_queries.h"
+#include "cost_units.h"
 #include "zaplify/sdk/sdk.h"
 
 namespace zaplify::costs {
@@ -68,6 +69,8 @@ class CostsPlugin final : public sdk::Plugin {
     const sdk::Store& store = host.store();
     const sdk::FunnelCatalog& funnels = host.funnels();
     const sdk::Calendar& calendar = host.calendar();
+    for (auto& m : cost_units_migrations()) host.migrations().add(std::move(m));
+    host.projections().add(cost_units_projection());
 
     sdk::RouteSpec cost;
     cost.path = "/metrics/cost";

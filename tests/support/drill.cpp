@@ -238,8 +238,17 @@ nlohmann::json numbered_batch(const std::string& tenant, const std::string& pref
 }
 
 void AckLedger::add(const std::vector<std::string>& ids) {
+  const auto now = std::chrono::steady_clock::now();
   std::lock_guard<std::mutex> lock(mutex_);
   ids_.insert(ids.begin(), ids.end());
+  for (const auto& id : ids) acked_at_.try_emplace(id, now);
+}
+
+std::optional<std::chrono::steady_clock::time_point> AckLedger::acked_at(const std::string& id) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const auto it = acked_at_.find(id);
+  if (it == acked_at_.end()) return std::nullopt;
+  return it->second;
 }
 
 std::set<std::string> AckLedger::ids() const {

@@ -9,6 +9,8 @@
 #include <memory>
 #include <cstdint>
 #include <functional>
+#include <optional>
+#include <chrono>
 #include <mutex>
 #include <set>
 #include <string>
@@ -113,16 +115,20 @@ nlohmann::json numbered_batch(const std::string& tenant, const std::string& pref
 /// The ids numbered_batch() puts in that batch.
 std::vector<std::string> numbered_ids(const std::string& prefix, int first, int count);
 
-/// Thread-safe set of the event ids the server acknowledged with a 200.
+/// Thread-safe set of the event ids the server acknowledged with a 200, with when each was first
+/// acknowledged (steady clock).
 class AckLedger {
  public:
   void add(const std::vector<std::string>& ids);
   std::set<std::string> ids() const;
   std::size_t size() const;
+  /// When `id` was first acknowledged; nullopt when it never was.
+  std::optional<std::chrono::steady_clock::time_point> acked_at(const std::string& id) const;
 
  private:
   mutable std::mutex mutex_;
   std::set<std::string> ids_;
+  std::map<std::string, std::chrono::steady_clock::time_point> acked_at_;
 };
 
 class ServerProcess;

@@ -10,6 +10,7 @@
 #include <set>
 
 #include "cost_queries.h"
+#include "cost_units.h"
 #include "naive_cost.h"
 #include "zaplify/testkit/fake_host.h"
 #include "zaplify/testkit/sqlite_store.h"
@@ -44,6 +45,7 @@ sdk::Event to_event(const Ev& e) {
 CostReport compute(const std::vector<Ev>& events, const Prices& prices, std::int64_t from, std::int64_t to,
                    const std::map<std::string, std::string>& final_stage) {
   testkit::SqliteStore store;
+  store.migrate("costs", cost_units_migrations());
   std::vector<sdk::Event> batch;
   for (const auto& [funnel, last] : final_stage) {  // each funnel defined as [entry, its final stage]
     sdk::Event def;
@@ -52,7 +54,7 @@ CostReport compute(const std::vector<Ev>& events, const Prices& prices, std::int
     batch.push_back(def);
   }
   for (const auto& e : events) batch.push_back(to_event(e));
-  store.ingest(batch, {});
+  store.ingest(batch, {fold_cost_units});
   return compute_cost(store, *testkit::funnel_catalog(store), prices, "t", sdk::Window{from, to, "UTC", sdk::Interval::None});
 }
 
@@ -88,10 +90,12 @@ TEST(CostModel, RandomEventsMatchTheNaiveReference) {
   prices.default_per_1k = 0.5;
   prices.per_1k = {{"a1", 2.0}, {"a2", 0.25}};  // a3 pays the default
   std::int64_t seen_conversions = 0, seen_resolutions = 0, seen_unattributed = 0;
+  // scale 1: W inside one 15-minute unit (edges only); 4000: W spans whole units and two edges.
+  for (const std::int64_t scale : {std::int64_t{1}, std::int64_t{4000}})
   for (unsigned seed = 1; seed <= 30; ++seed) {
     std::mt19937 rng(seed);
     auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
-    auto ts = [&] { return static_cast<std::int64_t>(pick(25)) * 100; };  // coarse: many ties
+    auto ts = [&] { return static_cast<std::int64_t>(pick(25)) * 100 * scale; };  // coarse: many ties
     std::vector<Ev> events;
     auto id = [&] { return std::to_string(pick(1000)) + "_" + std::to_string(events.size()); };
     for (int i = 0, n = 60 + pick(60); i < n; ++i) {
@@ -111,8 +115,8 @@ TEST(CostModel, RandomEventsMatchTheNaiveReference) {
         }
       }
     }
-    const std::int64_t from = 700, to = 1900;
-    SCOPED_TRACE("seed " + std::to_string(seed));
+    const std::int64_t from = 700 * scale, to = 1900 * scale;
+    SCOPED_TRACE("seed " + std::to_string(seed) + ", scale " + std::to_string(scale));
     const auto want = testing::naive_cost(events, finals, prices.default_per_1k, prices.per_1k, from, to);
     expect_matches(compute(events, prices, from, to, finals), want);
     seen_unattributed += want.unattributed_tokens;

@@ -13,7 +13,7 @@ TEST(CostsRegistration, RegistersItsRoutesDataSourcesAndProjections) {
   const auto r = zaplify::testkit::registration_of(ZAPLIFY_PLUGIN_SO);
   EXPECT_EQ(r.routes, (Names{"GET /metrics/cost"}));
   EXPECT_EQ(r.data_sources, (Names{"cost_daily"}));
-  EXPECT_EQ(r.projections, (Names{}));
+  EXPECT_EQ(r.projections, (Names{"cost_units"}));
 }
 
 TEST(CostsRegistration, TheServerRefusesBadConfigNamingTheKey) {
