@@ -47,7 +47,8 @@ std::string data_shape_name(DataShape shape) {
 DataShape data_shape_from(const std::string& name) {
   if (name == "time-ordered") return DataShape::TimeOrdered;
   if (name == "backfill") return DataShape::Backfill;
-  throw std::invalid_argument("--data: expected time-ordered, backfill or both, got '" + name + "'");
+  throw std::invalid_argument("--data: expected time-ordered, backfill or both, got '" + name +
+                              "'");
 }
 
 std::vector<std::size_t> backfill_permutation(std::size_t n, std::uint64_t seed) {
@@ -68,7 +69,8 @@ std::string backfill_id(const std::string& id, std::uint64_t seed) {
   return std::string(prefix) + "-" + id;
 }
 
-Dataset build_backfill_dataset(const EventSource& source, std::size_t batch_size, std::uint64_t seed) {
+Dataset build_backfill_dataset(const EventSource& source, std::size_t batch_size,
+                               std::uint64_t seed) {
   if (batch_size == 0) throw std::invalid_argument("batch_size must be positive");
   auto start = std::chrono::steady_clock::now();
   Dataset d;

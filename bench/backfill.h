@@ -30,6 +30,7 @@ std::string backfill_id(const std::string& id, std::uint64_t seed);
 
 /// Drains `source` (all events are held, serialised, ~300 bytes each), gives every event its
 /// backfill_id, permutes them with backfill_permutation and cuts `batch_size`-event bodies.
-Dataset build_backfill_dataset(const EventSource& source, std::size_t batch_size, std::uint64_t seed);
+Dataset build_backfill_dataset(const EventSource& source, std::size_t batch_size,
+                               std::uint64_t seed);
 
 }  // namespace zaplify::bench

@@ -45,11 +45,17 @@ ScenarioResult wrk_row(const ScenarioSpec& spec, const std::string& database, co
 
 std::map<std::string, std::string> Placeholders::for_window(const std::string& window) const {
   std::int64_t from = to_ms - 30 * kDayMs;
-  if (window == "all") from = all_from_ms;
-  else if (window == "lead_messages") from = lead_messages_from_ms;
-  else if (!window.empty() && window.back() == 'd') from = to_ms - std::stoll(window) * kDayMs;
-  else throw std::runtime_error("unknown window '" + window + "' (Nd, lead_messages or all)");
-  return {{"from", date_of(from)}, {"to", date_of(to_ms)}, {"funnel_id", funnel_id},
+  if (window == "all")
+    from = all_from_ms;
+  else if (window == "lead_messages")
+    from = lead_messages_from_ms;
+  else if (!window.empty() && window.back() == 'd')
+    from = to_ms - std::stoll(window) * kDayMs;
+  else
+    throw std::runtime_error("unknown window '" + window + "' (Nd, lead_messages or all)");
+  return {{"from", date_of(from)},
+          {"to", date_of(to_ms)},
+          {"funnel_id", funnel_id},
           {"tenant", tenant}};
 }
 
@@ -61,12 +67,13 @@ Placeholders placeholders_for(const DatasetStats& stats, std::int64_t end_ms,
   p.funnel_id = stats.main_funnel();
   // The server refuses windows longer than its retention (90 days by default).
   std::int64_t earliest = p.to_ms - 89 * kDayMs;
-  p.all_from_ms = stats.events ? std::max(earliest, stats.min_ts_ms / kDayMs * kDayMs)
-                               : p.to_ms - 30 * kDayMs;
-  p.lead_messages_from_ms = stats.lead_messages_by_day.empty()
-      ? p.to_ms - 30 * kDayMs
-      : std::max(earliest, window_start_holding(stats.lead_messages_by_day, p.to_ms,
-                                                lead_messages_target));
+  p.all_from_ms =
+      stats.events ? std::max(earliest, stats.min_ts_ms / kDayMs * kDayMs) : p.to_ms - 30 * kDayMs;
+  p.lead_messages_from_ms =
+      stats.lead_messages_by_day.empty()
+          ? p.to_ms - 30 * kDayMs
+          : std::max(earliest, window_start_holding(stats.lead_messages_by_day, p.to_ms,
+                                                    lead_messages_target));
   return p;
 }
 
@@ -81,7 +88,8 @@ std::string ratio_note(const std::vector<std::pair<std::string, double>>& rates)
     for (std::size_t j = i + 1; j < rates.size(); ++j) {
       if (!out.empty()) out += ", ";
       char buf[32];
-      std::snprintf(buf, sizeof buf, "%.2f", rates[j].second > 0 ? rates[i].second / rates[j].second : 0.0);
+      std::snprintf(buf, sizeof buf, "%.2f",
+                    rates[j].second > 0 ? rates[i].second / rates[j].second : 0.0);
       out += rates[i].first + " / " + rates[j].first + " = " + buf + " ×";
     }
   }
@@ -91,13 +99,18 @@ std::string ratio_note(const std::vector<std::pair<std::string, double>>& rates)
 BenchRun::BenchRun(const BenchOptions& options, const std::vector<ScenarioSpec>& specs,
                    const Dataset* data, std::int64_t end_ms, std::string work_dir,
                    std::string data_label)
-    : options_(options), specs_(specs), data_(data), end_ms_(end_ms),
-      work_dir_(std::move(work_dir)), data_label_(std::move(data_label)) {
+    : options_(options),
+      specs_(specs),
+      data_(data),
+      end_ms_(end_ms),
+      work_dir_(std::move(work_dir)),
+      data_label_(std::move(data_label)) {
   vars_ = placeholders_for(data_ ? data_->stats : DatasetStats{}, end_ms_, options_.lead_messages);
   vars_.tenant = options_.tenant;
 }
 
-BenchRun::FreshDatabase BenchRun::create_database(const std::string& database, const std::string& role) {
+BenchRun::FreshDatabase BenchRun::create_database(const std::string& database,
+                                                  const std::string& role) {
   FreshDatabase db;
   if (database == "sqlite") {
     db.sqlite_file = work_dir_ + "/bench-" + data_label_ + role + ".db";
@@ -106,8 +119,9 @@ BenchRun::FreshDatabase BenchRun::create_database(const std::string& database, c
   }
   if (options_.pg_url.empty())
     throw std::runtime_error("--database postgres needs --pg-url or ZAPLIFY_TEST_PG_URL");
-  db.pg_name = "zbench_" + std::to_string(::getpid()) + "_" +
-               std::to_string(std::chrono::system_clock::now().time_since_epoch().count() % 100000000);
+  db.pg_name =
+      "zbench_" + std::to_string(::getpid()) + "_" +
+      std::to_string(std::chrono::system_clock::now().time_since_epoch().count() % 100000000);
   db.url = create_postgres_database(options_.pg_url, db.pg_name);
   return db;
 }
@@ -125,7 +139,8 @@ void BenchRun::run(const std::string& database, std::vector<ScenarioResult>& res
   const std::size_t first_row = results.size();
   if (!options_.server_url.empty()) {
     for (const auto& s : specs_)
-      if (runs_apart(s)) notes.push_back(s.name + ": not run with --server-url (it needs its own database)");
+      if (runs_apart(s))
+        notes.push_back(s.name + ": not run with --server-url (it needs its own database)");
     Target t;
     std::tie(t.host, t.port) = parse_base_url(options_.server_url);
     t.server_pid = options_.server_pid;
@@ -143,8 +158,8 @@ void BenchRun::run(const std::string& database, std::vector<ScenarioResult>& res
     apart_rows_.clear();
   }
   for (std::size_t i = first_row; i < results.size(); ++i) results[i].data = data_label_;
-  add_ratio_note(std::vector<ScenarioResult>(results.begin() + static_cast<std::ptrdiff_t>(first_row),
-                                             results.end()),
+  add_ratio_note(std::vector<ScenarioResult>(
+                     results.begin() + static_cast<std::ptrdiff_t>(first_row), results.end()),
                  database, notes);
 }
 
@@ -224,8 +239,8 @@ ScenarioResult BenchRun::run_core_only(const std::string& database, const Scenar
   launch.only_plugins = s.plugins == "none" ? "" : s.plugins;
   ScenarioResult r;
   {
-    progress(database + ": " + s.name + ": a server with plugins " + s.plugins + ", its own database (" +
-             std::to_string(data_->bodies.size()) + " batches)");
+    progress(database + ": " + s.name + ": a server with plugins " + s.plugins +
+             ", its own database (" + std::to_string(data_->bodies.size()) + " batches)");
     ServerInstance server(launch);
     Target t;
     t.port = server.port();
@@ -237,7 +252,7 @@ ScenarioResult BenchRun::run_core_only(const std::string& database, const Scenar
   }
   drop_database(db);
   r.note += s.plugins == "none" ? "; every plugin disabled (the core alone)"
-                                 : "; only " + s.plugins + " enabled";
+                                : "; only " + s.plugins + " enabled";
   return r;
 }
 
@@ -249,8 +264,9 @@ ScenarioResult BenchRun::run_raw_insert(const std::string& database, const Scena
                                  options_.raw_cache_mb);
   if (options_.pg_url.empty())
     throw std::runtime_error("--database postgres needs --pg-url or ZAPLIFY_TEST_PG_URL");
-  std::string name = "zbench_raw_" + std::to_string(::getpid()) + "_" +
-                     std::to_string(std::chrono::system_clock::now().time_since_epoch().count() % 100000000);
+  std::string name =
+      "zbench_raw_" + std::to_string(::getpid()) + "_" +
+      std::to_string(std::chrono::system_clock::now().time_since_epoch().count() % 100000000);
   return run_raw_insert_postgres(spec, *data_, options_.pg_url, name);
 }
 
@@ -271,7 +287,8 @@ void BenchRun::discover_funnel(const Target& t, std::vector<std::string>& notes)
   HttpConnection conn(t.host, t.port);
   auto r = conn.request("GET", "/analytics/funnels", {}, {"X-Tenant-ID: " + t.tenant});
   auto body = nlohmann::json::parse(r.body, nullptr, false);
-  if (r.status != 200 || !body.is_object() || !body.contains("funnels") || !body["funnels"].is_array()) {
+  if (r.status != 200 || !body.is_object() || !body.contains("funnels") ||
+      !body["funnels"].is_array()) {
     notes.push_back("GET /analytics/funnels failed (HTTP " + std::to_string(r.status) +
                     "); funnel scenarios use '" + vars_.funnel_id + "'");
     return;
@@ -279,7 +296,8 @@ void BenchRun::discover_funnel(const Target& t, std::vector<std::string>& notes)
   bool known = false;
   for (const auto& f : body["funnels"])
     if (f.value("funnel_id", "") == vars_.funnel_id) known = true;
-  if (!known && !body["funnels"].empty()) vars_.funnel_id = body["funnels"][0].value("funnel_id", "");
+  if (!known && !body["funnels"].empty())
+    vars_.funnel_id = body["funnels"][0].value("funnel_id", "");
   std::string stage_events;
   if (data_ && data_->stats.funnels.count(vars_.funnel_id))
     stage_events = ", " + std::to_string(data_->stats.funnels.at(vars_.funnel_id).stage_events) +
@@ -296,7 +314,8 @@ void BenchRun::run_uncached(const Target& t, std::vector<ScenarioResult>& result
     if (!data_) throw std::runtime_error("ingest scenario without a dataset");
     ScenarioSpec s = spec;
     if (options_.ingest_connections > 0) s.connections = options_.ingest_connections;
-    progress(t.database + ": " + s.name + " (" + std::to_string(data_->bodies.size()) + " batches)");
+    progress(t.database + ": " + s.name + " (" + std::to_string(data_->bodies.size()) +
+             " batches)");
     ScenarioResult r = run_ingest(t, s, *data_);
     judge(s.bar, r);
     results.push_back(r);
@@ -320,7 +339,7 @@ ScenarioResult BenchRun::run_read(const Target& t, const ScenarioSpec& spec,
   std::string path = substitute(spec.path, vars_.for_window(spec.window));
   progress(t.database + ": " + spec.name + " GET " + path);
   ScenarioResult r = spec.kind == ScenarioKind::Throughput ? run_throughput(t, spec, path)
-                                                            : run_latency(t, spec, path);
+                                                           : run_latency(t, spec, path);
   r.note = path + " — " + r.note;
   judge(spec.bar, r);
   results.push_back(r);

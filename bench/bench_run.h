@@ -43,9 +43,8 @@ class BenchRun {
  public:
   /// `data` may be null in --server-url mode without an ingest scenario. `data_label` (the data
   /// set's shape) tags every row and keeps this run's files apart from another shape's.
-  BenchRun(const BenchOptions& options, const std::vector<ScenarioSpec>& specs,
-           const Dataset* data, std::int64_t end_ms, std::string work_dir,
-           std::string data_label = "time-ordered");
+  BenchRun(const BenchOptions& options, const std::vector<ScenarioSpec>& specs, const Dataset* data,
+           std::int64_t end_ms, std::string work_dir, std::string data_label = "time-ordered");
   /// Runs everything for `database`; appends rows to `results` and remarks to `notes`.
   void run(const std::string& database, std::vector<ScenarioResult>& results,
            std::vector<std::string>& notes);

@@ -27,7 +27,9 @@ int digits(const std::string& s, std::size_t pos, std::size_t n) {
   return v;
 }
 
-std::int64_t floor_div(std::int64_t a, std::int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+std::int64_t floor_div(std::int64_t a, std::int64_t b) {
+  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
 
 }  // namespace
 
@@ -96,8 +98,10 @@ void DatasetStats::observe(const nlohmann::json& e) {
   if (events == 1 || ts < min_ts_ms) min_ts_ms = ts;
   if (events == 1 || ts > max_ts_ms) max_ts_ms = ts;
   std::int64_t day = floor_div(ts, kDayMs);
-  if (type == "message" && str("sender") == "lead") ++lead_messages_by_day[day];
-  else if (type == "conversation_started") ++conversations_by_day[day];
+  if (type == "message" && str("sender") == "lead")
+    ++lead_messages_by_day[day];
+  else if (type == "conversation_started")
+    ++conversations_by_day[day];
   else if (type == "funnel_defined") {
     auto& f = funnels[str("funnel_id")];
     f.name = str("name");

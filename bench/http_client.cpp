@@ -86,8 +86,10 @@ bool ResponseParser::parse_head() {
   if (http10 && !keep_alive_header) close_ = true;
   bool no_body = head_ || resp_.status == 204 || resp_.status == 304 ||
                  (resp_.status >= 100 && resp_.status < 200);
-  if (no_body) state_ = State::Done;
-  else if (chunked) state_ = State::Chunked;
+  if (no_body)
+    state_ = State::Done;
+  else if (chunked)
+    state_ = State::Chunked;
   else if (length >= 0) {
     state_ = State::Length;
     remaining_ = static_cast<std::size_t>(length);
@@ -101,8 +103,10 @@ bool ResponseParser::parse_head() {
 
 bool ResponseParser::parse_body() {
   switch (state_) {
-    case State::Done: return true;
-    case State::Head: return false;
+    case State::Done:
+      return true;
+    case State::Head:
+      return false;
     case State::UntilEof:
       resp_.body += buf_;
       buf_.clear();
@@ -115,7 +119,8 @@ bool ResponseParser::parse_body() {
       if (remaining_ == 0) state_ = State::Done;
       return state_ == State::Done;
     }
-    case State::Chunked: return parse_chunked();
+    case State::Chunked:
+      return parse_chunked();
   }
   return false;
 }
@@ -146,7 +151,8 @@ bool ResponseParser::parse_chunked() {
     auto semi = size_line.find(';');
     if (semi != std::string::npos) size_line.resize(semi);
     size_line = trim(size_line);
-    if (size_line.empty() || size_line.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos)
+    if (size_line.empty() ||
+        size_line.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos)
       throw std::runtime_error("bad chunk size line");
     std::size_t size = std::stoull(size_line, nullptr, 16);
     if (size == 0) {
@@ -177,7 +183,8 @@ bool ResponseParser::parse_chunked() {
 
 std::pair<std::string, std::uint16_t> parse_base_url(const std::string& url) {
   const std::string scheme = "http://";
-  if (url.rfind(scheme, 0) != 0) throw std::runtime_error("only http:// URLs are supported: " + url);
+  if (url.rfind(scheme, 0) != 0)
+    throw std::runtime_error("only http:// URLs are supported: " + url);
   std::string rest = url.substr(scheme.size());
   rest = rest.substr(0, rest.find('/'));
   auto colon = rest.rfind(':');

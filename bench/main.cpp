@@ -41,11 +41,13 @@ std::vector<zb::ScenarioSpec> select(const zb::BenchOptions& o, const std::strin
   std::set<std::string> known;
   bool reads = false;
   for (const auto& s : all)
-    reads = reads || (wanted.count(s.name) && s.kind != zb::ScenarioKind::Ingest && !zb::runs_apart(s));
+    reads =
+        reads || (wanted.count(s.name) && s.kind != zb::ScenarioKind::Ingest && !zb::runs_apart(s));
   std::vector<zb::ScenarioSpec> out;
   for (const auto& s : all) {
     known.insert(s.name);
-    bool forced = reads && s.kind == zb::ScenarioKind::Ingest && !zb::runs_apart(s) && o.server_url.empty();
+    bool forced =
+        reads && s.kind == zb::ScenarioKind::Ingest && !zb::runs_apart(s) && o.server_url.empty();
     if (wanted.empty() || wanted.count(s.name) || forced) out.push_back(s);
   }
   for (const auto& w : wanted)
@@ -76,7 +78,8 @@ zb::Dataset generate(const zb::BenchOptions& o, std::int64_t end_ms, const std::
 
 std::string shape_note(zb::DataShape shape) {
   return shape == zb::DataShape::Backfill
-             ? "backfill-shaped (every event of the window in a seeded random order, ids with a hashed "
+             ? "backfill-shaped (every event of the window in a seeded random order, ids with a "
+               "hashed "
                "prefix: an import or a replay)"
              : "time-ordered (lead by lead, ids in generation order: live traffic)";
 }
@@ -91,10 +94,11 @@ std::string dataset_note(const zb::Dataset& d, const zb::BenchOptions& o, std::i
     types += t + " " + std::to_string(n);
   }
   return "dataset " + zb::data_shape_name(shape) + ": " + shape_note(shape) + "; demo generator, " +
-         std::to_string(leads) + " leads, " + std::to_string(o.days) +
-         " days, seed " + std::to_string(o.seed) + ": " + std::to_string(d.stats.events) +
-         " events (" + types + "), " + std::to_string(lead_msgs) + " lead messages, from " +
-         zb::format_rfc3339_ms(d.stats.min_ts_ms) + " to " + zb::format_rfc3339_ms(d.stats.max_ts_ms);
+         std::to_string(leads) + " leads, " + std::to_string(o.days) + " days, seed " +
+         std::to_string(o.seed) + ": " + std::to_string(d.stats.events) + " events (" + types +
+         "), " + std::to_string(lead_msgs) + " lead messages, from " +
+         zb::format_rfc3339_ms(d.stats.min_ts_ms) + " to " +
+         zb::format_rfc3339_ms(d.stats.max_ts_ms);
 }
 
 // `--plugin-configs-from`: each plugin's `config:` block in a server YAML, as JSON text.
@@ -111,31 +115,36 @@ std::map<std::string, std::string> read_plugin_configs(const std::string& path) 
 
 std::int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch()).count();
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 // `--scenarios soak`: one long mixed run per database instead of the scenario table.
 int run_soak_mode(const zb::BenchOptions& o) {
   if (o.scenarios.size() != 1) throw std::invalid_argument("--scenarios soak runs alone");
-  if (!o.server_url.empty()) throw std::invalid_argument("soak starts its own server: no --server-url");
+  if (!o.server_url.empty())
+    throw std::invalid_argument("soak starts its own server: no --server-url");
   std::int64_t end_ms = now_ms();
   std::string load_at_start = zb::load_average();
   zb::Dataset growing = generate(o, end_ms, o.tenant, o.soak.leads);
   zb::Dataset fixed = generate(o, end_ms, o.tenant + "-static", o.soak.leads);
-  std::string work = (fs::temp_directory_path() / ("zaplify-soak-" + std::to_string(::getpid()))).string();
+  std::string work =
+      (fs::temp_directory_path() / ("zaplify-soak-" + std::to_string(::getpid()))).string();
   fs::create_directories(work);
   auto machine = zb::machine_info();
   std::string text;
   bool passed = true;
   for (const auto& db : o.databases) {
     auto result = zb::run_soak(o, db, growing, fixed, work);
-    std::vector<std::string> notes{
-        "seed: " + dataset_note(growing, o, o.soak.leads) + "; the same again for tenant '" + o.tenant + "-static'",
-        "load average (1/5/15 min) at start: " + load_at_start + "; at end: " + zb::load_average() +
-            " (other processes share the CPUs)"};
+    std::vector<std::string> notes{"seed: " + dataset_note(growing, o, o.soak.leads) +
+                                       "; the same again for tenant '" + o.tenant + "-static'",
+                                   "load average (1/5/15 min) at start: " + load_at_start +
+                                       "; at end: " + zb::load_average() +
+                                       " (other processes share the CPUs)"};
     if (o.keep_work_dir) notes.push_back("work folder kept: " + work);
-    text += o.json ? zb::render_soak_json(result, o.soak, machine, o.command_line, notes).dump(2) + "\n"
-                   : zb::render_soak_markdown(result, o.soak, machine, o.command_line, notes);
+    text +=
+        o.json ? zb::render_soak_json(result, o.soak, machine, o.command_line, notes).dump(2) + "\n"
+               : zb::render_soak_markdown(result, o.soak, machine, o.command_line, notes);
     passed = passed && result.row.verdict == "met";
   }
   if (!o.keep_work_dir) fs::remove_all(work);
@@ -148,14 +157,18 @@ int run(const zb::BenchOptions& o) {
   if (std::find(o.scenarios.begin(), o.scenarios.end(), "soak") != o.scenarios.end())
     return run_soak_mode(o);
   if (o.scenarios_file.empty() || !fs::exists(o.scenarios_file))
-    throw std::invalid_argument("scenarios file not found: '" + o.scenarios_file + "' (--scenarios-file)");
+    throw std::invalid_argument("scenarios file not found: '" + o.scenarios_file +
+                                "' (--scenarios-file)");
   std::int64_t end_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                            std::chrono::system_clock::now().time_since_epoch()).count();
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
   std::string load_at_start = zb::load_average();
   bool needs_data = false;
   for (const auto& s : select(o, o.databases.front()))
-    needs_data = needs_data || s.kind == zb::ScenarioKind::Ingest || s.kind == zb::ScenarioKind::RawInsert;
-  std::string work = (fs::temp_directory_path() / ("zaplify-bench-" + std::to_string(::getpid()))).string();
+    needs_data =
+        needs_data || s.kind == zb::ScenarioKind::Ingest || s.kind == zb::ScenarioKind::RawInsert;
+  std::string work =
+      (fs::temp_directory_path() / ("zaplify-bench-" + std::to_string(::getpid()))).string();
   fs::create_directories(work);
   std::vector<zb::ScenarioResult> results;
   std::vector<std::string> notes;
@@ -172,17 +185,21 @@ int run(const zb::BenchOptions& o) {
       bench.run(db, results, notes);
     }
   }
-  if (o.keep_work_dir) notes.push_back("work folder kept: " + work);
-  else fs::remove_all(work);
-  notes.push_back("load average (1/5/15 min) at start: " + load_at_start + "; at end: " +
-                  zb::load_average() + " (other processes share the CPUs)");
+  if (o.keep_work_dir)
+    notes.push_back("work folder kept: " + work);
+  else
+    fs::remove_all(work);
+  notes.push_back("load average (1/5/15 min) at start: " + load_at_start +
+                  "; at end: " + zb::load_average() + " (other processes share the CPUs)");
   auto machine = zb::machine_info();
-  std::string text = o.json ? zb::render_json(results, machine, o.command_line, notes).dump(2) + "\n"
-                            : zb::render_markdown(results, machine, o.command_line, notes);
+  std::string text = o.json
+                         ? zb::render_json(results, machine, o.command_line, notes).dump(2) + "\n"
+                         : zb::render_markdown(results, machine, o.command_line, notes);
   std::cout << text;
   if (!o.output_file.empty()) std::ofstream(o.output_file) << text;
   for (const auto& r : results)
-    if (r.verdict == "MISSED" || r.errors) return 3;  // distinguishes "ran, bar missed" from failures
+    if (r.verdict == "MISSED" || r.errors)
+      return 3;  // distinguishes "ran, bar missed" from failures
   return 0;
 }
 

@@ -11,15 +11,15 @@ namespace zaplify::bench {
 /// The soak mode (`--scenarios soak`), see bench/README.md "Soak".
 struct SoakOptions {
   double seconds = 600;
-  double rate = 100;             ///< Requests per second, all kinds together (open loop).
-  double warmup_s = 120;         ///< RSS, fd and p99 references are taken after this.
-  double window_s = 60;          ///< Latency window ("minute").
-  double sample_s = 10;          ///< RSS and fd sampling period.
-  int threads = 4;               ///< Client threads, one keep-alive connection each.
-  int batch_events = 100;        ///< Events per ingest batch.
-  int ingest_percent = 2;        ///< Share of the requests that are ingest batches.
-  int rolling_s = 120;           ///< Width of the growing tenant's rolling read window.
-  std::int64_t leads = 5000;     ///< Seed leads per tenant (demo generator).
+  double rate = 100;                   ///< Requests per second, all kinds together (open loop).
+  double warmup_s = 120;               ///< RSS, fd and p99 references are taken after this.
+  double window_s = 60;                ///< Latency window ("minute").
+  double sample_s = 10;                ///< RSS and fd sampling period.
+  int threads = 4;                     ///< Client threads, one keep-alive connection each.
+  int batch_events = 100;              ///< Events per ingest batch.
+  int ingest_percent = 2;              ///< Share of the requests that are ingest batches.
+  int rolling_s = 120;                 ///< Width of the growing tenant's rolling read window.
+  std::int64_t leads = 5000;           ///< Seed leads per tenant (demo generator).
   std::int64_t cache_bytes = 4 << 20;  ///< cache.max_bytes: small, so the LRU evicts all along.
   /// Seconds of the run's ingest put in before it starts, timestamped in the past, so the
   /// real-time window (5 min) and the rolling reads start at their steady-state volume.
@@ -40,7 +40,7 @@ struct BenchOptions {
   std::string server_binary;
   std::string plugins_dir;
   std::string pg_url;
-  std::string redis_url;  ///< Set: the cached server uses the redis backend.
+  std::string redis_url;   ///< Set: the cached server uses the redis backend.
   std::string server_url;  ///< Set: no server is started.
   int server_pid = -1;
   int server_threads = 2;

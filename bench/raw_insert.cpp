@@ -60,27 +60,36 @@ void SqliteRawTable::fail(const std::string& what) {
 }
 
 void SqliteRawTable::exec(const std::string& sql) {
-  if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) fail(sql.substr(0, 40));
+  if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK)
+    fail(sql.substr(0, 40));
 }
 
 void SqliteRawTable::bind_text(int column, const std::optional<std::string>& v) {
-  if (v) sqlite3_bind_text(insert_, column, v->data(), static_cast<int>(v->size()), SQLITE_STATIC);
-  else sqlite3_bind_null(insert_, column);
+  if (v)
+    sqlite3_bind_text(insert_, column, v->data(), static_cast<int>(v->size()), SQLITE_STATIC);
+  else
+    sqlite3_bind_null(insert_, column);
 }
 
 void SqliteRawTable::bind(const EventRow& r) {
   // Not through bind_text: a std::string → std::optional conversion would bind a temporary.
-  sqlite3_bind_text(insert_, 1, r.tenant_id.data(), static_cast<int>(r.tenant_id.size()), SQLITE_STATIC);
+  sqlite3_bind_text(insert_, 1, r.tenant_id.data(), static_cast<int>(r.tenant_id.size()),
+                    SQLITE_STATIC);
   sqlite3_bind_text(insert_, 2, r.id.data(), static_cast<int>(r.id.size()), SQLITE_STATIC);
   sqlite3_bind_text(insert_, 3, r.type.data(), static_cast<int>(r.type.size()), SQLITE_STATIC);
   sqlite3_bind_int64(insert_, 4, r.ts_ms);
   int column = 5;
-  for (const auto* v : {&r.lead_id, &r.conversation_id, &r.assistant_id, &r.channel, &r.sender, &r.text})
+  for (const auto* v :
+       {&r.lead_id, &r.conversation_id, &r.assistant_id, &r.channel, &r.sender, &r.text})
     bind_text(column++, *v);
-  if (r.response_time_ms) sqlite3_bind_double(insert_, 11, *r.response_time_ms);
-  else sqlite3_bind_null(insert_, 11);
-  if (r.tokens) sqlite3_bind_int64(insert_, 12, *r.tokens);
-  else sqlite3_bind_null(insert_, 12);
+  if (r.response_time_ms)
+    sqlite3_bind_double(insert_, 11, *r.response_time_ms);
+  else
+    sqlite3_bind_null(insert_, 11);
+  if (r.tokens)
+    sqlite3_bind_int64(insert_, 12, *r.tokens);
+  else
+    sqlite3_bind_null(insert_, 12);
   column = 13;
   for (const auto* v : {&r.outcome, &r.funnel_id, &r.stage, &r.name, &r.stages, &r.source})
     bind_text(column++, *v);
@@ -160,8 +169,8 @@ ScenarioResult BatchTimes::result(const std::string& name, const std::string& da
       last_ms += ms[ms.size() - 1 - i];
       last_rows += static_cast<double>(rows[ms.size() - 1 - i]);
     }
-    r.note += "; first quarter of batches " + rate(first_rows, first_ms) + " rows/s, last quarter " +
-              rate(last_rows, last_ms) + " rows/s";
+    r.note += "; first quarter of batches " + rate(first_rows, first_ms) +
+              " rows/s, last quarter " + rate(last_rows, last_ms) + " rows/s";
   }
   return r;
 }

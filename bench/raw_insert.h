@@ -21,8 +21,8 @@ namespace zaplify::bench {
 
 /// Per-batch insert times and rows, summed into one result row.
 struct BatchTimes {
-  std::vector<double> ms;           ///< Wall time of each batch's BEGIN..COMMIT.
-  std::vector<std::size_t> rows;    ///< Rows each batch inserted.
+  std::vector<double> ms;         ///< Wall time of each batch's BEGIN..COMMIT.
+  std::vector<std::size_t> rows;  ///< Rows each batch inserted.
   void add(double batch_ms, std::size_t batch_rows);
   /// Rows/s over the summed batch times; median/p99 per batch; first and last quarter rates.
   ScenarioResult result(const std::string& name, const std::string& database) const;

@@ -12,7 +12,8 @@ using json = nlohmann::json;
 
 std::optional<std::string> text_of(const json& e, const char* key) {
   auto it = e.find(key);
-  if (it == e.end() || !it->is_string() || it->get_ref<const std::string&>().empty()) return std::nullopt;
+  if (it == e.end() || !it->is_string() || it->get_ref<const std::string&>().empty())
+    return std::nullopt;
   return it->get<std::string>();
 }
 
@@ -54,7 +55,8 @@ EventRow row_from_event(const json& e) {
   r.conversation_id = text_of(e, "conversation_id");
   r.assistant_id = text_of(e, "assistant_id");
   r.channel = text_of(e, "channel");
-  if (r.type == "conversation_started" && !r.channel) r.channel = "whatsapp";  // the server's default
+  if (r.type == "conversation_started" && !r.channel)
+    r.channel = "whatsapp";  // the server's default
   r.sender = text_of(e, "sender");
   r.text = text_of(e, "text");
   r.response_time_ms = double_of(e, "response_time_ms");
@@ -85,13 +87,15 @@ std::string raw_schema_sql(const std::string& table) {
          " sender TEXT, text TEXT, response_time_ms DOUBLE PRECISION, tokens BIGINT,"
          " outcome TEXT, funnel_id TEXT, stage TEXT, name TEXT, stages TEXT, source TEXT,"
          " PRIMARY KEY (tenant_id, id));"
-         "CREATE INDEX " + table + "_tenant_type_ts ON " + table + " (tenant_id, type, ts)";
+         "CREATE INDEX " +
+         table + "_tenant_type_ts ON " + table + " (tenant_id, type, ts)";
 }
 
 std::string raw_insert_sql(const std::string& table) {
   std::string marks;
   for (int i = 0; i < kRawColumnCount; ++i) marks += i ? ",?" : "?";
-  return "INSERT INTO " + table + " (" + kRawColumns + ") VALUES (" + marks + ") ON CONFLICT DO NOTHING";
+  return "INSERT INTO " + table + " (" + kRawColumns + ") VALUES (" + marks +
+         ") ON CONFLICT DO NOTHING";
 }
 
 std::string raw_copy_sql(const std::string& table) {
@@ -105,11 +109,20 @@ void append_copy_field(std::string& out, const std::optional<std::string>& value
   }
   for (char c : *value) {
     switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '\t': out += "\\t"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      default: out += c;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        out += c;
     }
   }
 }
@@ -124,13 +137,18 @@ void append_copy_row(std::string& out, const EventRow& r) {
   text(r.type);
   append_number(out, r.ts_ms);
   out += '\t';
-  for (const auto* v : {&r.lead_id, &r.conversation_id, &r.assistant_id, &r.channel, &r.sender, &r.text})
+  for (const auto* v :
+       {&r.lead_id, &r.conversation_id, &r.assistant_id, &r.channel, &r.sender, &r.text})
     text(*v);
-  if (r.response_time_ms) append_number(out, *r.response_time_ms);
-  else out += "\\N";
+  if (r.response_time_ms)
+    append_number(out, *r.response_time_ms);
+  else
+    out += "\\N";
   out += '\t';
-  if (r.tokens) append_number(out, *r.tokens);
-  else out += "\\N";
+  if (r.tokens)
+    append_number(out, *r.tokens);
+  else
+    out += "\\N";
   out += '\t';
   for (const auto* v : {&r.outcome, &r.funnel_id, &r.stage, &r.name, &r.stages}) text(*v);
   append_copy_field(out, r.source);

@@ -58,7 +58,8 @@ std::string human_number(double v) {
 }
 
 std::string render_markdown(const std::vector<ScenarioResult>& results, const MachineInfo& m,
-                            const std::string& command_line, const std::vector<std::string>& notes) {
+                            const std::string& command_line,
+                            const std::vector<std::string>& notes) {
   std::ostringstream o;
   o << "| scenario | database | data | requests | median ms | p99 ms | throughput | peak RSS MB | "
        "RSS growth MB | bar | verdict |\n"
@@ -74,8 +75,8 @@ std::string render_markdown(const std::vector<ScenarioResult>& results, const Ma
   }
   o << "\nNotes per scenario:\n";
   for (const auto& r : results)
-    o << "- " << r.name << " (" << r.database << (r.data.empty() ? "" : ", " + r.data) << "): " << r.note
-      << "\n";
+    o << "- " << r.name << " (" << r.database << (r.data.empty() ? "" : ", " + r.data)
+      << "): " << r.note << "\n";
   for (const auto& n : notes) o << "- " << n << "\n";
   o << "\nMachine: " << m.nproc << " CPUs (nproc), " << m.cpu_model << ", "
     << human_number(m.ram_gb) << " GiB RAM, " << m.kernel << "\n\nCommand: `" << command_line
@@ -87,17 +88,30 @@ nlohmann::json render_json(const std::vector<ScenarioResult>& results, const Mac
                            const std::string& command_line, const std::vector<std::string>& notes) {
   nlohmann::json rows = nlohmann::json::array();
   for (const auto& r : results) {
-    rows.push_back({{"scenario", r.name}, {"database", r.database}, {"data", r.data}, {"requests", r.requests},
-                    {"errors", r.errors}, {"median_ms", r.median_ms}, {"p99_ms", r.p99_ms},
-                    {"throughput", r.throughput}, {"unit", r.unit},
-                    {"peak_rss_mb", r.peak_rss_mb < 0 ? nlohmann::json() : nlohmann::json(r.peak_rss_mb)},
-                    {"rss_growth_mb", r.rss_growth_mb < 0 ? nlohmann::json() : nlohmann::json(r.rss_growth_mb)},
-                    {"bar", r.bar}, {"verdict", r.verdict}, {"note", r.note}});
+    rows.push_back(
+        {{"scenario", r.name},
+         {"database", r.database},
+         {"data", r.data},
+         {"requests", r.requests},
+         {"errors", r.errors},
+         {"median_ms", r.median_ms},
+         {"p99_ms", r.p99_ms},
+         {"throughput", r.throughput},
+         {"unit", r.unit},
+         {"peak_rss_mb", r.peak_rss_mb < 0 ? nlohmann::json() : nlohmann::json(r.peak_rss_mb)},
+         {"rss_growth_mb",
+          r.rss_growth_mb < 0 ? nlohmann::json() : nlohmann::json(r.rss_growth_mb)},
+         {"bar", r.bar},
+         {"verdict", r.verdict},
+         {"note", r.note}});
   }
   return {{"results", rows},
           {"notes", notes},
-          {"machine", {{"nproc", m.nproc}, {"cpu_model", m.cpu_model}, {"ram_gb", m.ram_gb},
-                       {"kernel", m.kernel}}},
+          {"machine",
+           {{"nproc", m.nproc},
+            {"cpu_model", m.cpu_model},
+            {"ram_gb", m.ram_gb},
+            {"kernel", m.kernel}}},
           {"command", command_line}};
 }
 

@@ -67,7 +67,6 @@ std::vector<double> merged(const std::vector<std::vector<double>>& per_thread) {
   return all;
 }
 
-
 // Events/s over the first and the last quarter of the batches: shows whether ingest slows down
 // as the tables grow. Batches are taken as equal-sized (the dataset's average).
 std::string quarter_rates(const std::vector<std::vector<double>>& finished, const Dataset& data) {
@@ -75,7 +74,8 @@ std::string quarter_rates(const std::vector<std::vector<double>>& finished, cons
   for (const auto& f : finished) t.insert(t.end(), f.begin(), f.end());
   if (t.size() < 8) return {};
   std::sort(t.begin(), t.end());
-  double per_batch = static_cast<double>(data.stats.events) / static_cast<double>(data.bodies.size());
+  double per_batch =
+      static_cast<double>(data.stats.events) / static_cast<double>(data.bodies.size());
   std::size_t q = t.size() / 4;
   double first = static_cast<double>(q) * per_batch / (t[q - 1] / 1000.0);
   double last = static_cast<double>(q) * per_batch / ((t.back() - t[t.size() - 1 - q]) / 1000.0);
@@ -90,8 +90,10 @@ std::size_t count_csv_rows(const std::string& body) {
   bool quoted = false;
   for (std::size_t i = 0; i < body.size(); ++i) {
     char c = body[i];
-    if (c == '"') quoted = !quoted;  // "" inside a quoted field toggles twice: no effect
-    else if (!quoted && c == '\r' && i + 1 < body.size() && body[i + 1] == '\n') ++records;
+    if (c == '"')
+      quoted = !quoted;  // "" inside a quoted field toggles twice: no effect
+    else if (!quoted && c == '\r' && i + 1 < body.size() && body[i + 1] == '\n')
+      ++records;
   }
   if (!body.empty() && body.back() != '\n') ++records;
   return records > 0 ? records - 1 : 0;
@@ -138,8 +140,9 @@ ScenarioResult run_ingest(const Target& t, const ScenarioSpec& spec, const Datas
   r.throughput = seconds > 0 ? static_cast<double>(accepted) / seconds : 0;
   r.note = std::to_string(accepted.load()) + " accepted, " + std::to_string(duplicates.load()) +
            " duplicates, " + std::to_string(rejected.load()) + " rejected of " +
-           std::to_string(data.stats.events) + " events in " + std::to_string(seconds).substr(0, 6) +
-           " s, " + std::to_string(spec.connections) + " connections";
+           std::to_string(data.stats.events) + " events in " +
+           std::to_string(seconds).substr(0, 6) + " s, " + std::to_string(spec.connections) +
+           " connections";
   r.note += quarter_rates(finished, data);
   if (!errors.first.empty()) r.note += "; first error: " + errors.first;
   return r;
@@ -187,7 +190,8 @@ ScenarioResult run_latency(const Target& t, const ScenarioSpec& spec, const std:
   r.note += std::to_string(bytes) + " bytes/response";
   if (s.count < static_cast<std::size_t>(spec.repetitions))
     r.note += ", " + std::to_string(s.count) + " of " + std::to_string(spec.repetitions) +
-              " repetitions (time budget " + std::to_string(static_cast<int>(spec.time_budget_s)) + " s)";
+              " repetitions (time budget " + std::to_string(static_cast<int>(spec.time_budget_s)) +
+              " s)";
   if (!cache_header.empty()) r.note += ", X-Cache " + cache_header;
   if (conn.connects() > 1) r.note += ", " + std::to_string(conn.connects()) + " connects";
   if (!errors.first.empty()) r.note += "; first error: " + errors.first;
@@ -219,8 +223,10 @@ ScenarioResult run_throughput(const Target& t, const ScenarioSpec& spec, const s
         auto sent = Clock::now();
         HttpResponse resp = conn.request(spec.method, path, {}, headers);
         mine.push_back(ms_since(sent));
-        if (!ok_status(resp.status)) errors.add(resp);
-        else if (resp.header("x-cache") == "HIT") ++hits;
+        if (!ok_status(resp.status))
+          errors.add(resp);
+        else if (resp.header("x-cache") == "HIT")
+          ++hits;
       }
       connects += static_cast<std::size_t>(conn.connects());
     });
@@ -230,9 +236,10 @@ ScenarioResult run_throughput(const Target& t, const ScenarioSpec& spec, const s
   finish_rss(rss, r);
   auto s = record_latencies(r, merged(latencies), errors);
   r.throughput = seconds > 0 ? static_cast<double>(s.count) / seconds : 0;
-  r.note = "zaplify-bench client, " + std::to_string(spec.connections) + " keep-alive connections, " +
-           std::to_string(hits.load()) + "/" + std::to_string(s.count) + " X-Cache HIT, " +
-           std::to_string(connects.load()) + " TCP connects";
+  r.note = "zaplify-bench client, " + std::to_string(spec.connections) +
+           " keep-alive connections, " + std::to_string(hits.load()) + "/" +
+           std::to_string(s.count) + " X-Cache HIT, " + std::to_string(connects.load()) +
+           " TCP connects";
   if (!errors.first.empty()) r.note += "; first error: " + errors.first;
   return r;
 }

@@ -68,7 +68,8 @@ std::vector<ScenarioSpec> parse_scenarios(const nlohmann::json& doc, const std::
       s.plugin = e.value("plugin", "");
       s.kind = kind_from(e.value("kind", "latency"), s.name);
       s.method = e.value("method", s.kind == ScenarioKind::Ingest ? "POST" : "GET");
-      s.path = s.kind == ScenarioKind::RawInsert ? e.value("path", "") : e.at("path").get<std::string>();
+      s.path =
+          s.kind == ScenarioKind::RawInsert ? e.value("path", "") : e.at("path").get<std::string>();
       s.plugins = e.value("plugins", "all");
       s.window = e.value("window", "30d");
       s.repetitions = e.value("repetitions", 10);
@@ -134,7 +135,8 @@ void judge(const Bar& bar, ScenarioResult& r) {
     parts.push_back(std::move(text));
     ok = ok && pass;
   };
-  if (bar.median_ms_max) check(r.median_ms <= *bar.median_ms_max, "median <= " + fmt(*bar.median_ms_max) + " ms");
+  if (bar.median_ms_max)
+    check(r.median_ms <= *bar.median_ms_max, "median <= " + fmt(*bar.median_ms_max) + " ms");
   if (bar.p99_ms_max) check(r.p99_ms <= *bar.p99_ms_max, "p99 <= " + fmt(*bar.p99_ms_max) + " ms");
   if (bar.throughput_min)
     check(r.throughput >= *bar.throughput_min, ">= " + fmt(*bar.throughput_min) + " " + r.unit);

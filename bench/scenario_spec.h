@@ -36,7 +36,7 @@ struct ScenarioSpec {
   std::string plugin;  ///< Informational: the plugin whose route is measured.
   ScenarioKind kind = ScenarioKind::Latency;
   std::string method = "GET";
-  std::string path;    ///< With {from}, {to}, {funnel_id}, {tenant} placeholders; "" for RawInsert.
+  std::string path;  ///< With {from}, {to}, {funnel_id}, {tenant} placeholders; "" for RawInsert.
   /// Ingest: "all" (every plugin, on the server that then serves the reads) or "none" (a server of
   /// its own on a fresh database with every plugin disabled: the core alone).
   std::string plugins = "all";
@@ -44,9 +44,9 @@ struct ScenarioSpec {
   int repetitions = 10;
   int warmup = 1;
   bool cached = false;
-  int connections = 4;        ///< Ingest and Throughput.
-  double duration_s = 5;      ///< Throughput.
-  bool wrk = false;           ///< Throughput: also run wrk against the URL.
+  int connections = 4;    ///< Ingest and Throughput.
+  double duration_s = 5;  ///< Throughput.
+  bool wrk = false;       ///< Throughput: also run wrk against the URL.
   /// Latency/Export: stop repeating once warm-up plus measured requests took this long (at
   /// least one request is always measured), so a slow route cannot stall the whole run.
   double time_budget_s = 60;

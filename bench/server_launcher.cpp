@@ -74,7 +74,8 @@ std::string create_postgres_database(const std::string& server_url, const std::s
 
 void drop_postgres_database(const std::string& server_url, const std::string& name) {
   PGconn* conn = PQconnectdb(server_url.c_str());
-  if (PQstatus(conn) == CONNECTION_OK) PQclear(PQexec(conn, ("DROP DATABASE IF EXISTS " + name).c_str()));
+  if (PQstatus(conn) == CONNECTION_OK)
+    PQclear(PQexec(conn, ("DROP DATABASE IF EXISTS " + name).c_str()));
   PQfinish(conn);
 }
 
@@ -99,7 +100,8 @@ std::string render_server_yaml(const LaunchOptions& o, std::uint16_t port) {
     << "\n  max_concurrent_requests: " << o.max_concurrent_requests
     << "\n  max_request_bytes: " << (64 << 20) << "\n"
     << "database:\n  url: " << quote(o.database_url) << "\n  pool_size: " << o.pool_size << "\n"
-    << (o.sqlite_cache_mb > 0 ? "  sqlite_cache_mb: " + std::to_string(o.sqlite_cache_mb) + "\n" : "")
+    << (o.sqlite_cache_mb > 0 ? "  sqlite_cache_mb: " + std::to_string(o.sqlite_cache_mb) + "\n"
+                              : "")
     << "auth:\n  mode: none\n"
     << "cache:\n  backend: " << o.cache_backend << "\n";
   if (o.cache_backend == "redis") y << "  redis_url: " << quote(o.redis_url) << "\n";
@@ -108,7 +110,8 @@ std::string render_server_yaml(const LaunchOptions& o, std::uint16_t port) {
     << "logging:\n  level: " << o.log_level << "\n"
     << "plugins_dir: " << quote(o.plugins_dir) << "\n"
     << "plugins:\n";
-  for (const char* name : {"metrics", "funnel", "conversation", "export", "cache", "costs", "cohorts"}) {
+  for (const char* name :
+       {"metrics", "funnel", "conversation", "export", "cache", "costs", "cohorts"}) {
     bool enabled = o.plugins_enabled && (std::string(name) != "cache" || o.cache_enabled);
     if (!o.only_plugins.empty()) enabled = o.plugins_enabled && listed(o.only_plugins, name);
     y << "  - name: " << name << "\n    library: " << quote(std::string(name) + ".so")

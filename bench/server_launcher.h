@@ -10,23 +10,24 @@
 namespace zaplify::bench {
 
 struct LaunchOptions {
-  std::string binary;               ///< Path of zaplify-analytics.
-  std::string plugins_dir;          ///< Folder holding the plugin .so files.
-  std::string database_url;         ///< sqlite3://PATH or postgresql://...; the database to use.
-  bool cache_enabled = false;       ///< The `cache` plugin enabled (else listed as disabled).
+  std::string binary;          ///< Path of zaplify-analytics.
+  std::string plugins_dir;     ///< Folder holding the plugin .so files.
+  std::string database_url;    ///< sqlite3://PATH or postgresql://...; the database to use.
+  bool cache_enabled = false;  ///< The `cache` plugin enabled (else listed as disabled).
   /// false: the core alone — every plugin, the cache too, listed with `enabled: false`.
   bool plugins_enabled = true;
   /// With plugins_enabled: a comma-separated list enables only those plugins ("" = every one).
   std::string only_plugins;
   std::string cache_backend = "memory";  ///< "memory" | "redis"
-  std::string redis_url;            ///< For the redis backend.
-  std::int64_t cache_max_bytes = 0; ///< cache.max_bytes of the memory LRU; 0: the server's default.
-  int sqlite_cache_mb = 0;          ///< database.sqlite_cache_mb; 0: the server's default.
-  int threads = 2;                  ///< server.threads (Pistache reactors).
+  std::string redis_url;                 ///< For the redis backend.
+  std::int64_t cache_max_bytes =
+      0;                    ///< cache.max_bytes of the memory LRU; 0: the server's default.
+  int sqlite_cache_mb = 0;  ///< database.sqlite_cache_mb; 0: the server's default.
+  int threads = 2;          ///< server.threads (Pistache reactors).
   int max_concurrent_requests = 4;
   int pool_size = 8;
   std::string log_level = "warn";
-  std::string work_dir;             ///< Where the YAML and log go (must exist).
+  std::string work_dir;  ///< Where the YAML and log go (must exist).
   /// Plugin name → its `config:` block as JSON text (JSON is YAML); absent: no block.
   std::map<std::string, std::string> plugin_configs;
 };

@@ -8,7 +8,8 @@
 namespace zaplify::bench {
 
 PacingSchedule::PacingSchedule(double rate_per_s, double duration_s) {
-  if (rate_per_s <= 0 || duration_s <= 0) throw std::invalid_argument("rate and duration must be > 0");
+  if (rate_per_s <= 0 || duration_s <= 0)
+    throw std::invalid_argument("rate and duration must be > 0");
   interval_us_ = 1e6 / rate_per_s;
   total_ = static_cast<std::uint64_t>(std::ceil(duration_s * rate_per_s - 1e-9));
 }
@@ -26,30 +27,47 @@ std::vector<SoakRequestKind> default_soak_mix(int ingest_percent) {
   // Read weights sum to 100; the batch's weight is scaled to make it ingest_percent of the total.
   std::vector<SoakRequestKind> mix{
       {"kpi/growing", "GET", "/metrics/kpi?from={from}&to={to}", T::Growing, W::Rolling, 8},
-      {"performance/growing", "GET", "/metrics/performance?from={from}&to={to}", T::Growing, W::Rolling, 6},
-      {"funnel/growing", "GET", "/analytics/funnel/{funnel_id}?from={from}&to={to}", T::Growing, W::Rolling, 6},
-      {"sentiment/growing", "GET", "/analytics/conversations/sentiment?from={from}&to={to}", T::Growing, W::Rolling, 6},
-      {"topics/growing", "GET", "/analytics/conversations/topics?from={from}&to={to}", T::Growing, W::Rolling, 6},
+      {"performance/growing", "GET", "/metrics/performance?from={from}&to={to}", T::Growing,
+       W::Rolling, 6},
+      {"funnel/growing", "GET", "/analytics/funnel/{funnel_id}?from={from}&to={to}", T::Growing,
+       W::Rolling, 6},
+      {"sentiment/growing", "GET", "/analytics/conversations/sentiment?from={from}&to={to}",
+       T::Growing, W::Rolling, 6},
+      {"topics/growing", "GET", "/analytics/conversations/topics?from={from}&to={to}", T::Growing,
+       W::Rolling, 6},
       {"realtime/growing", "GET", "/analytics/real-time/activity", T::Growing, W::None, 3},
-      {"export/growing", "GET", "/analytics/export/metrics?dataset=kpi_daily&format=csv&from={from}&to={to}",
-       T::Growing, W::DayRotating, 4},
-      {"kpi/static-cached", "GET", "/metrics/kpi?interval=day&from={from}&to={to}", T::Static, W::DayRotating, 8},
-      {"performance/static-cached", "GET", "/metrics/performance?from={from}&to={to}", T::Static, W::DayRotating, 4},
-      {"funnel/static-cached", "GET", "/analytics/funnel/{funnel_id}?from={from}&to={to}", T::Static, W::DayRotating, 6},
-      {"sentiment/static-cached", "GET", "/analytics/conversations/sentiment?from={from}&to={to}", T::Static, W::DayRotating, 4},
-      {"topics/static-cached", "GET", "/analytics/conversations/topics?from={from}&to={to}", T::Static, W::DayRotating, 4},
+      {"export/growing", "GET",
+       "/analytics/export/metrics?dataset=kpi_daily&format=csv&from={from}&to={to}", T::Growing,
+       W::DayRotating, 4},
+      {"kpi/static-cached", "GET", "/metrics/kpi?interval=day&from={from}&to={to}", T::Static,
+       W::DayRotating, 8},
+      {"performance/static-cached", "GET", "/metrics/performance?from={from}&to={to}", T::Static,
+       W::DayRotating, 4},
+      {"funnel/static-cached", "GET", "/analytics/funnel/{funnel_id}?from={from}&to={to}",
+       T::Static, W::DayRotating, 6},
+      {"sentiment/static-cached", "GET", "/analytics/conversations/sentiment?from={from}&to={to}",
+       T::Static, W::DayRotating, 4},
+      {"topics/static-cached", "GET", "/analytics/conversations/topics?from={from}&to={to}",
+       T::Static, W::DayRotating, 4},
       {"realtime/static", "GET", "/analytics/real-time/activity", T::Static, W::None, 4},
-      {"kpi/static-uncached", "GET", "/metrics/kpi?from={from}&to={to}", T::Static, W::FreshInstant, 4},
-      {"funnel/static-uncached", "GET", "/analytics/funnel/{funnel_id}?from={from}&to={to}", T::Static, W::FreshInstant, 4},
-      {"sentiment/static-uncached", "GET", "/analytics/conversations/sentiment?from={from}&to={to}", T::Static, W::FreshInstant, 4},
-      {"topics/static-uncached", "GET", "/analytics/conversations/topics?from={from}&to={to}", T::Static, W::FreshInstant, 4},
-      {"export/static", "GET", "/analytics/export/metrics?dataset=conversations&format=csv&from={from}&to={to}",
+      {"kpi/static-uncached", "GET", "/metrics/kpi?from={from}&to={to}", T::Static, W::FreshInstant,
+       4},
+      {"funnel/static-uncached", "GET", "/analytics/funnel/{funnel_id}?from={from}&to={to}",
        T::Static, W::FreshInstant, 4},
+      {"sentiment/static-uncached", "GET", "/analytics/conversations/sentiment?from={from}&to={to}",
+       T::Static, W::FreshInstant, 4},
+      {"topics/static-uncached", "GET", "/analytics/conversations/topics?from={from}&to={to}",
+       T::Static, W::FreshInstant, 4},
+      {"export/static", "GET",
+       "/analytics/export/metrics?dataset=conversations&format=csv&from={from}&to={to}", T::Static,
+       W::FreshInstant, 4},
   };
   int reads = 0;
   for (const auto& k : mix) reads += k.weight;
-  SoakRequestKind batch{"ingest/growing", "POST", "/analytics/process/batch", T::Growing, W::None, 1, true};
-  batch.weight = std::max(1, static_cast<int>(std::lround(reads * ingest_percent / (100.0 - ingest_percent))));
+  SoakRequestKind batch{
+      "ingest/growing", "POST", "/analytics/process/batch", T::Growing, W::None, 1, true};
+  batch.weight =
+      std::max(1, static_cast<int>(std::lround(reads * ingest_percent / (100.0 - ingest_percent))));
   mix.insert(mix.begin(), batch);
   return mix;
 }
@@ -76,13 +94,16 @@ std::size_t MixPicker::next() {
 std::pair<std::string, std::string> soak_window(SoakWindow window, std::int64_t now_ms,
                                                 std::uint64_t sequence, int rolling_seconds) {
   auto date = [](std::int64_t ms) { return format_rfc3339_ms(ms).substr(0, 10); };
-  auto instant = [](std::int64_t ms) { return format_rfc3339_ms(ms / 1000 * 1000).substr(0, 19) + "Z"; };
+  auto instant = [](std::int64_t ms) {
+    return format_rfc3339_ms(ms / 1000 * 1000).substr(0, 19) + "Z";
+  };
   std::int64_t tomorrow = (now_ms / kDayMs + 1) * kDayMs;
   switch (window) {
     case SoakWindow::Rolling:
       return {instant(now_ms - rolling_seconds * 1000LL), instant(now_ms + 1000)};
     case SoakWindow::DayRotating:
-      return {date(tomorrow - static_cast<std::int64_t>(1 + sequence % 14) * kDayMs), date(tomorrow)};
+      return {date(tomorrow - static_cast<std::int64_t>(1 + sequence % 14) * kDayMs),
+              date(tomorrow)};
     case SoakWindow::FreshInstant:
       return {format_rfc3339_ms(now_ms - 7 * kDayMs), format_rfc3339_ms(now_ms)};
     case SoakWindow::None:

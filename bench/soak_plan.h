@@ -30,16 +30,16 @@ enum class SoakTenant { Growing, Static };
 
 /// How the query of a read varies, which decides whether the response cache can answer it.
 enum class SoakWindow {
-  Rolling,      ///< [now − rolling window, now + 1 s): constant work; misses (ingest invalidates).
-  DayRotating,  ///< Whole days ending tomorrow, 1..14 days in rotation: a small key set, hits.
-  FreshInstant, ///< 7 days ending at the current millisecond: a new cache key per request, a miss.
-  None,         ///< No window parameters (real-time routes).
+  Rolling,  ///< [now − rolling window, now + 1 s): constant work; misses (ingest invalidates).
+  DayRotating,   ///< Whole days ending tomorrow, 1..14 days in rotation: a small key set, hits.
+  FreshInstant,  ///< 7 days ending at the current millisecond: a new cache key per request, a miss.
+  None,          ///< No window parameters (real-time routes).
 };
 
 struct SoakRequestKind {
-  std::string name;     ///< Row name in the report, e.g. "kpi/static-cached".
+  std::string name;  ///< Row name in the report, e.g. "kpi/static-cached".
   std::string method = "GET";
-  std::string path;     ///< With {from}, {to}, {funnel_id}; "" for the ingest batch.
+  std::string path;  ///< With {from}, {to}, {funnel_id}; "" for the ingest batch.
   SoakTenant tenant = SoakTenant::Growing;
   SoakWindow window = SoakWindow::None;
   int weight = 1;

@@ -14,9 +14,11 @@
 namespace zaplify::bench {
 
 std::string render_soak_markdown(const SoakResult& r, const SoakOptions& s, const MachineInfo& m,
-                                 const std::string& command_line, const std::vector<std::string>& notes);
+                                 const std::string& command_line,
+                                 const std::vector<std::string>& notes);
 /// The other scenarios' JSON (`results`, `notes`, `machine`, `command`) plus a `soak` object.
 nlohmann::json render_soak_json(const SoakResult& r, const SoakOptions& s, const MachineInfo& m,
-                                const std::string& command_line, const std::vector<std::string>& notes);
+                                const std::string& command_line,
+                                const std::vector<std::string>& notes);
 
 }  // namespace zaplify::bench

@@ -25,11 +25,14 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-void progress(const std::string& text) { std::cerr << "[zaplify-bench] soak: " << text << std::endl; }
+void progress(const std::string& text) {
+  std::cerr << "[zaplify-bench] soak: " << text << std::endl;
+}
 
 std::int64_t wall_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch()).count();
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 long long cpu_ticks(int pid) {
@@ -40,9 +43,11 @@ long long cpu_ticks(int pid) {
   return parse_stat_cpu_ticks(line, ticks) ? ticks : -1;
 }
 
-std::string database_url(const BenchOptions& o, const std::string& database, const std::string& work) {
+std::string database_url(const BenchOptions& o, const std::string& database,
+                         const std::string& work) {
   if (database == "sqlite") return "sqlite3://" + work + "/soak.db";
-  if (o.pg_url.empty()) throw std::runtime_error("--database postgres needs --pg-url or ZAPLIFY_TEST_PG_URL");
+  if (o.pg_url.empty())
+    throw std::runtime_error("--database postgres needs --pg-url or ZAPLIFY_TEST_PG_URL");
   return create_postgres_database(o.pg_url, "zsoak_" + std::to_string(::getpid()) + "_" +
                                                 std::to_string(wall_ms() % 100000000));
 }
@@ -54,7 +59,8 @@ void seed(const Target& t, const Dataset& data) {
   spec.method = "POST";
   spec.path = "/analytics/process/batch";
   spec.connections = 2;
-  progress("seeding tenant '" + t.tenant + "' with " + std::to_string(data.stats.events) + " events");
+  progress("seeding tenant '" + t.tenant + "' with " + std::to_string(data.stats.events) +
+           " events");
   ScenarioResult r = run_ingest(t, spec, data);
   if (r.errors) throw std::runtime_error("seeding '" + t.tenant + "' failed: " + r.note);
 }
@@ -71,7 +77,8 @@ Funnel discover_funnel(const Target& t, const std::string& preferred) {
   auto r = conn.request("GET", "/analytics/funnels", {}, {"X-Tenant-ID: " + t.tenant});
   auto body = nlohmann::json::parse(r.body, nullptr, false);
   if (r.status != 200 || !body.is_object() || !body.contains("funnels") || body["funnels"].empty())
-    throw std::runtime_error("GET /analytics/funnels failed (HTTP " + std::to_string(r.status) + ")");
+    throw std::runtime_error("GET /analytics/funnels failed (HTTP " + std::to_string(r.status) +
+                             ")");
   Funnel f;
   for (const auto& item : body["funnels"]) {
     if (!f.id.empty() && item.value("funnel_id", "") != preferred) continue;
@@ -99,14 +106,20 @@ namespace {
 class SoakDriver {
  public:
   SoakDriver(const SoakOptions& s, const Target& growing, const Target& stat, const Funnel& funnel)
-      : s_(s), growing_(growing), static_(stat), funnel_(funnel), mix_(default_soak_mix(s.ingest_percent)),
-        schedule_(s.rate, s.seconds), events_(growing.tenant, funnel.id, funnel.stages,
-                                              "soak" + std::to_string(wall_ms() / 1000)) {
+      : s_(s),
+        growing_(growing),
+        static_(stat),
+        funnel_(funnel),
+        mix_(default_soak_mix(s.ingest_percent)),
+        schedule_(s.rate, s.seconds),
+        events_(growing.tenant, funnel.id, funnel.stages,
+                "soak" + std::to_string(wall_ms() / 1000)) {
     std::vector<int> weights;
     for (const auto& k : mix_) weights.push_back(k.weight);
     MixPicker picker(weights);
     picks_.reserve(schedule_.total());
-    for (std::uint64_t i = 0; i < schedule_.total(); ++i) picks_.push_back(static_cast<std::uint16_t>(picker.next()));
+    for (std::uint64_t i = 0; i < schedule_.total(); ++i)
+      picks_.push_back(static_cast<std::uint16_t>(picker.next()));
   }
 
   const std::vector<SoakRequestKind>& mix() const { return mix_; }
@@ -133,7 +146,8 @@ class SoakDriver {
       auto body = events_.next_body(static_cast<std::size_t>(s_.batch_events), at);
       auto r = conn.request("POST", "/analytics/process/batch", body,
                             {"X-Tenant-ID: " + growing_.tenant, "Content-Type: application/json"});
-      if (r.status != 200) throw std::runtime_error("prefill batch failed: HTTP " + std::to_string(r.status));
+      if (r.status != 200)
+        throw std::runtime_error("prefill batch failed: HTTP " + std::to_string(r.status));
       accepted += nlohmann::json::parse(r.body, nullptr, false).value("accepted", std::uint64_t{0});
     }
     return accepted;
@@ -143,7 +157,8 @@ class SoakDriver {
     std::vector<ThreadLog> logs(static_cast<std::size_t>(s_.threads));
     std::vector<std::thread> threads;
     for (int i = 0; i < s_.threads; ++i)
-      threads.emplace_back([this, start, &log = logs[static_cast<std::size_t>(i)]] { work(start, log); });
+      threads.emplace_back(
+          [this, start, &log = logs[static_cast<std::size_t>(i)]] { work(start, log); });
     for (auto& th : threads) th.join();
     return logs;
   }
@@ -169,8 +184,10 @@ class SoakDriver {
       log.samples.push_back({due_s, latency, ok});
       log.kinds.push_back(picks_[i]);
       log.latency_by_kind[picks_[i]].push_back(latency);
-      if (!ok) ++log.errors_by_kind[picks_[i]];
-      else if (resp.header("x-cache") == "HIT") ++log.hits_by_kind[picks_[i]];
+      if (!ok)
+        ++log.errors_by_kind[picks_[i]];
+      else if (resp.header("x-cache") == "HIT")
+        ++log.hits_by_kind[picks_[i]];
     }
   }
 
@@ -187,7 +204,8 @@ class SoakDriver {
       return conn.request(kind.method, kind.path, body, headers);
     }
     auto [from, to] = soak_window(kind.window, wall_ms(), i, s_.rolling_s);
-    std::string path = substitute(kind.path, {{"from", from}, {"to", to}, {"funnel_id", funnel_.id}});
+    std::string path =
+        substitute(kind.path, {{"from", from}, {"to", to}, {"funnel_id", funnel_.id}});
     return conn.request(kind.method, path, {}, headers);
   }
 
@@ -200,9 +218,10 @@ class SoakDriver {
       if (ok) log.accepted += body.value("accepted", std::uint64_t{0});
     }
     if (!ok && log.first_error.empty())
-      log.first_error = kind.name + ": " + (resp.status == 0 ? "request failed: " + resp.error
-                                                              : "HTTP " + std::to_string(resp.status) +
-                                                                    ": " + resp.body.substr(0, 300));
+      log.first_error = kind.name + ": " +
+                        (resp.status == 0 ? "request failed: " + resp.error
+                                          : "HTTP " + std::to_string(resp.status) + ": " +
+                                                resp.body.substr(0, 300));
     return ok;
   }
 
@@ -225,7 +244,8 @@ class ProcessSampler {
     thread_ = std::thread([this, pid, period_s, start] {
       for (int k = 0; running_; ++k) {
         auto at = start + std::chrono::milliseconds(static_cast<long long>(k * period_s * 1000));
-        while (running_ && Clock::now() < at) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        while (running_ && Clock::now() < at)
+          std::this_thread::sleep_for(std::chrono::milliseconds(50));
         if (!running_) break;
         ProcessSample s;
         s.t_s = std::chrono::duration<double>(Clock::now() - start).count();
@@ -277,7 +297,8 @@ std::vector<SoakKindStats> kind_stats(const std::vector<SoakRequestKind>& mix,
   return out;
 }
 
-void summarise(SoakResult& r, const SoakOptions& s, const std::vector<ThreadLog>& logs, double seconds) {
+void summarise(SoakResult& r, const SoakOptions& s, const std::vector<ThreadLog>& logs,
+               double seconds) {
   std::vector<SoakSample> all;
   std::vector<double> latencies;
   std::string first_error;
@@ -297,7 +318,8 @@ void summarise(SoakResult& r, const SoakOptions& s, const std::vector<ThreadLog>
   r.totals.requests = all.size();
   r.totals.target_rate = s.rate;
   r.totals.achieved_rate = seconds > 0 ? static_cast<double>(all.size()) / seconds : 0;
-  r.criteria = judge_soak(r.windows, r.rss, r.fds, r.totals, s.warmup_s, s.window_s, SoakThresholds{});
+  r.criteria =
+      judge_soak(r.windows, r.rss, r.fds, r.totals, s.warmup_s, s.window_s, SoakThresholds{});
   auto overall = summarize(std::move(latencies));
   r.row.name = "soak";
   r.row.requests = overall.count;
@@ -311,7 +333,8 @@ void summarise(SoakResult& r, const SoakOptions& s, const std::vector<ThreadLog>
   r.row.verdict = "met";
   for (const auto& c : r.criteria)
     if (!c.passed) r.row.verdict = "MISSED";
-  r.row.note = std::to_string(r.events_ingested) + " events ingested during the run; latency from the "
+  r.row.note = std::to_string(r.events_ingested) +
+               " events ingested during the run; latency from the "
                "scheduled send time (open loop)";
   if (!first_error.empty()) r.row.note += "; first error: " + first_error;
 }
@@ -335,8 +358,9 @@ SoakResult run_soak(const BenchOptions& o, const std::string& database, const Da
   launch.sqlite_cache_mb = s.sqlite_cache_mb;
   progress(database + ": starting the server with every plugin, cache " + launch.cache_backend);
   ServerInstance server(launch);
-  Target growing{"127.0.0.1", server.port(), server.pid(), growing_seed.stats.tenant, database,
-                 o.request_timeout_s * 1000};
+  Target growing{"127.0.0.1",  server.port(),
+                 server.pid(), growing_seed.stats.tenant,
+                 database,     o.request_timeout_s * 1000};
   Target stat = growing;
   stat.tenant = static_seed.stats.tenant;
   seed(growing, growing_seed);
@@ -350,8 +374,8 @@ SoakResult run_soak(const BenchOptions& o, const std::string& database, const Da
   }
   SoakResult r;
   r.row.database = database;
-  progress(database + ": " + human_number(s.seconds) + " s at " + human_number(s.rate) + " req/s, funnel '" +
-           funnel.id + "'");
+  progress(database + ": " + human_number(s.seconds) + " s at " + human_number(s.rate) +
+           " req/s, funnel '" + funnel.id + "'");
   long long ticks0 = cpu_ticks(server.pid());
   auto start = Clock::now();
   ProcessSampler sampler(server.pid(), s.sample_s, start);
@@ -361,8 +385,8 @@ SoakResult run_soak(const BenchOptions& o, const std::string& database, const Da
   r.samples = sampler.stop();
   long long ticks1 = cpu_ticks(server.pid());
   if (ticks0 >= 0 && ticks1 >= 0)
-    r.server_cpu_pct = static_cast<double>(ticks1 - ticks0) / static_cast<double>(::sysconf(_SC_CLK_TCK)) /
-                       seconds * 100;
+    r.server_cpu_pct = static_cast<double>(ticks1 - ticks0) /
+                       static_cast<double>(::sysconf(_SC_CLK_TCK)) / seconds * 100;
   r.kinds = kind_stats(driver.mix(), logs);
   summarise(r, s, logs, seconds);
   if (r.totals.errors) r.notes.push_back("server log tail: " + server.log_tail(1500));

@@ -86,7 +86,8 @@ RssDrift rss_drift(const std::vector<ProcessSample>& samples, double warmup_s) {
     d.min_mb = std::min(d.min_mb, v);
     d.max_mb = std::max(d.max_mb, v);
     if (d.reference_mb > 0)
-      d.max_deviation_pct = std::max(d.max_deviation_pct, std::fabs(v - d.reference_mb) / d.reference_mb * 100);
+      d.max_deviation_pct =
+          std::max(d.max_deviation_pct, std::fabs(v - d.reference_mb) / d.reference_mb * 100);
     minutes.push_back(s->t_s / 60.0);
     mb.push_back(v);
   }
@@ -112,7 +113,8 @@ FdDrift fd_drift(const std::vector<ProcessSample>& samples, double warmup_s) {
 int count_fd_names(const std::vector<std::string>& names) {
   int n = 0;
   for (const auto& name : names)
-    if (!name.empty() && std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    if (!name.empty() &&
+        std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; }))
       ++n;
   return n;
 }
@@ -154,45 +156,56 @@ bool parse_stat_cpu_ticks(const std::string& line, long long& ticks) {
 }
 
 std::vector<SoakCriterion> judge_soak(const std::vector<WindowStats>& windows, const RssDrift& rss,
-                                      const FdDrift& fds, const SoakTotals& totals,
-                                      double warmup_s, double width_s, const SoakThresholds& limits) {
+                                      const FdDrift& fds, const SoakTotals& totals, double warmup_s,
+                                      double width_s, const SoakThresholds& limits) {
   std::vector<SoakCriterion> out;
-  SoakCriterion r{"RSS flat", "every sample after warm-up within " + fixed(limits.rss_max_deviation_pct, 0) +
-                  " % of the warm-up value", "not sampled", false};
+  SoakCriterion r{"RSS flat",
+                  "every sample after warm-up within " + fixed(limits.rss_max_deviation_pct, 0) +
+                      " % of the warm-up value",
+                  "not sampled", false};
   if (rss.valid) {
-    r.measured = fixed(rss.reference_mb, 1) + " MB at warm-up, " + fixed(rss.end_mb, 1) + " MB at end (" +
-                 fixed(rss.end_deviation_pct, 1) + " %), max deviation " + fixed(rss.max_deviation_pct, 1) + " %";
+    r.measured = fixed(rss.reference_mb, 1) + " MB at warm-up, " + fixed(rss.end_mb, 1) +
+                 " MB at end (" + fixed(rss.end_deviation_pct, 1) + " %), max deviation " +
+                 fixed(rss.max_deviation_pct, 1) + " %";
     r.passed = rss.max_deviation_pct <= limits.rss_max_deviation_pct;
   }
   out.push_back(r);
   // Growth is the leak; fewer descriptors than at warm-up (a keep-alive socket closed) is not.
-  SoakCriterion f{"no fd growth", "no sample after warm-up above the warm-up count + " +
-                  std::to_string(limits.fd_tolerance) + " (transient sockets)", "not sampled", false};
+  SoakCriterion f{"no fd growth",
+                  "no sample after warm-up above the warm-up count + " +
+                      std::to_string(limits.fd_tolerance) + " (transient sockets)",
+                  "not sampled", false};
   if (fds.valid) {
-    f.measured = std::to_string(fds.reference) + " at warm-up, min " + std::to_string(fds.min) + ", max " +
-                 std::to_string(fds.max) + ", end " + std::to_string(fds.end);
+    f.measured = std::to_string(fds.reference) + " at warm-up, min " + std::to_string(fds.min) +
+                 ", max " + std::to_string(fds.max) + ", end " + std::to_string(fds.end);
     f.passed = fds.max - fds.reference <= limits.fd_tolerance;
   }
   out.push_back(f);
-  SoakCriterion p{"p99 stable", "last window's p99 <= " + fixed(limits.p99_max_ratio, 0) +
-                  "x the p99 of the first window after warm-up", "too few windows after warm-up", false};
-  auto first = std::find_if(windows.begin(), windows.end(),
-                            [&](const WindowStats& w) { return w.index * width_s >= warmup_s - 1e-9; });
+  SoakCriterion p{"p99 stable",
+                  "last window's p99 <= " + fixed(limits.p99_max_ratio, 0) +
+                      "x the p99 of the first window after warm-up",
+                  "too few windows after warm-up", false};
+  auto first = std::find_if(windows.begin(), windows.end(), [&](const WindowStats& w) {
+    return w.index * width_s >= warmup_s - 1e-9;
+  });
   if (first != windows.end() && first != windows.end() - 1 && first->p99_ms > 0) {
     const auto& last = windows.back();
-    p.measured = "window " + std::to_string(first->index + 1) + " p99 " + fixed(first->p99_ms, 2) + " ms, last (" +
-                 std::to_string(last.index + 1) + ") p99 " + fixed(last.p99_ms, 2) + " ms, ratio " +
-                 fixed(last.p99_ms / first->p99_ms, 2);
+    p.measured = "window " + std::to_string(first->index + 1) + " p99 " + fixed(first->p99_ms, 2) +
+                 " ms, last (" + std::to_string(last.index + 1) + ") p99 " + fixed(last.p99_ms, 2) +
+                 " ms, ratio " + fixed(last.p99_ms / first->p99_ms, 2);
     p.passed = last.p99_ms <= limits.p99_max_ratio * first->p99_ms;
   }
   out.push_back(p);
   out.push_back({"no errors", "non-2xx and failed requests = 0",
-                 std::to_string(totals.errors) + " of " + std::to_string(totals.requests), totals.errors == 0});
+                 std::to_string(totals.errors) + " of " + std::to_string(totals.requests),
+                 totals.errors == 0});
   double fraction = totals.target_rate > 0 ? totals.achieved_rate / totals.target_rate : 0;
-  out.push_back({"rate held", "achieved rate >= " + fixed(limits.min_rate_fraction * 100, 0) + " % of the target",
-                 fixed(totals.achieved_rate, 1) + " of " + fixed(totals.target_rate, 1) + " req/s (" +
-                     fixed(fraction * 100, 1) + " %)",
-                 fraction >= limits.min_rate_fraction});
+  out.push_back(
+      {"rate held",
+       "achieved rate >= " + fixed(limits.min_rate_fraction * 100, 0) + " % of the target",
+       fixed(totals.achieved_rate, 1) + " of " + fixed(totals.target_rate, 1) + " req/s (" +
+           fixed(fraction * 100, 1) + " %)",
+       fraction >= limits.min_rate_fraction});
   return out;
 }
 

@@ -17,7 +17,7 @@ struct SoakSample {
 };
 
 struct WindowStats {
-  int index = 0;       ///< 0-based; window k covers [k·width, (k+1)·width) seconds.
+  int index = 0;  ///< 0-based; window k covers [k·width, (k+1)·width) seconds.
   std::size_t requests = 0;
   std::size_t errors = 0;
   double p50_ms = 0;
@@ -44,9 +44,9 @@ struct RssDrift {
   double end_mb = 0;
   double min_mb = 0;
   double max_mb = 0;
-  double max_deviation_pct = 0;   ///< max |rss − reference| / reference × 100 after warm-up.
-  double end_deviation_pct = 0;   ///< (end − reference) / reference × 100.
-  double slope_mb_per_min = 0;    ///< Least-squares slope after warm-up (informational).
+  double max_deviation_pct = 0;  ///< max |rss − reference| / reference × 100 after warm-up.
+  double end_deviation_pct = 0;  ///< (end − reference) / reference × 100.
+  double slope_mb_per_min = 0;   ///< Least-squares slope after warm-up (informational).
 };
 RssDrift rss_drift(const std::vector<ProcessSample>& samples, double warmup_s);
 
@@ -82,8 +82,8 @@ struct SoakCriterion {
 
 struct SoakThresholds {
   double rss_max_deviation_pct = 10;
-  int fd_tolerance = 2;             ///< Transient sockets (a reconnect, a pool refill).
-  double p99_max_ratio = 2;         ///< Last window's p99 ≤ ratio × the first post-warm-up window's.
+  int fd_tolerance = 2;      ///< Transient sockets (a reconnect, a pool refill).
+  double p99_max_ratio = 2;  ///< Last window's p99 ≤ ratio × the first post-warm-up window's.
   double min_rate_fraction = 0.95;  ///< Achieved rate ≥ this × target.
 };
 
@@ -96,7 +96,7 @@ struct SoakTotals {
 
 /// Judges every criterion; `windows` as from per_window, `warmup_s` and `width_s` as used there.
 std::vector<SoakCriterion> judge_soak(const std::vector<WindowStats>& windows, const RssDrift& rss,
-                                      const FdDrift& fds, const SoakTotals& totals,
-                                      double warmup_s, double width_s, const SoakThresholds& limits);
+                                      const FdDrift& fds, const SoakTotals& totals, double warmup_s,
+                                      double width_s, const SoakThresholds& limits);
 
 }  // namespace zaplify::bench

@@ -21,7 +21,8 @@ EventSource fake_source(std::size_t total) {
     out.clear();
     for (; *next < total && out.size() < max; ++*next) {
       std::size_t i = *next;
-      json e = {{"id", "t-e" + std::to_string(i + 1)}, {"tenant_id", "t"},
+      json e = {{"id", "t-e" + std::to_string(i + 1)},
+                {"tenant_id", "t"},
                 {"timestamp", format_rfc3339_ms(kBase + static_cast<std::int64_t>(i) * 60000)},
                 {"lead_id", "lead-" + std::to_string(i / 10)}};
       e["type"] = i % 10 == 0 ? "lead_created" : "stage_changed";
@@ -92,7 +93,8 @@ TEST(Backfill, IsAPermutationOfTheTimeOrderedSet) {
   EXPECT_EQ(backfill.stats.min_ts_ms, ordered.stats.min_ts_ms);
   EXPECT_EQ(backfill.stats.max_ts_ms, ordered.stats.max_ts_ms);
   EXPECT_EQ(backfill.stats.by_type, ordered.stats.by_type);
-  EXPECT_EQ(backfill.stats.funnels.at("sales").stage_events, ordered.stats.funnels.at("sales").stage_events);
+  EXPECT_EQ(backfill.stats.funnels.at("sales").stage_events,
+            ordered.stats.funnels.at("sales").stage_events);
 }
 
 TEST(Backfill, IsDeterministicForASeed) {
@@ -126,7 +128,8 @@ TEST(Backfill, InterleavesTheWindowAndBreaksKeyOrder) {
   });
   std::size_t time_descents = 0;
   for (std::size_t i = 1; i < events.size(); ++i)
-    time_descents += events[i].at("id").get<std::string>() < events[i - 1].at("id").get<std::string>();
+    time_descents +=
+        events[i].at("id").get<std::string>() < events[i - 1].at("id").get<std::string>();
   EXPECT_GT(time_descents, events.size() / 3);
 }
 

@@ -23,7 +23,8 @@ bool feed_in_steps(ResponseParser& p, const std::string& wire, std::size_t step)
 }
 
 TEST(ResponseParser, ContentLengthAtEverySplit) {
-  const std::string wire = "HTTP/1.1 200 OK\r\nContent-Length: 11\r\nX-Cache: HIT\r\n\r\nhello world";
+  const std::string wire =
+      "HTTP/1.1 200 OK\r\nContent-Length: 11\r\nX-Cache: HIT\r\n\r\nhello world";
   for (std::size_t step = 1; step <= wire.size(); ++step) {
     ResponseParser p;
     ASSERT_TRUE(feed_in_steps(p, wire, step)) << "step " << step;
@@ -47,7 +48,8 @@ TEST(ResponseParser, ChunkedWithExtensionAndTrailerAtEverySplit) {
 }
 
 TEST(ResponseParser, ChunkedBodyMayContainCrlf) {
-  const std::string wire = "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n4\r\na\r\nb\r\n0\r\n\r\n";
+  const std::string wire =
+      "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n4\r\na\r\nb\r\n0\r\n\r\n";
   ResponseParser p;
   ASSERT_TRUE(p.feed(wire.data(), wire.size()));
   EXPECT_EQ(p.response().body, "a\r\nb");

@@ -37,7 +37,8 @@ std::int64_t timegm_ms(int y, int mo, int d, int h, int mi, int s) {
 TEST(Timestamps, ParseAgreesWithTimegm) {
   EXPECT_EQ(parse_rfc3339_ms("2026-11-20T14:03:00.250Z"), timegm_ms(2026, 11, 20, 14, 3, 0) + 250);
   // -03:00 means 3 hours behind UTC: 14:03 local is 17:03 UTC.
-  EXPECT_EQ(parse_rfc3339_ms("2026-11-20T14:03:00.250-03:00"), timegm_ms(2026, 11, 20, 17, 3, 0) + 250);
+  EXPECT_EQ(parse_rfc3339_ms("2026-11-20T14:03:00.250-03:00"),
+            timegm_ms(2026, 11, 20, 17, 3, 0) + 250);
   EXPECT_EQ(parse_rfc3339_ms("2024-02-29T23:30:00+05:30"), timegm_ms(2024, 2, 29, 18, 0, 0));
   EXPECT_EQ(parse_rfc3339_ms("2026-01-01T00:00:00.1239Z"), timegm_ms(2026, 1, 1, 0, 0, 0) + 123);
   EXPECT_THROW(parse_rfc3339_ms("2026-11-20 14:03:00"), std::invalid_argument);
@@ -53,22 +54,30 @@ TEST(Windows, ShortestWholeDayWindowHoldingTheTarget) {
   // Days 10..13 hold 5, 0(absent), 7, 4; `to` is the start of day 14.
   std::map<std::int64_t, std::uint64_t> per_day{{10, 5}, {12, 7}, {13, 4}, {14, 100}};
   const std::int64_t to = 14 * kDayMs;
-  EXPECT_EQ(window_start_holding(per_day, to, 4), 13 * kDayMs);   // day 13 alone: 4
-  EXPECT_EQ(window_start_holding(per_day, to, 10), 12 * kDayMs);  // 4 + 7 = 11
-  EXPECT_EQ(window_start_holding(per_day, to, 16), 10 * kDayMs);  // 11 + 5 = 16
+  EXPECT_EQ(window_start_holding(per_day, to, 4), 13 * kDayMs);     // day 13 alone: 4
+  EXPECT_EQ(window_start_holding(per_day, to, 10), 12 * kDayMs);    // 4 + 7 = 11
+  EXPECT_EQ(window_start_holding(per_day, to, 16), 10 * kDayMs);    // 11 + 5 = 16
   EXPECT_EQ(window_start_holding(per_day, to, 1000), 10 * kDayMs);  // all there is
 }
 
 TEST(DatasetStats, CountsLeadMessagesFunnelsAndRange) {
   DatasetStats s;
   auto ev = [](nlohmann::json j) { return j; };
-  s.observe(ev({{"type", "funnel_defined"}, {"tenant_id", "t"}, {"funnel_id", "f1"}, {"name", "Sales"},
-                {"stages", {"a", "b", "c"}}, {"timestamp", "1970-01-01T00:00:00Z"}}));
-  s.observe(ev({{"type", "stage_changed"}, {"funnel_id", "f2"}, {"timestamp", "1970-01-02T01:00:00Z"}}));
-  s.observe(ev({{"type", "stage_changed"}, {"funnel_id", "f2"}, {"timestamp", "1970-01-02T02:00:00Z"}}));
-  s.observe(ev({{"type", "stage_changed"}, {"funnel_id", "f1"}, {"timestamp", "1970-01-02T03:00:00Z"}}));
+  s.observe(ev({{"type", "funnel_defined"},
+                {"tenant_id", "t"},
+                {"funnel_id", "f1"},
+                {"name", "Sales"},
+                {"stages", {"a", "b", "c"}},
+                {"timestamp", "1970-01-01T00:00:00Z"}}));
+  s.observe(
+      ev({{"type", "stage_changed"}, {"funnel_id", "f2"}, {"timestamp", "1970-01-02T01:00:00Z"}}));
+  s.observe(
+      ev({{"type", "stage_changed"}, {"funnel_id", "f2"}, {"timestamp", "1970-01-02T02:00:00Z"}}));
+  s.observe(
+      ev({{"type", "stage_changed"}, {"funnel_id", "f1"}, {"timestamp", "1970-01-02T03:00:00Z"}}));
   s.observe(ev({{"type", "message"}, {"sender", "lead"}, {"timestamp", "1970-01-03T00:00:00Z"}}));
-  s.observe(ev({{"type", "message"}, {"sender", "assistant"}, {"timestamp", "1970-01-03T00:00:01Z"}}));
+  s.observe(
+      ev({{"type", "message"}, {"sender", "assistant"}, {"timestamp", "1970-01-03T00:00:01Z"}}));
   EXPECT_EQ(s.events, 6u);
   EXPECT_EQ(s.tenant, "t");
   EXPECT_EQ(s.main_funnel(), "f2");
@@ -84,7 +93,8 @@ TEST(Dataset, BatchesHoldEveryEventOnce) {
   EventSource source = [&](std::vector<nlohmann::json>& out, std::size_t max) {
     out.clear();
     while (out.size() < max && produced < 2500)
-      out.push_back({{"id", std::to_string(produced++)}, {"type", "lead_created"},
+      out.push_back({{"id", std::to_string(produced++)},
+                     {"type", "lead_created"},
                      {"timestamp", "2026-01-01T00:00:00Z"}});
     return !out.empty();
   };
@@ -99,7 +109,7 @@ TEST(Dataset, BatchesHoldEveryEventOnce) {
 
 TEST(Csv, RowsAreCrlfRecordsMinusHeader) {
   EXPECT_EQ(count_csv_rows("a,b\r\n1,2\r\n3,4\r\n"), 2u);
-  EXPECT_EQ(count_csv_rows("a,b\r\n1,2\r\n3,4"), 2u);  // last record without CRLF
+  EXPECT_EQ(count_csv_rows("a,b\r\n1,2\r\n3,4"), 2u);        // last record without CRLF
   EXPECT_EQ(count_csv_rows("a,b\r\n\"x\r\ny\",2\r\n"), 1u);  // CRLF inside quotes
   EXPECT_EQ(count_csv_rows("a,b\r\n\"say \"\"hi\"\"\",2\r\n"), 1u);
   EXPECT_EQ(count_csv_rows("a,b\r\n"), 0u);
@@ -150,8 +160,9 @@ TEST(Wrk, ParsesLatencyOutput) {
 
 TEST(Wrk, CommandKeepsConnectionsAlive) {
   auto cmd = wrk_command("http://127.0.0.1:1/m?a=1&b=2", "bench", 2, 64, 10);
-  EXPECT_EQ(cmd, "wrk -t2 -c64 -d10s --latency -H 'Connection: keep-alive' -H 'X-Tenant-ID: bench' "
-                 "'http://127.0.0.1:1/m?a=1&b=2'");
+  EXPECT_EQ(cmd,
+            "wrk -t2 -c64 -d10s --latency -H 'Connection: keep-alive' -H 'X-Tenant-ID: bench' "
+            "'http://127.0.0.1:1/m?a=1&b=2'");
 }
 
 }  // namespace

@@ -57,18 +57,34 @@ TEST(RawRows, CopyRowHasEighteenFields) {
 }
 
 TEST(RawRows, FromEventsAsTheServerStoresThem) {
-  auto rows = rows_from_body(json({{"events", json::array({
-      {{"id", "e1"}, {"tenant_id", "t"}, {"type", "conversation_started"},
-       {"timestamp", "2026-11-20T14:03:00.250Z"}, {"conversation_id", "c1"}, {"lead_id", "l1"},
-       {"assistant_id", nullptr}},
-      {{"id", "e2"}, {"tenant_id", "t"}, {"type", "funnel_defined"}, {"timestamp", "2026-11-20T14:03:00Z"},
-       {"funnel_id", "sales"}, {"name", "Sales"}, {"stages", {"lead", "won"}}},
-      {{"id", "e3"}, {"tenant_id", "t"}, {"type", "message"}, {"timestamp", "2026-11-20T14:03:01Z"},
-       {"conversation_id", "c1"}, {"sender", "assistant"}, {"text", "hi"},
-       {"response_time_ms", 812.5}, {"tokens", 30}}})}}).dump());
+  auto rows =
+      rows_from_body(json({{"events", json::array({{{"id", "e1"},
+                                                    {"tenant_id", "t"},
+                                                    {"type", "conversation_started"},
+                                                    {"timestamp", "2026-11-20T14:03:00.250Z"},
+                                                    {"conversation_id", "c1"},
+                                                    {"lead_id", "l1"},
+                                                    {"assistant_id", nullptr}},
+                                                   {{"id", "e2"},
+                                                    {"tenant_id", "t"},
+                                                    {"type", "funnel_defined"},
+                                                    {"timestamp", "2026-11-20T14:03:00Z"},
+                                                    {"funnel_id", "sales"},
+                                                    {"name", "Sales"},
+                                                    {"stages", {"lead", "won"}}},
+                                                   {{"id", "e3"},
+                                                    {"tenant_id", "t"},
+                                                    {"type", "message"},
+                                                    {"timestamp", "2026-11-20T14:03:01Z"},
+                                                    {"conversation_id", "c1"},
+                                                    {"sender", "assistant"},
+                                                    {"text", "hi"},
+                                                    {"response_time_ms", 812.5},
+                                                    {"tokens", 30}}})}})
+                         .dump());
   ASSERT_EQ(rows.size(), 3u);
   EXPECT_EQ(rows[0].ts_ms, parse_rfc3339_ms("2026-11-20T14:03:00.250Z"));
-  EXPECT_EQ(rows[0].channel, "whatsapp");       // the server's default
+  EXPECT_EQ(rows[0].channel, "whatsapp");         // the server's default
   EXPECT_EQ(rows[0].assistant_id, std::nullopt);  // JSON null: NULL
   EXPECT_EQ(rows[0].text, std::nullopt);
   EXPECT_EQ(rows[1].stages, R"(["lead","won"])");
@@ -76,15 +92,19 @@ TEST(RawRows, FromEventsAsTheServerStoresThem) {
   EXPECT_EQ(rows[2].response_time_ms, 812.5);
   EXPECT_EQ(rows[2].tokens, 30);
   EXPECT_EQ(rows[2].stages, std::nullopt);
-  EXPECT_THROW(row_from_event({{"tenant_id", "t"}, {"type", "message"}, {"timestamp", "2026-11-20T14:03:01Z"}}),
-               std::invalid_argument);
-  EXPECT_THROW(row_from_event({{"id", "e"}, {"tenant_id", "t"}, {"type", "message"}, {"timestamp", "noon"}}),
-               std::invalid_argument);
+  EXPECT_THROW(
+      row_from_event(
+          {{"tenant_id", "t"}, {"type", "message"}, {"timestamp", "2026-11-20T14:03:01Z"}}),
+      std::invalid_argument);
+  EXPECT_THROW(
+      row_from_event({{"id", "e"}, {"tenant_id", "t"}, {"type", "message"}, {"timestamp", "noon"}}),
+      std::invalid_argument);
 }
 
 TEST(RawRows, Statements) {
-  EXPECT_EQ(raw_insert_sql("x"), std::string("INSERT INTO x (") + kRawColumns +
-                                     ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING");
+  EXPECT_EQ(raw_insert_sql("x"),
+            std::string("INSERT INTO x (") + kRawColumns +
+                ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING");
   EXPECT_NE(raw_schema_sql("x").find("PRIMARY KEY (tenant_id, id)"), std::string::npos);
   EXPECT_NE(raw_schema_sql("x").find("ON x (tenant_id, type, ts)"), std::string::npos);
   EXPECT_EQ(raw_copy_sql("x"), std::string("COPY x (") + kRawColumns + ") FROM STDIN");
@@ -108,9 +128,11 @@ TEST(RawInsertSqlite, RoundTripsAndSkipsDuplicates) {
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
   sqlite3_stmt* st = nullptr;
-  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT text, conversation_id, lead_id, tokens, response_time_ms,"
+  ASSERT_EQ(sqlite3_prepare_v2(db,
+                               "SELECT text, conversation_id, lead_id, tokens, response_time_ms,"
                                " (SELECT count(*) FROM raw_events) FROM raw_events WHERE id = 'e3'",
-                               -1, &st, nullptr), SQLITE_OK);
+                               -1, &st, nullptr),
+            SQLITE_OK);
   ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
   EXPECT_EQ(column_text(st, 0), kTricky);
   EXPECT_EQ(column_text(st, 1), "c\t1");
@@ -136,8 +158,9 @@ TEST(RawInsertPostgres, CopyRoundTrips) {
     EXPECT_EQ(table.copy(copy), 2u);
   }
   PGconn* c = PQconnectdb(url.c_str());
-  PGresult* r = PQexec(c, "SELECT text, conversation_id, lead_id IS NULL, tokens, response_time_ms"
-                          " FROM raw_events ORDER BY id");
+  PGresult* r = PQexec(c,
+                       "SELECT text, conversation_id, lead_id IS NULL, tokens, response_time_ms"
+                       " FROM raw_events ORDER BY id");
   ASSERT_EQ(PQresultStatus(r), PGRES_TUPLES_OK) << PQerrorMessage(c);
   ASSERT_EQ(PQntuples(r), 2);
   EXPECT_EQ(std::string(PQgetvalue(r, 0, 0)), kTricky);
@@ -158,7 +181,8 @@ TEST(BatchTimes, RatesOverTheTimedBatchesOnly) {
   EXPECT_EQ(r.requests, 8u);
   EXPECT_DOUBLE_EQ(r.throughput, 8000 / 2.0);
   EXPECT_DOUBLE_EQ(r.median_ms, 250);
-  EXPECT_NE(r.note.find("first quarter of batches 10000 rows/s, last quarter 2500 rows/s"), std::string::npos)
+  EXPECT_NE(r.note.find("first quarter of batches 10000 rows/s, last quarter 2500 rows/s"),
+            std::string::npos)
       << r.note;
 }
 

@@ -33,14 +33,22 @@ TEST(ScenarioSpec, ParsesWithPerDatabaseBars) {
 }
 
 TEST(ScenarioSpec, RejectsBadEntries) {
-  EXPECT_THROW(parse_scenarios(nlohmann::json::parse(R"({"scenarios": [{"path": "/"}]})"), "sqlite"),
-               std::runtime_error);
-  EXPECT_THROW(parse_scenarios(nlohmann::json::parse(R"({"scenarios": [{"name": "x", "path": "/", "kind": "fast"}]})"), "sqlite"),
-               std::runtime_error);
-  EXPECT_THROW(parse_scenarios(nlohmann::json::parse(R"({"scenarios": [{"name": "x", "path": "/", "repetitions": 0}]})"), "sqlite"),
-               std::runtime_error);
-  EXPECT_THROW(parse_scenarios(nlohmann::json::parse(R"({"scenarios": [{"name": "x"}]})"), "sqlite"),
-               std::runtime_error);
+  EXPECT_THROW(
+      parse_scenarios(nlohmann::json::parse(R"({"scenarios": [{"path": "/"}]})"), "sqlite"),
+      std::runtime_error);
+  EXPECT_THROW(
+      parse_scenarios(
+          nlohmann::json::parse(R"({"scenarios": [{"name": "x", "path": "/", "kind": "fast"}]})"),
+          "sqlite"),
+      std::runtime_error);
+  EXPECT_THROW(
+      parse_scenarios(
+          nlohmann::json::parse(R"({"scenarios": [{"name": "x", "path": "/", "repetitions": 0}]})"),
+          "sqlite"),
+      std::runtime_error);
+  EXPECT_THROW(
+      parse_scenarios(nlohmann::json::parse(R"({"scenarios": [{"name": "x"}]})"), "sqlite"),
+      std::runtime_error);
   EXPECT_THROW(parse_scenarios(nlohmann::json::parse(R"([])"), "sqlite"), std::runtime_error);
 }
 
@@ -48,8 +56,9 @@ TEST(ScenarioSpec, TheShippedFileParses) {
   auto specs = load_scenarios(ZAPLIFY_BENCH_SCENARIOS_FILE, "sqlite");
   std::set<std::string> names;
   for (const auto& s : specs) names.insert(s.name);
-  for (const char* n : {"ingest", "ingest-core", "raw-insert", "kpi_30d", "performance_30d", "funnel", "flow", "bottlenecks",
-                        "sentiment", "topics", "realtime", "export_conversations", "cached_kpi"})
+  for (const char* n :
+       {"ingest", "ingest-core", "raw-insert", "kpi_30d", "performance_30d", "funnel", "flow",
+        "bottlenecks", "sentiment", "topics", "realtime", "export_conversations", "cached_kpi"})
     EXPECT_TRUE(names.count(n)) << n;
 }
 
@@ -58,7 +67,8 @@ TEST(ScenarioSpec, CoreOnlyIngestAndRawInsertRunApart) {
     {"name": "ingest", "kind": "ingest", "path": "/p"},
     {"name": "ingest-core", "kind": "ingest", "plugins": "none", "path": "/p"},
     {"name": "raw-insert", "kind": "raw-insert"}
-  ]})"), "sqlite");
+  ]})"),
+                               "sqlite");
   ASSERT_EQ(specs.size(), 3u);
   EXPECT_EQ(specs[0].plugins, "all");
   EXPECT_FALSE(runs_apart(specs[0]));
@@ -68,24 +78,36 @@ TEST(ScenarioSpec, CoreOnlyIngestAndRawInsertRunApart) {
   EXPECT_EQ(specs[2].path, "");  // no route: no server
   EXPECT_TRUE(runs_apart(specs[2]));
   // A list of plugins runs apart too.
-  auto some = parse_scenarios(nlohmann::json::parse(R"({"scenarios": [{"name": "x", "kind": "ingest", "path": "/", "plugins": "metrics,funnel"}]})"), "sqlite");
+  auto some = parse_scenarios(
+      nlohmann::json::parse(
+          R"({"scenarios": [{"name": "x", "kind": "ingest", "path": "/", "plugins": "metrics,funnel"}]})"),
+      "sqlite");
   EXPECT_TRUE(runs_apart(some.at(0)));
   // "none" only makes sense for ingest; anything but all/none/known plugin names is a typo.
-  EXPECT_THROW(parse_scenarios(nlohmann::json::parse(R"({"scenarios": [{"name": "x", "path": "/", "plugins": "none"}]})"), "sqlite"),
-               std::runtime_error);
-  EXPECT_THROW(parse_scenarios(nlohmann::json::parse(R"({"scenarios": [{"name": "x", "kind": "ingest", "path": "/", "plugins": "some"}]})"), "sqlite"),
-               std::runtime_error);
+  EXPECT_THROW(
+      parse_scenarios(nlohmann::json::parse(
+                          R"({"scenarios": [{"name": "x", "path": "/", "plugins": "none"}]})"),
+                      "sqlite"),
+      std::runtime_error);
+  EXPECT_THROW(
+      parse_scenarios(
+          nlohmann::json::parse(
+              R"({"scenarios": [{"name": "x", "kind": "ingest", "path": "/", "plugins": "some"}]})"),
+          "sqlite"),
+      std::runtime_error);
 }
 
 TEST(RatioNote, EveryPairInOrder) {
   EXPECT_EQ(ratio_note({{"ingest", 10000}, {"ingest-core", 20000}, {"raw-insert", 40000}}),
-            "ingest / ingest-core = 0.50 ×, ingest / raw-insert = 0.25 ×, ingest-core / raw-insert = 0.50 ×");
+            "ingest / ingest-core = 0.50 ×, ingest / raw-insert = 0.25 ×, ingest-core / raw-insert "
+            "= 0.50 ×");
   EXPECT_EQ(ratio_note({{"ingest", 1}}), "");
   EXPECT_EQ(ratio_note({{"a", 1}, {"b", 0}}), "a / b = 0.00 ×");
 }
 
 TEST(Substitute, ReplacesAndRejectsUnknown) {
-  EXPECT_EQ(substitute("/f/{funnel_id}?from={from}&to={to}", {{"funnel_id", "main"}, {"from", "A"}, {"to", "B"}}),
+  EXPECT_EQ(substitute("/f/{funnel_id}?from={from}&to={to}",
+                       {{"funnel_id", "main"}, {"from", "A"}, {"to", "B"}}),
             "/f/main?from=A&to=B");
   EXPECT_EQ(substitute("/plain", {}), "/plain");
   EXPECT_THROW(substitute("/x/{nope}", {{"from", "A"}}), std::runtime_error);
@@ -141,11 +163,13 @@ TEST(Launcher, DatabaseNameAndYaml) {
   o.plugins_dir = "/p";
   std::string yaml = render_server_yaml(o, 1234);
   EXPECT_NE(yaml.find("port: 1234"), std::string::npos);
-  EXPECT_NE(yaml.find("name: cache\n    library: \"cache.so\"\n    enabled: false"), std::string::npos);
+  EXPECT_NE(yaml.find("name: cache\n    library: \"cache.so\"\n    enabled: false"),
+            std::string::npos);
   EXPECT_NE(yaml.find("mode: none"), std::string::npos);
   o.cache_enabled = true;
-  EXPECT_NE(render_server_yaml(o, 1).find("name: cache\n    library: \"cache.so\"\n    enabled: true"),
-            std::string::npos);
+  EXPECT_NE(
+      render_server_yaml(o, 1).find("name: cache\n    library: \"cache.so\"\n    enabled: true"),
+      std::string::npos);
   o.plugin_configs["conversation"] = R"({"topics":{"price":["preço"]}})";  // --plugin-configs-from
   EXPECT_NE(render_server_yaml(o, 1).find(
                 "name: conversation\n    library: \"conversation.so\"\n    enabled: "
@@ -153,13 +177,14 @@ TEST(Launcher, DatabaseNameAndYaml) {
             std::string::npos);
   EXPECT_EQ(render_server_yaml(o, 1).find("config:", render_server_yaml(o, 1).find("name: export")),
             std::string::npos);  // only the plugins given one get a block
-  o.plugins_enabled = false;  // the core alone: every plugin listed, none enabled
+  o.plugins_enabled = false;     // the core alone: every plugin listed, none enabled
   std::string core_only = render_server_yaml(o, 1);
   EXPECT_EQ(core_only.find("enabled: true"), std::string::npos);
   for (const char* name : {"metrics", "funnel", "conversation", "export", "cache"})
     EXPECT_NE(core_only.find(std::string("name: ") + name + "\n    library: \"" + name +
                              ".so\"\n    enabled: false"),
-              std::string::npos) << name;
+              std::string::npos)
+        << name;
 }
 
 }  // namespace

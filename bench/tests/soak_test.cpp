@@ -21,10 +21,11 @@ TEST(SoakPacing, DueTimesFollowTheRateWithoutDrift) {
   EXPECT_EQ(s.due_us(0), 0);
   EXPECT_EQ(s.due_us(1), 5000);
   EXPECT_EQ(s.due_us(119999), 599995000);  // computed, not summed: no rounding drift
-  PacingSchedule third(3, 1);               // 333,333.33 µs apart
+  PacingSchedule third(3, 1);              // 333,333.33 µs apart
   EXPECT_EQ(third.total(), 3u);
   EXPECT_EQ(third.due_us(2), 666667);
-  EXPECT_EQ(PacingSchedule(150, 0.01).total(), 2u);  // 1.5 requests due: the second is due at 6.7 ms
+  EXPECT_EQ(PacingSchedule(150, 0.01).total(),
+            2u);  // 1.5 requests due: the second is due at 6.7 ms
   EXPECT_THROW(PacingSchedule(0, 10), std::invalid_argument);
 }
 
@@ -62,14 +63,17 @@ TEST(SoakMix, IngestShareMatchesThePercentage) {
 
 TEST(SoakWindows, RollingDayAndSecondWindows) {
   const std::int64_t now = parse_rfc3339_ms("2026-11-26T10:20:30.456Z");
-  EXPECT_EQ(soak_window(SoakWindow::Rolling, now, 0, 120),
-            std::make_pair(std::string("2026-11-26T10:18:30Z"), std::string("2026-11-26T10:20:31Z")));
+  EXPECT_EQ(
+      soak_window(SoakWindow::Rolling, now, 0, 120),
+      std::make_pair(std::string("2026-11-26T10:18:30Z"), std::string("2026-11-26T10:20:31Z")));
   EXPECT_EQ(soak_window(SoakWindow::DayRotating, now, 0, 120),
             std::make_pair(std::string("2026-11-26"), std::string("2026-11-27")));
   EXPECT_EQ(soak_window(SoakWindow::DayRotating, now, 13, 120).first, "2026-11-13");
-  EXPECT_EQ(soak_window(SoakWindow::DayRotating, now, 14, 120).first, "2026-11-26");  // rotation wraps
+  EXPECT_EQ(soak_window(SoakWindow::DayRotating, now, 14, 120).first,
+            "2026-11-26");  // rotation wraps
   EXPECT_EQ(soak_window(SoakWindow::FreshInstant, now, 5, 120),
-            std::make_pair(std::string("2026-11-19T10:20:30.456Z"), std::string("2026-11-26T10:20:30.456Z")));
+            std::make_pair(std::string("2026-11-19T10:20:30.456Z"),
+                           std::string("2026-11-26T10:20:30.456Z")));
   EXPECT_EQ(soak_window(SoakWindow::None, now, 0, 120).first, "");
 }
 
@@ -98,26 +102,28 @@ TEST(SoakEvents, FreshIdsForwardTimestampsAndRealStages) {
   }
   EXPECT_EQ(ids.size(), 200u);
   EXPECT_EQ(parse_rfc3339_ms(first.back()["timestamp"].get<std::string>()), now);
-  for (const char* t : {"lead_created", "conversation_started", "message", "stage_changed", "conversation_ended"})
+  for (const char* t :
+       {"lead_created", "conversation_started", "message", "stage_changed", "conversation_ended"})
     EXPECT_GT(types[t], 0) << t;
   EXPECT_EQ(gen.produced(), 200u);
   EXPECT_NE(gen.next_body(3, now).find("{\"events\":["), std::string::npos);
 }
 
 TEST(SoakStats, LatencyPerWindowDropsShortTails) {
-  std::vector<SoakSample> s{{0.5, 1, true}, {59.9, 3, false}, {60, 10, true}, {125, 7, true}, {150, 9, true}};
+  std::vector<SoakSample> s{
+      {0.5, 1, true}, {59.9, 3, false}, {60, 10, true}, {125, 7, true}, {150, 9, true}};
   auto w = per_window(s, 60, 150);  // 2.5 windows: the half window is kept
   ASSERT_EQ(w.size(), 3u);
   EXPECT_EQ(w[0].requests, 2u);
   EXPECT_EQ(w[0].errors, 1u);
   EXPECT_DOUBLE_EQ(w[0].p50_ms, 2);
   EXPECT_EQ(w[1].requests, 1u);
-  EXPECT_EQ(w[2].requests, 2u);  // [120, 180): 125 and 150
+  EXPECT_EQ(w[2].requests, 2u);                  // [120, 180): 125 and 150
   EXPECT_EQ(per_window(s, 60, 140).size(), 2u);  // a third of a window is dropped
 }
 
 std::vector<ProcessSample> process_samples() {
-  return {{0, 40 * 1024, 20}, {60, 90 * 1024, 35}, {120, 100 * 1024, 30},
+  return {{0, 40 * 1024, 20},    {60, 90 * 1024, 35},  {120, 100 * 1024, 30},
           {180, 105 * 1024, 32}, {240, 95 * 1024, 29}, {300, 102 * 1024, 30}};
 }
 
@@ -153,7 +159,8 @@ TEST(SoakStats, FdDriftAndCounting) {
 TEST(SoakStats, CpuTicksFromProcStat) {
   long long ticks = 0;
   // The command name may hold spaces and ')': fields are counted after the last ')'.
-  std::string line = "1234 (zaplify (x) y) S 1 1234 1234 0 -1 4194560 500 0 0 0 250 75 0 0 20 0 5 0";
+  std::string line =
+      "1234 (zaplify (x) y) S 1 1234 1234 0 -1 4194560 500 0 0 0 250 75 0 0 20 0 5 0";
   ASSERT_TRUE(parse_stat_cpu_ticks(line, ticks));
   EXPECT_EQ(ticks, 325);
   EXPECT_FALSE(parse_stat_cpu_ticks("1234 (short) S 1 2", ticks));
@@ -161,7 +168,8 @@ TEST(SoakStats, CpuTicksFromProcStat) {
 }
 
 TEST(SoakVerdicts, EachCriterionJudgedOnItsFigures) {
-  std::vector<WindowStats> w{{0, 10, 0, 1, 5, 6}, {1, 10, 0, 1, 4, 5}, {2, 10, 0, 1, 4, 5}, {3, 10, 0, 1, 8, 9}};
+  std::vector<WindowStats> w{
+      {0, 10, 0, 1, 5, 6}, {1, 10, 0, 1, 4, 5}, {2, 10, 0, 1, 4, 5}, {3, 10, 0, 1, 8, 9}};
   auto rss = rss_drift(process_samples(), 120);
   auto fds = fd_drift(process_samples(), 120);
   SoakTotals totals{1000, 0, 100, 99};
@@ -183,8 +191,9 @@ TEST(SoakVerdicts, EachCriterionJudgedOnItsFigures) {
 }
 
 TEST(SoakOptions, ParsedAndRendered) {
-  std::vector<std::string> args{"zaplify-bench", "--scenarios", "soak", "--soak-rate", "50",
-                                "--soak-seconds", "60.5", "--soak-cache-mb", "2", "--soak-ingest-percent", "5"};
+  std::vector<std::string> args{
+      "zaplify-bench", "--scenarios",     "soak", "--soak-rate",           "50", "--soak-seconds",
+      "60.5",          "--soak-cache-mb", "2",    "--soak-ingest-percent", "5"};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   bool help = false;
@@ -196,7 +205,8 @@ TEST(SoakOptions, ParsedAndRendered) {
   args = {"zaplify-bench", "--soak-rate", "0"};
   argv.clear();
   for (auto& a : args) argv.push_back(a.data());
-  EXPECT_THROW(parse_options(static_cast<int>(argv.size()), argv.data(), "/x/bin", help), std::invalid_argument);
+  EXPECT_THROW(parse_options(static_cast<int>(argv.size()), argv.data(), "/x/bin", help),
+               std::invalid_argument);
   LaunchOptions launch;
   EXPECT_EQ(render_server_yaml(launch, 1).find("max_bytes"), std::string::npos);
   launch.cache_max_bytes = 4 << 20;

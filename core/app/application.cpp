@@ -188,8 +188,8 @@ void Application::build_services() {
         "X-Tenant-ID (else 'default'); use jwt in production");
   make_sqlite_folder(s.database.url);
   db_ = std::make_unique<Database>(DatabaseSettings{s.database.url, s.database.pool_size,
-                                                   s.database.sqlite_synchronous,
-                                                   s.database.sqlite_cache_mb});
+                                                    s.database.sqlite_synchronous,
+                                                    s.database.sqlite_cache_mb});
   funnels_ = std::make_unique<StoreFunnelCatalog>(*db_);
   calendar_ = std::make_unique<SystemCalendar>();
   metrics_ = std::make_unique<PrometheusRegistry>();
@@ -213,7 +213,9 @@ void Application::build_services() {
     else
       cache->clear_backend();
   };
-  ps.write = [db = db_.get()](const std::function<void(sdk::SqlWriter&)>& work) { db->write(work); };
+  ps.write = [db = db_.get()](const std::function<void(sdk::SqlWriter&)>& work) {
+    db->write(work);
+  };
   ps.purge_with_events = [db = db_.get()](const std::string& table, const std::string& column) {
     db->add_purge_table(table, column);
   };
@@ -221,18 +223,21 @@ void Application::build_services() {
     db->migrate(plugin, m);
   };
   ps.attach_projections = [p = projections_.get()](const std::string& plugin,
-                                                    const std::vector<sdk::ProjectionSpec>& specs,
-                                                    std::shared_ptr<CatchUpStatus> status) {
+                                                   const std::vector<sdk::ProjectionSpec>& specs,
+                                                   std::shared_ptr<CatchUpStatus> status) {
     p->attach(plugin, specs, std::move(status));
   };
-  ps.detach_projections = [p = projections_.get()](const std::string& plugin) { p->detach(plugin); };
+  ps.detach_projections = [p = projections_.get()](const std::string& plugin) {
+    p->detach(plugin);
+  };
   ps.settings = host_settings(s);
   plugins_ = std::make_unique<PluginManager>(std::move(ps));
   ingest_ = std::make_unique<IngestService>(
       *db_,
       IngestSettings{s.ingest.batch_size, s.ingest.max_events_per_batch, s.metrics.retention_days},
       [plugins = plugins_.get()] { return plugins->ingest_hooks(); }, projections_.get());
-  auth_ = std::make_unique<Authenticator>(AuthSettings{s.auth.mode, s.auth.secret_key, s.auth.jwt_leeway_seconds});
+  auth_ = std::make_unique<Authenticator>(
+      AuthSettings{s.auth.mode, s.auth.secret_key, s.auth.jwt_leeway_seconds});
 
   CoreRouteServices cs{db_.get(),
                        cache_.get(),

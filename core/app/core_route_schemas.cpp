@@ -30,24 +30,30 @@ sdk::Schema health_schema() {
           .field("routes", name_list("Paths of its live routes"))
           .optional_field("catch_up", catch_up_progress().describe("Only while catching_up"));
   sdk::Schema body =
-      schema::object("ok; degraded (writes failing, cache backend down or a plugin failed); "
-                     "unavailable (database unreachable, with HTTP 503)")
-          .field("status", schema::string("Overall state").one_of({"ok", "degraded", "unavailable"}))
+      schema::object(
+          "ok; degraded (writes failing, cache backend down or a plugin failed); "
+          "unavailable (database unreachable, with HTTP 503)")
+          .field("status",
+                 schema::string("Overall state").one_of({"ok", "degraded", "unavailable"}))
           .field("version", schema::string("Server version"))
           .field("uptime_seconds", schema::number("Time since start").with_unit("seconds"))
           .field("database",
                  schema::object("The event store")
-                     .field("backend", schema::string("Database kind").one_of({"sqlite", "postgresql"}))
+                     .field("backend",
+                            schema::string("Database kind").one_of({"sqlite", "postgresql"}))
                      .field("ok", schema::boolean("Reachable"))
                      .field("writable", schema::boolean("Reachable and accepting writes")))
-          .field("cache", schema::object("The response cache")
-                              .field("backend", schema::string("memory, redis, a third party's backend, or none "
-                                                               "(cache plugin off)"))
-                              .field("ok", schema::boolean("Backend healthy")))
+          .field("cache",
+                 schema::object("The response cache")
+                     .field("backend",
+                            schema::string("memory, redis, a third party's backend, or none "
+                                           "(cache plugin off)"))
+                     .field("ok", schema::boolean("Backend healthy")))
           .field("plugins", schema::array_of(plugin, "Every configured plugin"))
-          .optional_field("demo", schema::object("Only with --demo: the demo data load")
-                                      .field("loading", schema::boolean("Still loading"))
-                                      .field("events", schema::integer("Events loaded").with_unit("count")));
+          .optional_field(
+              "demo", schema::object("Only with --demo: the demo data load")
+                          .field("loading", schema::boolean("Still loading"))
+                          .field("events", schema::integer("Events loaded").with_unit("count")));
   return body.named("HealthResponse");
 }
 
@@ -56,13 +62,16 @@ sdk::Schema admin_plugins_schema() {
       schema::object("A configured plugin, with what it registered")
           .field("name", schema::string("Plugin name"))
           .field("version", schema::string("The plugin's own version; empty when never loaded"))
-          .field("sdk_abi_version", schema::integer("SDK ABI version it was built for; 0 when never loaded"))
+          .field("sdk_abi_version",
+                 schema::integer("SDK ABI version it was built for; 0 when never loaded"))
           .field("status", schema::string("Its state").one_of(kPluginStatuses))
           .field("library", schema::string("Resolved path of its shared library"))
           .field("routes", name_list("Its routes as \"METHOD /path\""))
           .field("data_sources", name_list("Names of its data sources"))
           .field("loaded_at", schema::timestamp("When it was loaded").or_null())
-          .field("last_error", schema::string("Why it failed, or why its last config change was refused").or_null())
+          .field(
+              "last_error",
+              schema::string("Why it failed, or why its last config change was refused").or_null())
           .field("catch_up", catch_up_progress().or_null());
   return schema::object()
       .field("plugins", schema::array_of(plugin, "Every configured plugin"))

@@ -118,7 +118,8 @@ RouteSpec ingest_route(const CoreRouteServices& s) {
   r.path = "/analytics/process/batch";
   r.summary = "Ingest a batch of events";
   r.description =
-      "Body {\"events\": [...]} (docs/api.md, Sending events). Valid events are stored (idempotent on "
+      "Body {\"events\": [...]} (docs/api.md, Sending events). Valid events are stored (idempotent "
+      "on "
       "(tenant_id, id)) and committed before the answer; invalid ones are listed "
       "with their index and reason. 413 beyond ingest.max_events_per_batch.";
   r.required_role = sdk::Role::Ingest;

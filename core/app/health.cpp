@@ -21,15 +21,15 @@ sdk::Response health_response(const HealthProbe& probe) {
       item["catch_up"] = {{"applied", p.catch_up_applied}, {"total", p.catch_up_total}};
     plugins.push_back(std::move(item));
   }
-  nlohmann::json body = {
-      {"status", status},
-      {"version", probe.version},
-      {"uptime_seconds", probe.uptime_seconds},
-      {"database", {{"backend", probe.database_backend},
-                    {"ok", probe.database_ok},
-                    {"writable", probe.database_ok && probe.database_writable}}},
-      {"cache", {{"backend", probe.cache_backend}, {"ok", probe.cache_ok}}},
-      {"plugins", std::move(plugins)}};
+  nlohmann::json body = {{"status", status},
+                         {"version", probe.version},
+                         {"uptime_seconds", probe.uptime_seconds},
+                         {"database",
+                          {{"backend", probe.database_backend},
+                           {"ok", probe.database_ok},
+                           {"writable", probe.database_ok && probe.database_writable}}},
+                         {"cache", {{"backend", probe.cache_backend}, {"ok", probe.cache_ok}}},
+                         {"plugins", std::move(plugins)}};
   return sdk::Response::of_json(std::move(body), status == "unavailable" ? 503 : 200);
 }
 

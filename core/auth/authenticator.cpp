@@ -75,7 +75,8 @@ nlohmann::json claims_of(jwt_t* jwt) {
 std::optional<double> time_claim(const nlohmann::json& claims, const char* name) {
   auto it = claims.find(name);
   if (it == claims.end()) return std::nullopt;
-  if (!it->is_number()) throw unauthorized(std::string("token ") + name + " claim must be a number");
+  if (!it->is_number())
+    throw unauthorized(std::string("token ") + name + " claim must be a number");
   return it->get<double>();
 }
 
@@ -85,8 +86,10 @@ void check_time_claims(const nlohmann::json& claims, std::int64_t now, int leewa
   if (!exp) throw unauthorized("token has no exp claim");
   if (*exp <= static_cast<double>(now)) throw unauthorized("token expired");
   auto latest = static_cast<double>(now + leeway);
-  if (auto nbf = time_claim(claims, "nbf"); nbf && *nbf > latest) throw unauthorized("token not yet valid");
-  if (auto iat = time_claim(claims, "iat"); iat && *iat > latest) throw unauthorized("token issued in the future");
+  if (auto nbf = time_claim(claims, "nbf"); nbf && *nbf > latest)
+    throw unauthorized("token not yet valid");
+  if (auto iat = time_claim(claims, "iat"); iat && *iat > latest)
+    throw unauthorized("token issued in the future");
 }
 
 std::optional<sdk::Role> parse_role(std::string_view r) {
@@ -128,8 +131,9 @@ std::string checked_header_tenant(const std::string& x_tenant_id) {
 
 }  // namespace
 
-Principal Authenticator::authenticate(const std::string& authorization, const std::string& x_tenant_id,
-                                      bool needs_tenant, std::int64_t now_seconds) const {
+Principal Authenticator::authenticate(const std::string& authorization,
+                                      const std::string& x_tenant_id, bool needs_tenant,
+                                      std::int64_t now_seconds) const {
   Principal p;
   if (!enabled()) {
     p.role = sdk::Role::Admin;

@@ -13,9 +13,9 @@
 namespace zaplify::core {
 
 struct Principal {
-  std::string tenant_id;      ///< The tenant the request acts on (resolved for "*" tokens).
+  std::string tenant_id;  ///< The tenant the request acts on (resolved for "*" tokens).
   sdk::Role role = sdk::Role::Viewer;
-  bool any_tenant = false;    ///< The token's tenant_id is "*".
+  bool any_tenant = false;  ///< The token's tenant_id is "*".
 };
 
 struct AuthSettings {
@@ -35,12 +35,12 @@ class Authenticator {
   /// absent). `needs_tenant` is true for routes that read tenant data (a "*" token must then name
   /// X-Tenant-ID). Throws sdk::HttpError 401 (bad/missing token; "token expired" when exp <= now;
   /// "token not yet valid" when nbf > now + leeway; "token issued in the future" when iat > now +
-  /// leeway; "token <claim> claim must be a number" for a malformed time claim), 400 (missing or malformed
-  /// X-Tenant-ID), 403 (a tenant token naming another tenant in X-Tenant-ID).
-  /// Rules: mode "none" → Admin of X-Tenant-ID, else "default". A "*" token acts on X-Tenant-ID
-  /// (validated); without it, tenant_id is "*" unless `needs_tenant` (then 400 missing_tenant).
-  /// A tenant token accepts an X-Tenant-ID equal to its own tenant; a different one → 403.
-  /// The constructor throws std::invalid_argument for an unknown mode, or jwt without a secret.
+  /// leeway; "token <claim> claim must be a number" for a malformed time claim), 400 (missing or
+  /// malformed X-Tenant-ID), 403 (a tenant token naming another tenant in X-Tenant-ID). Rules: mode
+  /// "none" → Admin of X-Tenant-ID, else "default". A "*" token acts on X-Tenant-ID (validated);
+  /// without it, tenant_id is "*" unless `needs_tenant` (then 400 missing_tenant). A tenant token
+  /// accepts an X-Tenant-ID equal to its own tenant; a different one → 403. The constructor throws
+  /// std::invalid_argument for an unknown mode, or jwt without a secret.
   Principal authenticate(const std::string& authorization, const std::string& x_tenant_id,
                          bool needs_tenant, std::int64_t now_seconds) const;
   bool enabled() const;

@@ -5,9 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <ctime>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 
 #include "demo/demo_generator.h"
 #include "ingest/ingest_service.h"
@@ -39,14 +39,16 @@ TEST_P(IngestBench, BatchesOf1000) {
   // CPU time too: on a shared, loaded machine wall time mostly measures the neighbours.
   std::clock_t c0 = std::clock();
   auto t0 = std::chrono::steady_clock::now();
-  for (const auto& b : bodies) accepted += svc.process(b, IngestCaller{"*", true}, o.end_ms).accepted;
+  for (const auto& b : bodies)
+    accepted += svc.process(b, IngestCaller{"*", true}, o.end_ms).accepted;
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   double cpu = static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC;
   EXPECT_EQ(accepted, total);
-  std::printf("[bench] %s: %lld events in %.3f s = %.0f events/s wall, %.0f events/s per CPU second "
-              "(parse+validate+insert, batches of 1000)\n",
-              GetParam().c_str(), static_cast<long long>(total), secs, static_cast<double>(total) / secs,
-              static_cast<double>(total) / cpu);
+  std::printf(
+      "[bench] %s: %lld events in %.3f s = %.0f events/s wall, %.0f events/s per CPU second "
+      "(parse+validate+insert, batches of 1000)\n",
+      GetParam().c_str(), static_cast<long long>(total), secs, static_cast<double>(total) / secs,
+      static_cast<double>(total) / cpu);
   // Parse + validate alone, for the split of the cost.
   c0 = std::clock();
   t0 = std::chrono::steady_clock::now();
@@ -55,11 +57,14 @@ TEST_P(IngestBench, BatchesOf1000) {
   secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   EXPECT_EQ(dups, total);
   cpu = static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC;
-  std::printf("[bench] %s: re-sending the same batches (all duplicates): %.0f events/s wall, %.0f per CPU second\n",
-              GetParam().c_str(), static_cast<double>(total) / secs, static_cast<double>(total) / cpu);
+  std::printf(
+      "[bench] %s: re-sending the same batches (all duplicates): %.0f events/s wall, %.0f per CPU "
+      "second\n",
+      GetParam().c_str(), static_cast<double>(total) / secs, static_cast<double>(total) / cpu);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, IngestBench, ::testing::Values("sqlite", "postgresql"), testing::backend_name);
+INSTANTIATE_TEST_SUITE_P(Backends, IngestBench, ::testing::Values("sqlite", "postgresql"),
+                         testing::backend_name);
 
 }  // namespace
 }  // namespace zaplify::core

@@ -39,7 +39,8 @@ Corpus make_corpus() {
   std::vector<nlohmann::json> batch;
   while (c.total < target && gen.next_batch(batch, 1000)) {
     c.bodies.push_back(nlohmann::json{{"events", batch}}.dump());
-    c.chunks.push_back(ingest::parse_batch(c.bodies.back(), {"*", true}, c.now_ms, IngestSettings{}).events);
+    c.chunks.push_back(
+        ingest::parse_batch(c.bodies.back(), {"*", true}, c.now_ms, IngestSettings{}).events);
     c.total += static_cast<std::int64_t>(c.chunks.back().size());
   }
   return c;
@@ -60,7 +61,8 @@ void exec(sqlite3* db, const std::string& sql) {
 
 // A tight prepared-statement loop: the most SQLite can do for this schema and these rows.
 double sqlite_raw(const Corpus& c, const std::string& schema) {
-  auto dir = std::filesystem::temp_directory_path() / ("zaplify_limit_" + std::to_string(::getpid()));
+  auto dir =
+      std::filesystem::temp_directory_path() / ("zaplify_limit_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   sqlite3* db = nullptr;
   sqlite3_open((dir / "raw.db").c_str(), &db);
@@ -72,20 +74,40 @@ double sqlite_raw(const Corpus& c, const std::string& schema) {
                           ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING";
   sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr);
   auto text = [&](int i, const std::string& s) {
-    if (s.empty()) sqlite3_bind_null(st, i);
-    else sqlite3_bind_text(st, i, s.data(), static_cast<int>(s.size()), SQLITE_STATIC);
+    if (s.empty())
+      sqlite3_bind_null(st, i);
+    else
+      sqlite3_bind_text(st, i, s.data(), static_cast<int>(s.size()), SQLITE_STATIC);
   };
   auto t0 = std::chrono::steady_clock::now();
   for (const auto& chunk : c.chunks) {
     exec(db, "BEGIN IMMEDIATE");
     for (const auto& e : chunk) {
-      text(1, e.tenant_id); text(2, e.id); text(3, e.type); sqlite3_bind_int64(st, 4, e.ts_ms);
-      text(5, e.lead_id); text(6, e.conversation_id); text(7, e.assistant_id); text(8, e.channel);
-      text(9, e.sender); text(10, e.text);
-      if (e.response_time_ms) sqlite3_bind_double(st, 11, *e.response_time_ms); else sqlite3_bind_null(st, 11);
-      if (e.tokens) sqlite3_bind_int64(st, 12, *e.tokens); else sqlite3_bind_null(st, 12);
-      text(13, e.outcome); text(14, e.funnel_id); text(15, e.stage); text(16, e.name);
-      sqlite3_bind_null(st, 17); text(18, e.source); text(19, e.properties);
+      text(1, e.tenant_id);
+      text(2, e.id);
+      text(3, e.type);
+      sqlite3_bind_int64(st, 4, e.ts_ms);
+      text(5, e.lead_id);
+      text(6, e.conversation_id);
+      text(7, e.assistant_id);
+      text(8, e.channel);
+      text(9, e.sender);
+      text(10, e.text);
+      if (e.response_time_ms)
+        sqlite3_bind_double(st, 11, *e.response_time_ms);
+      else
+        sqlite3_bind_null(st, 11);
+      if (e.tokens)
+        sqlite3_bind_int64(st, 12, *e.tokens);
+      else
+        sqlite3_bind_null(st, 12);
+      text(13, e.outcome);
+      text(14, e.funnel_id);
+      text(15, e.stage);
+      text(16, e.name);
+      sqlite3_bind_null(st, 17);
+      text(18, e.source);
+      text(19, e.properties);
       sqlite3_step(st);
       sqlite3_reset(st);
     }
@@ -102,7 +124,8 @@ double process_all(Database& db, const Corpus& c) {
   IngestService svc(db, IngestSettings{}, nullptr);
   std::int64_t accepted = 0;
   auto t0 = std::chrono::steady_clock::now();
-  for (const auto& b : c.bodies) accepted += svc.process(b, IngestCaller{"*", true}, c.now_ms).accepted;
+  for (const auto& b : c.bodies)
+    accepted += svc.process(b, IngestCaller{"*", true}, c.now_ms).accepted;
   const double wall = seconds_since(t0);
   EXPECT_EQ(accepted, c.total);
   return wall;
@@ -116,17 +139,20 @@ TEST(InsertLimitBench, Sqlite) {
                         "PRIMARY KEY (tenant_id, id)) WITHOUT ROWID");
   for (int round = 0; round < 2; ++round) {  // interleaved: the machine's load drifts
     report("sqlite raw prepared loop, our schema (PK + 3 indexes)", c.total, sqlite_raw(c, schema));
-    report("sqlite raw prepared loop, WITHOUT ROWID + 3 indexes", c.total, sqlite_raw(c, without_rowid));
+    report("sqlite raw prepared loop, WITHOUT ROWID + 3 indexes", c.total,
+           sqlite_raw(c, without_rowid));
     report("sqlite raw prepared loop, PK only (no secondary index)", c.total,
            sqlite_raw(c, schema.substr(0, schema.find(";CREATE INDEX"))));
     testing::TempDatabase tmp("sqlite");
-    report("sqlite IngestService::process (parse+validate+insert)", c.total, process_all(tmp.db(), c));
+    report("sqlite IngestService::process (parse+validate+insert)", c.total,
+           process_all(tmp.db(), c));
   }
 }
 
 void pg_exec(PGconn* pg, const std::string& sql) {
   PGresult* r = PQexec(pg, sql.c_str());
-  EXPECT_TRUE(PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK) << PQerrorMessage(pg);
+  EXPECT_TRUE(PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK)
+      << PQerrorMessage(pg);
   PQclear(r);
 }
 
@@ -135,14 +161,16 @@ double pg_copy(const Corpus& c, const std::string& url, const std::string& schem
   PGconn* pg = PQconnectdb(url.c_str());
   pg_exec(pg, "DROP TABLE IF EXISTS events; DROP TABLE IF EXISTS schema_migrations");
   pg_exec(pg, schema);
-  pg_exec(pg, "ALTER TABLE events ADD COLUMN properties TEXT");  // migration 7: kEventColumns has it
+  pg_exec(pg,
+          "ALTER TABLE events ADD COLUMN properties TEXT");  // migration 7: kEventColumns has it
   std::string buf;
   auto t0 = std::chrono::steady_clock::now();
   for (const auto& chunk : c.chunks) {
     buf.clear();
     for (const auto& e : chunk) storage::append_copy_row(buf, e);
     pg_exec(pg, "BEGIN");
-    PQclear(PQexec(pg, (std::string("COPY events (") + storage::kEventColumns + ") FROM STDIN").c_str()));
+    PQclear(PQexec(
+        pg, (std::string("COPY events (") + storage::kEventColumns + ") FROM STDIN").c_str()));
     PQputCopyData(pg, buf.data(), static_cast<int>(buf.size()));
     PQputCopyEnd(pg, nullptr);
     while (PGresult* r = PQgetResult(pg)) {
@@ -162,7 +190,8 @@ TEST(InsertLimitBench, Postgresql) {
   const Corpus c = make_corpus();
   const std::string schema = storage::core_migrations().front().sql;
   std::string collate_c = schema;
-  for (const char* col : {"tenant_id TEXT", "id TEXT", "type TEXT", "conversation_id TEXT", "funnel_id TEXT"}) {
+  for (const char* col :
+       {"tenant_id TEXT", "id TEXT", "type TEXT", "conversation_id TEXT", "funnel_id TEXT"}) {
     auto at = collate_c.find(std::string(" ") + col);
     collate_c.insert(at + 1 + std::string(col).size(), " COLLATE \"C\"");
   }
@@ -170,9 +199,11 @@ TEST(InsertLimitBench, Postgresql) {
     testing::TempDatabase tmp("postgresql");
     report("postgresql COPY, our schema (PK + 3 indexes)", c.total, pg_copy(c, tmp.url(), schema));
     report("postgresql COPY, key columns COLLATE \"C\"", c.total, pg_copy(c, tmp.url(), collate_c));
-    report("postgresql COPY, PK only", c.total, pg_copy(c, tmp.url(), schema.substr(0, schema.find(";CREATE INDEX"))));
+    report("postgresql COPY, PK only", c.total,
+           pg_copy(c, tmp.url(), schema.substr(0, schema.find(";CREATE INDEX"))));
     testing::TempDatabase fresh("postgresql");
-    report("postgresql IngestService::process (parse+validate+insert)", c.total, process_all(fresh.db(), c));
+    report("postgresql IngestService::process (parse+validate+insert)", c.total,
+           process_all(fresh.db(), c));
   }
 }
 

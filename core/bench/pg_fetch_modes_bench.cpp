@@ -46,13 +46,15 @@ double backend_cpu(PGconn* c) {
 
 void exec(PGconn* c, const char* sql) {
   PGresult* r = PQexec(c, sql);
-  ASSERT_TRUE(PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK) << PQerrorMessage(c);
+  ASSERT_TRUE(PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK)
+      << PQerrorMessage(c);
   PQclear(r);
 }
 
 std::int64_t consume(const PGresult* r, int row) {
   std::int64_t bytes = 0;
-  for (int j = 0; j < PQnfields(r); ++j) bytes += PQgetlength(r, row, j) + (PQgetvalue(r, row, j)[0] == 'x');
+  for (int j = 0; j < PQnfields(r); ++j)
+    bytes += PQgetlength(r, row, j) + (PQgetvalue(r, row, j)[0] == 'x');
   return bytes;
 }
 
@@ -94,8 +96,9 @@ void measure(PGconn* c, const std::string& name, const std::function<std::int64_
   const double wall = std::chrono::duration<double>(Clock::now() - t0).count();
   EXPECT_EQ(n, kRows) << name;
   const double rows = static_cast<double>(n);
-  std::printf("[fetch] %-30s %9.0f rows/s  client %4.0f ns/row  server %4.0f ns/row\n", name.c_str(), rows / wall,
-              (thread_cpu() - c0) * 1e9 / rows, (backend_cpu(c) - s0) * 1e9 / rows);
+  std::printf("[fetch] %-30s %9.0f rows/s  client %4.0f ns/row  server %4.0f ns/row\n",
+              name.c_str(), rows / wall, (thread_cpu() - c0) * 1e9 / rows,
+              (backend_cpu(c) - s0) * 1e9 / rows);
 }
 
 double small_query_us(const std::function<void()>& run) {
@@ -110,26 +113,37 @@ TEST(PgFetchModes, SingleRowModeAgainstBatchedCursor) {
   testing::TempDatabase tmp("postgresql", 1);
   PGconn* c = PQconnectdb(tmp.url().c_str());
   ASSERT_EQ(PQstatus(c), CONNECTION_OK) << PQerrorMessage(c);
-  exec(c, ("INSERT INTO events (tenant_id, id, type, ts, lead_id, conversation_id, assistant_id, channel, sender, "
-           "text, response_time_ms, tokens) SELECT 't', 'e' || x, 'message', 1700000000000 + x, 'lead-' || (x % 1000), "
-           "'conv-' || (x % 5000), 'a1', 'whatsapp', 'lead', 'hello, this is message number ' || x, x * 0.25, "
-           "x % 500 FROM generate_series(1, " + std::to_string(kRows) + ") x; ANALYZE events").c_str());
-  const std::string where = " FROM events WHERE tenant_id = 't' AND type = 'message' AND ts >= 0 ORDER BY ts";
-  const std::string wide = "SELECT id, type, ts, lead_id, conversation_id, assistant_id, channel, sender, text, "
-                           "response_time_ms, tokens, outcome" + where;
+  exec(c, ("INSERT INTO events (tenant_id, id, type, ts, lead_id, conversation_id, assistant_id, "
+           "channel, sender, "
+           "text, response_time_ms, tokens) SELECT 't', 'e' || x, 'message', 1700000000000 + x, "
+           "'lead-' || (x % 1000), "
+           "'conv-' || (x % 5000), 'a1', 'whatsapp', 'lead', 'hello, this is message number ' || "
+           "x, x * 0.25, "
+           "x % 500 FROM generate_series(1, " +
+           std::to_string(kRows) + ") x; ANALYZE events")
+              .c_str());
+  const std::string where =
+      " FROM events WHERE tenant_id = 't' AND type = 'message' AND ts >= 0 ORDER BY ts";
+  const std::string wide =
+      "SELECT id, type, ts, lead_id, conversation_id, assistant_id, channel, sender, text, "
+      "response_time_ms, tokens, outcome" +
+      where;
   const std::string narrow = "SELECT ts, tokens, lead_id" + where;
   for (int round = 0; round < 2; ++round) {
     for (const auto& [tag, query] : {std::pair{"wide", wide}, std::pair{"narrow", narrow}}) {
       const std::string& sql = query;  // clang before 16 cannot capture a structured binding
       measure(c, std::string(tag) + " single-row", [&] { return single_row(c, sql); });
       for (int batch : {500, 2000, 20000})
-        measure(c, std::string(tag) + " cursor FETCH " + std::to_string(batch), [&] { return cursor(c, sql, batch); });
+        measure(c, std::string(tag) + " cursor FETCH " + std::to_string(batch),
+                [&] { return cursor(c, sql, batch); });
     }
   }
   const char* one = "SELECT id FROM events WHERE tenant_id = 't' AND id = 'e77'";
-  std::printf("[fetch] 1-row query direct        %7.1f us\n", small_query_us([&] { exec(c, one); }));
+  std::printf("[fetch] 1-row query direct        %7.1f us\n",
+              small_query_us([&] { exec(c, one); }));
   std::printf("[fetch] 1-row query via cursor    %7.1f us\n", small_query_us([&] {
-                exec(c, (std::string("BEGIN; DECLARE bench_cur NO SCROLL CURSOR FOR ") + one).c_str());
+                exec(c,
+                     (std::string("BEGIN; DECLARE bench_cur NO SCROLL CURSOR FOR ") + one).c_str());
                 exec(c, "FETCH 2000 FROM bench_cur; COMMIT");
               }));
   PQfinish(c);

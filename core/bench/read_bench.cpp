@@ -11,9 +11,9 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <string>
-#include <ctime>
 
 #include "storage/core_writer.h"
 #include "storage/tests/test_db.h"
@@ -29,7 +29,9 @@ std::int64_t bench_rows() {
   return env ? std::max<std::int64_t>(1, std::atoll(env)) : 1000000;
 }
 
-double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+double seconds_since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
 
 // CPU time of the calling thread: the client's own cost per row, which the shared machine's load
 // and the server's work do not blur.
@@ -51,16 +53,24 @@ long status_kb(const std::string& field) {
 // One narrow table (a few typed columns, as funnel/metrics read) and the events table filled with
 // wide message rows (as an export reads), both by the database itself.
 void fill(Database& db, std::int64_t n) {
-  const std::string series = "WITH RECURSIVE g(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM g WHERE x < " +
-                             std::to_string(n) + ") ";
-  db.migrate("bench", {{1, "rows", "CREATE TABLE bench_rows (tenant_id TEXT, k BIGINT, d DOUBLE PRECISION, s TEXT, "
-                                   "PRIMARY KEY (tenant_id, k))", ""}});
+  const std::string series =
+      "WITH RECURSIVE g(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM g WHERE x < " +
+      std::to_string(n) + ") ";
+  db.migrate("bench",
+             {{1, "rows",
+               "CREATE TABLE bench_rows (tenant_id TEXT, k BIGINT, d DOUBLE PRECISION, s TEXT, "
+               "PRIMARY KEY (tenant_id, k))",
+               ""}});
   db.write([&](sdk::SqlWriter& w) {
-    w.execute(series + "INSERT INTO bench_rows SELECT 't', x, x * 0.5, 'stage-' || (x % 7) FROM g", {});
-    w.execute(series + "INSERT INTO events (tenant_id, id, type, ts, lead_id, conversation_id, assistant_id, "
-                       "channel, sender, text, response_time_ms, tokens) SELECT 't', 'e' || x, 'message', "
-                       "1700000000000 + x, 'lead-' || (x % 1000), 'conv-' || (x % 5000), 'a1', 'whatsapp', "
-                       "'lead', 'hello, this is message number ' || x, x * 0.25, x % 500 FROM g", {});
+    w.execute(series + "INSERT INTO bench_rows SELECT 't', x, x * 0.5, 'stage-' || (x % 7) FROM g",
+              {});
+    w.execute(
+        series +
+            "INSERT INTO events (tenant_id, id, type, ts, lead_id, conversation_id, assistant_id, "
+            "channel, sender, text, response_time_ms, tokens) SELECT 't', 'e' || x, 'message', "
+            "1700000000000 + x, 'lead-' || (x % 1000), 'conv-' || (x % 5000), 'a1', 'whatsapp', "
+            "'lead', 'hello, this is message number ' || x, x * 0.25, x % 500 FROM g",
+        {});
   });
   if (db.dialect() == sdk::Dialect::PostgreSQL)
     db.write([](sdk::SqlWriter& w) { w.execute("ANALYZE", {}); });
@@ -80,7 +90,8 @@ Scan scan_narrow(const Database& db) {
   const double c0 = thread_cpu_seconds();
   db.query("SELECT k, d, s FROM bench_rows WHERE tenant_id = ? ORDER BY k", {sdk::Value("t")},
            [&](const sdk::Row& r) {
-             sum += r.int64(0) + static_cast<std::int64_t>(r.number(1)) + static_cast<std::int64_t>(r.text(2).size());
+             sum += r.int64(0) + static_cast<std::int64_t>(r.number(1)) +
+                    static_cast<std::int64_t>(r.text(2).size());
              ++s.rows;
            });
   s.seconds = seconds_since(t0);
@@ -94,13 +105,17 @@ Scan scan_events(const Database& db) {
   std::size_t bytes = 0;
   auto t0 = Clock::now();
   const double c0 = thread_cpu_seconds();
-  db.query("SELECT id, type, ts, lead_id, conversation_id, assistant_id, channel, sender, text, "
-           "response_time_ms, tokens, outcome FROM events WHERE tenant_id = ? AND type = ? AND ts >= ? ORDER BY ts",
-           {sdk::Value("t"), sdk::Value("message"), sdk::Value(std::int64_t{0})}, [&](const sdk::Row& r) {
-             for (std::size_t i = 0; i < r.size(); ++i) bytes += r.text(i).size();
-             bytes += static_cast<std::size_t>(r.int64(2) & 1) + static_cast<std::size_t>(r.number(9) > 0);
-             ++s.rows;
-           });
+  db.query(
+      "SELECT id, type, ts, lead_id, conversation_id, assistant_id, channel, sender, text, "
+      "response_time_ms, tokens, outcome FROM events WHERE tenant_id = ? AND type = ? AND ts >= ? "
+      "ORDER BY ts",
+      {sdk::Value("t"), sdk::Value("message"), sdk::Value(std::int64_t{0})},
+      [&](const sdk::Row& r) {
+        for (std::size_t i = 0; i < r.size(); ++i) bytes += r.text(i).size();
+        bytes +=
+            static_cast<std::size_t>(r.int64(2) & 1) + static_cast<std::size_t>(r.number(9) > 0);
+        ++s.rows;
+      });
   s.seconds = seconds_since(t0);
   s.cpu = thread_cpu_seconds() - c0;
   EXPECT_GT(bytes, 0u);
@@ -108,13 +123,15 @@ Scan scan_events(const Database& db) {
 }
 
 void report(const std::string& what, const Scan& s) {
-  std::printf("[read] %-44s %9lld rows %7.3f s %10.0f rows/s, client CPU %6.0f ns/row\n", what.c_str(),
-              static_cast<long long>(s.rows), s.seconds, static_cast<double>(s.rows) / s.seconds,
+  std::printf("[read] %-44s %9lld rows %7.3f s %10.0f rows/s, client CPU %6.0f ns/row\n",
+              what.c_str(), static_cast<long long>(s.rows), s.seconds,
+              static_cast<double>(s.rows) / s.seconds,
               s.cpu * 1e9 / static_cast<double>(std::max<std::int64_t>(1, s.rows)));
 }
 
 // Mean wall time of a 1-row query, in microseconds.
-double small_query_us(const Database& db, const std::string& sql, const std::vector<sdk::Value>& params) {
+double small_query_us(const Database& db, const std::string& sql,
+                      const std::vector<sdk::Value>& params) {
   constexpr int kRuns = 3000;
   std::int64_t seen = 0;
   for (int i = 0; i < 200; ++i) db.query(sql, params, [&](const sdk::Row&) { ++seen; });  // warm
@@ -142,12 +159,14 @@ TEST_P(ReadBench, StreamedScansAndSmallQueries) {
   }
   std::printf("[read] %-44s %8.1f us\n", (tag + " SELECT ? + 1").c_str(),
               small_query_us(tmp.db(), "SELECT ? + 1", {sdk::Value(std::int64_t{1})}));
-  std::printf("[read] %-44s %8.1f us\n", (tag + " 1 row by primary key").c_str(),
-              small_query_us(tmp.db(), "SELECT k, d, s FROM bench_rows WHERE tenant_id = ? AND k = ?",
-                             {sdk::Value("t"), sdk::Value(std::int64_t{777})}));
+  std::printf(
+      "[read] %-44s %8.1f us\n", (tag + " 1 row by primary key").c_str(),
+      small_query_us(tmp.db(), "SELECT k, d, s FROM bench_rows WHERE tenant_id = ? AND k = ?",
+                     {sdk::Value("t"), sdk::Value(std::int64_t{777})}));
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, ReadBench, ::testing::Values("sqlite", "postgresql"), testing::backend_name);
+INSTANTIATE_TEST_SUITE_P(Backends, ReadBench, ::testing::Values("sqlite", "postgresql"),
+                         testing::backend_name);
 
 // SQLite only: mmap_size (and the page cache size) on a fresh connection over the same (page-cache
 // warm) file, with the speed and the resident memory the scans leave behind: mapped file pages
@@ -157,7 +176,8 @@ TEST(ReadBenchSqlite, MmapSizeSpeedAndResidentMemory) {
   TempDatabase tmp("sqlite", 1);
   fill(tmp.db(), n);
   scan_events(tmp.db());  // warms the OS page cache for every variant alike
-  const std::pair<long long, int> variants[] = {{268435456, 32768}, {0, 32768}, {33554432, 32768}, {0, 8192}};
+  const std::pair<long long, int> variants[] = {
+      {268435456, 32768}, {0, 32768}, {33554432, 32768}, {0, 8192}};
   for (int round = 0; round < 2; ++round) {
     for (const auto& [mmap, cache_kb] : variants) {
       Database db(DatabaseSettings{tmp.url(), 1});
@@ -168,11 +188,12 @@ TEST(ReadBenchSqlite, MmapSizeSpeedAndResidentMemory) {
       Scan t = scan_narrow(db);
       ASSERT_EQ(s.rows, n);
       const long rss1 = status_kb("VmRSS"), file1 = status_kb("RssFile");
-      const std::string tag = "sqlite mmap " + std::to_string(mmap >> 20) + " MB cache " + std::to_string(cache_kb >> 10) + " MB";
+      const std::string tag = "sqlite mmap " + std::to_string(mmap >> 20) + " MB cache " +
+                              std::to_string(cache_kb >> 10) + " MB";
       report(tag + " events", s);
       report(tag + " narrow", t);
-      std::printf("[read] %-44s RSS +%ld MB (file-backed +%ld MB)\n", tag.c_str(), (rss1 - rss0) / 1024,
-                  (file1 - file0) / 1024);
+      std::printf("[read] %-44s RSS +%ld MB (file-backed +%ld MB)\n", tag.c_str(),
+                  (rss1 - rss0) / 1024, (file1 - file0) / 1024);
     }
   }
 }

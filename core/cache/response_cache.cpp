@@ -39,12 +39,14 @@ struct FlightCounters {
 };
 
 /// The value stored for (tenant, key) under `generation`, if any. Never throws.
-std::optional<CachedResponse> stored_since_lookup(sdk::CacheBackend* backend, const std::string& tenant,
-                                                  const std::string& key, const std::string& generation) {
+std::optional<CachedResponse> stored_since_lookup(sdk::CacheBackend* backend,
+                                                  const std::string& tenant, const std::string& key,
+                                                  const std::string& generation) {
   if (!backend || generation.empty()) return std::nullopt;
   try {
     auto lookup = backend->get(tenant, key);
-    if (lookup.value && lookup.generation == generation) return ResponseCache::decode(*lookup.value);
+    if (lookup.value && lookup.generation == generation)
+      return ResponseCache::decode(*lookup.value);
   } catch (...) {
   }
   return std::nullopt;
@@ -101,9 +103,11 @@ struct ResponseCache::Impl {
     if (fresh) {
       std::map<std::string, std::string> labels{{"route", route.empty() ? "unknown" : route}};
       it->second.computations = &metrics->counter(
-          "cache_computations_total", "Cacheable responses computed (once per single flight), by route.", labels);
+          "cache_computations_total",
+          "Cacheable responses computed (once per single flight), by route.", labels);
       it->second.coalesced = &metrics->counter(
-          "cache_coalesced_total", "Cache misses that joined a computation already running, by route.", labels);
+          "cache_coalesced_total",
+          "Cache misses that joined a computation already running, by route.", labels);
     }
     return it->second;
   }
@@ -133,7 +137,8 @@ ResponseCache::ResponseCache(int ttl_seconds, PrometheusRegistry* metrics)
   impl_->ttl_seconds = std::max(1, ttl_seconds);
   impl_->metrics = metrics;
   if (metrics) {
-    impl_->hits = &metrics->counter("cache_hits_total", "Responses served from the response cache.");
+    impl_->hits =
+        &metrics->counter("cache_hits_total", "Responses served from the response cache.");
     impl_->misses = &metrics->counter("cache_misses_total",
                                       "Cacheable requests not found in the response cache.");
   }
@@ -219,7 +224,8 @@ std::string ResponseCache::make_key(const std::string& route_template, const std
 }
 
 int ResponseCache::ttl_for(sdk::CachePolicy policy) const {
-  return policy == sdk::CachePolicy::Realtime ? std::min(5, impl_->ttl_seconds) : impl_->ttl_seconds;
+  return policy == sdk::CachePolicy::Realtime ? std::min(5, impl_->ttl_seconds)
+                                              : impl_->ttl_seconds;
 }
 
 std::string ResponseCache::encode(const CachedResponse& r) {
@@ -255,7 +261,8 @@ std::optional<CachedResponse> ResponseCache::decode(const std::string& value) {
 
 void ResponseCache::fetch_async(const std::string& tenant, const std::string& key,
                                 sdk::CachePolicy policy, std::function<CachedResponse()> compute,
-                                const Schedule& schedule, Completion done, const std::string& route) {
+                                const Schedule& schedule, Completion done,
+                                const std::string& route) {
   auto backend = impl_->current_backend();
   std::string generation;
   if (backend) {
@@ -292,7 +299,8 @@ void ResponseCache::fetch_async(const std::string& tenant, const std::string& ke
 
   int ttl = ttl_for(policy);
   Impl* impl = impl_.get();
-  auto job = [impl, fkey, backend, tenant, key, ttl, generation, counters, compute = std::move(compute)]() {
+  auto job = [impl, fkey, backend, tenant, key, ttl, generation, counters,
+              compute = std::move(compute)]() {
     // A flight that finished after this one's lookup but before it registered has stored its
     // answer: serve that rather than compute the same key and generation twice.
     if (auto stored = stored_since_lookup(backend.get(), tenant, key, generation))
@@ -320,15 +328,15 @@ void ResponseCache::fetch_async(const std::string& tenant, const std::string& ke
   }
   if (!scheduled) {
     impl_->finish(fkey, nullptr,
-                  std::make_exception_ptr(sdk::HttpError(503, "overloaded",
-                                                         "the server is busy; retry shortly")));
+                  std::make_exception_ptr(
+                      sdk::HttpError(503, "overloaded", "the server is busy; retry shortly")));
   }
 }
 
 CachedResponse ResponseCache::get_or_compute(const std::string& tenant, const std::string& key,
                                              sdk::CachePolicy policy,
-                                             const std::function<CachedResponse()>& compute, bool& hit,
-                                             const std::string& route) {
+                                             const std::function<CachedResponse()>& compute,
+                                             bool& hit, const std::string& route) {
   std::promise<std::pair<CachedResponse, bool>> promise;
   auto future = promise.get_future();
   fetch_async(
@@ -338,8 +346,10 @@ CachedResponse ResponseCache::get_or_compute(const std::string& tenant, const st
         return true;
       },
       [&promise](const CachedResponse* r, bool was_hit, std::exception_ptr error) {
-        if (error) promise.set_exception(error);
-        else promise.set_value({*r, was_hit});
+        if (error)
+          promise.set_exception(error);
+        else
+          promise.set_value({*r, was_hit});
       },
       route);
   auto [response, was_hit] = future.get();

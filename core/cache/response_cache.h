@@ -32,7 +32,8 @@ class ResponseCache : public sdk::CacheControl {
   /// normal handler path; the app wires it to HttpServer::recompute, which also stores the result
   /// (via refresh()). A nullopt or non-2xx answer does not count as warmed.
   using Recompute = std::function<std::optional<CachedResponse>(
-      const std::string& tenant, const std::string& path, const std::map<std::string, std::string>& query)>;
+      const std::string& tenant, const std::string& path,
+      const std::map<std::string, std::string>& query)>;
 
   ResponseCache(int ttl_seconds, PrometheusRegistry* metrics);
   ~ResponseCache() override;
@@ -59,8 +60,9 @@ class ResponseCache : public sdk::CacheControl {
   /// `hit` tells whether the answer came from the cache. Exceptions of `compute` propagate to
   /// every waiter. `route` labels the single-flight counters (see fetch_async).
   CachedResponse get_or_compute(const std::string& tenant, const std::string& key,
-                                sdk::CachePolicy policy, const std::function<CachedResponse()>& compute,
-                                bool& hit, const std::string& route = {});
+                                sdk::CachePolicy policy,
+                                const std::function<CachedResponse()>& compute, bool& hit,
+                                const std::string& route = {});
 
   /// Schedules a job (e.g. on the HTTP worker pool); returns false when it cannot (overload).
   using Schedule = std::function<bool(std::function<void()>)>;
@@ -83,7 +85,8 @@ class ResponseCache : public sdk::CacheControl {
   /// before computing: what warm_tenant's Recompute uses. Returns the computed response. Counts
   /// one cache_computations_total for `route`.
   CachedResponse refresh(const std::string& tenant, const std::string& key, sdk::CachePolicy policy,
-                         const std::function<CachedResponse()>& compute, const std::string& route = {});
+                         const std::function<CachedResponse()>& compute,
+                         const std::string& route = {});
 
   /// Seconds an entry of `policy` lives: the configured TTL, at most 5 s for Realtime.
   int ttl_for(sdk::CachePolicy policy) const;

@@ -17,9 +17,9 @@ void UsageLog::record(const std::string& tenant, const std::string& path,
   auto t = tenants_.find(tenant);
   if (t == tenants_.end()) {
     if (tenants_.size() >= max_tenants_) {
-      auto victim = std::min_element(tenants_.begin(), tenants_.end(), [](const auto& a, const auto& b) {
-        return a.second.total < b.second.total;
-      });
+      auto victim = std::min_element(
+          tenants_.begin(), tenants_.end(),
+          [](const auto& a, const auto& b) { return a.second.total < b.second.total; });
       tenants_.erase(victim);
     }
     t = tenants_.emplace(tenant, Tenant{}).first;
@@ -32,8 +32,9 @@ void UsageLog::record(const std::string& tenant, const std::string& path,
     return;
   }
   if (entry.requests.size() >= max_per_tenant_) {
-    auto victim = std::min_element(entry.requests.begin(), entry.requests.end(),
-                                   [](const auto& a, const auto& b) { return a.second.uses < b.second.uses; });
+    auto victim = std::min_element(
+        entry.requests.begin(), entry.requests.end(),
+        [](const auto& a, const auto& b) { return a.second.uses < b.second.uses; });
     entry.requests.erase(victim);
   }
   entry.requests.emplace(id, RecordedRequest{path, query, 1});

@@ -53,7 +53,8 @@ std::vector<std::int64_t> hour_starts(const date::time_zone& z, const sdk::Windo
   return out;
 }
 
-std::vector<std::int64_t> day_or_week_starts(const date::time_zone& z, const sdk::Window& w, bool week) {
+std::vector<std::int64_t> day_or_week_starts(const date::time_zone& z, const sdk::Window& w,
+                                             bool week) {
   date::local_days day = local_day_of(z, w.from_ms);
   if (week) {
     date::weekday wd{day};
@@ -96,7 +97,9 @@ std::string wall_clock(std::chrono::time_point<Clock, milliseconds> tp) {
 }  // namespace
 
 std::int64_t SystemCalendar::now_ms() const {
-  return std::chrono::duration_cast<milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return std::chrono::duration_cast<milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 std::vector<std::int64_t> SystemCalendar::bucket_starts(const sdk::Window& w) const {
@@ -122,7 +125,8 @@ std::string SystemCalendar::format_local(std::int64_t ms, const std::string& tz)
   auto off = std::chrono::duration_cast<std::chrono::minutes>(info.offset).count();
   std::string sign = off < 0 ? "-" : "+";
   if (off < 0) off = -off;
-  return wall_clock(local) + sign + two(static_cast<int>(off / 60)) + ":" + two(static_cast<int>(off % 60));
+  return wall_clock(local) + sign + two(static_cast<int>(off / 60)) + ":" +
+         two(static_cast<int>(off % 60));
 }
 
 std::string SystemCalendar::local_date(std::int64_t ms, const std::string& tz) const {

@@ -41,11 +41,12 @@ std::int64_t days_from_civil(int y, int m, int d) {
 bool parse_rfc3339_ms(std::string_view s, std::int64_t& out_ms) {
   int y, mo, d, h, mi, sec;
   if (!digits(s, 0, 4, y) || s.size() < 20 || s[4] != '-' || !digits(s, 5, 2, mo) || s[7] != '-' ||
-      !digits(s, 8, 2, d) || (s[10] != 'T' && s[10] != 't') || !digits(s, 11, 2, h) || s[13] != ':' ||
-      !digits(s, 14, 2, mi) || s[16] != ':' || !digits(s, 17, 2, sec))
+      !digits(s, 8, 2, d) || (s[10] != 'T' && s[10] != 't') || !digits(s, 11, 2, h) ||
+      s[13] != ':' || !digits(s, 14, 2, mi) || s[16] != ':' || !digits(s, 17, 2, sec))
     return false;
   // Leap seconds (:60) are refused: epoch milliseconds cannot name them.
-  if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || sec > 59) return false;
+  if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || sec > 59)
+    return false;
   std::size_t pos = 19;
   int frac_ms = 0;
   if (pos < s.size() && s[pos] == '.') {
@@ -64,7 +65,8 @@ bool parse_rfc3339_ms(std::string_view s, std::int64_t& out_ms) {
     ++pos;
   } else if (s[pos] == '+' || s[pos] == '-') {
     int oh, om;
-    if (!digits(s, pos + 1, 2, oh) || pos + 3 >= s.size() || s[pos + 3] != ':' || !digits(s, pos + 4, 2, om))
+    if (!digits(s, pos + 1, 2, oh) || pos + 3 >= s.size() || s[pos + 3] != ':' ||
+        !digits(s, pos + 4, 2, om))
       return false;
     if (oh > 23 || om > 59) return false;
     offset_min = (oh * 60 + om) * (s[pos] == '-' ? -1 : 1);
@@ -73,7 +75,8 @@ bool parse_rfc3339_ms(std::string_view s, std::int64_t& out_ms) {
     return false;
   }
   if (pos != s.size()) return false;
-  const std::int64_t secs = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - offset_min * 60;
+  const std::int64_t secs =
+      days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - offset_min * 60;
   out_ms = secs * 1000 + frac_ms;
   return true;
 }

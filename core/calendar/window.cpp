@@ -6,8 +6,8 @@
 #include <chrono>
 
 #include "calendar/calendar.h"
-#include "calendar/zones.h"
 #include "calendar/rfc3339.h"
+#include "calendar/zones.h"
 #include "zaplify/sdk/http.h"
 
 namespace zaplify::core {
@@ -30,11 +30,13 @@ bool parse_date(const std::string& s, date::year_month_day& out) {
       if (c < '0' || c > '9') return false;
       v[k] = v[k] * 10 + (c - '0');
     }
-  out = date::year{v[0]} / date::month{static_cast<unsigned>(v[1])} / date::day{static_cast<unsigned>(v[2])};
+  out = date::year{v[0]} / date::month{static_cast<unsigned>(v[1])} /
+        date::day{static_cast<unsigned>(v[2])};
   return out.ok();
 }
 
-std::int64_t parse_instant(const std::string& field, const std::string& s, const date::time_zone& z) {
+std::int64_t parse_instant(const std::string& field, const std::string& s,
+                           const date::time_zone& z) {
   std::int64_t ms = 0;
   if (parse_rfc3339_ms(s, ms)) return ms;
   date::year_month_day ymd;
@@ -42,7 +44,8 @@ std::int64_t parse_instant(const std::string& field, const std::string& s, const
     auto local = date::local_time<std::chrono::milliseconds>(date::local_days(ymd));
     return z.to_sys(local, date::choose::earliest).time_since_epoch().count();
   }
-  throw sdk::invalid_parameter(field, field + " must be an RFC 3339 timestamp or a YYYY-MM-DD date");
+  throw sdk::invalid_parameter(field,
+                               field + " must be an RFC 3339 timestamp or a YYYY-MM-DD date");
 }
 
 sdk::Interval parse_interval(const std::map<std::string, std::string>& query) {
@@ -56,7 +59,8 @@ sdk::Interval parse_interval(const std::map<std::string, std::string>& query) {
 
 }  // namespace
 
-sdk::Window parse_window(const std::map<std::string, std::string>& query, std::int64_t now_ms, int retention_days) {
+sdk::Window parse_window(const std::map<std::string, std::string>& query, std::int64_t now_ms,
+                         int retention_days) {
   sdk::Window w;
   if (const std::string* tz = find(query, "tz")) w.tz = *tz;
   const date::time_zone* zone = calendar::find_zone(w.tz);

@@ -32,9 +32,9 @@ struct DatabaseConfig {
 };
 
 struct AuthConfig {
-  std::string mode = "none";  ///< "none" | "jwt"
-  std::string secret_key;     ///< Never logged.
-  int jwt_leeway_seconds = 30; ///< Clock skew allowed for a token's nbf and iat.
+  std::string mode = "none";    ///< "none" | "jwt"
+  std::string secret_key;       ///< Never logged.
+  int jwt_leeway_seconds = 30;  ///< Clock skew allowed for a token's nbf and iat.
 };
 
 struct IngestConfig {

@@ -18,10 +18,10 @@ class IngestService;
 struct DemoOptions {
   std::string tenant = "demo";
   std::uint64_t seed = 42;
-  std::int64_t leads = 1000;     ///< About 10 events per lead: 100,000 leads ≈ 1M events.
-  int days = 30;                 ///< Leads arrive spread over [end_ms − days, end_ms).
-  std::int64_t end_ms = 0;       ///< 0: now. No event is later than this.
-  int assistants = 4;            ///< Distinct assistant ids (3–5 is realistic).
+  std::int64_t leads = 1000;       ///< About 10 events per lead: 100,000 leads ≈ 1M events.
+  int days = 30;                   ///< Leads arrive spread over [end_ms − days, end_ms).
+  std::int64_t end_ms = 0;         ///< 0: now. No event is later than this.
+  int assistants = 4;              ///< Distinct assistant ids (3–5 is realistic).
   double human_only_share = 0.08;  ///< Conversations with no assistant (assistant_id null).
 };
 

@@ -45,8 +45,9 @@ const std::vector<Phrase>& lead_phrases(int language) {
 const std::vector<const char*>& greetings(int language) {
   static const std::vector<const char*> en = {"Hi, I saw your ad", "Hello! I need some information",
                                               "Good morning", "Hi there, is anyone available?"};
-  static const std::vector<const char*> pt = {"Olá, vi o anúncio de vocês", "Oi! Preciso de informações",
-                                              "Bom dia", "Boa tarde, alguém pode me ajudar?"};
+  static const std::vector<const char*> pt = {"Olá, vi o anúncio de vocês",
+                                              "Oi! Preciso de informações", "Bom dia",
+                                              "Boa tarde, alguém pode me ajudar?"};
   return language == 0 ? en : pt;
 }
 
@@ -73,12 +74,13 @@ const std::vector<const char*>& assistant_replies(int language) {
 }
 
 const std::vector<const char*>& agent_replies(int language) {
-  static const std::vector<const char*> en = {"Hi, this is Ana from the sales team. I can help you now.",
-                                              "I've applied the discount to your account.",
-                                              "Your cancellation request has been registered."};
-  static const std::vector<const char*> pt = {"Oi, aqui é a Ana do time comercial. Posso ajudar agora.",
-                                              "Apliquei o desconto na sua conta.",
-                                              "Seu pedido de cancelamento foi registrado."};
+  static const std::vector<const char*> en = {
+      "Hi, this is Ana from the sales team. I can help you now.",
+      "I've applied the discount to your account.",
+      "Your cancellation request has been registered."};
+  static const std::vector<const char*> pt = {
+      "Oi, aqui é a Ana do time comercial. Posso ajudar agora.",
+      "Apliquei o desconto na sua conta.", "Seu pedido de cancelamento foi registrado."};
   return language == 0 ? en : pt;
 }
 

@@ -71,8 +71,12 @@ json parameter_object(const sdk::ParamSpec& p) {
     schema["enum"] = json::array();
     for (const auto& a : p.allowed) schema["enum"].push_back(typed_value(type, a));
   }
-  if (p.minimum) schema["minimum"] = type == "integer" ? json(static_cast<std::int64_t>(*p.minimum)) : json(*p.minimum);
-  if (p.maximum) schema["maximum"] = type == "integer" ? json(static_cast<std::int64_t>(*p.maximum)) : json(*p.maximum);
+  if (p.minimum)
+    schema["minimum"] =
+        type == "integer" ? json(static_cast<std::int64_t>(*p.minimum)) : json(*p.minimum);
+  if (p.maximum)
+    schema["maximum"] =
+        type == "integer" ? json(static_cast<std::int64_t>(*p.maximum)) : json(*p.maximum);
   if (p.max_length) schema["maxLength"] = p.max_length;
   if (!p.pattern.empty()) schema["pattern"] = p.pattern;
   bool in_path = p.in == sdk::ParamLocation::Path;
@@ -226,7 +230,8 @@ json success_response(const RouteEntry& e, SchemaPublisher& publisher) {
   std::string description = s.response_description.empty() ? "OK" : s.response_description;
   for (const auto& body : s.other_responses) {
     json media = {{"schema", publisher.render(body.schema, e.plugin)}};
-    if (!body.description.empty()) description += ". " + body.content_type + ": " + body.description;
+    if (!body.description.empty())
+      description += ". " + body.content_type + ": " + body.description;
     content[body.content_type] = std::move(media);
   }
   return {{"description", description}, {"content", content}};
@@ -238,7 +243,8 @@ json request_body(const RouteEntry& e, SchemaPublisher& publisher) {
   bool required = false;
   if (s.request_schema.type != sdk::SchemaType::Unspecified) {
     schema = publisher.render(s.request_schema, e.plugin);
-    required = s.request_schema.type == sdk::SchemaType::Ref || !s.request_schema.properties.empty();
+    required =
+        s.request_schema.type == sdk::SchemaType::Ref || !s.request_schema.properties.empty();
   }
   return {{"required", required}, {"content", {{"application/json", {{"schema", schema}}}}}};
 }
@@ -375,9 +381,9 @@ nlohmann::json build_openapi(const RouteTable& table, const std::string& server_
   }
   doc["tags"] = json::array();
   for (const auto& t : tags)
-    doc["tags"].push_back(
-        {{"name", t},
-         {"description", t == "core" ? "The host's own routes" : "Routes of the " + t + " plugin"}});
+    doc["tags"].push_back({{"name", t},
+                           {"description", t == "core" ? "The host's own routes"
+                                                       : "Routes of the " + t + " plugin"}});
   return doc;
 }
 

@@ -36,7 +36,8 @@ class SchemaPublisher {
   nlohmann::json& components_;
 };
 
-/// "event_counter" → "EventCounter", "kpi_daily" → "KpiDaily", "conversion-flow" → "ConversionFlow".
+/// "event_counter" → "EventCounter", "kpi_daily" → "KpiDaily", "conversion-flow" →
+/// "ConversionFlow".
 std::string camel_case(const std::string& snake);
 
 /// The schema of one JSON export row of a data source: each column a required field, typed by

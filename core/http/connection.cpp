@@ -18,14 +18,19 @@ constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 Connection::Connection(const std::shared_ptr<Tcp::Peer>& peer, Tcp::Transport* transport,
                        Http::Handler* handler, FramingLimits limits,
                        std::shared_ptr<const Dispatch> dispatch)
-    : peer_(peer), transport_(transport), handler_(handler), limits_(limits), dispatch_(std::move(dispatch)) {
+    : peer_(peer),
+      transport_(transport),
+      handler_(handler),
+      limits_(limits),
+      dispatch_(std::move(dispatch)) {
   // Pistache's idle check closes an idle peer after the keep-alive timeout, counted from its
   // parser's clock (refresh_idle_clock); a non-idle one would get a text 408 instead.
   peer->setIdle(true);
 }
 
-std::shared_ptr<Connection> Connection::of(const std::shared_ptr<Tcp::Peer>& peer, Tcp::Transport* transport,
-                                           Http::Handler* handler, const FramingLimits& limits,
+std::shared_ptr<Connection> Connection::of(const std::shared_ptr<Tcp::Peer>& peer,
+                                           Tcp::Transport* transport, Http::Handler* handler,
+                                           const FramingLimits& limits,
                                            const std::shared_ptr<const Dispatch>& dispatch) {
   if (auto existing = find(peer)) return existing;
   auto created = std::make_shared<Connection>(peer, transport, handler, limits, dispatch);
@@ -80,7 +85,8 @@ void Connection::pump() {
     if (frame.kind == Frame::Kind::NeedMore) {
       if (frame.expects_continue && !continue_sent_) {
         continue_sent_ = true;
-        if (auto peer = peer_.lock()) peer->send(Pistache::RawBuffer(std::string(kContinue), kContinue.size()));
+        if (auto peer = peer_.lock())
+          peer->send(Pistache::RawBuffer(std::string(kContinue), kContinue.size()));
       }
       break;
     }
@@ -102,7 +108,9 @@ void Connection::pump() {
 
 void Connection::respond(std::string bytes, bool keep_alive) {
   auto peer = peer_.lock();
-  if (!peer) return answered(Pistache::Async::Promise<ssize_t>::rejected(std::runtime_error("peer gone")), false);
+  if (!peer)
+    return answered(Pistache::Async::Promise<ssize_t>::rejected(std::runtime_error("peer gone")),
+                    false);
   std::size_t size = bytes.size();
   answered(peer->send(Pistache::RawBuffer(std::move(bytes), size)), keep_alive);
 }
@@ -111,8 +119,8 @@ Http::ResponseWriter Connection::writer() {
   return Http::ResponseWriter(Http::Version::Http11, transport_, handler_, peer_);
 }
 
-void Connection::answered(Pistache::Async::Promise<ssize_t> written, bool keep_alive, std::shared_ptr<void> keep,
-                          bool in_pieces) {
+void Connection::answered(Pistache::Async::Promise<ssize_t> written, bool keep_alive,
+                          std::shared_ptr<void> keep, bool in_pieces) {
   auto self = shared_from_this();
   bool close = !keep_alive;
   {

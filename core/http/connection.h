@@ -30,12 +30,15 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   /// REQUIRES: on the peer's reactor thread; `transport` and `handler` outlive the connection.
   Connection(const std::shared_ptr<Pistache::Tcp::Peer>& peer, Pistache::Tcp::Transport* transport,
-             Pistache::Http::Handler* handler, FramingLimits limits, std::shared_ptr<const Dispatch> dispatch);
+             Pistache::Http::Handler* handler, FramingLimits limits,
+             std::shared_ptr<const Dispatch> dispatch);
 
   /// The connection of `peer`, made on its first bytes. REQUIRES: on the reactor thread.
   static std::shared_ptr<Connection> of(const std::shared_ptr<Pistache::Tcp::Peer>& peer,
-                                        Pistache::Tcp::Transport* transport, Pistache::Http::Handler* handler,
-                                        const FramingLimits& limits, const std::shared_ptr<const Dispatch>& dispatch);
+                                        Pistache::Tcp::Transport* transport,
+                                        Pistache::Http::Handler* handler,
+                                        const FramingLimits& limits,
+                                        const std::shared_ptr<const Dispatch>& dispatch);
   /// The connection `peer` already has, or null. REQUIRES: on the reactor thread.
   static std::shared_ptr<Connection> find(const std::shared_ptr<Pistache::Tcp::Peer>& peer);
 
@@ -53,8 +56,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   /// out); `keep` lives until then. With `in_pieces` (serveFile queues the file only after the
   /// head is written), the next pipelined request waits until `written` resolves, so no other
   /// answer slips between the pieces. Any thread; once per dispatched request.
-  void answered(Pistache::Async::Promise<ssize_t> written, bool keep_alive, std::shared_ptr<void> keep = {},
-                bool in_pieces = false);
+  void answered(Pistache::Async::Promise<ssize_t> written, bool keep_alive,
+                std::shared_ptr<void> keep = {}, bool in_pieces = false);
 
  private:
   void pump();
@@ -69,12 +72,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::shared_ptr<const Dispatch> dispatch_;
 
   std::mutex mutex_;
-  std::string inbox_;          ///< Bytes received and not yet framed.
-  bool busy_ = false;          ///< A request is dispatched and not yet answered.
-  bool pumping_ = false;       ///< Some thread is framing and dispatching (see pump()).
-  bool closing_ = false;       ///< No more requests: the connection closes after the answer.
-  bool gone_ = false;          ///< The peer disconnected.
-  bool continue_sent_ = false; ///< "100 Continue" already sent for the request being received.
+  std::string inbox_;           ///< Bytes received and not yet framed.
+  bool busy_ = false;           ///< A request is dispatched and not yet answered.
+  bool pumping_ = false;        ///< Some thread is framing and dispatching (see pump()).
+  bool closing_ = false;        ///< No more requests: the connection closes after the answer.
+  bool gone_ = false;           ///< The peer disconnected.
+  bool continue_sent_ = false;  ///< "100 Continue" already sent for the request being received.
   std::chrono::steady_clock::time_point idle_clock_reset_{};  ///< Reactor thread only.
 };
 

@@ -97,14 +97,19 @@ std::optional<Frame> parse_request_line(std::string_view line, const FramingLimi
   std::string_view target = line.substr(sp1 + 1, sp2 - sp1 - 1);
   std::string_view version = line.substr(sp2 + 1);
   if (target.size() > limits.max_target_bytes)
-    return refuse(414, "uri_too_long",
-                  "the request target exceeds " + std::to_string(limits.max_target_bytes) + " bytes");
-  if (target.empty() || target.front() != '/') return bad_request("the request target must start with '/'");
+    return refuse(
+        414, "uri_too_long",
+        "the request target exceeds " + std::to_string(limits.max_target_bytes) + " bytes");
+  if (target.empty() || target.front() != '/')
+    return bad_request("the request target must start with '/'");
   for (unsigned char c : target)
     if (c <= 0x20 || c >= 0x7f) return bad_request("malformed request target");
-  if (version == "HTTP/1.1") req.minor_version = 1;
-  else if (version == "HTTP/1.0") req.minor_version = 0;
-  else return refuse(400, "unsupported_http_version", "only HTTP/1.0 and HTTP/1.1 are supported");
+  if (version == "HTTP/1.1")
+    req.minor_version = 1;
+  else if (version == "HTTP/1.0")
+    req.minor_version = 0;
+  else
+    return refuse(400, "unsupported_http_version", "only HTTP/1.0 and HTTP/1.1 are supported");
   std::size_t q = target.find('?');
   req.path = std::string(target.substr(0, q));
   if (q != npos) req.query = std::string(target.substr(q + 1));
@@ -117,9 +122,11 @@ std::optional<Frame> parse_fields(std::string_view fields, WireRequest& req) {
     std::size_t end = fields.find(kCrlf);
     std::string_view line = fields.substr(0, end);
     fields.remove_prefix(end + 2);
-    if (line.front() == ' ' || line.front() == '\t') return bad_request("obsolete header line folding", req);
+    if (line.front() == ' ' || line.front() == '\t')
+      return bad_request("obsolete header line folding", req);
     std::size_t colon = line.find(':');
-    if (colon == npos || !is_token(line.substr(0, colon))) return bad_request("malformed header field", req);
+    if (colon == npos || !is_token(line.substr(0, colon)))
+      return bad_request("malformed header field", req);
     std::string_view value = trim_ows(line.substr(colon + 1));
     if (!is_field_value(value)) return bad_request("control character in a header value", req);
     auto [it, fresh] = req.headers.try_emplace(lower(line.substr(0, colon)), value);
@@ -140,7 +147,8 @@ std::optional<Frame> content_length(const std::string& value, const FramingLimit
     for (char c : e) {
       if (!is_digit(c)) malformed = true;
       // Saturate just above the limit: any larger value is equally too large, and no overflow.
-      else v = v > limits.max_body_bytes ? v : v * 10 + static_cast<std::size_t>(c - '0');
+      else
+        v = v > limits.max_body_bytes ? v : v * 10 + static_cast<std::size_t>(c - '0');
     }
     if (seen && *seen != v) malformed = true;
     seen = v;
@@ -165,7 +173,8 @@ void apply_connection_options(WireRequest& req, bool& expects_continue) {
     });
   }
   auto expect = req.headers.find("expect");
-  expects_continue = expect != req.headers.end() && lower(trim_ows(expect->second)) == "100-continue";
+  expects_continue =
+      expect != req.headers.end() && lower(trim_ows(expect->second)) == "100-continue";
 }
 
 /// The result of walking a chunked body.
@@ -213,10 +222,12 @@ bool chunk_line_prefix_ok(std::string_view partial) {
 ChunkWalk walk_trailers(std::string_view data, std::size_t pos) {
   const std::size_t start = pos;
   for (;;) {
-    if (pos - start > kMaxTrailerBytes) return chunk_error(400, "bad_request", "trailer section too large");
+    if (pos - start > kMaxTrailerBytes)
+      return chunk_error(400, "bad_request", "trailer section too large");
     std::size_t end = data.find(kCrlf, pos);
     if (end == npos) {
-      if (data.size() - pos > kMaxChunkLine) return chunk_error(400, "bad_request", "trailer line too long");
+      if (data.size() - pos > kMaxChunkLine)
+        return chunk_error(400, "bad_request", "trailer line too long");
       return {};
     }
     if (end == pos) return {ChunkWalk::State::Done, end + 2, {}};
@@ -233,7 +244,8 @@ ChunkWalk walk_chunks(std::string_view data, std::size_t max_body, std::string* 
   std::size_t pos = 0, total = 0;
   for (std::size_t chunks = 0;; ++chunks) {
     if (chunks > kMaxChunks)
-      return chunk_error(413, "payload_too_large", "the body has more than " + std::to_string(kMaxChunks) + " chunks");
+      return chunk_error(413, "payload_too_large",
+                         "the body has more than " + std::to_string(kMaxChunks) + " chunks");
     std::size_t line_end = data.find(kCrlf, pos);
     if (line_end == npos) {
       if (!chunk_line_prefix_ok(data.substr(pos)))
@@ -244,7 +256,8 @@ ChunkWalk walk_chunks(std::string_view data, std::size_t max_body, std::string* 
     if (size < 0) return chunk_error(400, "bad_request", "malformed chunk size line");
     auto n = static_cast<std::size_t>(size);
     if (n > max_body - total)
-      return chunk_error(413, "payload_too_large", "the body exceeds " + std::to_string(max_body) + " bytes");
+      return chunk_error(413, "payload_too_large",
+                         "the body exceeds " + std::to_string(max_body) + " bytes");
     pos = line_end + 2;
     if (n == 0) return walk_trailers(data, pos);
     std::size_t available = data.size() - pos;
@@ -253,7 +266,8 @@ ChunkWalk walk_chunks(std::string_view data, std::size_t max_body, std::string* 
       if (bad_end) return chunk_error(400, "bad_request", "chunk data must end with CRLF");
       return {};
     }
-    if (data.substr(pos + n, 2) != kCrlf) return chunk_error(400, "bad_request", "chunk data must end with CRLF");
+    if (data.substr(pos + n, 2) != kCrlf)
+      return chunk_error(400, "bad_request", "chunk data must end with CRLF");
     if (body) body->append(data.substr(pos, n));
     total += n;
     pos += n + 2;
@@ -261,8 +275,8 @@ ChunkWalk walk_chunks(std::string_view data, std::size_t max_body, std::string* 
 }
 
 /// How the body is delimited, per RFC 9112 §6.
-std::optional<Frame> body_framing(const WireRequest& req, const FramingLimits& limits, bool& chunked,
-                                  std::size_t& length) {
+std::optional<Frame> body_framing(const WireRequest& req, const FramingLimits& limits,
+                                  bool& chunked, std::size_t& length) {
   auto te = req.headers.find("transfer-encoding");
   auto cl = req.headers.find("content-length");
   chunked = false;
@@ -270,7 +284,8 @@ std::optional<Frame> body_framing(const WireRequest& req, const FramingLimits& l
   if (te != req.headers.end()) {
     if (cl != req.headers.end())
       return bad_request("Content-Length and Transfer-Encoding must not be sent together", req);
-    if (req.minor_version == 0) return bad_request("Transfer-Encoding is not allowed with HTTP/1.0", req);
+    if (req.minor_version == 0)
+      return bad_request("Transfer-Encoding is not allowed with HTTP/1.0", req);
     if (lower(trim_ows(te->second)) != "chunked")
       return refuse(501, "not_implemented", "only the chunked transfer coding is supported", req);
     chunked = true;
@@ -286,8 +301,9 @@ Frame incomplete_head(std::string_view rest, std::size_t skipped, const FramingL
   if (has_bare_lf(rest)) return bad_request("lines must end with CRLF");
   std::size_t line_end = rest.find(kCrlf);
   if (line_end == npos && rest.size() > limits.max_target_bytes + 64)
-    return refuse(414, "uri_too_long",
-                  "the request target exceeds " + std::to_string(limits.max_target_bytes) + " bytes");
+    return refuse(
+        414, "uri_too_long",
+        "the request target exceeds " + std::to_string(limits.max_target_bytes) + " bytes");
   if (skipped + rest.size() > limits.max_head_bytes)
     return refuse(431, "headers_too_large",
                   "the request head exceeds " + std::to_string(limits.max_head_bytes) + " bytes");
@@ -353,38 +369,67 @@ Frame frame_request(std::string_view input, const FramingLimits& limits) {
 
 const char* reason_phrase(int status) {
   switch (status) {
-    case 100: return "Continue";
-    case 200: return "OK";
-    case 201: return "Created";
-    case 202: return "Accepted";
-    case 204: return "No Content";
-    case 301: return "Moved Permanently";
-    case 302: return "Found";
-    case 304: return "Not Modified";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 409: return "Conflict";
-    case 411: return "Length Required";
-    case 413: return "Content Too Large";
-    case 414: return "URI Too Long";
-    case 415: return "Unsupported Media Type";
-    case 422: return "Unprocessable Content";
-    case 429: return "Too Many Requests";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    case 501: return "Not Implemented";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    case 504: return "Gateway Timeout";
-    default: return "Unknown";
+    case 100:
+      return "Continue";
+    case 200:
+      return "OK";
+    case 201:
+      return "Created";
+    case 202:
+      return "Accepted";
+    case 204:
+      return "No Content";
+    case 301:
+      return "Moved Permanently";
+    case 302:
+      return "Found";
+    case 304:
+      return "Not Modified";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 408:
+      return "Request Timeout";
+    case 409:
+      return "Conflict";
+    case 411:
+      return "Length Required";
+    case 413:
+      return "Content Too Large";
+    case 414:
+      return "URI Too Long";
+    case 415:
+      return "Unsupported Media Type";
+    case 422:
+      return "Unprocessable Content";
+    case 429:
+      return "Too Many Requests";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 500:
+      return "Internal Server Error";
+    case 501:
+      return "Not Implemented";
+    case 502:
+      return "Bad Gateway";
+    case 503:
+      return "Service Unavailable";
+    case 504:
+      return "Gateway Timeout";
+    default:
+      return "Unknown";
   }
 }
 
-std::string response_head(int status, const std::vector<std::pair<std::string, std::string>>& headers,
+std::string response_head(int status,
+                          const std::vector<std::pair<std::string, std::string>>& headers,
                           std::size_t content_length, bool keep_alive) {
   if (status < 100 || status > 999) status = 500;
   std::string head = "HTTP/1.1 " + std::to_string(status) + ' ' + reason_phrase(status) + "\r\n";

@@ -13,20 +13,20 @@
 namespace zaplify::core {
 
 struct FramingLimits {
-  std::size_t max_body_bytes = 16u << 20;   ///< server.max_request_bytes; larger → 413.
-  std::size_t max_head_bytes = 64u << 10;   ///< Request line + header fields; larger → 431.
-  std::size_t max_target_bytes = 16u << 10; ///< The request-target (path + query); longer → 414.
+  std::size_t max_body_bytes = 16u << 20;    ///< server.max_request_bytes; larger → 413.
+  std::size_t max_head_bytes = 64u << 10;    ///< Request line + header fields; larger → 431.
+  std::size_t max_target_bytes = 16u << 10;  ///< The request-target (path + query); longer → 414.
 };
 
 /// One request as it came off the wire, transport-neutral.
 struct WireRequest {
-  std::string method;   ///< As sent (a token; case-sensitive).
-  std::string path;     ///< The target before '?', still percent-encoded.
-  std::string query;    ///< The target after '?', without it, still encoded ("" when absent).
-  int minor_version = 1;                       ///< HTTP/1.<minor_version>: 0 or 1.
+  std::string method;     ///< As sent (a token; case-sensitive).
+  std::string path;       ///< The target before '?', still percent-encoded.
+  std::string query;      ///< The target after '?', without it, still encoded ("" when absent).
+  int minor_version = 1;  ///< HTTP/1.<minor_version>: 0 or 1.
   std::map<std::string, std::string> headers;  ///< Lower-cased names; repeats joined by ", ".
   std::string body;                            ///< De-chunked.
-  bool keep_alive = true;  ///< False: the connection closes after the answer.
+  bool keep_alive = true;                      ///< False: the connection closes after the answer.
 };
 
 /// What frame_request found at the start of the input.
@@ -39,9 +39,9 @@ struct Frame {
   /// Request: the request. Error: what was read of it before the error (method and headers may
   /// be empty), so the answer can still echo X-Request-ID and name the method in the access log.
   WireRequest request;
-  int status = 0;        ///< Error: 400, 411, 413, 414, 431 or 501.
-  std::string code;      ///< Error: the envelope's code.
-  std::string message;   ///< Error: the envelope's message (never input echoed back).
+  int status = 0;       ///< Error: 400, 411, 413, 414, 431 or 501.
+  std::string code;     ///< Error: the envelope's code.
+  std::string message;  ///< Error: the envelope's message (never input echoed back).
   /// NeedMore: the head is complete, asked for "Expect: 100-continue" and the body is not here.
   bool expects_continue = false;
 };
@@ -58,7 +58,8 @@ Frame frame_request(std::string_view input, const FramingLimits& limits);
 const char* reason_phrase(int status);
 
 /// A response head: status line, `headers` in order, Content-Length, Connection, blank line.
-std::string response_head(int status, const std::vector<std::pair<std::string, std::string>>& headers,
+std::string response_head(int status,
+                          const std::vector<std::pair<std::string, std::string>>& headers,
                           std::size_t content_length, bool keep_alive);
 
 }  // namespace zaplify::core

@@ -38,7 +38,8 @@ std::string bound_text(double b) {
 }
 
 std::string range_text(const sdk::ParamSpec& p) {
-  if (p.minimum && p.maximum) return " between " + bound_text(*p.minimum) + " and " + bound_text(*p.maximum);
+  if (p.minimum && p.maximum)
+    return " between " + bound_text(*p.minimum) + " and " + bound_text(*p.maximum);
   if (p.minimum) return " of at least " + bound_text(*p.minimum);
   if (p.maximum) return " of at most " + bound_text(*p.maximum);
   return "";
@@ -52,7 +53,8 @@ std::size_t code_points(const std::string& v) {
 
 void check_string(const sdk::ParamSpec& p, const std::string& v) {
   if (p.max_length && code_points(v) > p.max_length)
-    throw sdk::invalid_parameter(p.name, p.name + " must be at most " + std::to_string(p.max_length) + " characters");
+    throw sdk::invalid_parameter(
+        p.name, p.name + " must be at most " + std::to_string(p.max_length) + " characters");
   if (!p.pattern.empty() && !std::regex_match(v, param_pattern(p.pattern)))
     throw sdk::invalid_parameter(p.name, p.name + " must match the pattern " + p.pattern);
 }
@@ -62,8 +64,9 @@ void check_value(const sdk::ParamSpec& p, const std::string& v) {
     const auto n = p.type == "integer" ? as_integer(v) : as_number(v);
     const bool in_range = n && (!p.minimum || *n >= *p.minimum) && (!p.maximum || *n <= *p.maximum);
     if (!in_range)
-      throw sdk::invalid_parameter(p.name, p.name + " must be " + (p.type == "integer" ? "an integer" : "a number") +
-                                               range_text(p));
+      throw sdk::invalid_parameter(
+          p.name,
+          p.name + " must be " + (p.type == "integer" ? "an integer" : "a number") + range_text(p));
   } else if (p.type == "boolean" && v != "true" && v != "false") {
     throw sdk::invalid_parameter(p.name, p.name + " must be true or false");
   } else if (p.type == "string") {

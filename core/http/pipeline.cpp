@@ -25,7 +25,8 @@ std::map<std::string, std::string> cache_query(const sdk::RouteSpec& spec,
                                                const sdk::Window* window) {
   std::map<std::string, std::string> out = query;
   for (const auto& p : spec.params)
-    if (p.in == sdk::ParamLocation::Query && !p.default_value.empty()) out.try_emplace(p.name, p.default_value);
+    if (p.in == sdk::ParamLocation::Query && !p.default_value.empty())
+      out.try_emplace(p.name, p.default_value);
   if (spec.windowed && window) {
     out["from"] = query.count("from") ? std::to_string(window->from_ms) : "default";
     out["to"] = query.count("to") ? std::to_string(window->to_ms) : "default";
@@ -114,7 +115,8 @@ Outgoing outgoing_for_exception(std::exception_ptr error, const std::string& req
   } catch (const sdk::StoreError& e) {
     spdlog::error("request {}: store error: {}", request_id, e.what());
     if (e.unavailable()) {
-      auto out = error_outgoing(503, "database_unavailable", "the database is unavailable; retry later");
+      auto out =
+          error_outgoing(503, "database_unavailable", "the database is unavailable; retry later");
       out.retry_after_seconds = 5;
       return out;
     }

@@ -23,8 +23,8 @@ struct Outgoing {
   std::string body;
   std::shared_ptr<SpoolFile> file;  ///< A streamed body spooled to disk.
   std::vector<std::pair<std::string, std::string>> headers;
-  int retry_after_seconds = 0;      ///< > 0 adds Retry-After.
-  std::string x_cache;              ///< "HIT" / "MISS" on cacheable routes, else empty.
+  int retry_after_seconds = 0;  ///< > 0 adds Retry-After.
+  std::string x_cache;          ///< "HIT" / "MISS" on cacheable routes, else empty.
 };
 
 /// Routes anyone may call without a token (docs/api.md, Tenancy and auth): the core's /health,
@@ -38,8 +38,8 @@ bool is_public_route(const RouteEntry& entry);
 bool route_parses_interval(const sdk::RouteSpec& spec);
 
 /// The query a cache key is built from: every parameter sorted (std::map), declared query defaults
-/// of `spec.params` filled in, and for windowed routes from/to replaced by the resolved epoch ms when
-/// given (else the token "default", which follows `now`) and tz/interval made explicit.
+/// of `spec.params` filled in, and for windowed routes from/to replaced by the resolved epoch ms
+/// when given (else the token "default", which follows `now`) and tz/interval made explicit.
 std::map<std::string, std::string> cache_query(const sdk::RouteSpec& spec,
                                                const std::map<std::string, std::string>& query,
                                                const sdk::Window* window);
@@ -47,9 +47,9 @@ std::map<std::string, std::string> cache_query(const sdk::RouteSpec& spec,
 /// How to materialise Response::stream.
 enum class StreamMode { Spool, Buffer };
 
-/// Calls the route's handler (holding `entry`, which keeps its plugin loaded) and turns its Response
-/// into an Outgoing: JSON serialised (windowed JSON objects get "window" and "data_as_of"),
-/// streams spooled to a temp file or buffered. Exceptions of the handler propagate.
+/// Calls the route's handler (holding `entry`, which keeps its plugin loaded) and turns its
+/// Response into an Outgoing: JSON serialised (windowed JSON objects get "window" and
+/// "data_as_of"), streams spooled to a temp file or buffered. Exceptions of the handler propagate.
 Outgoing invoke_route(const std::shared_ptr<const RouteEntry>& entry, const sdk::Request& request,
                       const sdk::Calendar* calendar, std::int64_t now_ms, StreamMode mode);
 

@@ -41,7 +41,8 @@ std::map<std::string, std::string> parse_query(std::string_view raw) {
     std::size_t eq = pair.find('=');
     std::string name = url_decode(pair.substr(0, eq), true);
     if (name.empty()) continue;
-    out[name] = eq == std::string_view::npos ? std::string() : url_decode(pair.substr(eq + 1), true);
+    out[name] =
+        eq == std::string_view::npos ? std::string() : url_decode(pair.substr(eq + 1), true);
   }
   return out;
 }

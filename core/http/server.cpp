@@ -8,9 +8,9 @@
 #include <csignal>
 #include <random>
 #include <shared_mutex>
-#include <unordered_map>
 #include <stdexcept>
 #include <thread>
+#include <unordered_map>
 
 #include "auth/authenticator.h"
 #include "calendar/calendar.h"
@@ -88,7 +88,8 @@ class FramingHandler : public Http::Handler {
   FramingHandler(FramingLimits limits, std::shared_ptr<const Connection::Dispatch> dispatch)
       : limits_(limits), dispatch_(std::move(dispatch)) {}
   void onRequest(const Http::Request&, Http::ResponseWriter) override {}  // never called
-  void onInput(const char* buffer, size_t len, const std::shared_ptr<Pistache::Tcp::Peer>& peer) override {
+  void onInput(const char* buffer, size_t len,
+               const std::shared_ptr<Pistache::Tcp::Peer>& peer) override {
     Connection::of(peer, transport(), this, limits_, dispatch_)->on_bytes(buffer, len);
   }
   void onDisconnection(const std::shared_ptr<Pistache::Tcp::Peer>& peer) override {
@@ -128,14 +129,18 @@ void HttpServer::Impl::handle(const std::shared_ptr<Connection>& connection, Fra
 void HttpServer::Impl::dispatch(const std::shared_ptr<Exchange>& ex) {
   WireRequest& wire = ex->request;
   RequestState state;
-  if (auto answer = route_stage(*services.routes->current(), wire, state)) return reply(ex, std::move(*answer));
+  if (auto answer = route_stage(*services.routes->current(), wire, state))
+    return reply(ex, std::move(*answer));
   ex->route = state.entry->spec.path;
-  if (auto answer = body_stage(wire, settings.max_request_bytes, state)) return reply(ex, std::move(*answer));
+  if (auto answer = body_stage(wire, settings.max_request_bytes, state))
+    return reply(ex, std::move(*answer));
   std::int64_t now = now_ms();
-  if (auto answer = authenticate_stage(*services.auth, wire, now, state)) return reply(ex, std::move(*answer));
+  if (auto answer = authenticate_stage(*services.auth, wire, now, state))
+    return reply(ex, std::move(*answer));
   if (auto answer = authorise_stage(state)) return reply(ex, std::move(*answer));
   ex->tenant = state.principal.tenant_id;
-  parameters_stage(wire, parse_query(wire.query), ex->request_id, now, settings.retention_days, state);
+  parameters_stage(wire, parse_query(wire.query), ex->request_id, now, settings.retention_days,
+                   state);
   auto key = services.cache ? cache_key_stage(state) : std::nullopt;
   if (key) return run_cached(ex, state.entry, state.request, *key);
   run_uncached(ex, state.entry, state.request, now);
@@ -154,11 +159,12 @@ void HttpServer::Impl::run_uncached(const std::shared_ptr<Exchange>& ex,
     reply(ex, std::move(out));
   };
   if (!entry->spec.heavy) return job();
-  if (!submit(job)) reply(ex, error_outgoing(503, "overloaded", "the server is busy; retry shortly"));
+  if (!submit(job))
+    reply(ex, error_outgoing(503, "overloaded", "the server is busy; retry shortly"));
 }
 
-std::function<CachedResponse()> HttpServer::Impl::cached_compute(std::shared_ptr<const RouteEntry> entry,
-                                                                 std::shared_ptr<sdk::Request> req) {
+std::function<CachedResponse()> HttpServer::Impl::cached_compute(
+    std::shared_ptr<const RouteEntry> entry, std::shared_ptr<sdk::Request> req) {
   return [this, entry, req]() {
     std::int64_t computed_at = now_ms();
     Outgoing out = invoke_route(entry, *req, services.calendar, computed_at, StreamMode::Buffer);
@@ -192,7 +198,8 @@ void HttpServer::Impl::run_cached(const std::shared_ptr<Exchange>& ex,
 
 void HttpServer::Impl::reply(const std::shared_ptr<Exchange>& ex, Outgoing out) {
   send_outgoing(*ex, out);
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - ex->start).count();
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - ex->start).count();
   observe(*ex, out.status, seconds);
   spdlog::info("{} {} {} {:.2f}ms tenant={} request_id={}", ex->method, ex->route, out.status,
                seconds * 1000.0, ex->tenant.empty() ? "-" : ex->tenant, ex->request_id);
@@ -210,10 +217,11 @@ void HttpServer::Impl::observe(const Exchange& ex, int status, double seconds) {
     if (auto it = series.find(id); it != series.end()) s = it->second;
   }
   if (!s.first) {
-    s.first = &m->counter("http_requests_total", "HTTP requests by route template, method and status.",
-                          {{"route", ex.route}, {"method", ex.method}, {"status", std::to_string(status)}});
-    s.second = &m->histogram("http_request_duration_seconds", "HTTP request latency by route template.",
-                             {{"route", ex.route}});
+    s.first = &m->counter(
+        "http_requests_total", "HTTP requests by route template, method and status.",
+        {{"route", ex.route}, {"method", ex.method}, {"status", std::to_string(status)}});
+    s.second = &m->histogram("http_request_duration_seconds",
+                             "HTTP request latency by route template.", {{"route", ex.route}});
     std::unique_lock lock(series_mutex);
     series.emplace(id, s);
   }
@@ -221,15 +229,18 @@ void HttpServer::Impl::observe(const Exchange& ex, int status, double seconds) {
   s.second->observe(seconds);
 }
 
-HttpServer::HttpServer(HttpSettings settings, HttpServices services) : impl_(std::make_unique<Impl>()) {
+HttpServer::HttpServer(HttpSettings settings, HttpServices services)
+    : impl_(std::make_unique<Impl>()) {
   impl_->settings = std::move(settings);
   impl_->services = services;
   if (!services.routes || !services.auth)
     throw std::invalid_argument("HttpServer needs a route table source and an authenticator");
   if (auto* m = services.metrics) {
-    impl_->overloads = &m->counter("http_overload_rejections_total",
-                                   "Requests refused with 503 because the worker pool and its queue were full.");
-    impl_->in_flight_gauge = &m->gauge("http_in_flight", "HTTP requests accepted and not yet answered.");
+    impl_->overloads =
+        &m->counter("http_overload_rejections_total",
+                    "Requests refused with 503 because the worker pool and its queue were full.");
+    impl_->in_flight_gauge =
+        &m->gauge("http_in_flight", "HTTP requests accepted and not yet answered.");
   }
 }
 
@@ -249,13 +260,16 @@ void HttpServer::start() {
   try {
     impl_->endpoint->init(opts);
     auto dispatch = std::make_shared<const Connection::Dispatch>(
-        [impl = impl_.get()](const std::shared_ptr<Connection>& c, Frame f) { impl->handle(c, std::move(f)); });
+        [impl = impl_.get()](const std::shared_ptr<Connection>& c, Frame f) {
+          impl->handle(c, std::move(f));
+        });
     FramingLimits limits;
     limits.max_body_bytes = s.max_request_bytes;
     impl_->endpoint->setHandler(Http::make_handler<FramingHandler>(limits, std::move(dispatch)));
     impl_->endpoint->serveThreaded();
   } catch (const std::exception& e) {
-    throw std::runtime_error("cannot listen on " + s.host + ":" + std::to_string(s.port) + ": " + e.what());
+    throw std::runtime_error("cannot listen on " + s.host + ":" + std::to_string(s.port) + ": " +
+                             e.what());
   }
   impl_->started = true;
 }
@@ -267,7 +281,8 @@ std::uint16_t HttpServer::port() const {
 void HttpServer::shutdown(int drain_ms) {
   if (!impl_->started.exchange(false)) return;
   impl_->draining = true;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(std::max(0, drain_ms));
+  auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(std::max(0, drain_ms));
   while (impl_->in_flight.load() > 0 && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   impl_->pool->stop();
@@ -276,13 +291,16 @@ void HttpServer::shutdown(int drain_ms) {
 
 int HttpServer::in_flight() const { return impl_->in_flight.load(); }
 
-std::optional<CachedResponse> HttpServer::recompute(const std::string& tenant, const std::string& path,
-                                                    const std::map<std::string, std::string>& query) {
+std::optional<CachedResponse> HttpServer::recompute(
+    const std::string& tenant, const std::string& path,
+    const std::map<std::string, std::string>& query) {
   auto& svc = impl_->services;
   if (!svc.cache) return std::nullopt;
-  WireRequest wire;  // the GET a reader would send, through the same stages (no auth: acts as the route's role)
+  WireRequest wire;  // the GET a reader would send, through the same stages (no auth: acts as the
+                     // route's role)
   wire.method = "GET";
-  for (char c : path) wire.path += c == '%' ? std::string("%25") : std::string(1, c);  // `path` is decoded
+  for (char c : path)
+    wire.path += c == '%' ? std::string("%25") : std::string(1, c);  // `path` is decoded
   RequestState state;
   if (route_stage(*svc.routes->current(), wire, state)) return std::nullopt;
   if (state.entry->spec.cache == sdk::CachePolicy::None) return std::nullopt;
@@ -290,11 +308,13 @@ std::optional<CachedResponse> HttpServer::recompute(const std::string& tenant, c
   state.principal.role = state.entry->spec.required_role;
   std::string request_id = request_id_from({});
   try {
-    parameters_stage(wire, query, request_id, impl_->now_ms(), impl_->settings.retention_days, state);
+    parameters_stage(wire, query, request_id, impl_->now_ms(), impl_->settings.retention_days,
+                     state);
     auto key = cache_key_stage(state);
     if (!key) return std::nullopt;
     return svc.cache->refresh(tenant, *key, state.entry->spec.cache,
-                              impl_->cached_compute(state.entry, state.request), state.entry->spec.path);
+                              impl_->cached_compute(state.entry, state.request),
+                              state.entry->spec.path);
   } catch (...) {
     auto out = outgoing_for_exception(std::current_exception(), request_id);
     return to_cached(out, impl_->now_ms());

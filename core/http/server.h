@@ -28,12 +28,13 @@ class PrometheusRegistry;
 
 struct HttpSettings {
   std::string host = "0.0.0.0";
-  std::uint16_t port = 8003;               ///< 0 picks a free port (see HttpServer::port()).
-  int threads = 2;                         ///< Pistache reactor threads.
-  std::size_t max_request_bytes = 16u << 20;  ///< Largest body; a larger Content-Length → 413 at once.
-  int max_concurrent_requests = 10;        ///< Worker pool size for heavy (uncached) routes.
-  int queue_size = 32;                     ///< Waiting heavy requests beyond the pool; more → 503.
-  int retention_days = 90;                 ///< Longest window a query may ask for.
+  std::uint16_t port = 8003;  ///< 0 picks a free port (see HttpServer::port()).
+  int threads = 2;            ///< Pistache reactor threads.
+  std::size_t max_request_bytes = 16u
+                                  << 20;  ///< Largest body; a larger Content-Length → 413 at once.
+  int max_concurrent_requests = 10;       ///< Worker pool size for heavy (uncached) routes.
+  int queue_size = 32;                    ///< Waiting heavy requests beyond the pool; more → 503.
+  int retention_days = 90;                ///< Longest window a query may ask for.
 };
 
 /// Collaborators; all must outlive the server.

@@ -34,7 +34,8 @@ SpoolFile::SpoolFile(const std::string& dir) {
     fd_ = ::mkostemp(name.data(), O_CLOEXEC);
     if (fd_ >= 0) ::unlink(name.data());
   }
-  if (fd_ < 0) throw std::runtime_error("cannot create a spool file in " + d + ": " + std::strerror(errno));
+  if (fd_ < 0)
+    throw std::runtime_error("cannot create a spool file in " + d + ": " + std::strerror(errno));
   buffer_.reserve(kBufferBytes);
 }
 

@@ -1,7 +1,7 @@
 #include "http/stages.h"
 
-#include "calendar/calendar.h"
 #include "cache/response_cache.h"
+#include "calendar/calendar.h"
 #include "http/param_check.h"
 #include "http/query_string.h"
 #include "plugins/build_fingerprint.h"
@@ -10,12 +10,18 @@ namespace zaplify::core {
 namespace {
 
 bool method_from(const std::string& m, sdk::Method& out) {
-  if (m == "GET") out = sdk::Method::Get;
-  else if (m == "POST") out = sdk::Method::Post;
-  else if (m == "PUT") out = sdk::Method::Put;
-  else if (m == "DELETE") out = sdk::Method::Delete;
-  else if (m == "PATCH") out = sdk::Method::Patch;
-  else return false;
+  if (m == "GET")
+    out = sdk::Method::Get;
+  else if (m == "POST")
+    out = sdk::Method::Post;
+  else if (m == "PUT")
+    out = sdk::Method::Put;
+  else if (m == "DELETE")
+    out = sdk::Method::Delete;
+  else if (m == "PATCH")
+    out = sdk::Method::Patch;
+  else
+    return false;
   return true;
 }
 
@@ -51,7 +57,8 @@ Outgoing method_not_allowed(const std::string& path, const std::vector<sdk::Meth
 StageResult route_stage(const RouteTable& routes, const WireRequest& wire, RequestState& state) {
   bool known_method = method_from(wire.method, state.method);
   RouteMatch match = routes.match(state.method, wire.path);
-  if (!known_method && match.entry) return method_not_allowed(wire.path, {match.entry->spec.method});
+  if (!known_method && match.entry)
+    return method_not_allowed(wire.path, {match.entry->spec.method});
   if (match.method_not_allowed) return method_not_allowed(wire.path, match.allowed);
   if (!match.entry) return error_outgoing(404, "not_found", "no route for " + wire.path);
   state.entry = std::move(match.entry);
@@ -59,9 +66,11 @@ StageResult route_stage(const RouteTable& routes, const WireRequest& wire, Reque
   return std::nullopt;
 }
 
-StageResult body_stage(const WireRequest& wire, std::size_t max_body_bytes, const RequestState& state) {
+StageResult body_stage(const WireRequest& wire, std::size_t max_body_bytes,
+                       const RequestState& state) {
   if (wire.body.size() > max_body_bytes)
-    return error_outgoing(413, "payload_too_large", "the body exceeds " + std::to_string(max_body_bytes) + " bytes");
+    return error_outgoing(413, "payload_too_large",
+                          "the body exceeds " + std::to_string(max_body_bytes) + " bytes");
   std::string content_type = header_or_empty(wire.headers, "content-type");
   if (state.method != sdk::Method::Get && (!wire.body.empty() || !content_type.empty()) &&
       !is_json_content_type(content_type))
@@ -72,8 +81,8 @@ StageResult body_stage(const WireRequest& wire, std::size_t max_body_bytes, cons
   return std::nullopt;
 }
 
-StageResult authenticate_stage(const Authenticator& auth, const WireRequest& wire, std::int64_t now_ms,
-                               RequestState& state) {
+StageResult authenticate_stage(const Authenticator& auth, const WireRequest& wire,
+                               std::int64_t now_ms, RequestState& state) {
   if (is_public_route(*state.entry)) return std::nullopt;
   state.principal = auth.authenticate(header_or_empty(wire.headers, "authorization"),
                                       header_or_empty(wire.headers, "x-tenant-id"),
@@ -82,7 +91,8 @@ StageResult authenticate_stage(const Authenticator& auth, const WireRequest& wir
 }
 
 StageResult authorise_stage(const RequestState& state) {
-  if (is_public_route(*state.entry) || state.principal.role >= state.entry->spec.required_role) return std::nullopt;
+  if (is_public_route(*state.entry) || state.principal.role >= state.entry->spec.required_role)
+    return std::nullopt;
   return error_outgoing(403, "forbidden", "this route needs a higher role");
 }
 
@@ -115,8 +125,9 @@ std::optional<std::string> cache_key_stage(const RequestState& state) {
   // The builds that computed an answer are part of its key: after a plugin (or host) upgrade or
   // a reload of a rebuilt library, answers of the old build are never served (they age out).
   return "build=" + host_fingerprint() + "." + state.entry->build_id + " " +
-         ResponseCache::make_key(spec.path, req.path,
-                                 cache_query(spec, req.query, spec.windowed ? &req.window : nullptr));
+         ResponseCache::make_key(
+             spec.path, req.path,
+             cache_query(spec, req.query, spec.windowed ? &req.window : nullptr));
 }
 
 }  // namespace zaplify::core

@@ -25,10 +25,10 @@ namespace zaplify::core {
 /// What the stages learn about one request, in stage order.
 struct RequestState {
   sdk::Method method = sdk::Method::Get;
-  std::shared_ptr<const RouteEntry> entry;       ///< route: the matched route.
+  std::shared_ptr<const RouteEntry> entry;  ///< route: the matched route.
   std::map<std::string, std::string> path_params;
-  Principal principal;                           ///< authenticate: who calls, for which tenant.
-  std::shared_ptr<sdk::Request> request;         ///< parameters: what the handler receives.
+  Principal principal;                    ///< authenticate: who calls, for which tenant.
+  std::shared_ptr<sdk::Request> request;  ///< parameters: what the handler receives.
 };
 
 /// A stage's outcome: nullopt to go on, or the answer that ends the request.
@@ -40,7 +40,8 @@ StageResult route_stage(const RouteTable& routes, const WireRequest& wire, Reque
 
 /// The body rules of a matched route: 413 beyond `max_body_bytes`; a non-GET body must be
 /// application/json (415); a raw NUL byte is never JSON text (400 invalid_body).
-StageResult body_stage(const WireRequest& wire, std::size_t max_body_bytes, const RequestState& state);
+StageResult body_stage(const WireRequest& wire, std::size_t max_body_bytes,
+                       const RequestState& state);
 
 /// Resolves the principal from Authorization / X-Tenant-ID (public routes: none needed).
 /// Authenticator refusals propagate as sdk::HttpError (401/400/403).

@@ -22,7 +22,8 @@ std::string lower(std::string s) {
 /// the response is silently dropped), so serveFile's headers go through this class.
 class DynamicHeader final : public Http::Header::Header {
  public:
-  DynamicHeader(std::string name, std::string value) : name_(std::move(name)), value_(std::move(value)) {}
+  DynamicHeader(std::string name, std::string value)
+      : name_(std::move(name)), value_(std::move(value)) {}
   const char* name() const override { return name_.c_str(); }
   void parseRaw(const char* str, size_t len) override { value_.assign(str, len); }
   void write(std::ostream& os) const override { os << value_; }
@@ -40,10 +41,12 @@ HeaderList answer_headers(const Exchange& ex, const Outgoing& out) {
   HeaderList h;
   h.emplace_back("X-Request-ID", ex.request_id);
   if (!out.x_cache.empty()) h.emplace_back("X-Cache", out.x_cache);
-  if (out.retry_after_seconds > 0) h.emplace_back("Retry-After", std::to_string(out.retry_after_seconds));
+  if (out.retry_after_seconds > 0)
+    h.emplace_back("Retry-After", std::to_string(out.retry_after_seconds));
   for (const auto& [name, value] : out.headers) {
     std::string n = lower(name);
-    if (n == "content-type" || n == "content-length" || n == "connection" || n == "transfer-encoding")
+    if (n == "content-type" || n == "content-length" || n == "connection" ||
+        n == "transfer-encoding")
       continue;  // owned by the host
     h.emplace_back(name, value);
   }
@@ -58,7 +61,8 @@ void send_file(Exchange& ex, const Outgoing& out, HeaderList headers) {
                                                                : Http::ConnectionControl::Close);
   auto mime = Http::Mime::MediaType::fromString(out.content_type);
   // The spool must stay open until Pistache has sent it.
-  ex.connection->answered(Http::serveFile(writer, out.file->path(), mime), ex.keep_alive, out.file, true);
+  ex.connection->answered(Http::serveFile(writer, out.file->path(), mime), ex.keep_alive, out.file,
+                          true);
 }
 
 }  // namespace

@@ -5,7 +5,8 @@
 namespace zaplify::core {
 
 WorkerPool::WorkerPool(int threads, int queue_size)
-    : threads_(std::max(1, threads)), queue_size_(static_cast<std::size_t>(std::max(0, queue_size))) {
+    : threads_(std::max(1, threads)),
+      queue_size_(static_cast<std::size_t>(std::max(0, queue_size))) {
   workers_.reserve(static_cast<std::size_t>(threads_));
   for (int i = 0; i < threads_; ++i) workers_.emplace_back([this] { run(); });
 }

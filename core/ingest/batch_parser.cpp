@@ -15,8 +15,8 @@ namespace {
 using json = nlohmann::json;
 
 // The JSON parser refuses ill-formed UTF-8 anywhere in the body, which would fail the whole batch
-// for one bad message. Ill-formed bytes are therefore replaced by U+FFFF first, and the events whose
-// strings carry that marker are rejected one by one ("... is not valid UTF-8").
+// for one bad message. Ill-formed bytes are therefore replaced by U+FFFF first, and the events
+// whose strings carry that marker are rejected one by one ("... is not valid UTF-8").
 json parse_body(std::string_view body, bool& sanitized) {
   sanitized = !is_valid_utf8(body);
   json doc = sanitized ? json::parse(replace_invalid_utf8(body, kInvalidUtf8Marker), nullptr, false)
@@ -34,15 +34,19 @@ void reject(json& rejected, std::size_t index, const json& raw, const std::strin
 
 std::size_t key_hash(const sdk::Event& e) {
   const std::size_t h = std::hash<std::string_view>{}(e.id);
-  return h ^ (std::hash<std::string_view>{}(e.tenant_id) + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2));
+  return h ^
+         (std::hash<std::string_view>{}(e.tenant_id) + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2));
 }
 
 }  // namespace
 
-void throw_not_json() { throw sdk::HttpError(400, "invalid_body", "request body is not valid JSON"); }
+void throw_not_json() {
+  throw sdk::HttpError(400, "invalid_body", "request body is not valid JSON");
+}
 
 void throw_no_events_array() {
-  throw sdk::HttpError(400, "invalid_body", "request body must be a JSON object with an \"events\" array");
+  throw sdk::HttpError(400, "invalid_body",
+                       "request body must be a JSON object with an \"events\" array");
 }
 
 void throw_too_many_events(std::size_t count, int max_events) {
@@ -96,7 +100,8 @@ ParsedBatch parse_batch_dom(std::string_view body, const IngestCaller& caller, s
   for (std::size_t i = 0; i < events->size(); ++i) {
     const json& raw = (*events)[i];
     sdk::Event ev;
-    std::string error = validate_event_impl(raw, caller, now_ms, settings.retention_days, sanitized, ev, declared);
+    std::string error =
+        validate_event_impl(raw, caller, now_ms, settings.retention_days, sanitized, ev, declared);
     if (!error.empty()) {
       reject(out.rejected, i, raw, error);
       continue;

@@ -15,8 +15,8 @@
 namespace zaplify::core::ingest {
 
 struct ParsedBatch {
-  std::vector<sdk::Event> events;          ///< Valid and first of their (tenant_id, id) in the batch.
-  std::int64_t in_batch_duplicates = 0;    ///< Valid events repeating an earlier one's key.
+  std::vector<sdk::Event> events;        ///< Valid and first of their (tenant_id, id) in the batch.
+  std::int64_t in_batch_duplicates = 0;  ///< Valid events repeating an earlier one's key.
   nlohmann::json rejected = nlohmann::json::array();  ///< [{"index","id","error"}]
 };
 
@@ -26,12 +26,14 @@ struct ParsedBatch {
 /// `declared`: custom event types accepted besides the six built-in ones (docs/api.md, Event
 /// types; null: none).
 ParsedBatch parse_batch(std::string_view body, const IngestCaller& caller, std::int64_t now_ms,
-                        const IngestSettings& settings, const EventTypeSnapshot* declared = nullptr);
+                        const IngestSettings& settings,
+                        const EventTypeSnapshot* declared = nullptr);
 
 /// The same contract through a nlohmann DOM and validate_event: the reference the SAX path is
 /// tested and fuzzed against. Slower; not used on the ingest path.
 ParsedBatch parse_batch_dom(std::string_view body, const IngestCaller& caller, std::int64_t now_ms,
-                            const IngestSettings& settings, const EventTypeSnapshot* declared = nullptr);
+                            const IngestSettings& settings,
+                            const EventTypeSnapshot* declared = nullptr);
 
 // Shared by both parsers.
 

@@ -21,9 +21,12 @@ enum class Level : std::uint8_t { Top, Body, Events, Event, Stages, Properties, 
 
 class BatchSax final : public nlohmann::json_sax<json> {
  public:
-  BatchSax(const IngestCaller& caller, std::int64_t now_ms, const IngestSettings& settings, bool marker_is_invalid,
-           const EventTypeSnapshot* declared)
-      : caller_(caller), now_ms_(now_ms), settings_(settings), marker_is_invalid_(marker_is_invalid),
+  BatchSax(const IngestCaller& caller, std::int64_t now_ms, const IngestSettings& settings,
+           bool marker_is_invalid, const EventTypeSnapshot* declared)
+      : caller_(caller),
+        now_ms_(now_ms),
+        settings_(settings),
+        marker_is_invalid_(marker_is_invalid),
         declared_(declared) {}
 
   bool null() override {
@@ -35,18 +38,24 @@ class BatchSax final : public nlohmann::json_sax<json> {
     return scalar(Kind::Other);
   }
   bool number_integer(number_integer_t v) override {
-    if (in_properties()) props_.value(v, 0);
-    else if (RawValue* s = scalar_slot(Kind::Integer)) s->i = v;
+    if (in_properties())
+      props_.value(v, 0);
+    else if (RawValue* s = scalar_slot(Kind::Integer))
+      s->i = v;
     return true;
   }
   bool number_unsigned(number_unsigned_t v) override {
-    if (in_properties()) props_.value(v, 0);
-    else if (RawValue* s = scalar_slot(Kind::Unsigned)) s->u = v;
+    if (in_properties())
+      props_.value(v, 0);
+    else if (RawValue* s = scalar_slot(Kind::Unsigned))
+      s->u = v;
     return true;
   }
   bool number_float(number_float_t v, const string_t&) override {
-    if (in_properties()) props_.value(v, 0);
-    else if (RawValue* s = scalar_slot(Kind::Float)) s->d = v;
+    if (in_properties())
+      props_.value(v, 0);
+    else if (RawValue* s = scalar_slot(Kind::Float))
+      s->d = v;
     return true;
   }
   bool string(string_t& v) override {
@@ -73,19 +82,25 @@ class BatchSax final : public nlohmann::json_sax<json> {
 
   bool key(string_t& k) override {
     if (skip_ > 0) return true;
-    if (level_ == Level::Body) events_key_ = k == "events";
-    else if (level_ == Level::Event) field_ = field_of(k);
-    else if (level_ == Level::Properties) props_.key(k);
+    if (level_ == Level::Body)
+      events_key_ = k == "events";
+    else if (level_ == Level::Event)
+      field_ = field_of(k);
+    else if (level_ == Level::Properties)
+      props_.key(k);
     return true;
   }
 
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
+    return false;
+  }
 
   // Events are rarely under ~150 bytes of JSON: reserving by body size avoids most regrowth
   // without holding much more than the batch needs.
   void reserve_for(std::size_t body_bytes) {
-    out_.events.reserve(std::min<std::size_t>(body_bytes / 128 + 1,
-                                              static_cast<std::size_t>(std::max(settings_.max_events_per_batch, 0))));
+    out_.events.reserve(std::min<std::size_t>(
+        body_bytes / 128 + 1,
+        static_cast<std::size_t>(std::max(settings_.max_events_per_batch, 0))));
   }
 
   /// After a successful parse: the batch, or the 400 / 413 the body deserves.
@@ -153,15 +168,19 @@ class BatchSax final : public nlohmann::json_sax<json> {
   // A scalar or a container at the Top / Body / Events levels.
   void non_event_value() {
     switch (level_) {
-      case Level::Top: level_ = Level::Done; break;  // not an object: events_is_array_ stays false
+      case Level::Top:
+        level_ = Level::Done;
+        break;  // not an object: events_is_array_ stays false
       case Level::Body:
         if (events_key_) reset_events(false);
         break;
       case Level::Events:
         if (++count_ <= static_cast<std::size_t>(settings_.max_events_per_batch))
-          out_.rejected.push_back({{"index", count_ - 1}, {"id", nullptr}, {"error", "event must be a JSON object"}});
+          out_.rejected.push_back(
+              {{"index", count_ - 1}, {"id", nullptr}, {"error", "event must be a JSON object"}});
         break;
-      default: break;
+      default:
+        break;
     }
   }
 
@@ -172,8 +191,10 @@ class BatchSax final : public nlohmann::json_sax<json> {
     }
     switch (level_) {
       case Level::Top:
-        if (is_object) level_ = Level::Body;
-        else start_skip();
+        if (is_object)
+          level_ = Level::Body;
+        else
+          start_skip();
         return true;
       case Level::Body:
         if (events_key_ && !is_object) {
@@ -211,8 +232,10 @@ class BatchSax final : public nlohmann::json_sax<json> {
           level_ = Level::Stages;
           return true;
         }
-        if (field_ == Field::kStages) set_stages_kind(Kind::Other);
-        else if (RawValue* s = raw_.value(field_)) s->kind = is_object ? Kind::Other : Kind::Array;
+        if (field_ == Field::kStages)
+          set_stages_kind(Kind::Other);
+        else if (RawValue* s = raw_.value(field_))
+          s->kind = is_object ? Kind::Other : Kind::Array;
         start_skip();
         return true;
       case Level::Stages:
@@ -235,17 +258,24 @@ class BatchSax final : public nlohmann::json_sax<json> {
       return true;
     }
     switch (level_) {
-      case Level::Body: level_ = Level::Done; break;
-      case Level::Events: level_ = Level::Body; break;
+      case Level::Body:
+        level_ = Level::Done;
+        break;
+      case Level::Events:
+        level_ = Level::Body;
+        break;
       case Level::Event:
         finish_event();
         level_ = Level::Events;
         break;
-      case Level::Stages: level_ = Level::Event; break;
+      case Level::Stages:
+        level_ = Level::Event;
+        break;
       case Level::Properties:
         if (props_.close()) level_ = Level::Event;
         break;
-      default: break;
+      default:
+        break;
     }
     return true;
   }
@@ -262,12 +292,14 @@ class BatchSax final : public nlohmann::json_sax<json> {
 
   void finish_event() {
     sdk::Event& ev = out_.events.emplace_back();
-    std::string error = validate_raw(raw_, caller_, now_ms_, settings_.retention_days, marker_is_invalid_, ev, declared_);
+    std::string error = validate_raw(raw_, caller_, now_ms_, settings_.retention_days,
+                                     marker_is_invalid_, ev, declared_);
     if (error.empty()) return;
     // A valid id was moved into ev.id; an invalid one is still in raw_.
     json id = nullptr;
     if (raw_.id.kind == Kind::String) id = ev.id.empty() ? raw_.id.str : ev.id;
-    out_.rejected.push_back({{"index", count_ - 1}, {"id", std::move(id)}, {"error", std::move(error)}});
+    out_.rejected.push_back(
+        {{"index", count_ - 1}, {"id", std::move(id)}, {"error", std::move(error)}});
     out_.events.pop_back();
   }
 
@@ -278,10 +310,10 @@ class BatchSax final : public nlohmann::json_sax<json> {
   const EventTypeSnapshot* const declared_;  // may be null
 
   Level level_ = Level::Top;
-  std::size_t skip_ = 0;          // depth inside a container nobody reads
-  bool events_key_ = false;       // the Body key just read is "events"
+  std::size_t skip_ = 0;     // depth inside a container nobody reads
+  bool events_key_ = false;  // the Body key just read is "events"
   bool events_is_array_ = false;
-  std::size_t count_ = 0;         // elements of the events array so far
+  std::size_t count_ = 0;  // elements of the events array so far
   Field field_ = Field::kUnknown;
   RawEvent raw_;
   PropertiesBuilder props_;

@@ -40,8 +40,8 @@ EventTypeCatalog& EventTypeCatalog::process() {
 }
 
 bool is_builtin_event_type(std::string_view t) {
-  return t == "lead_created" || t == "conversation_started" || t == "message" || t == "conversation_ended" ||
-         t == "funnel_defined" || t == "stage_changed";
+  return t == "lead_created" || t == "conversation_started" || t == "message" ||
+         t == "conversation_ended" || t == "funnel_defined" || t == "stage_changed";
 }
 
 std::string check_event_type_spec(const sdk::EventTypeSpec& spec) {

@@ -16,8 +16,8 @@
 namespace zaplify::core {
 
 struct DeclaredEventType {
-  std::string plugin;          ///< Who declared it.
-  sdk::EventTypeSpec spec;     ///< A copy: nothing here points into the plugin's library.
+  std::string plugin;       ///< Who declared it.
+  sdk::EventTypeSpec spec;  ///< A copy: nothing here points into the plugin's library.
 };
 
 /// By type name. Immutable once published.

@@ -14,11 +14,13 @@ namespace {
 
 // Splits events by tenant, keeping each tenant's events in batch order; hooks receive one tenant
 // per IngestBatch. The common single-tenant case moves the vector as is.
-std::vector<std::pair<std::string, std::vector<sdk::Event>>> group_by_tenant(std::vector<sdk::Event> events) {
+std::vector<std::pair<std::string, std::vector<sdk::Event>>> group_by_tenant(
+    std::vector<sdk::Event> events) {
   std::vector<std::pair<std::string, std::vector<sdk::Event>>> groups;
   if (events.empty()) return groups;
-  bool single = std::all_of(events.begin(), events.end(),
-                            [&](const sdk::Event& e) { return e.tenant_id == events.front().tenant_id; });
+  bool single = std::all_of(events.begin(), events.end(), [&](const sdk::Event& e) {
+    return e.tenant_id == events.front().tenant_id;
+  });
   if (single) {
     std::string tenant = events.front().tenant_id;
     groups.emplace_back(std::move(tenant), std::move(events));
@@ -40,7 +42,8 @@ nlohmann::json IngestResult::to_json() const {
 }
 
 IngestService::IngestService(Database& db, IngestSettings settings, Hooks hooks,
-                             ProjectionCoordinator* projections, const EventTypeCatalog* event_types)
+                             ProjectionCoordinator* projections,
+                             const EventTypeCatalog* event_types)
     : settings_(settings), event_types_(event_types ? event_types : &EventTypeCatalog::process()) {
   if (settings_.batch_size < 1) settings_.batch_size = 1;
   // PostgreSQL runs concurrent writers in parallel: grouping would only add lock ordering to get
@@ -52,7 +55,8 @@ IngestService::IngestService(Database& db, IngestSettings settings, Hooks hooks,
 
 IngestService::~IngestService() = default;
 
-IngestResult IngestService::process(std::string_view body, const IngestCaller& caller, std::int64_t now_ms) {
+IngestResult IngestService::process(std::string_view body, const IngestCaller& caller,
+                                    std::int64_t now_ms) {
   // One snapshot for the whole batch: a plugin (un)loading meanwhile changes the next request.
   const auto declared = event_types_->current();
   ingest::ParsedBatch parsed = ingest::parse_batch(body, caller, now_ms, settings_, declared.get());
@@ -68,8 +72,9 @@ IngestResult IngestService::process(std::string_view body, const IngestCaller& c
     chunk.tenant = tenant;
     for (std::size_t start = 0; start < events.size(); start += chunk_size) {
       const std::size_t end = std::min(events.size(), start + chunk_size);
-      chunk.events.assign(std::make_move_iterator(events.begin() + static_cast<std::ptrdiff_t>(start)),
-                          std::make_move_iterator(events.begin() + static_cast<std::ptrdiff_t>(end)));
+      chunk.events.assign(
+          std::make_move_iterator(events.begin() + static_cast<std::ptrdiff_t>(start)),
+          std::make_move_iterator(events.begin() + static_cast<std::ptrdiff_t>(end)));
       // Chunks are separate transactions (or share one with other requests' chunks): when a later
       // one fails, earlier ones stay committed and the request fails with StoreError; a client
       // retry then counts them as duplicates.

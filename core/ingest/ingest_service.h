@@ -22,9 +22,9 @@ class ChunkWriter;
 class EventTypeCatalog;
 
 struct IngestSettings {
-  int batch_size = 1000;               ///< Rows per write transaction.
-  int max_events_per_batch = 10000;    ///< More → 413.
-  int retention_days = 90;             ///< Older events are rejected per event.
+  int batch_size = 1000;             ///< Rows per write transaction.
+  int max_events_per_batch = 10000;  ///< More → 413.
+  int retention_days = 90;           ///< Older events are rejected per event.
   /// SQLite: concurrent requests' chunks share one transaction up to this many events (group
   /// commit, see chunk_writer.h); 0: one transaction per chunk.
   int group_commit_events = 16000;
@@ -59,7 +59,8 @@ class IngestService {
   /// built-in ones (docs/api.md, Event types), read once per request (null:
   /// EventTypeCatalog::process()); it must outlive the service.
   IngestService(Database& db, IngestSettings settings, Hooks hooks,
-                ProjectionCoordinator* projections = nullptr, const EventTypeCatalog* event_types = nullptr);
+                ProjectionCoordinator* projections = nullptr,
+                const EventTypeCatalog* event_types = nullptr);
   ~IngestService();
 
   /// Processes a request body. Throws sdk::HttpError for 400 (not JSON / no events array) and 413

@@ -9,8 +9,8 @@ using json = nlohmann::json;
 
 constexpr std::string_view kMarker = "\xEF\xBF\xBF";  // U+FFFF, see batch_parser.h
 
-// Deepest nesting of `v` (a scalar is 0, an empty object 1), stopping early past `limit`. Iterative:
-// a hostile body may nest far deeper than the stack allows.
+// Deepest nesting of `v` (a scalar is 0, an empty object 1), stopping early past `limit`.
+// Iterative: a hostile body may nest far deeper than the stack allows.
 int depth_of(const json& v, int limit) {
   std::vector<std::pair<const json*, int>> todo{{&v, 1}};
   int deepest = 0;
@@ -28,8 +28,10 @@ int depth_of(const json& v, int limit) {
 // The first text rule `v` breaks ("" when none). Recursive: only called once the depth is bounded.
 std::string check_strings(const json& v, bool marker_is_invalid) {
   auto bad = [&](std::string_view s) -> std::string {
-    if (s.find('\0') != std::string_view::npos) return "'properties' must not contain NUL characters";
-    if (marker_is_invalid && s.find(kMarker) != std::string_view::npos) return "'properties' is not valid UTF-8";
+    if (s.find('\0') != std::string_view::npos)
+      return "'properties' must not contain NUL characters";
+    if (marker_is_invalid && s.find(kMarker) != std::string_view::npos)
+      return "'properties' is not valid UTF-8";
     return {};
   };
   if (v.is_string()) return bad(v.get_ref<const std::string&>());
@@ -46,12 +48,18 @@ std::string check_strings(const json& v, bool marker_is_invalid) {
 
 bool has_type(const json& v, sdk::JsonType t) {
   switch (t) {
-    case sdk::JsonType::String: return v.is_string();
-    case sdk::JsonType::Number: return v.is_number();
-    case sdk::JsonType::Integer: return v.is_number_integer();
-    case sdk::JsonType::Boolean: return v.is_boolean();
-    case sdk::JsonType::Object: return v.is_object();
-    case sdk::JsonType::Array: return v.is_array();
+    case sdk::JsonType::String:
+      return v.is_string();
+    case sdk::JsonType::Number:
+      return v.is_number();
+    case sdk::JsonType::Integer:
+      return v.is_number_integer();
+    case sdk::JsonType::Boolean:
+      return v.is_boolean();
+    case sdk::JsonType::Object:
+      return v.is_object();
+    case sdk::JsonType::Array:
+      return v.is_array();
   }
   return false;
 }
@@ -85,8 +93,10 @@ void PropertiesBuilder::stop() {
 void PropertiesBuilder::add(json v) {
   if (stack_.empty()) return;
   json& parent = *stack_.back();
-  if (parent.is_object()) parent[key_] = std::move(v);  // a repeated key: the last wins, as in a DOM
-  else parent.push_back(std::move(v));
+  if (parent.is_object())
+    parent[key_] = std::move(v);  // a repeated key: the last wins, as in a DOM
+  else
+    parent.push_back(std::move(v));
 }
 
 void PropertiesBuilder::value(json v, std::size_t text_bytes) {
@@ -130,8 +140,10 @@ void properties_from_json(const json& v, RawProperties& out) {
   out.too_deep = false;
   out.min_bytes = 0;
   out.value = nullptr;
-  if (v.is_null()) out.kind = Kind::Null;
-  else out.kind = v.is_array() ? Kind::Array : Kind::Other;
+  if (v.is_null())
+    out.kind = Kind::Null;
+  else
+    out.kind = v.is_array() ? Kind::Array : Kind::Other;
   if (!out.is_object) return;
   out.too_deep = depth_of(v, sdk::kMaxPropertiesDepth) > sdk::kMaxPropertiesDepth;
   if (!out.too_deep) out.value = v;
@@ -163,10 +175,11 @@ std::string check_declared_fields(const sdk::EventTypeSpec& spec, const json& pr
       return "missing property '" + f.name + "' (required by event type '" + spec.type + "')";
     }
     if (!has_type(*v, f.type))
-      return "property '" + f.name + "' must be " + (f.type == sdk::JsonType::Integer || f.type == sdk::JsonType::Object ||
-                                                             f.type == sdk::JsonType::Array
-                                                         ? "an "
-                                                         : "a ") +
+      return "property '" + f.name + "' must be " +
+             (f.type == sdk::JsonType::Integer || f.type == sdk::JsonType::Object ||
+                      f.type == sdk::JsonType::Array
+                  ? "an "
+                  : "a ") +
              sdk::json_type_name(f.type);
   }
   return {};

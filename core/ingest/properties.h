@@ -44,7 +44,8 @@ void properties_from_json(const nlohmann::json& v, RawProperties& out);
 /// The rules for any event's `properties`: absent or null is none (`out` empty); else it must be an
 /// object nested at most sdk::kMaxPropertiesDepth deep whose compact JSON is at most
 /// sdk::kMaxPropertiesBytes, without NUL characters (PostgreSQL's jsonb refuses them) nor, when
-/// `marker_is_invalid`, the ill-formed-UTF-8 marker. Returns "" and sets `out` to that text, or why not.
+/// `marker_is_invalid`, the ill-formed-UTF-8 marker. Returns "" and sets `out` to that text, or why
+/// not.
 std::string check_properties(RawProperties& p, bool marker_is_invalid, std::string& out);
 
 /// A custom type's declared fields over the event's properties (null when it had none). Returns ""

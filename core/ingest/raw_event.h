@@ -19,10 +19,10 @@ enum class Kind : std::uint8_t { Missing, Null, String, Unsigned, Integer, Float
 
 struct RawValue {
   Kind kind = Kind::Missing;
-  std::string str;         ///< Kind::String.
-  std::uint64_t u = 0;     ///< Kind::Unsigned (JSON integers >= 0).
-  std::int64_t i = 0;      ///< Kind::Integer (negative JSON integers, and -0).
-  double d = 0;            ///< Kind::Float.
+  std::string str;      ///< Kind::String.
+  std::uint64_t u = 0;  ///< Kind::Unsigned (JSON integers >= 0).
+  std::int64_t i = 0;   ///< Kind::Integer (negative JSON integers, and -0).
+  double d = 0;         ///< Kind::Float.
 };
 
 /// `stages`: an array is kept as its element count plus the strings before the first non-string
@@ -39,17 +39,34 @@ struct RawStages {
 /// every verdict: nesting deeper than sdk::kMaxPropertiesDepth stops the DOM, and so does a body
 /// whose JSON text is certainly over sdk::kMaxPropertiesBytes (`min_bytes`, a lower bound).
 struct RawProperties {
-  Kind kind = Kind::Missing;   ///< Missing, Null, Array, Other (scalars and objects).
+  Kind kind = Kind::Missing;  ///< Missing, Null, Array, Other (scalars and objects).
   bool is_object = false;
   bool too_deep = false;
-  std::size_t min_bytes = 0;   ///< SAX only: a lower bound of the compact text's size.
-  nlohmann::json value;        ///< The object, unless too deep or certainly too large.
+  std::size_t min_bytes = 0;  ///< SAX only: a lower bound of the compact text's size.
+  nlohmann::json value;       ///< The object, unless too deep or certainly too large.
 };
 
 /// Field names, in the order of RawEvent's members.
 enum class Field : std::uint8_t {
-  kId, kType, kTenantId, kTimestamp, kLeadId, kSource, kConversationId, kAssistantId, kChannel,
-  kSender, kText, kResponseTimeMs, kTokens, kOutcome, kFunnelId, kName, kStage, kStages, kProperties,
+  kId,
+  kType,
+  kTenantId,
+  kTimestamp,
+  kLeadId,
+  kSource,
+  kConversationId,
+  kAssistantId,
+  kChannel,
+  kSender,
+  kText,
+  kResponseTimeMs,
+  kTokens,
+  kOutcome,
+  kFunnelId,
+  kName,
+  kStage,
+  kStages,
+  kProperties,
   kUnknown
 };
 

@@ -13,12 +13,13 @@ std::size_t sequence_length(std::string_view s, std::size_t i) {
     return k < n && b(k) >= lo && b(k) <= hi;
   };
   if (c >= 0xC2 && c <= 0xDF) return cont(i + 1) ? 2 : 0;
-  if (c == 0xE0) return cont(i + 1, 0xA0) && cont(i + 2) ? 3 : 0;              // no overlongs
+  if (c == 0xE0) return cont(i + 1, 0xA0) && cont(i + 2) ? 3 : 0;  // no overlongs
   if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) return cont(i + 1) && cont(i + 2) ? 3 : 0;
-  if (c == 0xED) return cont(i + 1, 0x80, 0x9F) && cont(i + 2) ? 3 : 0;        // no surrogates
+  if (c == 0xED) return cont(i + 1, 0x80, 0x9F) && cont(i + 2) ? 3 : 0;  // no surrogates
   if (c == 0xF0) return cont(i + 1, 0x90) && cont(i + 2) && cont(i + 3) ? 4 : 0;
   if (c >= 0xF1 && c <= 0xF3) return cont(i + 1) && cont(i + 2) && cont(i + 3) ? 4 : 0;
-  if (c == 0xF4) return cont(i + 1, 0x80, 0x8F) && cont(i + 2) && cont(i + 3) ? 4 : 0;  // ≤ U+10FFFF
+  if (c == 0xF4)
+    return cont(i + 1, 0x80, 0x8F) && cont(i + 2) && cont(i + 3) ? 4 : 0;  // ≤ U+10FFFF
   return 0;
 }
 
@@ -31,7 +32,8 @@ bool is_valid_utf8(std::string_view s) {
     // ASCII fast path, 8 bytes at a time.
     while (i + 8 <= n) {
       unsigned long long word = 0;
-      for (int k = 0; k < 8; ++k) word |= static_cast<unsigned long long>(static_cast<unsigned char>(s[i + k])) << (8 * k);
+      for (int k = 0; k < 8; ++k)
+        word |= static_cast<unsigned long long>(static_cast<unsigned char>(s[i + k])) << (8 * k);
       if (word & 0x8080808080808080ull) break;
       i += 8;
     }

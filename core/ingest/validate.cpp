@@ -23,7 +23,8 @@ std::string missing(const char* field) { return std::string("missing field '") +
 std::string check_text(bool marker_is_invalid, std::string_view field, const std::string& v) {
   if (!is_valid_utf8(v) || (marker_is_invalid && v.find(kMarker) != std::string::npos))
     return std::string(field) + " is not valid UTF-8";
-  if (v.find('\0') != std::string::npos) return std::string(field) + " must not contain NUL characters";
+  if (v.find('\0') != std::string::npos)
+    return std::string(field) + " must not contain NUL characters";
   return {};
 }
 
@@ -48,8 +49,8 @@ struct Ctx {
     return {};
   }
 
-  std::string get_enum(RawValue& v, const char* field, std::initializer_list<std::string_view> allowed,
-                       std::string& out) const {
+  std::string get_enum(RawValue& v, const char* field,
+                       std::initializer_list<std::string_view> allowed, std::string& out) const {
     if (absent(v)) return missing(field);
     if (v.kind == Kind::String)
       for (auto a : allowed)
@@ -66,7 +67,8 @@ struct Ctx {
 bool is_tenant_id(const std::string& t) {
   if (t.empty() || t.size() > 64) return false;
   for (char ch : t)
-    if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_' || ch == '-'))
+    if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+          ch == '_' || ch == '-'))
       return false;
   return true;
 }
@@ -83,7 +85,8 @@ std::string check_tokens(const RawValue& tk, sdk::Event& out) {
       return {};
     case Kind::Float:
       // 3.0 is an integer written as a float; 3.5 is not.
-      if (!std::isfinite(tk.d) || tk.d < 0 || std::floor(tk.d) != tk.d) return "'tokens' must be an integer >= 0";
+      if (!std::isfinite(tk.d) || tk.d < 0 || std::floor(tk.d) != tk.d)
+        return "'tokens' must be an integer >= 0";
       if (tk.d >= 9.2e18) return "'tokens' is out of range";
       out.tokens = static_cast<std::int64_t>(tk.d);
       return {};
@@ -94,8 +97,12 @@ std::string check_tokens(const RawValue& tk, sdk::Event& out) {
 
 std::string validate_message(const Ctx& c, sdk::Event& out) {
   RawEvent& r = c.raw;
-  if (auto e = c.get_string(r.conversation_id, "conversation_id", 1, 128, out.conversation_id); !e.empty()) return e;
-  if (auto e = c.get_enum(r.sender, "sender", {"lead", "assistant", "agent"}, out.sender); !e.empty()) return e;
+  if (auto e = c.get_string(r.conversation_id, "conversation_id", 1, 128, out.conversation_id);
+      !e.empty())
+    return e;
+  if (auto e = c.get_enum(r.sender, "sender", {"lead", "assistant", "agent"}, out.sender);
+      !e.empty())
+    return e;
   if (absent(r.text)) return "missing field 'text'";
   if (r.text.kind != Kind::String) return "'text' must be a string";
   if (auto e = check_text(c.marker_is_invalid, "text", r.text.str); !e.empty()) return e;
@@ -103,10 +110,14 @@ std::string validate_message(const Ctx& c, sdk::Event& out) {
   out.text = std::move(r.text.str);
   if (const RawValue& rt = r.response_time_ms; !absent(rt)) {
     double v = 0;
-    if (rt.kind == Kind::Unsigned) v = static_cast<double>(rt.u);
-    else if (rt.kind == Kind::Integer) v = static_cast<double>(rt.i);
-    else if (rt.kind == Kind::Float) v = rt.d;
-    else return "'response_time_ms' must be a number >= 0";
+    if (rt.kind == Kind::Unsigned)
+      v = static_cast<double>(rt.u);
+    else if (rt.kind == Kind::Integer)
+      v = static_cast<double>(rt.i);
+    else if (rt.kind == Kind::Float)
+      v = rt.d;
+    else
+      return "'response_time_ms' must be a number >= 0";
     if (!std::isfinite(v) || v < 0) return "'response_time_ms' must be a number >= 0";
     out.response_time_ms = v;
   }
@@ -120,7 +131,8 @@ std::string validate_funnel(const Ctx& c, sdk::Event& out) {
   if (auto e = c.get_string(r.name, "name", 1, 256, out.name); !e.empty()) return e;
   RawStages& st = r.stages;
   if (st.kind == Kind::Missing || st.kind == Kind::Null) return "missing field 'stages'";
-  if (st.kind != Kind::Array || st.count == 0 || st.count > 50) return "'stages' must be an array of 1-50 distinct strings";
+  if (st.kind != Kind::Array || st.count == 0 || st.count > 50)
+    return "'stages' must be an array of 1-50 distinct strings";
   std::unordered_set<std::string_view> seen;
   for (const std::string& v : st.items) {
     if (auto e = check_text(c.marker_is_invalid, "stages", v); !e.empty()) return e;
@@ -143,15 +155,21 @@ std::string validate_typed(const Ctx& c, sdk::Event& out) {
     return c.get_string(r.source, "source", 1, 256, out.source, /*optional=*/true);
   }
   if (t == "conversation_started") {
-    if (auto e = c.get_string(r.conversation_id, "conversation_id", 1, 128, out.conversation_id); !e.empty()) return e;
+    if (auto e = c.get_string(r.conversation_id, "conversation_id", 1, 128, out.conversation_id);
+        !e.empty())
+      return e;
     if (auto e = c.get_string(r.lead_id, "lead_id", 1, 128, out.lead_id); !e.empty()) return e;
-    if (auto e = c.get_string(r.assistant_id, "assistant_id", 1, 128, out.assistant_id, true); !e.empty()) return e;
+    if (auto e = c.get_string(r.assistant_id, "assistant_id", 1, 128, out.assistant_id, true);
+        !e.empty())
+      return e;
     if (auto e = c.get_string(r.channel, "channel", 1, 64, out.channel, true); !e.empty()) return e;
     if (out.channel.empty()) out.channel = "whatsapp";
     return {};
   }
   if (t == "conversation_ended") {
-    if (auto e = c.get_string(r.conversation_id, "conversation_id", 1, 128, out.conversation_id); !e.empty()) return e;
+    if (auto e = c.get_string(r.conversation_id, "conversation_id", 1, 128, out.conversation_id);
+        !e.empty())
+      return e;
     return c.get_enum(r.outcome, "outcome", {"resolved", "handoff", "abandoned"}, out.outcome);
   }
   if (t == "funnel_defined") return validate_funnel(c, out);
@@ -182,7 +200,8 @@ std::string validate_common(const Ctx& c, const IngestCaller& caller, sdk::Event
   RawEvent& r = c.raw;
   if (auto e = c.get_string(r.id, "id", 1, 128, out.id); !e.empty()) return e;
   if (absent(r.type)) return "missing field 'type'";
-  if (r.type.kind != Kind::String || !(is_builtin_event_type(r.type.str) || declared_type(c, r.type.str)))
+  if (r.type.kind != Kind::String ||
+      !(is_builtin_event_type(r.type.str) || declared_type(c, r.type.str)))
     return type_error(c);
   out.type = std::move(r.type.str);
   if (absent(r.tenant_id)) return "missing field 'tenant_id'";
@@ -199,11 +218,13 @@ std::string validate_common(const Ctx& c, const IngestCaller& caller, sdk::Event
 
 }  // namespace
 
-std::string validate_raw(RawEvent& raw, const IngestCaller& caller, std::int64_t now_ms, int retention_days,
-                         bool marker_is_invalid, sdk::Event& out, const EventTypeSnapshot* declared) {
+std::string validate_raw(RawEvent& raw, const IngestCaller& caller, std::int64_t now_ms,
+                         int retention_days, bool marker_is_invalid, sdk::Event& out,
+                         const EventTypeSnapshot* declared) {
   const Ctx c{raw, marker_is_invalid, declared};
   if (auto e = validate_common(c, caller, out); !e.empty()) return e;
-  if (auto e = check_properties(raw.properties, marker_is_invalid, out.properties); !e.empty()) return e;
+  if (auto e = check_properties(raw.properties, marker_is_invalid, out.properties); !e.empty())
+    return e;
   // A custom type's fields live in its properties; only the common fields and those are stored.
   if (const DeclaredEventType* custom = declared_type(c, out.type)) {
     if (auto e = check_declared_fields(custom->spec, raw.properties.value); !e.empty()) return e;
@@ -216,9 +237,9 @@ std::string validate_raw(RawEvent& raw, const IngestCaller& caller, std::int64_t
   return {};
 }
 
-std::string validate_event_impl(const nlohmann::json& raw, const IngestCaller& caller, std::int64_t now_ms,
-                                int retention_days, bool marker_is_invalid, sdk::Event& out,
-                                const EventTypeSnapshot* declared) {
+std::string validate_event_impl(const nlohmann::json& raw, const IngestCaller& caller,
+                                std::int64_t now_ms, int retention_days, bool marker_is_invalid,
+                                sdk::Event& out, const EventTypeSnapshot* declared) {
   out = sdk::Event{};
   if (!raw.is_object()) return "event must be a JSON object";
   RawEvent r;
@@ -228,8 +249,8 @@ std::string validate_event_impl(const nlohmann::json& raw, const IngestCaller& c
 
 }  // namespace ingest
 
-std::string validate_event(const nlohmann::json& raw, const IngestCaller& caller, std::int64_t now_ms,
-                           int retention_days, sdk::Event& out) {
+std::string validate_event(const nlohmann::json& raw, const IngestCaller& caller,
+                           std::int64_t now_ms, int retention_days, sdk::Event& out) {
   return ingest::validate_event_impl(raw, caller, now_ms, retention_days, false, out);
 }
 

@@ -22,12 +22,13 @@ inline constexpr std::size_t kMaxTextBytes = 65536;
 /// When `marker_is_invalid`, any string holding U+FFFF is reported as not valid UTF-8 (the batch
 /// parser put that marker where the body had ill-formed bytes). `declared`: the custom event types
 /// accepted besides the built-in ones (null: none).
-std::string validate_raw(RawEvent& raw, const IngestCaller& caller, std::int64_t now_ms, int retention_days,
-                         bool marker_is_invalid, sdk::Event& out, const EventTypeSnapshot* declared = nullptr);
+std::string validate_raw(RawEvent& raw, const IngestCaller& caller, std::int64_t now_ms,
+                         int retention_days, bool marker_is_invalid, sdk::Event& out,
+                         const EventTypeSnapshot* declared = nullptr);
 
 /// validate_event with the marker rule above.
-std::string validate_event_impl(const nlohmann::json& raw, const IngestCaller& caller, std::int64_t now_ms,
-                                int retention_days, bool marker_is_invalid, sdk::Event& out,
-                                const EventTypeSnapshot* declared = nullptr);
+std::string validate_event_impl(const nlohmann::json& raw, const IngestCaller& caller,
+                                std::int64_t now_ms, int retention_days, bool marker_is_invalid,
+                                sdk::Event& out, const EventTypeSnapshot* declared = nullptr);
 
 }  // namespace zaplify::core::ingest

@@ -14,9 +14,12 @@ enum class Kind { Counter, Histogram, Gauge };
 
 const char* kind_name(Kind k) {
   switch (k) {
-    case Kind::Counter: return "counter";
-    case Kind::Histogram: return "histogram";
-    case Kind::Gauge: return "gauge";
+    case Kind::Counter:
+      return "counter";
+    case Kind::Histogram:
+      return "histogram";
+    case Kind::Gauge:
+      return "gauge";
   }
   return "untyped";
 }
@@ -36,10 +39,14 @@ std::string escape_label_value(const std::string& v) {
   std::string out;
   out.reserve(v.size());
   for (char c : v) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '"') out += "\\\"";
-    else if (c == '\n') out += "\\n";
-    else out.push_back(c);
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '"')
+      out += "\\\"";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out.push_back(c);
   }
   return out;
 }
@@ -47,9 +54,12 @@ std::string escape_label_value(const std::string& v) {
 std::string escape_help(const std::string& v) {
   std::string out;
   for (char c : v) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '\n') out += "\\n";
-    else out.push_back(c);
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out.push_back(c);
   }
   return out;
 }
@@ -125,8 +135,8 @@ std::string format_metric_value(double v) {
 }
 
 const std::vector<double>& default_latency_buckets() {
-  static const std::vector<double> buckets{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
-                                           0.1,   0.25,   0.5,   1,    2.5,   5, 10};
+  static const std::vector<double> buckets{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
+                                           0.25,  0.5,    1,     2.5,  5,     10};
   return buckets;
 }
 
@@ -139,7 +149,8 @@ struct PrometheusRegistry::Impl {
   std::map<std::string, Family> families;
 
   Series& series(const std::string& name, const std::string& help, Kind kind,
-                 const std::map<std::string, std::string>& labels, const std::vector<double>& buckets) {
+                 const std::map<std::string, std::string>& labels,
+                 const std::vector<double>& buckets) {
     std::string label_key = render_labels(labels);
     {
       std::shared_lock lock(mutex);
@@ -167,7 +178,8 @@ struct PrometheusRegistry::Impl {
     auto& slot = family.series[label_key];
     if (!slot) {
       slot = std::make_unique<Series>();
-      if (kind == Kind::Histogram) slot->histogram = std::make_unique<HistogramImpl>(family.buckets);
+      if (kind == Kind::Histogram)
+        slot->histogram = std::make_unique<HistogramImpl>(family.buckets);
     }
     return *slot;
   }

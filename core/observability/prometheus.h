@@ -31,7 +31,8 @@ std::string format_metric_value(double v);
 /// Thread-safe. Counters and histograms may carry labels; the sdk interface gives unlabelled ones.
 /// Returned references stay valid for the registry's lifetime; increments are lock-free atomics,
 /// only the first lookup of a series takes the registry's lock. Asking for an existing name with
-/// another metric type throws std::invalid_argument, as does a name outside [a-zA-Z_:][a-zA-Z0-9_:]*.
+/// another metric type throws std::invalid_argument, as does a name outside
+/// [a-zA-Z_:][a-zA-Z0-9_:]*.
 class PrometheusRegistry : public sdk::MetricsRegistry {
  public:
   PrometheusRegistry();

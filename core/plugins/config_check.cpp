@@ -5,7 +5,6 @@
 #include <map>
 #include <sstream>
 
-
 namespace zaplify::core {
 namespace {
 
@@ -13,13 +12,20 @@ using nlohmann::json;
 
 std::string type_word(sdk::SchemaType t) {
   switch (t) {
-    case sdk::SchemaType::Object: return "an object";
-    case sdk::SchemaType::Array: return "a list";
-    case sdk::SchemaType::String: return "a string";
-    case sdk::SchemaType::Integer: return "an integer";
-    case sdk::SchemaType::Number: return "a number";
-    case sdk::SchemaType::Boolean: return "true or false";
-    default: return "a value";
+    case sdk::SchemaType::Object:
+      return "an object";
+    case sdk::SchemaType::Array:
+      return "a list";
+    case sdk::SchemaType::String:
+      return "a string";
+    case sdk::SchemaType::Integer:
+      return "an integer";
+    case sdk::SchemaType::Number:
+      return "a number";
+    case sdk::SchemaType::Boolean:
+      return "true or false";
+    default:
+      return "a value";
   }
 }
 
@@ -37,15 +43,21 @@ std::string shown(const json& v) {
 
 bool has_type(sdk::SchemaType t, const json& v) {
   switch (t) {
-    case sdk::SchemaType::Object: return v.is_object();
-    case sdk::SchemaType::Array: return v.is_array();
-    case sdk::SchemaType::String: return v.is_string();
+    case sdk::SchemaType::Object:
+      return v.is_object();
+    case sdk::SchemaType::Array:
+      return v.is_array();
+    case sdk::SchemaType::String:
+      return v.is_string();
     case sdk::SchemaType::Integer:
       return v.is_number_integer() ||
              (v.is_number_float() && std::trunc(v.get<double>()) == v.get<double>());
-    case sdk::SchemaType::Number: return v.is_number();
-    case sdk::SchemaType::Boolean: return v.is_boolean();
-    default: return true;  // Unspecified, Ref: any value
+    case sdk::SchemaType::Number:
+      return v.is_number();
+    case sdk::SchemaType::Boolean:
+      return v.is_boolean();
+    default:
+      return true;  // Unspecified, Ref: any value
   }
 }
 
@@ -75,8 +87,9 @@ std::string check_value(const sdk::Schema& s, const json& v, const std::string& 
   }
   for (const auto& [key, value] : v.items()) {
     const std::string& field = key;  // a lambda may not capture a structured binding (clang 14)
-    const bool declared = std::any_of(s.properties.begin(), s.properties.end(),
-                                      [&](const sdk::SchemaProperty& p) { return p.name == field; });
+    const bool declared =
+        std::any_of(s.properties.begin(), s.properties.end(),
+                    [&](const sdk::SchemaProperty& p) { return p.name == field; });
     if (declared) continue;
     if (!s.open) return at + "." + key + ": not a known key";
     if (!s.values.empty())
@@ -103,13 +116,26 @@ std::string type_text(const sdk::ConfigKey& key) {
     for (const auto& e : s.enum_values) text += (text.empty() ? "" : " \\| ") + e;
   } else {
     switch (s.type) {
-      case sdk::SchemaType::Object: text = s.open ? "map" : "object"; break;
-      case sdk::SchemaType::Array: text = "list"; break;
-      case sdk::SchemaType::String: text = "string"; break;
-      case sdk::SchemaType::Integer: text = "integer"; break;
-      case sdk::SchemaType::Number: text = "number"; break;
-      case sdk::SchemaType::Boolean: text = "boolean"; break;
-      default: text = "any";
+      case sdk::SchemaType::Object:
+        text = s.open ? "map" : "object";
+        break;
+      case sdk::SchemaType::Array:
+        text = "list";
+        break;
+      case sdk::SchemaType::String:
+        text = "string";
+        break;
+      case sdk::SchemaType::Integer:
+        text = "integer";
+        break;
+      case sdk::SchemaType::Number:
+        text = "number";
+        break;
+      case sdk::SchemaType::Boolean:
+        text = "boolean";
+        break;
+      default:
+        text = "any";
     }
   }
   if (key.minimum || key.maximum)

@@ -15,13 +15,15 @@ std::string plugins_config_reference_markdown(const std::string& dir) {
     if (entry.path().extension() != ".so") continue;
     try {
       auto lp = LoadedPlugin::open(entry.path().string());
-      if (lp->config_spec()) rows[lp->name()] = config_spec_markdown(lp->name(), *lp->config_spec());
+      if (lp->config_spec())
+        rows[lp->name()] = config_spec_markdown(lp->name(), *lp->config_spec());
     } catch (const std::exception&) {
       continue;  // not a plugin of this host: nothing to document
     }
   }
   std::string out =
-      "Plugins declare the keys of their own `config:` block (SDK `ZAPLIFY_PLUGIN_CONFIG`). A block "
+      "Plugins declare the keys of their own `config:` block (SDK `ZAPLIFY_PLUGIN_CONFIG`). A "
+      "block "
       "with an unknown key, a wrong type or a bad value is refused naming the key: at start-up the "
       "plugin is `failed`, on reload the running plugin keeps its previous block (`refused` in the "
       "reload's answer, the reason in GET /admin/plugins).\n\n"

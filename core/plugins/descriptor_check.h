@@ -1,6 +1,7 @@
 #pragma once
 // Whether a plugin's descriptor (sdk/plugin.h) fits this host: ABI range, descriptor size, the host
-// ABI the plugin needs, and the toolchain facts that decide the layout of what crosses the boundary.
+// ABI the plugin needs, and the toolchain facts that decide the layout of what crosses the
+// boundary.
 
 #include <cstddef>
 #include <optional>

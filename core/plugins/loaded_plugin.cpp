@@ -40,7 +40,8 @@ std::shared_ptr<LoadedPlugin> LoadedPlugin::open(const std::string& library_path
   const sdk::PluginDescriptor* d = describe();
   if (!d) throw PluginLoadError("plugin library " + library_path + " returned no descriptor");
   lp->abi_version_ = d->abi_version;
-  if (const auto why = descriptor_mismatch(*d)) throw PluginLoadError("plugin library " + library_path + " " + *why);
+  if (const auto why = descriptor_mismatch(*d))
+    throw PluginLoadError("plugin library " + library_path + " " + *why);
   lp->name_ = d->name ? d->name : "";
   lp->version_ = d->version ? d->version : "";
   lp->description_ = d->description ? d->description : "";

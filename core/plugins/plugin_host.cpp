@@ -112,8 +112,8 @@ struct PluginHost::Registries {
 
   Registries(PluginHost* h, const sdk::DataSourceRegistry* live, const std::string& name)
       : logger(name) {
-    routes.host = sources.host = migrations.host = hooks.host = projections.host = event_types.host =
-        cache.host = h;
+    routes.host = sources.host = migrations.host = hooks.host = projections.host =
+        event_types.host = cache.host = h;
     sources.live = live;
   }
 };

@@ -39,7 +39,8 @@ struct PluginServices {
   std::function<void(const std::string&, const std::vector<sdk::ProjectionSpec>&,
                      std::shared_ptr<CatchUpStatus>)>
       attach_projections;
-  /// Takes a leaving plugin's projections off ingestion (ProjectionCoordinator::detach). May be null.
+  /// Takes a leaving plugin's projections off ingestion (ProjectionCoordinator::detach). May be
+  /// null.
   std::function<void(const std::string&)> detach_projections;
   /// Where the running plugins' event types are published for ingestion and /openapi.json.
   /// Null: EventTypeCatalog::process(), the one the server's ingest service and OpenAPI read.

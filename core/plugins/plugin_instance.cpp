@@ -18,7 +18,8 @@ void require_ready(const CatchUpStatus& status, const std::string& plugin) {
   throw sdk::HttpError(503, "catching_up",
                        "plugin '" + plugin + "' is catching up with the event log (" +
                            std::to_string(status.applied.load()) + " of " +
-                           std::to_string(status.total.load()) + " log positions replayed); retry shortly");
+                           std::to_string(status.total.load()) +
+                           " log positions replayed); retry shortly");
 }
 
 // A plugin with projections answers only once they are caught up: its reads would be wrong before.
@@ -64,7 +65,8 @@ void adopt_registrations(StagedRegistrations staged, PluginInstance& inst) {
     });
   }
   for (auto& spec : staged.projections) {
-    auto holder = std::make_shared<const HookHolder>(HookHolder{lp, inst.name, std::move(spec.apply)});
+    auto holder =
+        std::make_shared<const HookHolder>(HookHolder{lp, inst.name, std::move(spec.apply)});
     spec.apply = [holder](const sdk::IngestBatch& batch, sdk::SqlWriter& writer) {
       call_plugin_code(holder->plugin, [&] { holder->hook(batch, writer); });
     };

@@ -18,7 +18,7 @@ struct PluginInstance {
   std::string name;
   std::vector<std::shared_ptr<const RouteEntry>> routes;
   std::vector<std::shared_ptr<const DataSourceRecord>> sources;
-  std::vector<sdk::IngestHook> hooks;          ///< Host-made wrappers holding `lp`.
+  std::vector<sdk::IngestHook> hooks;  ///< Host-made wrappers holding `lp`.
   /// The plugin's projections, `apply` wrapped to hold `lp`; handed to the coordinator.
   std::vector<sdk::ProjectionSpec> projections;
   /// Replay progress of those projections; routes and data sources answer 503 until ready.

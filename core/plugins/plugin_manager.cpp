@@ -32,28 +32,23 @@ const PluginConfig* find_config(const std::vector<PluginConfig>& plugins, const 
 }  // namespace
 
 nlohmann::json PluginStatus::to_json() const {
-  return {
-      {"name", name},
-      {"version", version},
-      {"sdk_abi_version", sdk_abi_version},
-      {"status", status},
-      {"library", library},
-      {"routes", routes},
-      {"data_sources", data_sources},
-      {"loaded_at", loaded_at_ms ? nlohmann::json(format_utc_ms(loaded_at_ms)) : nullptr},
-      {"last_error", last_error.empty() ? nlohmann::json(nullptr) : nlohmann::json(last_error)},
-      {"catch_up", status == "catching_up"
-                       ? nlohmann::json{{"applied", catch_up_applied}, {"total", catch_up_total}}
-                       : nlohmann::json(nullptr)}};
+  return {{"name", name},
+          {"version", version},
+          {"sdk_abi_version", sdk_abi_version},
+          {"status", status},
+          {"library", library},
+          {"routes", routes},
+          {"data_sources", data_sources},
+          {"loaded_at", loaded_at_ms ? nlohmann::json(format_utc_ms(loaded_at_ms)) : nullptr},
+          {"last_error", last_error.empty() ? nlohmann::json(nullptr) : nlohmann::json(last_error)},
+          {"catch_up", status == "catching_up" ? nlohmann::json{{"applied", catch_up_applied},
+                                                                {"total", catch_up_total}}
+                                               : nlohmann::json(nullptr)}};
 }
 
 nlohmann::json PluginChanges::to_json() const {
-  return {{"loaded", loaded},
-          {"unloaded", unloaded},
-          {"restarted", restarted},
-          {"failed", failed},
-          {"refused", refused},
-          {"unchanged", unchanged}};
+  return {{"loaded", loaded}, {"unloaded", unloaded}, {"restarted", restarted},
+          {"failed", failed}, {"refused", refused},   {"unchanged", unchanged}};
 }
 
 PluginManager::PluginManager(PluginServices services)
@@ -104,14 +99,14 @@ PluginChanges PluginManager::apply(const std::vector<PluginConfig>& plugins) {
   for (auto& inst : leaving) retire(std::move(inst));  // ...and stop once idle
   // A cached answer was computed by a plugin build or a plugin set that may be gone (a reloaded
   // plugin may answer differently; one back from being off has to catch up first).
-  const bool set_changed = !changes.loaded.empty() || !changes.unloaded.empty() ||
-                           !changes.restarted.empty();
+  const bool set_changed =
+      !changes.loaded.empty() || !changes.unloaded.empty() || !changes.restarted.empty();
   if (set_changed && services_.cache) services_.cache->invalidate_all();
   return changes;
 }
 
 std::set<std::string> PluginManager::refuse_bad_configs(const std::vector<PluginConfig>& plugins,
-                                                       PluginChanges& changes) {
+                                                        PluginChanges& changes) {
   // A changed block is checked with the running build's declaration before that build goes: a bad
   // block must not take a serving plugin down. (A new library path is checked by the new build
   // when it starts.) The checks run outside state_mutex_: a plugin's check may read files.
@@ -327,8 +322,8 @@ std::string PluginManager::check_registrations(const std::string& plugin, Instan
     if (auto e = check_event_type_spec(t); !e.empty()) return e;
     auto [it, inserted] = type_owner.emplace(t.type, plugin);
     if (!inserted)
-      return "event type '" + t.type + "' is declared by both plugin '" + it->second + "' and plugin '" +
-             plugin + "'";
+      return "event type '" + t.type + "' is declared by both plugin '" + it->second +
+             "' and plugin '" + plugin + "'";
   }
   if (inst.backend && !backend_owner.empty())
     return "a cache backend is already provided by plugin '" + backend_owner + "'";
@@ -365,7 +360,8 @@ void PluginManager::publish_locked() {
   }
   catalog_.publish(std::move(sources));
   // Ingestion accepts exactly the types of the plugins in this snapshot from here on.
-  EventTypeCatalog& event_types = services_.event_types ? *services_.event_types : EventTypeCatalog::process();
+  EventTypeCatalog& event_types =
+      services_.event_types ? *services_.event_types : EventTypeCatalog::process();
   event_types.publish(std::move(types));
   if (services_.install_cache_backend && backend != installed_backend_) {
     services_.install_cache_backend(backend);

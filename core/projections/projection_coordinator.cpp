@@ -18,7 +18,8 @@ namespace {
 constexpr int kReplayChunk = 2000;
 
 // Groups a replay chunk by tenant, each tenant's events in seq order (apply sees one tenant).
-std::map<std::string, std::vector<sdk::Event>> by_tenant(std::vector<projections::LoggedEvent>& log) {
+std::map<std::string, std::vector<sdk::Event>> by_tenant(
+    std::vector<projections::LoggedEvent>& log) {
   std::map<std::string, std::vector<sdk::Event>> out;
   for (auto& le : log) out[le.event.tenant_id].push_back(std::move(le.event));
   return out;
@@ -137,9 +138,10 @@ void ProjectionCoordinator::detach(const std::string& plugin) {
   try {
     flush_pending_locked();
   } catch (const std::exception& e) {
-    spdlog::error("projections of plugin '{}': could not record their position yet ({}); "
-                  "ingestion waits until the database accepts it",
-                  plugin, e.what());
+    spdlog::error(
+        "projections of plugin '{}': could not record their position yet ({}); "
+        "ingestion waits until the database accepts it",
+        plugin, e.what());
   }
 }
 
@@ -288,7 +290,8 @@ void ProjectionCoordinator::replay_step(const std::shared_ptr<Entry>& e) {
     }
     head = projections::max_event_seq(w);
     projections::save_state(w, e->key, e->plugin,
-                            {caught_up ? "active" : "catching_up", e->spec.version, next}, now_ms_());
+                            {caught_up ? "active" : "catching_up", e->spec.version, next},
+                            now_ms_());
     if (caught_up) projections::bump_epoch(w);
     epoch = projections::read_epoch(w);
   });

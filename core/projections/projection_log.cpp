@@ -94,19 +94,21 @@ std::optional<ProjectionState> load_state(sdk::SqlWriter& w, const std::string& 
 
 void save_state(sdk::SqlWriter& w, const std::string& key, const std::string& plugin,
                 const ProjectionState& s, std::int64_t now_ms) {
-  w.execute("INSERT INTO projection_state (projection, plugin, version, state, applied_seq, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (projection) DO UPDATE SET plugin = excluded.plugin,"
-            " version = excluded.version, state = excluded.state, applied_seq = excluded.applied_seq,"
-            " updated_at = excluded.updated_at",
-            {key, plugin, static_cast<std::int64_t>(s.version), s.state, s.applied_seq, now_ms});
+  w.execute(
+      "INSERT INTO projection_state (projection, plugin, version, state, applied_seq, updated_at)"
+      " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (projection) DO UPDATE SET plugin = excluded.plugin,"
+      " version = excluded.version, state = excluded.state, applied_seq = excluded.applied_seq,"
+      " updated_at = excluded.updated_at",
+      {key, plugin, static_cast<std::int64_t>(s.version), s.state, s.applied_seq, now_ms});
 }
 
 void deactivate(sdk::SqlWriter& w, const std::vector<std::string>& keys, std::int64_t seq,
                 std::int64_t now_ms) {
   for (const auto& key : keys)
-    w.execute("UPDATE projection_state SET state = 'inactive', applied_seq = ?, updated_at = ?"
-              " WHERE projection = ? AND state = 'active'",
-              {seq, now_ms, key});
+    w.execute(
+        "UPDATE projection_state SET state = 'inactive', applied_seq = ?, updated_at = ?"
+        " WHERE projection = ? AND state = 'active'",
+        {seq, now_ms, key});
 }
 
 std::vector<std::string> active_keys(sdk::SqlWriter& w) {
@@ -123,9 +125,10 @@ void record_tables(sdk::SqlWriter& w, const std::string& key,
     if (!is_identifier(t.name) || !is_identifier(t.age_column) || t.age_unit_ms < 1)
       throw std::invalid_argument("projection '" + key + "': table '" + t.name +
                                   "' needs plain identifiers and age_unit_ms >= 1");
-    w.execute("INSERT INTO projection_tables (projection, table_name, age_column, age_unit_ms)"
-              " VALUES (?, ?, ?, ?)",
-              {key, t.name, t.age_column, t.age_unit_ms});
+    w.execute(
+        "INSERT INTO projection_tables (projection, table_name, age_column, age_unit_ms)"
+        " VALUES (?, ?, ?, ?)",
+        {key, t.name, t.age_column, t.age_unit_ms});
   }
 }
 
@@ -152,20 +155,21 @@ int forget_undeclared(sdk::SqlWriter& w, const std::string& plugin,
 void read_events_after(sdk::SqlWriter& w, std::int64_t after, int limit,
                        std::vector<LoggedEvent>& out) {
   out.clear();
-  w.query(std::string("SELECT ") + kEventColumns + " FROM events WHERE seq > ? ORDER BY seq LIMIT " +
-              std::to_string(limit),
+  w.query(std::string("SELECT ") + kEventColumns +
+              " FROM events WHERE seq > ? ORDER BY seq LIMIT " + std::to_string(limit),
           {after}, [&](const sdk::Row& r) { out.push_back(event_from_row(r)); });
 }
 
 std::vector<std::pair<std::string, sdk::ProjectionTable>> recorded_tables(const sdk::Store& store) {
   std::vector<std::pair<std::string, sdk::ProjectionTable>> out;
-  store.query("SELECT projection, table_name, age_column, age_unit_ms FROM projection_tables"
-              " ORDER BY projection, table_name",
-              {}, [&](const sdk::Row& r) {
-                sdk::ProjectionTable t{std::string(r.text(1)), std::string(r.text(2)), r.int64(3)};
-                if (is_identifier(t.name) && is_identifier(t.age_column) && t.age_unit_ms >= 1)
-                  out.emplace_back(std::string(r.text(0)), std::move(t));
-              });
+  store.query(
+      "SELECT projection, table_name, age_column, age_unit_ms FROM projection_tables"
+      " ORDER BY projection, table_name",
+      {}, [&](const sdk::Row& r) {
+        sdk::ProjectionTable t{std::string(r.text(1)), std::string(r.text(2)), r.int64(3)};
+        if (is_identifier(t.name) && is_identifier(t.age_column) && t.age_unit_ms >= 1)
+          out.emplace_back(std::string(r.text(0)), std::move(t));
+      });
   return out;
 }
 

@@ -23,7 +23,8 @@ const std::regex& param_pattern(const std::string& pattern) {
   PatternCache& c = cache();
   std::lock_guard lock(c.mutex);
   auto it = c.compiled.find(pattern);
-  if (it == c.compiled.end()) it = c.compiled.emplace(pattern, std::regex(pattern, std::regex::ECMAScript)).first;
+  if (it == c.compiled.end())
+    it = c.compiled.emplace(pattern, std::regex(pattern, std::regex::ECMAScript)).first;
   return it->second;
 }
 
@@ -34,7 +35,8 @@ void compile_param_patterns(const std::vector<sdk::ParamSpec>& params) {
       param_pattern(p.pattern);
     } catch (const std::regex_error& e) {
       throw std::invalid_argument("parameter " + p.name + ": pattern '" + p.pattern +
-                                  "' is not a valid ECMAScript regular expression (" + e.what() + ")");
+                                  "' is not a valid ECMAScript regular expression (" + e.what() +
+                                  ")");
     }
   }
 }

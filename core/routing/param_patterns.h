@@ -1,6 +1,6 @@
 #pragma once
-// The compiled form of routes' declared parameter patterns (sdk::ParamSpec::pattern): compiled once,
-// when a route table is built, and shared by every request that checks a value against them.
+// The compiled form of routes' declared parameter patterns (sdk::ParamSpec::pattern): compiled
+// once, when a route table is built, and shared by every request that checks a value against them.
 
 #include <regex>
 #include <string>

@@ -69,7 +69,8 @@ RouteTable::RouteTable(std::vector<std::shared_ptr<const RouteEntry>> entries)
     try {
       compile_param_patterns(entry->spec.params);
     } catch (const std::invalid_argument& e) {
-      throw std::invalid_argument("route " + path + " of plugin '" + entry->plugin + "': " + e.what());
+      throw std::invalid_argument("route " + path + " of plugin '" + entry->plugin +
+                                  "': " + e.what());
     }
     auto segments = split_path(path);
     std::string key = std::string(sdk::method_name(entry->spec.method)) + " " + shape_of(segments);

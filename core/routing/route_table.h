@@ -19,12 +19,12 @@ struct RouteEntry {
   /// library that holds its code can be released.
   std::shared_ptr<void> owner;
   sdk::RouteSpec spec;
-  std::string plugin;              ///< "core" for built-in routes.
-  std::string build_id;            ///< The plugin library's fingerprint; "" for built-in routes.
+  std::string plugin;    ///< "core" for built-in routes.
+  std::string build_id;  ///< The plugin library's fingerprint; "" for built-in routes.
 };
 
 struct RouteMatch {
-  std::shared_ptr<const RouteEntry> entry;       ///< Null when nothing matched.
+  std::shared_ptr<const RouteEntry> entry;  ///< Null when nothing matched.
   std::map<std::string, std::string> path_params;
   /// True when the path exists for another method (→ 405); `allowed` lists those methods.
   bool method_not_allowed = false;

@@ -13,7 +13,8 @@ class CoreWriter : public sdk::SqlWriter {
  public:
   /// Inserts events unless (tenant_id, id) is already stored; inserted[i] = 1 when events[i] was
   /// new. REQUIRES: no two events share (tenant_id, id).
-  virtual void insert_events(const std::vector<sdk::Event>& events, std::vector<char>& inserted) = 0;
+  virtual void insert_events(const std::vector<sdk::Event>& events,
+                             std::vector<char>& inserted) = 0;
   /// Runs a script of several statements without parameters (migrations; `$$` bodies allowed).
   virtual void execute_script(const std::string& sql) = 0;
   /// Until the transaction ends, other writers for `tenant` wait here (PostgreSQL; SQLite has one

@@ -4,8 +4,8 @@
 
 #include <algorithm>
 #include <atomic>
-#include <chrono>
 #include <cctype>
+#include <chrono>
 #include <mutex>
 #include <stdexcept>
 
@@ -42,7 +42,8 @@ class Writer final : public CoreWriter {
   void execute_script(const std::string& sql) override { c_.exec_script(sql); }
   void lock_tenant(const std::string& tenant) override {
     if (c_.dialect() != sdk::Dialect::PostgreSQL) return;
-    c_.query("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", {tenant}, [](const sdk::Row&) {});
+    c_.query("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", {tenant},
+             [](const sdk::Row&) {});
   }
 
  private:
@@ -207,8 +208,9 @@ std::int64_t Database::purge_events_before(std::int64_t cutoff_ms) {
   const bool sqlite = dialect() == sdk::Dialect::SQLite;
   auto purge = [&](const std::string& table, const std::string& col) {
     const std::string key = sqlite ? "rowid" : "ctid";
-    const std::string sql = "DELETE FROM " + table + " WHERE " + key + " IN (SELECT " + key + " FROM " +
-                            table + " WHERE " + col + " < ? LIMIT " + std::to_string(kChunk) + ")";
+    const std::string sql = "DELETE FROM " + table + " WHERE " + key + " IN (SELECT " + key +
+                            " FROM " + table + " WHERE " + col + " < ? LIMIT " +
+                            std::to_string(kChunk) + ")";
     std::int64_t total = 0;
     for (;;) {
       std::int64_t n = 0;

@@ -14,7 +14,7 @@
 namespace zaplify::core {
 
 struct DatabaseSettings {
-  std::string url;        ///< "sqlite3://PATH" or "postgresql://user:pass@host:port/db".
+  std::string url;  ///< "sqlite3://PATH" or "postgresql://user:pass@host:port/db".
   int pool_size = 8;
   /// SQLite `PRAGMA synchronous`: "full" (a commit is on disk when it returns) or "normal".
   std::string sqlite_synchronous = "full";

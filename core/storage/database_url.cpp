@@ -75,9 +75,11 @@ ParsedUrl parse_postgres(std::string_view rest) {
     std::string_view host = hostport, port;
     if (hostport.front() == '[') {  // [ipv6]:port
       auto close = hostport.find(']');
-      if (close == std::string_view::npos) throw std::invalid_argument("malformed host in DATABASE_URL");
+      if (close == std::string_view::npos)
+        throw std::invalid_argument("malformed host in DATABASE_URL");
       host = hostport.substr(1, close - 1);
-      if (close + 1 < hostport.size() && hostport[close + 1] == ':') port = hostport.substr(close + 2);
+      if (close + 1 < hostport.size() && hostport[close + 1] == ':')
+        port = hostport.substr(close + 2);
     } else if (auto colon = hostport.rfind(':'); colon != std::string_view::npos) {
       host = hostport.substr(0, colon);
       port = hostport.substr(colon + 1);
@@ -92,7 +94,8 @@ ParsedUrl parse_postgres(std::string_view rest) {
   if (!userinfo.empty()) {
     auto colon = userinfo.find(':');
     add_kv(info, "user", percent_decode(userinfo.substr(0, colon)));
-    if (colon != std::string_view::npos) add_kv(info, "password", percent_decode(userinfo.substr(colon + 1)));
+    if (colon != std::string_view::npos)
+      add_kv(info, "password", percent_decode(userinfo.substr(colon + 1)));
   }
   bool has_timeout = false;
   while (!query.empty()) {
@@ -102,7 +105,8 @@ ParsedUrl parse_postgres(std::string_view rest) {
     if (pair.empty()) continue;
     auto eq = pair.find('=');
     std::string key = percent_decode(pair.substr(0, eq));
-    std::string value = eq == std::string_view::npos ? std::string() : percent_decode(pair.substr(eq + 1));
+    std::string value =
+        eq == std::string_view::npos ? std::string() : percent_decode(pair.substr(eq + 1));
     for (char c : key)
       if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_')
         throw std::invalid_argument("malformed query parameter in DATABASE_URL");
@@ -125,7 +129,8 @@ ParsedUrl parse_database_url(const std::string& url) {
       out.dialect = sdk::Dialect::SQLite;
       out.sqlite_path = std::string(u.substr(scheme.size()));
       if (auto q = out.sqlite_path.find('?'); q != std::string::npos) out.sqlite_path.resize(q);
-      if (out.sqlite_path.empty()) throw std::invalid_argument("DATABASE_URL sqlite3:// needs a file path");
+      if (out.sqlite_path.empty())
+        throw std::invalid_argument("DATABASE_URL sqlite3:// needs a file path");
       return out;
     }
   }

@@ -11,8 +11,8 @@ namespace zaplify::core::storage {
 
 struct ParsedUrl {
   sdk::Dialect dialect = sdk::Dialect::SQLite;
-  std::string sqlite_path;     ///< SQLite: the file path as written (relative or absolute).
-  std::string pg_conninfo;     ///< PostgreSQL: a libpq "key=value" conninfo string.
+  std::string sqlite_path;  ///< SQLite: the file path as written (relative or absolute).
+  std::string pg_conninfo;  ///< PostgreSQL: a libpq "key=value" conninfo string.
 };
 
 /// Throws std::invalid_argument with a message that never contains the password.

@@ -16,12 +16,14 @@ constexpr std::int64_t kMigrationLockId = 0x5A61706C6966ll;
 
 std::int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch()).count();
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 void lock_if_postgres(sdk::SqlWriter& w) {
   if (w.dialect() == sdk::Dialect::PostgreSQL)
-    w.query("SELECT pg_advisory_xact_lock(?)", {sdk::Value(kMigrationLockId)}, [](const sdk::Row&) {});
+    w.query("SELECT pg_advisory_xact_lock(?)", {sdk::Value(kMigrationLockId)},
+            [](const sdk::Row&) {});
 }
 
 // The whole script goes to the database at once (sqlite3_exec / PQexec run several statements),
@@ -47,8 +49,10 @@ sdk::Migration event_sequence_migration() {
       "CREATE TABLE IF NOT EXISTS projection_state (projection TEXT NOT NULL PRIMARY KEY,"
       " plugin TEXT NOT NULL, version INTEGER NOT NULL, state TEXT NOT NULL,"
       " applied_seq BIGINT NOT NULL, updated_at BIGINT NOT NULL);"
-      "CREATE TABLE IF NOT EXISTS projection_tables (projection TEXT NOT NULL, table_name TEXT NOT NULL,"
-      " age_column TEXT NOT NULL, age_unit_ms BIGINT NOT NULL, PRIMARY KEY (projection, table_name));";
+      "CREATE TABLE IF NOT EXISTS projection_tables (projection TEXT NOT NULL, table_name TEXT NOT "
+      "NULL,"
+      " age_column TEXT NOT NULL, age_unit_ms BIGINT NOT NULL, PRIMARY KEY (projection, "
+      "table_name));";
   const std::string columns =
       "tenant_id, id, type, ts, lead_id, conversation_id, assistant_id, channel, sender, text,"
       " response_time_ms, tokens, outcome, funnel_id, stage, name, stages, source";
@@ -66,7 +70,8 @@ sdk::Migration event_sequence_migration() {
           " sender TEXT, text TEXT, response_time_ms DOUBLE PRECISION, tokens BIGINT,"
           " outcome TEXT, funnel_id TEXT, stage TEXT, name TEXT, stages TEXT, source TEXT,"
           " UNIQUE (tenant_id, id));"
-          "INSERT INTO events (seq, " + columns + ") SELECT rowid, " + columns +
+          "INSERT INTO events (seq, " +
+          columns + ") SELECT rowid, " + columns +
           " FROM events_v2 ORDER BY rowid;"
           "DROP TABLE events_v2;"
           "CREATE INDEX events_tenant_type_ts ON events (tenant_id, type, ts);"
@@ -92,7 +97,8 @@ std::vector<sdk::Migration> core_migrations() {
       " outcome TEXT, funnel_id TEXT, stage TEXT, name TEXT, stages TEXT, source TEXT,"
       " PRIMARY KEY (tenant_id, id));"
       "CREATE INDEX IF NOT EXISTS events_tenant_type_ts ON events (tenant_id, type, ts);"
-      "CREATE INDEX IF NOT EXISTS events_tenant_conversation_ts ON events (tenant_id, conversation_id, ts);"
+      "CREATE INDEX IF NOT EXISTS events_tenant_conversation_ts ON events (tenant_id, "
+      "conversation_id, ts);"
       "CREATE INDEX IF NOT EXISTS events_tenant_funnel_ts ON events (tenant_id, funnel_id, ts)";
 
   // Only funnel and conversation events carry these ids; partial indexes skip the other rows, so
@@ -106,7 +112,8 @@ std::vector<sdk::Migration> core_migrations() {
       "CREATE INDEX IF NOT EXISTS events_tenant_funnel_ts_p ON events (tenant_id, funnel_id, ts)"
       " WHERE funnel_id IS NOT NULL;"
       "DROP INDEX IF EXISTS events_tenant_conversation_ts;"
-      "CREATE INDEX IF NOT EXISTS events_tenant_conversation_ts_p ON events (tenant_id, conversation_id, ts)"
+      "CREATE INDEX IF NOT EXISTS events_tenant_conversation_ts_p ON events (tenant_id, "
+      "conversation_id, ts)"
       " WHERE conversation_id IS NOT NULL";
   sdk::Migration seq = event_sequence_migration();
   // Migration 4: a counter every change of a projection's state bumps. Each ingest transaction
@@ -116,9 +123,10 @@ std::vector<sdk::Migration> core_migrations() {
   sdk::Migration epoch;
   epoch.version = 4;
   epoch.description = "projection_epoch: the version of the projections' states";
-  epoch.sql = "CREATE TABLE IF NOT EXISTS projection_epoch (id INTEGER NOT NULL PRIMARY KEY,"
-              " epoch BIGINT NOT NULL);"
-              "INSERT INTO projection_epoch (id, epoch) VALUES (1, 0) ON CONFLICT DO NOTHING";
+  epoch.sql =
+      "CREATE TABLE IF NOT EXISTS projection_epoch (id INTEGER NOT NULL PRIMARY KEY,"
+      " epoch BIGINT NOT NULL);"
+      "INSERT INTO projection_epoch (id, epoch) VALUES (1, 0) ON CONFLICT DO NOTHING";
   // Migration 5: stage events kept once, by the host (sdk/host_tables.h), for every plugin. The
   // covering partial index replaces the funnel index: the same one B-tree insert per stage event.
   sdk::Migration stages;
@@ -145,7 +153,8 @@ std::vector<sdk::Migration> core_migrations() {
                           sdk::stage_events_by_stage_index_sql(sdk::Dialect::PostgreSQL);
   // Migration 7: an event's `properties` (sdk/event_types.h), the compact JSON text of an object or
   // NULL. TEXT on both dialects: PostgreSQL reads it with ::jsonb (property_sql), and a TEXT column
-  // takes the rows exactly as ingestion wrote them. No index: plugins filter by tenant, type and ts.
+  // takes the rows exactly as ingestion wrote them. No index: plugins filter by tenant, type and
+  // ts.
   sdk::Migration properties;
   properties.version = 7;
   properties.description = "events.properties: custom event data as JSON text";
@@ -155,11 +164,13 @@ std::vector<sdk::Migration> core_migrations() {
   // conversation_started events enter them, a few per lead, so ingest pays little.
   sdk::Migration starts;
   starts.version = 8;
-  starts.description = "lead_created_events and conversation_starts: host views over covering indexes";
+  starts.description =
+      "lead_created_events and conversation_starts: host views over covering indexes";
   for (const auto dialect : {sdk::Dialect::SQLite, sdk::Dialect::PostgreSQL}) {
     std::string& sql = dialect == sdk::Dialect::SQLite ? starts.sql : starts.postgres_sql;
-    sql = sdk::lead_created_events_index_sql(dialect) + ";" + sdk::lead_created_events_view_sql(dialect) +
-          ";" + sdk::conversation_starts_index_sql(dialect) + ";" +
+    sql = sdk::lead_created_events_index_sql(dialect) + ";" +
+          sdk::lead_created_events_view_sql(dialect) + ";" +
+          sdk::conversation_starts_index_sql(dialect) + ";" +
           sdk::conversation_starts_view_sql(dialect);
   }
   // Migration 9: one row per conversation, kept by ingestion for every plugin (sdk/host_tables.h,
@@ -175,18 +186,21 @@ std::vector<sdk::Migration> core_migrations() {
 void ensure_migrations_table(sdk::SqlWriter& w) {
   lock_if_postgres(w);
   w.execute(
-      "CREATE TABLE IF NOT EXISTS schema_migrations (plugin TEXT NOT NULL, version INTEGER NOT NULL,"
+      "CREATE TABLE IF NOT EXISTS schema_migrations (plugin TEXT NOT NULL, version INTEGER NOT "
+      "NULL,"
       " description TEXT, applied_at BIGINT NOT NULL, PRIMARY KEY (plugin, version))",
       {});
 }
 
-void apply_migrations(Database& db, const std::string& plugin, std::vector<sdk::Migration> migrations) {
+void apply_migrations(Database& db, const std::string& plugin,
+                      std::vector<sdk::Migration> migrations) {
   std::sort(migrations.begin(), migrations.end(),
             [](const auto& a, const auto& b) { return a.version < b.version; });
   for (std::size_t i = 1; i < migrations.size(); ++i)
     if (migrations[i].version == migrations[i - 1].version)
       throw sdk::StoreError("plugin '" + plugin + "' declares migration version " +
-                                std::to_string(migrations[i].version) + " twice", false);
+                                std::to_string(migrations[i].version) + " twice",
+                            false);
   for (const auto& m : migrations) {
     db.write([&](sdk::SqlWriter& w) {
       lock_if_postgres(w);
@@ -196,16 +210,20 @@ void apply_migrations(Database& db, const std::string& plugin, std::vector<sdk::
               [&](const sdk::Row&) { applied = true; });
       if (applied) return;
       const std::string& script =
-          (w.dialect() == sdk::Dialect::PostgreSQL && !m.postgres_sql.empty()) ? m.postgres_sql : m.sql;
+          (w.dialect() == sdk::Dialect::PostgreSQL && !m.postgres_sql.empty()) ? m.postgres_sql
+                                                                               : m.sql;
       try {
         run_script(w, script);
       } catch (const sdk::StoreError& e) {
         throw sdk::StoreError("migration " + plugin + " v" + std::to_string(m.version) + " (" +
-                                  m.description + ") failed: " + e.what(), e.unavailable());
+                                  m.description + ") failed: " + e.what(),
+                              e.unavailable());
       }
-      w.execute("INSERT INTO schema_migrations (plugin, version, description, applied_at) VALUES (?, ?, ?, ?)",
-                {sdk::Value(plugin), sdk::Value(static_cast<std::int64_t>(m.version)),
-                 sdk::Value(m.description), sdk::Value(now_ms())});
+      w.execute(
+          "INSERT INTO schema_migrations (plugin, version, description, applied_at) VALUES (?, ?, "
+          "?, ?)",
+          {sdk::Value(plugin), sdk::Value(static_cast<std::int64_t>(m.version)),
+           sdk::Value(m.description), sdk::Value(now_ms())});
     });
   }
 }

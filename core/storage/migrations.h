@@ -22,6 +22,7 @@ void ensure_migrations_table(sdk::SqlWriter& w);
 /// Applies the not-yet-recorded migrations of `plugin` in version order, each in its own
 /// transaction. On PostgreSQL a transaction-scoped advisory lock makes concurrent starts of several
 /// server instances apply each step once. Throws sdk::StoreError naming the failing step.
-void apply_migrations(Database& db, const std::string& plugin, std::vector<sdk::Migration> migrations);
+void apply_migrations(Database& db, const std::string& plugin,
+                      std::vector<sdk::Migration> migrations);
 
 }  // namespace zaplify::core::storage

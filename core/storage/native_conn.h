@@ -34,7 +34,8 @@ class NativeConn {
                            const std::vector<std::vector<sdk::Value>>& rows) = 0;
   /// Inserts events unless (tenant_id, id) exists; inserted[i] = 1 when events[i] is new.
   /// REQUIRES: no two events share (tenant_id, id).
-  virtual void insert_events(const std::vector<sdk::Event>& events, std::vector<char>& inserted) = 0;
+  virtual void insert_events(const std::vector<sdk::Event>& events,
+                             std::vector<char>& inserted) = 0;
 
   virtual void begin() = 0;
   virtual void commit() = 0;

@@ -3,14 +3,14 @@
 
 #include <libpq-fe.h>
 
-#include <soci/soci.h>
 #include <soci/postgresql/soci-postgresql.h>
+#include <soci/soci.h>
 
 #include <algorithm>
-#include <unordered_map>
 #include <cstdlib>
 #include <memory>
 #include <string>
+#include <unordered_map>
 
 #include "storage/native_conn.h"
 #include "storage/pg_support.h"
@@ -31,7 +31,8 @@ class PgConn final : public NativeConn {
              const sdk::RowCallback& on_row) override {
     // The connection is mid-stream while rows are handed out: a query from inside a row callback
     // must lease its own connection (sdk::Store::query does). Said plainly rather than by libpq.
-    if (streaming_) throw sdk::StoreError("postgresql: a query cannot run inside another query's rows", false);
+    if (streaming_)
+      throw sdk::StoreError("postgresql: a query cannot run inside another query's rows", false);
     int count = 0;
     const std::string text = to_pg_placeholders(sql, count);
     check_count(count, params.size());
@@ -49,7 +50,8 @@ class PgConn final : public NativeConn {
     std::string text = to_pg_placeholders(sql, count);
     check_count(count, params.size());
     const PgParams p(params);
-    ResultPtr r = pg::take(PQexecParams(link_.conn, text.c_str(), count, p.types.data(), p.values.data(), nullptr, nullptr, 0));
+    ResultPtr r = pg::take(PQexecParams(link_.conn, text.c_str(), count, p.types.data(),
+                                        p.values.data(), nullptr, nullptr, 0));
     link_.check(r.get());
     const char* n = PQcmdTuples(r.get());
     return (n && *n) ? std::atoll(n) : 0;
@@ -64,7 +66,8 @@ class PgConn final : public NativeConn {
                    const std::vector<std::vector<sdk::Value>>& rows) override {
     if (rows.empty() || columns.empty()) return;
     // libpq caps a statement at 65,535 parameters; 1,000 rows per statement is plenty.
-    const std::size_t per = std::max<std::size_t>(1, std::min<std::size_t>(1000, 30000 / columns.size()));
+    const std::size_t per =
+        std::max<std::size_t>(1, std::min<std::size_t>(1000, 30000 / columns.size()));
     std::string head = "INSERT INTO " + table + " (";
     for (std::size_t i = 0; i < columns.size(); ++i) head += (i ? ", " : "") + columns[i];
     head += ") VALUES ";
@@ -75,7 +78,8 @@ class PgConn final : public NativeConn {
       flat.reserve((end - start) * columns.size());
       int idx = 0;
       for (std::size_t r = start; r < end; ++r) {
-        if (rows[r].size() != columns.size()) throw sdk::StoreError("insert_rows: row width differs from columns", false);
+        if (rows[r].size() != columns.size())
+          throw sdk::StoreError("insert_rows: row width differs from columns", false);
         sql += r == start ? "(" : ", (";
         for (std::size_t c = 0; c < columns.size(); ++c) {
           sql += (c ? ", $" : "$") + std::to_string(++idx);
@@ -85,7 +89,8 @@ class PgConn final : public NativeConn {
       }
       sql += " ON CONFLICT DO NOTHING";
       const PgParams p(flat);
-      ResultPtr res = pg::take(PQexecParams(link_.conn, sql.c_str(), idx, p.types.data(), p.values.data(), nullptr, nullptr, 0));
+      ResultPtr res = pg::take(PQexecParams(link_.conn, sql.c_str(), idx, p.types.data(),
+                                            p.values.data(), nullptr, nullptr, 0));
       link_.check(res.get());
     }
   }
@@ -101,7 +106,7 @@ class PgConn final : public NativeConn {
     staging_ready_ = false;  // a rollback may undo the staging table's creation
     staging_used_ = false;
     try {
-      } catch (const sdk::StoreError&) {
+    } catch (const sdk::StoreError&) {
       return;  // the connection is gone, and the transaction with it
     }
     if (PQstatus(link_.conn) != CONNECTION_OK) return;
@@ -113,10 +118,12 @@ class PgConn final : public NativeConn {
   void check_count(int count, std::size_t given) const {
     if (static_cast<std::size_t>(count) != given)
       throw sdk::StoreError("statement expects " + std::to_string(count) + " parameters, got " +
-                                std::to_string(given), false);
+                                std::to_string(given),
+                            false);
   }
 
-  void mark_returned(const std::vector<sdk::Event>& events, const PGresult* r, std::vector<char>& inserted);
+  void mark_returned(const std::vector<sdk::Event>& events, const PGresult* r,
+                     std::vector<char>& inserted);
   bool copy_in(const std::string& copy_sql, bool tolerate_unique_violation);
 
   pg::PgLink link_;
@@ -148,18 +155,22 @@ void PgConn::insert_events(const std::vector<sdk::Event>& events, std::vector<ch
   if (!staging_ready_) {
     // Created inside the caller's transaction: a rollback drops it, so rollback() clears the flag.
     // The event columns only: `seq` is assigned when the rows reach events.
-    static const std::string create = std::string("CREATE TEMP TABLE IF NOT EXISTS zaplify_events_in ON COMMIT DELETE ROWS AS SELECT ") +
-                                      kEventColumns + " FROM events WITH NO DATA";
+    static const std::string create =
+        std::string(
+            "CREATE TEMP TABLE IF NOT EXISTS zaplify_events_in ON COMMIT DELETE ROWS AS SELECT ") +
+        kEventColumns + " FROM events WITH NO DATA";
     exec_script(create);
     staging_ready_ = true;
   } else if (staging_used_) {
     exec_script("DELETE FROM zaplify_events_in");  // a second chunk in one transaction
   }
   staging_used_ = true;
-  static const std::string staged = std::string("COPY zaplify_events_in (") + kEventColumns + ") FROM STDIN";
+  static const std::string staged =
+      std::string("COPY zaplify_events_in (") + kEventColumns + ") FROM STDIN";
   copy_in(staged, false);
-  static const std::string insert = std::string("INSERT INTO events (") + kEventColumns + ") SELECT " +
-                                    kEventColumns + " FROM zaplify_events_in ON CONFLICT DO NOTHING RETURNING tenant_id, id";
+  static const std::string insert =
+      std::string("INSERT INTO events (") + kEventColumns + ") SELECT " + kEventColumns +
+      " FROM zaplify_events_in ON CONFLICT DO NOTHING RETURNING tenant_id, id";
   ResultPtr r = pg::take(PQexec(link_.conn, insert.c_str()));
   link_.check(r.get());
   mark_returned(events, r.get(), inserted);
@@ -189,7 +200,8 @@ bool PgConn::copy_in(const std::string& copy_sql, bool tolerate_unique_violation
   return ok;
 }
 
-void PgConn::mark_returned(const std::vector<sdk::Event>& events, const PGresult* r, std::vector<char>& inserted) {
+void PgConn::mark_returned(const std::vector<sdk::Event>& events, const PGresult* r,
+                           std::vector<char>& inserted) {
   const int rows = PQntuples(r);
   if (rows == static_cast<int>(events.size())) {  // the usual case: every event was new
     inserted.assign(events.size(), 1);

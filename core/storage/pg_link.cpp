@@ -38,9 +38,18 @@ double PgRow::number(std::size_t i) const {
 sdk::Value PgRow::value(std::size_t i) const {
   if (is_null(i)) return sdk::Value();
   switch (PQftype(r_, col(i))) {
-    case kBool: case kInt2: case kInt4: case kInt8: case kOid: return sdk::Value(int64(i));
-    case kFloat4: case kFloat8: case kNumeric: return sdk::Value(number(i));
-    default: return sdk::Value(std::string(text(i)));
+    case kBool:
+    case kInt2:
+    case kInt4:
+    case kInt8:
+    case kOid:
+      return sdk::Value(int64(i));
+    case kFloat4:
+    case kFloat8:
+    case kNumeric:
+      return sdk::Value(number(i));
+    default:
+      return sdk::Value(std::string(text(i)));
   }
 }
 
@@ -54,9 +63,12 @@ PgParams::PgParams(const std::vector<sdk::Value>& params) {
       char buf[64];
       auto [p, ec] = std::to_chars(buf, buf + sizeof buf, *d);
       std::string s(buf, ec == std::errc() ? p : buf);
-      if (s == "inf") s = "Infinity";
-      else if (s == "-inf") s = "-Infinity";
-      else if (s == "nan" || s == "-nan") s = "NaN";
+      if (s == "inf")
+        s = "Infinity";
+      else if (s == "-inf")
+        s = "-Infinity";
+      else if (s == "nan" || s == "-nan")
+        s = "NaN";
       storage.push_back(std::move(s));
       types.push_back(kFloat8);
     } else if (const auto* s = std::get_if<std::string>(&v)) {
@@ -105,8 +117,8 @@ void PgLink::fail_result(const PGresult* r) {
 
 void stream_single_rows(PgLink& link, const std::string& sql, const PgParams& params,
                         const sdk::RowCallback& on_row) {
-  if (!PQsendQueryParams(link.conn, sql.c_str(), params.count(), params.types.data(), params.values.data(),
-                         nullptr, nullptr, 0))
+  if (!PQsendQueryParams(link.conn, sql.c_str(), params.count(), params.types.data(),
+                         params.values.data(), nullptr, nullptr, 0))
     link.fail_conn();
   if (!PQsetSingleRowMode(link.conn)) link.fail_conn();
   try {

@@ -13,18 +13,27 @@ std::string to_pg_placeholders(std::string_view sql, int& count) {
   count = 0;
   std::size_t i = 0;
   const std::size_t n = sql.size();
-  auto copy_until = [&](std::size_t from, std::size_t to) { out.append(sql.substr(from, to - from)); };
+  auto copy_until = [&](std::size_t from, std::size_t to) {
+    out.append(sql.substr(from, to - from));
+  };
   while (i < n) {
     char c = sql[i];
     if (c == '\'') {
       // E'...' strings let a backslash escape the quote; standard ones only double it.
-      bool escapes = i > 0 && (sql[i - 1] == 'E' || sql[i - 1] == 'e') &&
-                     (i < 2 || !(std::isalnum(static_cast<unsigned char>(sql[i - 2])) || sql[i - 2] == '_'));
+      bool escapes =
+          i > 0 && (sql[i - 1] == 'E' || sql[i - 1] == 'e') &&
+          (i < 2 || !(std::isalnum(static_cast<unsigned char>(sql[i - 2])) || sql[i - 2] == '_'));
       std::size_t j = i + 1;
       while (j < n) {
-        if (escapes && sql[j] == '\\') { j += 2; continue; }
+        if (escapes && sql[j] == '\\') {
+          j += 2;
+          continue;
+        }
         if (sql[j] == '\'') {
-          if (j + 1 < n && sql[j + 1] == '\'') { j += 2; continue; }
+          if (j + 1 < n && sql[j + 1] == '\'') {
+            j += 2;
+            continue;
+          }
           break;
         }
         ++j;
@@ -80,7 +89,11 @@ void append_copy_text(std::string& out, std::string_view value, bool is_null) {
   std::size_t from = 0;
   for (std::size_t i = 0; i < value.size(); ++i) {
     const char c = value[i];
-    const char* esc = c == '\\' ? "\\\\" : c == '\t' ? "\\t" : c == '\n' ? "\\n" : c == '\r' ? "\\r" : nullptr;
+    const char* esc = c == '\\'   ? "\\\\"
+                      : c == '\t' ? "\\t"
+                      : c == '\n' ? "\\n"
+                      : c == '\r' ? "\\r"
+                                  : nullptr;
     if (esc == nullptr) continue;
     out.append(value.substr(from, i - from));
     out += esc;
@@ -118,7 +131,10 @@ void append_copy_row(std::string& out, const sdk::Event& e) {
     out += "\\N";
   }
   out += '\t';
-  if (e.tokens) integer(*e.tokens); else out += "\\N";
+  if (e.tokens)
+    integer(*e.tokens);
+  else
+    out += "\\N";
   out += '\t';
   text(e.outcome);
   text(e.funnel_id);

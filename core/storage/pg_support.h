@@ -1,5 +1,6 @@
 #pragma once
-// libpq building blocks of the PostgreSQL NativeConn (pg_conn.cpp). Internal to core/storage. Not thread-safe: everything here belongs to the one thread holding the lease.
+// libpq building blocks of the PostgreSQL NativeConn (pg_conn.cpp). Internal to core/storage. Not
+// thread-safe: everything here belongs to the one thread holding the lease.
 
 #include <libpq-fe.h>
 

@@ -3,8 +3,8 @@
 #include <filesystem>
 #include <stdexcept>
 
-#include <soci/soci.h>
 #include <soci/postgresql/soci-postgresql.h>
+#include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
 namespace zaplify::core::storage {
@@ -43,7 +43,9 @@ std::string sqlite_existing_file_uri(const std::string& path) {
 }  // namespace
 
 Pool::Pool(const ParsedUrl& url, const std::string& redacted_url, const DatabaseSettings& settings)
-    : url_(url), redacted_(redacted_url), sqlite_sync_normal_(settings.sqlite_synchronous == "normal"),
+    : url_(url),
+      redacted_(redacted_url),
+      sqlite_sync_normal_(settings.sqlite_synchronous == "normal"),
       pool_(static_cast<std::size_t>(std::max(1, settings.pool_size))),
       native_(static_cast<std::size_t>(std::max(1, settings.pool_size))),
       slot_generation_(static_cast<std::size_t>(std::max(1, settings.pool_size)), 0) {
@@ -52,11 +54,13 @@ Pool::Pool(const ParsedUrl& url, const std::string& redacted_url, const Database
     // once the process's SQLite memory passes it, so memory stays flat as the data grows. The
     // default 16 MiB keeps the soak benchmark's RSS flat; reads were no slower than with 32 MiB
     // per connection, the OS page cache serving the rest (docs/benchmarks.md).
-    sqlite_api::sqlite3_soft_heap_limit64(static_cast<sqlite_api::sqlite3_int64>(settings.sqlite_cache_mb) << 20);
+    sqlite_api::sqlite3_soft_heap_limit64(
+        static_cast<sqlite_api::sqlite3_int64>(settings.sqlite_cache_mb) << 20);
     std::filesystem::path p(url_.sqlite_path);
     std::error_code ec;
     if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path(), ec);
-    if (ec) throw std::runtime_error("cannot create the directory of " + redacted_ + ": " + ec.message());
+    if (ec)
+      throw std::runtime_error("cannot create the directory of " + redacted_ + ": " + ec.message());
     connect_string_ = sqlite_connect_string(url_.sqlite_path);
     reopen_connect_string_ = sqlite_connect_string(sqlite_existing_file_uri(url_.sqlite_path));
   } else {

@@ -53,13 +53,13 @@ class Pool {
   std::string redacted_;
   std::string connect_string_;
   std::string reopen_connect_string_;  // SQLite after start-up: never creates the file
-  bool sqlite_sync_normal_ = false;  // PRAGMA synchronous=NORMAL instead of FULL
+  bool sqlite_sync_normal_ = false;    // PRAGMA synchronous=NORMAL instead of FULL
   bool opened_ = false;  // every slot opened once: from now on a missing SQLite file is an outage
   soci::connection_pool pool_;
   std::vector<std::unique_ptr<NativeConn>> native_;  // index = pool position
   // Bumped when a broken connection is found; a slot opened under an older generation reopens.
   std::atomic<std::uint64_t> generation_{0};
-  std::vector<std::uint64_t> slot_generation_;        // index = pool position
+  std::vector<std::uint64_t> slot_generation_;  // index = pool position
 };
 
 }  // namespace zaplify::core::storage

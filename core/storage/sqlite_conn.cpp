@@ -6,8 +6,8 @@
 #include <sys/stat.h>
 
 #include <string>
-#include <utility>
 #include <unordered_map>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -24,8 +24,14 @@ constexpr std::size_t kMaxCachedStatements = 256;
 
 bool is_unavailable_code(int rc) {
   switch (rc & 0xff) {
-    case SQLITE_FULL: case SQLITE_READONLY: case SQLITE_IOERR: case SQLITE_BUSY:
-    case SQLITE_LOCKED: case SQLITE_CANTOPEN: case SQLITE_NOMEM: case SQLITE_PROTOCOL:
+    case SQLITE_FULL:
+    case SQLITE_READONLY:
+    case SQLITE_IOERR:
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_CANTOPEN:
+    case SQLITE_NOMEM:
+    case SQLITE_PROTOCOL:
       return true;
     default:
       return false;
@@ -34,9 +40,12 @@ bool is_unavailable_code(int rc) {
 
 class SqliteRow final : public sdk::Row {
  public:
-  explicit SqliteRow(sqlite3_stmt* st) : st_(st), n_(static_cast<std::size_t>(sqlite3_column_count(st))) {}
+  explicit SqliteRow(sqlite3_stmt* st)
+      : st_(st), n_(static_cast<std::size_t>(sqlite3_column_count(st))) {}
   std::size_t size() const override { return n_; }
-  bool is_null(std::size_t i) const override { return sqlite3_column_type(st_, col(i)) == SQLITE_NULL; }
+  bool is_null(std::size_t i) const override {
+    return sqlite3_column_type(st_, col(i)) == SQLITE_NULL;
+  }
   std::int64_t int64(std::size_t i) const override { return sqlite3_column_int64(st_, col(i)); }
   double number(std::size_t i) const override { return sqlite3_column_double(st_, col(i)); }
   std::string_view text(std::size_t i) const override {
@@ -46,10 +55,14 @@ class SqliteRow final : public sdk::Row {
   }
   sdk::Value value(std::size_t i) const override {
     switch (sqlite3_column_type(st_, col(i))) {
-      case SQLITE_INTEGER: return sdk::Value(int64(i));
-      case SQLITE_FLOAT: return sdk::Value(number(i));
-      case SQLITE_NULL: return sdk::Value();
-      default: return sdk::Value(std::string(text(i)));
+      case SQLITE_INTEGER:
+        return sdk::Value(int64(i));
+      case SQLITE_FLOAT:
+        return sdk::Value(number(i));
+      case SQLITE_NULL:
+        return sdk::Value();
+      default:
+        return sdk::Value(std::string(text(i)));
     }
   }
 
@@ -128,15 +141,17 @@ class SqliteConn final : public NativeConn {
     sql += ") VALUES (" + marks + ") ON CONFLICT DO NOTHING";
     Stmt st(*this, sql);
     for (const auto& r : rows) {
-      if (r.size() != columns.size()) throw sdk::StoreError("insert_rows: row width differs from columns", false);
+      if (r.size() != columns.size())
+        throw sdk::StoreError("insert_rows: row width differs from columns", false);
       bind_all(st.get(), r);
       step_done(st.get());
     }
   }
 
   void insert_events(const std::vector<sdk::Event>& events, std::vector<char>& inserted) override {
-    static const std::string sql = std::string("INSERT INTO events (") + kEventColumns +
-                                   ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING";
+    static const std::string sql =
+        std::string("INSERT INTO events (") + kEventColumns +
+        ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING";
     Stmt st(*this, sql);
     inserted.assign(events.size(), 0);
     std::string stages;
@@ -153,8 +168,14 @@ class SqliteConn final : public NativeConn {
       bind_text_or_null(s, 8, e.channel);
       bind_text_or_null(s, 9, e.sender);
       bind_text_or_null(s, 10, e.text);
-      if (e.response_time_ms) sqlite3_bind_double(s, 11, *e.response_time_ms); else sqlite3_bind_null(s, 11);
-      if (e.tokens) sqlite3_bind_int64(s, 12, *e.tokens); else sqlite3_bind_null(s, 12);
+      if (e.response_time_ms)
+        sqlite3_bind_double(s, 11, *e.response_time_ms);
+      else
+        sqlite3_bind_null(s, 11);
+      if (e.tokens)
+        sqlite3_bind_int64(s, 12, *e.tokens);
+      else
+        sqlite3_bind_null(s, 12);
       bind_text_or_null(s, 13, e.outcome);
       bind_text_or_null(s, 14, e.funnel_id);
       bind_text_or_null(s, 15, e.stage);
@@ -197,7 +218,8 @@ class SqliteConn final : public NativeConn {
 
   sqlite3_stmt* prepare(std::string_view sql) {
     sqlite3_stmt* st = nullptr;
-    int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &st, nullptr);
+    int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                                SQLITE_PREPARE_PERSISTENT, &st, nullptr);
     if (rc != SQLITE_OK) fail(rc);
     if (st == nullptr) throw sdk::StoreError("sqlite: empty statement", false);
     return st;
@@ -213,7 +235,10 @@ class SqliteConn final : public NativeConn {
     }
     if (cache_.size() >= kMaxCachedStatements) {
       for (auto cit = cache_.begin(); cit != cache_.end();) {
-        if (sqlite3_stmt_busy(cit->second)) { ++cit; continue; }
+        if (sqlite3_stmt_busy(cit->second)) {
+          ++cit;
+          continue;
+        }
         sqlite3_finalize(cit->second);
         cit = cache_.erase(cit);
       }
@@ -227,23 +252,29 @@ class SqliteConn final : public NativeConn {
     int expected = sqlite3_bind_parameter_count(st);
     if (expected != static_cast<int>(params.size()))
       throw sdk::StoreError("statement expects " + std::to_string(expected) + " parameters, got " +
-                                std::to_string(params.size()), false);
+                                std::to_string(params.size()),
+                            false);
     for (std::size_t i = 0; i < params.size(); ++i) {
       int idx = static_cast<int>(i) + 1;
       const sdk::Value& v = params[i];
       int rc = SQLITE_OK;
-      if (const auto* n = std::get_if<std::int64_t>(&v)) rc = sqlite3_bind_int64(st, idx, *n);
-      else if (const auto* d = std::get_if<double>(&v)) rc = sqlite3_bind_double(st, idx, *d);
+      if (const auto* n = std::get_if<std::int64_t>(&v))
+        rc = sqlite3_bind_int64(st, idx, *n);
+      else if (const auto* d = std::get_if<double>(&v))
+        rc = sqlite3_bind_double(st, idx, *d);
       else if (const auto* s = std::get_if<std::string>(&v))
         rc = sqlite3_bind_text(st, idx, s->data(), static_cast<int>(s->size()), SQLITE_STATIC);
-      else rc = sqlite3_bind_null(st, idx);
+      else
+        rc = sqlite3_bind_null(st, idx);
       if (rc != SQLITE_OK) fail(rc);
     }
   }
 
   static void bind_text_or_null(sqlite3_stmt* st, int idx, const std::string& s) {
-    if (s.empty()) sqlite3_bind_null(st, idx);
-    else sqlite3_bind_text(st, idx, s.data(), static_cast<int>(s.size()), SQLITE_STATIC);
+    if (s.empty())
+      sqlite3_bind_null(st, idx);
+    else
+      sqlite3_bind_text(st, idx, s.data(), static_cast<int>(s.size()), SQLITE_STATIC);
   }
 
   void step_done(sqlite3_stmt* st) {

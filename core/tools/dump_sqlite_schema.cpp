@@ -18,7 +18,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   namespace fs = std::filesystem;
-  const fs::path scratch = fs::temp_directory_path() / ("zaplify-schema-" + std::to_string(::getpid()));
+  const fs::path scratch =
+      fs::temp_directory_path() / ("zaplify-schema-" + std::to_string(::getpid()));
   fs::create_directories(scratch);
   std::string schema;
   try {
@@ -26,9 +27,10 @@ int main(int argc, char** argv) {
     settings.url = "sqlite3://" + (scratch / "schema.db").string();
     settings.pool_size = 1;
     zaplify::core::Database db(settings);
-    db.query("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' "
-             "ORDER BY rowid",
-             {}, [&](const zaplify::sdk::Row& row) { schema += std::string(row.text(0)) + ";\n"; });
+    db.query(
+        "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' "
+        "ORDER BY rowid",
+        {}, [&](const zaplify::sdk::Row& row) { schema += std::string(row.text(0)) + ";\n"; });
   } catch (const std::exception& e) {
     std::cerr << "zaplify-core-schema: " << e.what() << "\n";
     fs::remove_all(scratch);

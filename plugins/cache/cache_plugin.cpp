@@ -19,7 +19,8 @@ std::shared_ptr<sdk::CacheBackend> make_redis(sdk::Host& host) {
   auto endpoint = parse_redis_url(settings.redis_url);
   if (!endpoint)
     throw std::invalid_argument(
-        "cache.backend is redis but REDIS_URL / cache.redis_url is not a redis://[:password@]host:port[/db] URL");
+        "cache.backend is redis but REDIS_URL / cache.redis_url is not a "
+        "redis://[:password@]host:port[/db] URL");
   const nlohmann::json& config = host.config();
   RedisOptions options;
   options.endpoint = std::move(*endpoint);
@@ -29,8 +30,9 @@ std::shared_ptr<sdk::CacheBackend> make_redis(sdk::Host& host) {
   options.reconnect_backoff_ms = config.at("reconnect_backoff_ms").get<int>();
   options.max_idle_connections = config.at("max_idle_connections").get<int>();
   options.key_prefix = config.at("key_prefix").get<std::string>();
-  options.errors = &host.metrics().counter("cache_backend_errors_total",
-                                           "Failed cache backend operations (Redis unreachable or erroring)");
+  options.errors =
+      &host.metrics().counter("cache_backend_errors_total",
+                              "Failed cache backend operations (Redis unreachable or erroring)");
   options.reconnects = &host.metrics().counter("cache_backend_reconnects_total",
                                                "Redis connections re-established after a failure");
   auto backend = std::make_shared<RedisBackend>(std::move(options));
@@ -57,8 +59,9 @@ sdk::ConfigSpec cache_config() {
        text(redis.reconnect_backoff_ms), false, 0, 600000},
       {"max_idle_connections", s::integer("redis backend: pooled idle connections"),
        text(redis.max_idle_connections), false, 0, 1024},
-      {"key_prefix", s::string("redis backend: prefix of every key (instances sharing a Redis "
-                               "database with other applications)"),
+      {"key_prefix",
+       s::string("redis backend: prefix of every key (instances sharing a Redis "
+                 "database with other applications)"),
        nlohmann::json(redis.key_prefix).dump()}};
   return spec;
 }
@@ -75,7 +78,8 @@ class CachePlugin final : public sdk::Plugin {
       if (max_bytes <= 0) throw std::invalid_argument("cache_max_bytes must be positive");
       backend = std::make_shared<MemoryBackend>(max_bytes, host.config().at("shards").get<int>());
     } else {
-      throw std::invalid_argument("cache.backend must be \"memory\" or \"redis\", not \"" + kind + "\"");
+      throw std::invalid_argument("cache.backend must be \"memory\" or \"redis\", not \"" + kind +
+                                  "\"");
     }
     host.logger().info("cache backend: " + backend->name());
     host.cache().set_backend(std::move(backend));

@@ -83,8 +83,10 @@ struct MemoryBackend::Shard {
   }
   void unlink_tenant(Node* n) {
     TenantList* list = n->tenant;
-    if (n->tenant_prev) n->tenant_prev->tenant_next = n->tenant_next;
-    else list->head = n->tenant_next;
+    if (n->tenant_prev)
+      n->tenant_prev->tenant_next = n->tenant_next;
+    else
+      list->head = n->tenant_next;
     if (n->tenant_next) n->tenant_next->tenant_prev = n->tenant_prev;
     if (!list->head) tenants.erase(*list->name);
   }
@@ -179,7 +181,8 @@ void MemoryBackend::put(const std::string& tenant, const std::string& key, const
   const std::int64_t expires = clock_() + std::int64_t{ttl_seconds} * 1000;
 
   std::lock_guard lock(shard.mutex);
-  if (auto it = shard.entries.find(full_key); it != shard.entries.end()) shard.erase(it->second.get());
+  if (auto it = shard.entries.find(full_key); it != shard.entries.end())
+    shard.erase(it->second.get());
   if (bytes > shard.capacity_bytes) return;  // would evict everything and still not fit
   auto node = std::make_unique<Shard::Node>();
   Shard::Node* n = node.get();

@@ -2,11 +2,11 @@
 
 #include <hiredis.h>
 
+#include <sys/time.h>
 #include <chrono>
 #include <initializer_list>
 #include <random>
 #include <string_view>
-#include <sys/time.h>
 
 namespace zaplify::cache {
 namespace {
@@ -98,13 +98,14 @@ std::string RedisBackend::entry_key(const std::string& tenant, const std::string
 
 redisContext* RedisBackend::connect() {
   const RedisEndpoint& ep = options_.endpoint;
-  redisContext* c = redisConnectWithTimeout(ep.host.c_str(), ep.port,
-                                            to_timeval(options_.connect_timeout_ms));
+  redisContext* c =
+      redisConnectWithTimeout(ep.host.c_str(), ep.port, to_timeval(options_.connect_timeout_ms));
   if (!c) return nullptr;
   bool ok = !c->err && redisSetTimeout(c, to_timeval(options_.io_timeout_ms)) == REDIS_OK;
   if (ok) redisEnableKeepAlive(c);
   if (ok && !ep.password.empty()) {
-    Reply r = ep.user.empty() ? run(c, {"AUTH", ep.password}) : run(c, {"AUTH", ep.user, ep.password});
+    Reply r =
+        ep.user.empty() ? run(c, {"AUTH", ep.password}) : run(c, {"AUTH", ep.user, ep.password});
     ok = !is_error(r);
   }
   if (ok && ep.db != 0) ok = !is_error(run(c, {"SELECT", std::to_string(ep.db)}));
@@ -129,8 +130,8 @@ redisContext* RedisBackend::acquire() {
       // Only the caller that moves next_attempt_ms_ forward tries; the others answer at once.
       std::int64_t now = now_ms();
       std::int64_t next = next_attempt_ms_.load();
-      if (now < next || !next_attempt_ms_.compare_exchange_strong(
-                            next, now + options_.reconnect_backoff_ms))
+      if (now < next ||
+          !next_attempt_ms_.compare_exchange_strong(next, now + options_.reconnect_backoff_ms))
         return nullptr;
     }
     c = connect();
@@ -199,8 +200,10 @@ bool RedisBackend::replay_pending(redisContext* c) {
 
 void RedisBackend::remember_pending(const std::string* tenant) {
   std::lock_guard lock(pending_mutex_);
-  if (tenant) pending_tenants_.insert(*tenant);
-  else pending_all_ = true;
+  if (tenant)
+    pending_tenants_.insert(*tenant);
+  else
+    pending_all_ = true;
   has_pending_.store(true, std::memory_order_release);
 }
 
@@ -259,8 +262,8 @@ void RedisBackend::put(const std::string& tenant, const std::string& key, const 
   payload += generation;
   payload += '\n';
   payload += value;
-  Reply r = run(lease.get(),
-                {"SET", entry_key(tenant, key), payload, "EX", std::to_string(ttl_seconds)});
+  Reply r =
+      run(lease.get(), {"SET", entry_key(tenant, key), payload, "EX", std::to_string(ttl_seconds)});
   if (r && is_error(r) && options_.errors) options_.errors->inc();
 }
 

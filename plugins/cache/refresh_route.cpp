@@ -41,9 +41,11 @@ sdk::RouteSpec make_refresh_route(sdk::CacheControl& cache) {
   namespace schema = sdk::schema;
   spec.request_schema =
       schema::object("Both fields optional; an empty body means {\"scope\": \"tenant\"}")
-          .optional_field("scope", schema::string("tenant (default) or all (admin only)")
-                                       .one_of({"tenant", "all"}))
-          .optional_field("warm", schema::boolean("Recompute the most used requests (default false)"))
+          .optional_field(
+              "scope",
+              schema::string("tenant (default) or all (admin only)").one_of({"tenant", "all"}))
+          .optional_field("warm",
+                          schema::boolean("Recompute the most used requests (default false)"))
           .named("RefreshRequest");
   spec.response_schema =
       schema::object()
@@ -56,7 +58,8 @@ sdk::RouteSpec make_refresh_route(sdk::CacheControl& cache) {
     RefreshRequest r = parse_refresh_body(req.body);
     if (r.all && req.role != sdk::Role::Admin)
       throw sdk::HttpError(403, "forbidden", "scope \"all\" needs the admin role", "scope");
-    std::int64_t invalidated = r.all ? cache.invalidate_all() : cache.invalidate_tenant(req.tenant_id);
+    std::int64_t invalidated =
+        r.all ? cache.invalidate_all() : cache.invalidate_tenant(req.tenant_id);
     std::int64_t warmed = r.warm ? cache.warm_tenant(req.tenant_id, kWarmEntries) : 0;
     return sdk::Response::of_json({{"invalidated", invalidated}, {"warmed", warmed}});
   };

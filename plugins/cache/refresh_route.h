@@ -9,7 +9,7 @@
 namespace zaplify::cache {
 
 struct RefreshRequest {
-  bool all = false;   ///< scope "all" (every tenant) rather than "tenant" (the caller's).
+  bool all = false;  ///< scope "all" (every tenant) rather than "tenant" (the caller's).
   bool warm = false;
 };
 

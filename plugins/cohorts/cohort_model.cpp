@@ -18,9 +18,12 @@ std::optional<CohortInterval> parse_cohort_interval(const std::string& text) {
 
 const char* interval_name(CohortInterval interval) {
   switch (interval) {
-    case CohortInterval::Day: return "day";
-    case CohortInterval::Week: return "week";
-    case CohortInterval::Month: return "month";
+    case CohortInterval::Day:
+      return "day";
+    case CohortInterval::Week:
+      return "week";
+    case CohortInterval::Month:
+      return "month";
   }
   return "week";
 }
@@ -46,7 +49,10 @@ std::vector<std::int64_t> cohort_starts(const sdk::Calendar& calendar, const sdk
 }
 
 CohortTable::CohortTable(std::vector<std::int64_t> starts, std::int64_t to_ms)
-    : starts_(std::move(starts)), to_ms_(to_ms), leads_(starts_.size(), 0), first_period_(starts_.size()) {
+    : starts_(std::move(starts)),
+      to_ms_(to_ms),
+      leads_(starts_.size(), 0),
+      first_period_(starts_.size()) {
   for (std::size_t c = 0; c < starts_.size(); ++c) first_period_[c].assign(starts_.size() - c, 0);
 }
 
@@ -60,7 +66,8 @@ void CohortTable::add_lead(std::int64_t created_ms, std::optional<std::int64_t> 
   // from the period of the bucket holding it; one before the lead's bucket (a stage event may
   // predate lead_created) counts from period 0.
   auto f = std::upper_bound(starts_.begin(), starts_.end(), *first_final_ms);
-  const std::size_t holder = f == starts_.begin() ? 0 : static_cast<std::size_t>(f - starts_.begin() - 1);
+  const std::size_t holder =
+      f == starts_.begin() ? 0 : static_cast<std::size_t>(f - starts_.begin() - 1);
   ++first_period_[c][holder > c ? holder - c : 0];
 }
 

@@ -25,9 +25,9 @@ std::vector<std::int64_t> cohort_starts(const sdk::Calendar& calendar, const sdk
                                         CohortInterval interval);
 
 struct Cohort {
-  std::int64_t start_ms = 0;               ///< b_c.
+  std::int64_t start_ms = 0;  ///< b_c.
   std::int64_t leads = 0;
-  std::vector<std::int64_t> converted;     ///< [p]: converted before b_c + (p + 1) periods and `to`.
+  std::vector<std::int64_t> converted;  ///< [p]: converted before b_c + (p + 1) periods and `to`.
   std::vector<std::optional<double>> rates;  ///< converted[p] / leads; empty with the cohort.
 };
 

@@ -16,10 +16,11 @@ std::vector<Cohort> compute_cohorts(const sdk::Store& store, const sdk::FunnelCa
   // Each lead's first event into the final stage, at any time before `to` (the by-stage index of
   // stage_events serves it without reading the funnel's other stages).
   std::unordered_map<std::string, std::int64_t> first_final;
-  store.query(std::string("SELECT lead_id, MIN(ts) FROM ") + sdk::kStageEvents +
-                  " WHERE tenant_id = ? AND funnel_id = ? AND stage = ? AND ts < ? GROUP BY lead_id",
-              {tenant, funnel_id, funnel->stages.back(), w.to_ms},
-              [&](const sdk::Row& r) { first_final.emplace(r.text(0), r.int64(1)); });
+  store.query(
+      std::string("SELECT lead_id, MIN(ts) FROM ") + sdk::kStageEvents +
+          " WHERE tenant_id = ? AND funnel_id = ? AND stage = ? AND ts < ? GROUP BY lead_id",
+      {tenant, funnel_id, funnel->stages.back(), w.to_ms},
+      [&](const sdk::Row& r) { first_final.emplace(r.text(0), r.int64(1)); });
   CohortTable table(cohort_starts(calendar, w, interval), w.to_ms);
   // A lead belongs to W when its earliest lead_created (of any time) is in W.
   // The host's lead_created_events is ordered by (lead, ts): an index-only, sort-free group-by.
@@ -27,8 +28,9 @@ std::vector<Cohort> compute_cohorts(const sdk::Store& store, const sdk::FunnelCa
                   " WHERE tenant_id = ? GROUP BY lead_id HAVING MIN(ts) >= ? AND MIN(ts) < ?",
               {tenant, w.from_ms, w.to_ms}, [&](const sdk::Row& r) {
                 auto it = first_final.find(std::string(r.text(0)));
-                table.add_lead(r.int64(1), it == first_final.end() ? std::nullopt
-                                                                    : std::optional<std::int64_t>(it->second));
+                table.add_lead(r.int64(1), it == first_final.end()
+                                               ? std::nullopt
+                                               : std::optional<std::int64_t>(it->second));
               });
   return table.cohorts();
 }

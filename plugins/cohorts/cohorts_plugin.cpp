@@ -10,8 +10,13 @@ namespace zaplify::cohorts {
 namespace {
 
 sdk::ParamSpec funnel_param() {
-  return {"funnel_id", sdk::ParamLocation::Query, "string", true,
-          "The funnel whose final stage counts as converted (404 when unknown)", "", {}};
+  return {"funnel_id",
+          sdk::ParamLocation::Query,
+          "string",
+          true,
+          "The funnel whose final stage counts as converted (404 when unknown)",
+          "",
+          {}};
 }
 
 /// What GET /analytics/cohorts answers (sdk/schema.h); published as CohortsResponse.
@@ -57,15 +62,21 @@ class CohortsPlugin final : public sdk::Plugin {
     // Declared here, the host leaves `interval` to this route (it takes month, unlike the series
     // intervals hour/day/week of docs/api.md, Query parameters).
     route.params = {funnel_param(),
-                    {"interval", sdk::ParamLocation::Query, "string", false,
-                     "Cohort bucket: calendar days, ISO weeks or calendar months in tz", "week",
+                    {"interval",
+                     sdk::ParamLocation::Query,
+                     "string",
+                     false,
+                     "Cohort bucket: calendar days, ISO weeks or calendar months in tz",
+                     "week",
                      {"day", "week", "month"}}};
     route.response_schema = cohorts_schema();
     route.handler = [&store, &funnels, &calendar](const sdk::Request& req) {
       const auto funnel_id = req.param("funnel_id");
-      if (!funnel_id || funnel_id->empty()) throw sdk::invalid_parameter("funnel_id", "funnel_id is required");
+      if (!funnel_id || funnel_id->empty())
+        throw sdk::invalid_parameter("funnel_id", "funnel_id is required");
       const auto interval = parse_cohort_interval(req.param("interval").value_or("week"));
-      if (!interval) throw sdk::invalid_parameter("interval", "interval must be one of: day, week, month");
+      if (!interval)
+        throw sdk::invalid_parameter("interval", "interval must be one of: day, week, month");
       const auto cohorts = compute_cohorts(store, funnels, calendar, req.tenant_id, *funnel_id,
                                            req.window, *interval);
       return sdk::Response::of_json({{"funnel_id", *funnel_id},
@@ -77,11 +88,13 @@ class CohortsPlugin final : public sdk::Plugin {
     sdk::DataSourceSpec ds;
     ds.name = "cohorts";
     ds.description = "Conversion cohorts: one row per cohort and period (none for an empty cohort)";
-    ds.columns = {{"cohort", sdk::ColumnType::Timestamp, "the bucket's aligned start, in tz"},
-                  {"period", sdk::ColumnType::Integer, "p = 0, 1, ... periods after the cohort's start"},
-                  {"leads", sdk::ColumnType::Integer, "leads created in the cohort"},
-                  {"converted", sdk::ColumnType::Integer, "of them, in the final stage before the period's end"},
-                  {"rate", sdk::ColumnType::Number, "converted / leads"}};
+    ds.columns = {
+        {"cohort", sdk::ColumnType::Timestamp, "the bucket's aligned start, in tz"},
+        {"period", sdk::ColumnType::Integer, "p = 0, 1, ... periods after the cohort's start"},
+        {"leads", sdk::ColumnType::Integer, "leads created in the cohort"},
+        {"converted", sdk::ColumnType::Integer,
+         "of them, in the final stage before the period's end"},
+        {"rate", sdk::ColumnType::Number, "converted / leads"}};
     ds.params = {funnel_param()};
     ds.produce = [&store, &funnels, &calendar](const sdk::DataSourceRequest& r, sdk::RowSink& s) {
       produce_cohort_rows(store, funnels, calendar, r, s);

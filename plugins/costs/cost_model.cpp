@@ -17,8 +17,9 @@ std::optional<double> ratio(double num, std::int64_t den) {
   return num / static_cast<double>(den);
 }
 
-nlohmann::json opt(const std::optional<double>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); }
-
+nlohmann::json opt(const std::optional<double>& v) {
+  return v ? nlohmann::json(*v) : nlohmann::json();
+}
 
 }  // namespace
 
@@ -101,7 +102,8 @@ CostReport CostAccumulator::finish() {
   return r;  // stable on the map's id order: equal costs stay by assistant_id
 }
 
-DailyCostAccumulator::DailyCostAccumulator(const Prices& prices, std::vector<std::int64_t> day_starts)
+DailyCostAccumulator::DailyCostAccumulator(const Prices& prices,
+                                           std::vector<std::int64_t> day_starts)
     : prices_(prices), day_starts_(std::move(day_starts)) {}
 
 void DailyCostAccumulator::add_reply(const std::string& assistant_id, std::int64_t ts,
@@ -140,7 +142,8 @@ nlohmann::json cost_json(const CostReport& report) {
   return {{"currency", report.currency},
           {"tokens", report.tokens},
           {"cost", report.cost},
-          {"unattributed", {{"tokens", report.unattributed_tokens}, {"cost", report.unattributed_cost}}},
+          {"unattributed",
+           {{"tokens", report.unattributed_tokens}, {"cost", report.unattributed_cost}}},
           {"assistants", std::move(assistants)}};
 }
 

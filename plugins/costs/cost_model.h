@@ -41,11 +41,11 @@ struct AssistantCost {
 
 struct CostReport {
   std::string currency;
-  std::int64_t tokens = 0;                  ///< Every assistant message's tokens in W.
+  std::int64_t tokens = 0;  ///< Every assistant message's tokens in W.
   double cost = 0;
-  std::int64_t unattributed_tokens = 0;     ///< Of unknown or human-only conversations.
-  double unattributed_cost = 0;             ///< At the default price.
-  std::vector<AssistantCost> assistants;    ///< By cost desc, then assistant_id.
+  std::int64_t unattributed_tokens = 0;   ///< Of unknown or human-only conversations.
+  double unattributed_cost = 0;           ///< At the default price.
+  std::vector<AssistantCost> assistants;  ///< By cost desc, then assistant_id.
 };
 
 /// Sums one window W = [from, to) from figures attributed to assistants (assistant "" = none:

@@ -15,7 +15,8 @@ CostReport compute_cost(const sdk::Store& store, const sdk::FunnelCatalog& funne
                         const Prices& prices, const std::string& tenant, const sdk::Window& w);
 
 /// The `cost_daily` rows: date (in w.tz), assistant_id (null: unattributed), tokens, cost.
-void produce_cost_daily(const sdk::Store& store, const sdk::Calendar& calendar, const Prices& prices,
-                        const sdk::DataSourceRequest& request, sdk::RowSink& sink);
+void produce_cost_daily(const sdk::Store& store, const sdk::Calendar& calendar,
+                        const Prices& prices, const sdk::DataSourceRequest& request,
+                        sdk::RowSink& sink);
 
 }  // namespace zaplify::costs

@@ -8,14 +8,17 @@
 namespace zaplify::costs {
 namespace {
 
-std::int64_t floor_div(std::int64_t a, std::int64_t b) { return a / b - (a % b != 0 && (a < 0) != (b < 0)); }
+std::int64_t floor_div(std::int64_t a, std::int64_t b) {
+  return a / b - (a % b != 0 && (a < 0) != (b < 0));
+}
 std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return -floor_div(-a, b); }
 
 std::string upsert_sql(std::size_t rows) {
   std::string sql = "INSERT INTO cost_units (tenant_id, unit, conversation_id, tokens) VALUES ";
   for (std::size_t r = 0; r < rows; ++r) sql += r ? ", (?, ?, ?, ?)" : "(?, ?, ?, ?)";
-  return sql + " ON CONFLICT (tenant_id, unit, conversation_id) DO UPDATE SET"
-               " tokens = cost_units.tokens + excluded.tokens";
+  return sql +
+         " ON CONFLICT (tenant_id, unit, conversation_id) DO UPDATE SET"
+         " tokens = cost_units.tokens + excluded.tokens";
 }
 
 }  // namespace
@@ -50,7 +53,8 @@ void fold_cost_units(const sdk::IngestBatch& batch, sdk::SqlWriter& writer) {
     sums[{floor_div(e.ts_ms, kUnitMs), e.conversation_id}] += tokens;
   }
   if (sums.empty()) return;
-  const std::string& tenant = batch.tenant_id.empty() ? batch.events->front().tenant_id : batch.tenant_id;
+  const std::string& tenant =
+      batch.tenant_id.empty() ? batch.events->front().tenant_id : batch.tenant_id;
   // SQLite: one cached single-row statement per row. PostgreSQL: 500-row statements (round trips),
   // in key order, so concurrent batches of one tenant take row locks in the same order.
   const std::size_t per = writer.dialect() == sdk::Dialect::SQLite ? 1 : 500;
@@ -61,7 +65,8 @@ void fold_cost_units(const sdk::IngestBatch& batch, sdk::SqlWriter& writer) {
     params.clear();
     std::size_t n = 0;
     for (; it != sums.end() && n < per; ++it, ++n)
-      params.insert(params.end(), {tenant, it->first.first, std::string(it->first.second), it->second});
+      params.insert(params.end(),
+                    {tenant, it->first.first, std::string(it->first.second), it->second});
     writer.execute(per == 1 ? one : upsert_sql(n), params);
   }
 }

@@ -22,8 +22,8 @@ const std::set<std::string>& reserved_params() {
 sdk::DataSourceInfo find_source(const sdk::DataSourceRegistry& registry, const std::string& name) {
   for (auto& info : registry.list())
     if (info.name == name) return info;
-  throw sdk::not_found("unknown dataset \"" + name + "\"; GET /analytics/export/datasets lists them",
-                       "dataset");
+  throw sdk::not_found(
+      "unknown dataset \"" + name + "\"; GET /analytics/export/datasets lists them", "dataset");
 }
 
 nlohmann::json describe_param(const sdk::ParamSpec& p) {
@@ -47,7 +47,7 @@ ExportFormat choose_format(const sdk::Request& req) {
     throw sdk::invalid_parameter("format", "format must be \"csv\" or \"json\"");
   }
   return lower(req.header("accept")).find("text/csv") != std::string::npos ? ExportFormat::Csv
-                                                                            : ExportFormat::Json;
+                                                                           : ExportFormat::Json;
 }
 
 std::map<std::string, std::string> producer_params(const sdk::Request& req,
@@ -57,14 +57,18 @@ std::map<std::string, std::string> producer_params(const sdk::Request& req,
     if (!reserved_params().count(k)) out[k] = v;
   for (const auto& p : source.params) {
     auto it = out.find(p.name);
-    if (it == out.end() && !p.default_value.empty()) it = out.emplace(p.name, p.default_value).first;
+    if (it == out.end() && !p.default_value.empty())
+      it = out.emplace(p.name, p.default_value).first;
     if (it == out.end()) {
       if (p.required)
-        throw sdk::invalid_parameter(p.name, "dataset \"" + source.name + "\" needs the parameter " + p.name);
+        throw sdk::invalid_parameter(
+            p.name, "dataset \"" + source.name + "\" needs the parameter " + p.name);
       continue;
     }
-    if (!p.allowed.empty() && std::find(p.allowed.begin(), p.allowed.end(), it->second) == p.allowed.end())
-      throw sdk::invalid_parameter(p.name, p.name + " has a value dataset \"" + source.name + "\" does not allow");
+    if (!p.allowed.empty() &&
+        std::find(p.allowed.begin(), p.allowed.end(), it->second) == p.allowed.end())
+      throw sdk::invalid_parameter(
+          p.name, p.name + " has a value dataset \"" + source.name + "\" does not allow");
   }
   return out;
 }
@@ -104,10 +108,12 @@ class ColumnFilter final : public sdk::RowSink {
 std::string export_filename(const std::string& dataset, const sdk::Window& window,
                             const sdk::Calendar& calendar, ExportFormat format) {
   std::string name;
-  for (unsigned char c : dataset) name += (std::isalnum(c) || c == '_' || c == '-') ? static_cast<char>(c) : '_';
+  for (unsigned char c : dataset)
+    name += (std::isalnum(c) || c == '_' || c == '-') ? static_cast<char>(c) : '_';
   if (name.empty()) name = "export";
   return name + "_" + calendar.local_date(window.from_ms, window.tz) + "_" +
-         calendar.local_date(window.to_ms, window.tz) + (format == ExportFormat::Csv ? ".csv" : ".json");
+         calendar.local_date(window.to_ms, window.tz) +
+         (format == ExportFormat::Csv ? ".csv" : ".json");
 }
 
 nlohmann::json describe(const sdk::DataSourceInfo& source) {
@@ -143,7 +149,8 @@ sdk::RouteSpec make_datasets_route(const sdk::DataSourceRegistry& registry) {
   return spec;
 }
 
-sdk::RouteSpec make_export_route(const sdk::DataSourceRegistry& registry, const sdk::Calendar& calendar) {
+sdk::RouteSpec make_export_route(const sdk::DataSourceRegistry& registry,
+                                 const sdk::Calendar& calendar) {
   sdk::RouteSpec spec;
   spec.method = sdk::Method::Get;
   spec.path = "/analytics/export/metrics";
@@ -153,10 +160,20 @@ sdk::RouteSpec make_export_route(const sdk::DataSourceRegistry& registry, const 
       "starting with = + - @ TAB or CR prefixed by ' against formula injection. Parameters a data "
       "source declares (e.g. funnel_id) are passed through.";
   spec.tag = "export";
-  spec.params = {
-      {"dataset", sdk::ParamLocation::Query, "string", false, "A name from /analytics/export/datasets", kDefaultDataset, {}},
-      {"format", sdk::ParamLocation::Query, "string", false,
-       "csv or json; without it, Accept: text/csv selects CSV", "", {"csv", "json"}}};
+  spec.params = {{"dataset",
+                  sdk::ParamLocation::Query,
+                  "string",
+                  false,
+                  "A name from /analytics/export/datasets",
+                  kDefaultDataset,
+                  {}},
+                 {"format",
+                  sdk::ParamLocation::Query,
+                  "string",
+                  false,
+                  "csv or json; without it, Accept: text/csv selects CSV",
+                  "",
+                  {"csv", "json"}}};
   spec.cache = sdk::CachePolicy::None;
   spec.windowed = true;  // the host adds no `window` to an array: json_export() stays as it is
   spec.response_schema = schemas::json_export();
@@ -170,13 +187,15 @@ sdk::RouteSpec make_export_route(const sdk::DataSourceRegistry& registry, const 
 
     sdk::Response res;
     res.content_type = format == ExportFormat::Csv ? "text/csv; charset=utf-8" : "application/json";
-    res.headers.emplace_back("Content-Disposition", "attachment; filename=\"" +
-                                                        export_filename(name, req.window, calendar, format) + "\"");
+    res.headers.emplace_back(
+        "Content-Disposition",
+        "attachment; filename=\"" + export_filename(name, req.window, calendar, format) + "\"");
     res.headers.emplace_back("Cache-Control", "no-store");
     std::vector<sdk::Column> columns;
     for (std::size_t i : kept) columns.push_back(source.columns[i]);
-    res.stream = [&registry, name, produce_req = std::move(produce_req), columns = std::move(columns),
-                  kept, all = source.columns.size(), format](sdk::ByteSink& sink) {
+    res.stream = [&registry, name, produce_req = std::move(produce_req),
+                  columns = std::move(columns), kept, all = source.columns.size(),
+                  format](sdk::ByteSink& sink) {
       auto run = [&](RowWriter& writer) {
         ColumnFilter filtered(kept, all, writer);
         registry.produce(name, produce_req, filtered);

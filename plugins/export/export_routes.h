@@ -33,6 +33,7 @@ nlohmann::json describe(const sdk::DataSourceInfo& source);
 /// Both routes. `registry` and `calendar` belong to the host and must outlive the routes and any
 /// stream they return.
 sdk::RouteSpec make_datasets_route(const sdk::DataSourceRegistry& registry);
-sdk::RouteSpec make_export_route(const sdk::DataSourceRegistry& registry, const sdk::Calendar& calendar);
+sdk::RouteSpec make_export_route(const sdk::DataSourceRegistry& registry,
+                                 const sdk::Calendar& calendar);
 
 }  // namespace zaplify::exporting

@@ -11,16 +11,20 @@ namespace zaplify::exporting::schemas {
 namespace s = sdk::schema;
 
 inline sdk::Schema datasets_response() {
-  auto column = s::object("A column; also the field of a JSON row")
-                    .field("name", s::string())
-                    .field("type", s::string("Cell type").one_of({"string", "integer", "number",
-                                                                  "timestamp", "date", "boolean"}))
-                    .optional_field("description", s::string());
+  auto column =
+      s::object("A column; also the field of a JSON row")
+          .field("name", s::string())
+          .field("type",
+                 s::string("Cell type")
+                     .one_of({"string", "integer", "number", "timestamp", "date", "boolean"}))
+          .optional_field("description", s::string());
   auto parameter =
       s::object("A query parameter the data source takes beyond from/to/tz")
           .field("name", s::string())
           .field("in", s::string().one_of({"query", "path"}))
-          .field("type", s::string("OpenAPI scalar type").one_of({"string", "integer", "number", "boolean"}))
+          .field(
+              "type",
+              s::string("OpenAPI scalar type").one_of({"string", "integer", "number", "boolean"}))
           .field("required", s::boolean())
           .field("description", s::string())
           .optional_field("default", s::string("Applied when absent"))

@@ -88,7 +88,8 @@ void CsvWriter::row(const std::vector<sdk::Value>& cells) {
 
 void CsvWriter::finish() { flush(); }
 
-JsonWriter::JsonWriter(std::vector<sdk::Column> columns, sdk::ByteSink& out, std::size_t chunk_bytes)
+JsonWriter::JsonWriter(std::vector<sdk::Column> columns, sdk::ByteSink& out,
+                       std::size_t chunk_bytes)
     : RowWriter(std::move(columns), out, chunk_bytes) {
   for (std::size_t i = 0; i < columns_.size(); ++i) {
     std::string key = i == 0 ? "{" : ",";
@@ -114,8 +115,10 @@ void JsonWriter::append_cell(const sdk::Value& v, sdk::ColumnType type) {
         if constexpr (std::is_same_v<X, std::int64_t>) {
           append_integer(buffer_, x);
         } else if constexpr (std::is_same_v<X, double>) {
-          if (std::isfinite(x)) append_number(buffer_, x);
-          else buffer_ += "null";
+          if (std::isfinite(x))
+            append_number(buffer_, x);
+          else
+            buffer_ += "null";
         } else if constexpr (std::is_same_v<X, std::string>) {
           append_json_string(buffer_, x);
         }

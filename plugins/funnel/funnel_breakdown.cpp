@@ -45,24 +45,25 @@ void read_conversation_values(const sdk::Store& store, const std::string& tenant
   sdk::StringTable<Start> earliest(1u << 16);  // by conversation
   const int col = by == BreakdownBy::AssistantId ? 4 : 5;
   const std::uint32_t no_value = 0;
-  store.query(std::string("SELECT conversation_id, lead_id, ts, event_id, assistant_id, channel FROM ") +
-                  sdk::kConversationStarts + " WHERE tenant_id = ?",
-              {tenant}, [&](const sdk::Row& row) {
-                const std::int64_t ts = row.int64(2);
-                const std::string_view event_id = row.text(3);
-                auto [start, fresh] = earliest.insert(row.text(0));
-                const bool earlier = ts < start->ts || (ts == start->ts && event_id < start->event_id);
-                if (!fresh && !earlier) return;
-                Start& s = *start;
-                s.ts = ts;
-                s.event_id = out.keep(event_id);
-                s.lead_id = out.keep(row.text(1));
-                // A conversation without a channel is on WhatsApp (`channel` defaults to
-                // whatsapp); without an assistant it has no value.
-                s.has_value = !row.is_null(col) || by == BreakdownBy::Channel;
-                s.value = !row.is_null(col) ? out.intern(row.text(col))
-                                            : (s.has_value ? out.intern("whatsapp") : no_value);
-              });
+  store.query(
+      std::string("SELECT conversation_id, lead_id, ts, event_id, assistant_id, channel FROM ") +
+          sdk::kConversationStarts + " WHERE tenant_id = ?",
+      {tenant}, [&](const sdk::Row& row) {
+        const std::int64_t ts = row.int64(2);
+        const std::string_view event_id = row.text(3);
+        auto [start, fresh] = earliest.insert(row.text(0));
+        const bool earlier = ts < start->ts || (ts == start->ts && event_id < start->event_id);
+        if (!fresh && !earlier) return;
+        Start& s = *start;
+        s.ts = ts;
+        s.event_id = out.keep(event_id);
+        s.lead_id = out.keep(row.text(1));
+        // A conversation without a channel is on WhatsApp (`channel` defaults to
+        // whatsapp); without an assistant it has no value.
+        s.has_value = !row.is_null(col) || by == BreakdownBy::Channel;
+        s.value = !row.is_null(col) ? out.intern(row.text(col))
+                                    : (s.has_value ? out.intern("whatsapp") : no_value);
+      });
   sdk::StringTable<const Start*> first(earliest.size());  // by lead; `earliest` no longer grows
   earliest.for_each([&](std::string_view, const Start& s) {
     auto [lead, fresh] = first.insert(s.lead_id);
@@ -80,7 +81,8 @@ std::optional<BreakdownBy> parse_breakdown(const std::optional<std::string>& raw
   if (*raw == "source") return BreakdownBy::Source;
   if (*raw == "channel") return BreakdownBy::Channel;
   if (*raw == "assistant_id") return BreakdownBy::AssistantId;
-  throw sdk::invalid_parameter("breakdown", "breakdown must be one of source, channel, assistant_id");
+  throw sdk::invalid_parameter("breakdown",
+                               "breakdown must be one of source, channel, assistant_id");
 }
 
 std::uint32_t LeadAttribute::intern(std::string_view value) {
@@ -91,7 +93,8 @@ std::uint32_t LeadAttribute::intern(std::string_view value) {
   return index;
 }
 
-LeadAttribute lead_attribute(const sdk::Store& store, const std::string& tenant_id, BreakdownBy by) {
+LeadAttribute lead_attribute(const sdk::Store& store, const std::string& tenant_id,
+                             BreakdownBy by) {
   LeadAttribute out;
   if (by == BreakdownBy::Source)
     read_sources(store, tenant_id, out);
@@ -100,8 +103,8 @@ LeadAttribute lead_attribute(const sdk::Store& store, const std::string& tenant_
   return out;
 }
 
-std::vector<BreakdownEntry> break_down(const std::vector<LeadReach>& leads, const LeadAttribute& values,
-                                       std::size_t stage_count) {
+std::vector<BreakdownEntry> break_down(const std::vector<LeadReach>& leads,
+                                       const LeadAttribute& values, std::size_t stage_count) {
   // furthest[value][k]: leads whose furthest stage is k; counts are its suffix sums.
   std::vector<std::vector<std::int64_t>> by_value(values.values().size());
   std::vector<std::int64_t> none(stage_count, 0);
@@ -134,11 +137,13 @@ nlohmann::json breakdown_json(const std::vector<std::string>& stages,
   nlohmann::json out = nlohmann::json::array();
   for (const BreakdownEntry& e : entries) {
     nlohmann::json counts = nlohmann::json::array();
-    for (std::size_t k = 0; k < stages.size(); ++k) counts.push_back({{"stage", stages[k]}, {"count", e.counts[k]}});
+    for (std::size_t k = 0; k < stages.size(); ++k)
+      counts.push_back({{"stage", stages[k]}, {"count", e.counts[k]}});
     const auto overall = ratio(e.counts.back(), e.counts.front());
-    out.push_back({{"value", e.value ? nlohmann::json(*e.value) : nlohmann::json(nullptr)},
-                   {"stages", std::move(counts)},
-                   {"overall_conversion", overall ? nlohmann::json(*overall) : nlohmann::json(nullptr)}});
+    out.push_back(
+        {{"value", e.value ? nlohmann::json(*e.value) : nlohmann::json(nullptr)},
+         {"stages", std::move(counts)},
+         {"overall_conversion", overall ? nlohmann::json(*overall) : nlohmann::json(nullptr)}});
   }
   return out;
 }

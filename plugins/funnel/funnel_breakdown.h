@@ -73,7 +73,8 @@ struct BreakdownEntry {
 std::vector<BreakdownEntry> break_down(const std::vector<LeadReach>& leads,
                                        const LeadAttribute& values, std::size_t stage_count);
 
-/// The response's `breakdown` array: [{"value", "stages": [{"stage", "count"}], "overall_conversion"}].
+/// The response's `breakdown` array: [{"value", "stages": [{"stage", "count"}],
+/// "overall_conversion"}].
 nlohmann::json breakdown_json(const std::vector<std::string>& stages,
                               const std::vector<BreakdownEntry>& entries);
 

@@ -16,17 +16,26 @@ sdk::ParamSpec funnel_id_param() {
 }
 
 sdk::ParamSpec breakdown_param() {
-  return {"breakdown", sdk::ParamLocation::Query, "string", false,
-          "Split the stage counts by the lead's source (its earliest lead_created), or the channel or "
-          "assistant_id of its earliest-starting conversation",
-          "", {"source", "channel", "assistant_id"}};
+  return {
+      "breakdown",
+      sdk::ParamLocation::Query,
+      "string",
+      false,
+      "Split the stage counts by the lead's source (its earliest lead_created), or the channel or "
+      "assistant_id of its earliest-starting conversation",
+      "",
+      {"source", "channel", "assistant_id"}};
 }
 
 sdk::ParamSpec conversion_window_param() {
-  return {"conversion_window_days", sdk::ParamLocation::Query, "integer", false,
+  return {"conversion_window_days",
+          sdk::ParamLocation::Query,
+          "integer",
+          false,
           "Conversion window D (1-365): a lead reaches a stage only by an event within D days of "
           "its first stage change in the window; without it, any event in the window",
-          "", {}};
+          "",
+          {}};
 }
 
 sdk::RouteSpec analytics_get(std::string path, std::string summary, std::string description) {
@@ -60,24 +69,31 @@ class FunnelPlugin final : public sdk::Plugin {
     list.handler = [svc](const sdk::Request& r) { return svc->list(r); };
     routes.add(std::move(list));
 
-    auto report = analytics_get("/analytics/funnel/{funnel_id}", "Funnel stage counts and conversion",
-                                "Leads that reached each stage in the window (a later stage implies "
-                                "the earlier ones), conversions, drop-off, median hours to the "
-                                "next stage, and time_to_convert (hours from a lead's first stage "
-                                "change in the window to the final stage, with a histogram); with breakdown, the "
-                                "stage counts per source, channel or assistant.");
+    auto report = analytics_get(
+        "/analytics/funnel/{funnel_id}", "Funnel stage counts and conversion",
+        "Leads that reached each stage in the window (a later stage implies "
+        "the earlier ones), conversions, drop-off, median hours to the "
+        "next stage, and time_to_convert (hours from a lead's first stage "
+        "change in the window to the final stage, with a histogram); with breakdown, the "
+        "stage counts per source, channel or assistant.");
     report.params = {funnel_id_param(), conversion_window_param(), breakdown_param()};
     report.response_schema = schemas::report_response();
     report.handler = [svc](const sdk::Request& r) { return svc->report(r); };
     routes.add(std::move(report));
 
-    auto flow = analytics_get("/analytics/funnel/{funnel_id}/conversion-flow",
-                              "Conversion flow between stages (JSON or SVG Sankey)",
-                              "Per lead, its stage changes in the window in (timestamp, id) order; "
-                              "links count consecutive stage pairs, `(exit)` the leads that stopped "
-                              "before the final stage. format=svg draws it as a Sankey diagram.");
+    auto flow =
+        analytics_get("/analytics/funnel/{funnel_id}/conversion-flow",
+                      "Conversion flow between stages (JSON or SVG Sankey)",
+                      "Per lead, its stage changes in the window in (timestamp, id) order; "
+                      "links count consecutive stage pairs, `(exit)` the leads that stopped "
+                      "before the final stage. format=svg draws it as a Sankey diagram.");
     flow.params = {funnel_id_param(),
-                   {"format", sdk::ParamLocation::Query, "string", false, "Response format", "json",
+                   {"format",
+                    sdk::ParamLocation::Query,
+                    "string",
+                    false,
+                    "Response format",
+                    "json",
                     {"json", "svg"}}};
     flow.response_schema = schemas::flow_response();
     flow.other_responses = {schemas::flow_svg()};
@@ -98,10 +114,22 @@ class FunnelPlugin final : public sdk::Plugin {
                                  "Newest first by the lead's latest event into the stage in the "
                                  "window. The final stage is refused (400): nobody drops from it.");
     dropped.params = {funnel_id_param(),
-                      {"stage", sdk::ParamLocation::Query, "string", true,
-                       "A stage of the funnel other than the final one", "", {}},
-                      {"limit", sdk::ParamLocation::Query, "integer", false,
-                       "Maximum leads listed (1-1000)", "100", {}, 1, 1000}};
+                      {"stage",
+                       sdk::ParamLocation::Query,
+                       "string",
+                       true,
+                       "A stage of the funnel other than the final one",
+                       "",
+                       {}},
+                      {"limit",
+                       sdk::ParamLocation::Query,
+                       "integer",
+                       false,
+                       "Maximum leads listed (1-1000)",
+                       "100",
+                       {},
+                       1,
+                       1000}};
     dropped.response_schema = schemas::dropped_response();
     dropped.handler = [svc](const sdk::Request& r) { return svc->dropped(r); };
     routes.add(std::move(dropped));
@@ -110,9 +138,13 @@ class FunnelPlugin final : public sdk::Plugin {
     ds.name = "funnel_stages";
     ds.description = "One row per stage of a funnel over the window: the funnel report's columns.";
     ds.columns = FunnelService::stage_columns();
-    ds.params = {{"funnel_id", sdk::ParamLocation::Query, "string", true, "The funnel's id", "", {}},
-                 conversion_window_param(), breakdown_param()};
-    ds.produce = [svc](const sdk::DataSourceRequest& r, sdk::RowSink& s) { svc->produce_stages(r, s); };
+    ds.params = {
+        {"funnel_id", sdk::ParamLocation::Query, "string", true, "The funnel's id", "", {}},
+        conversion_window_param(),
+        breakdown_param()};
+    ds.produce = [svc](const sdk::DataSourceRequest& r, sdk::RowSink& s) {
+      svc->produce_stages(r, s);
+    };
     host.data_sources().add(std::move(ds));
   }
 

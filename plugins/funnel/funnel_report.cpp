@@ -33,7 +33,8 @@ std::string fixed(double value, int decimals) {
   return std::string(buf, end);
 }
 
-std::vector<StageRow> count_rows(const FunnelDefinition& funnel, const std::vector<std::int64_t>& reached) {
+std::vector<StageRow> count_rows(const FunnelDefinition& funnel,
+                                 const std::vector<std::int64_t>& reached) {
   const std::size_t n = funnel.stages.size();
   std::vector<StageRow> rows(n);
   for (std::size_t k = 0; k < n; ++k) {
@@ -51,7 +52,8 @@ std::vector<StageRow> count_rows(const FunnelDefinition& funnel, const std::vect
 std::vector<StageRow> stage_rows(const FunnelDefinition& funnel, ScanResult& scan) {
   std::vector<StageRow> rows = count_rows(funnel, scan.reached);
   for (std::size_t k = 0; k + 1 < rows.size(); ++k)
-    if (auto m = median_in_place(scan.ms_to_next[k])) rows[k].median_hours_to_next = *m / kMsPerHour;
+    if (auto m = median_in_place(scan.ms_to_next[k]))
+      rows[k].median_hours_to_next = *m / kMsPerHour;
   return rows;
 }
 
@@ -69,14 +71,15 @@ void flag_lowest(std::vector<Transition>& ts, const ScanResult& scan) {
     }
     const std::size_t b = static_cast<std::size_t>(best);
     // x/y < u/v  ⇔  x·v < u·y  (all positive denominators; counts ≪ 2^31 so no overflow).
-    if (scan.reached[k + 1] * scan.reached[b] < scan.reached[b + 1] * scan.reached[k]) best = t.index;
+    if (scan.reached[k + 1] * scan.reached[b] < scan.reached[b + 1] * scan.reached[k])
+      best = t.index;
   }
   if (best < 0) return;
   const std::size_t b = static_cast<std::size_t>(best);
   for (auto& t : ts) {
     const std::size_t k = static_cast<std::size_t>(t.index);
-    t.lowest_conversion =
-        t.conversion_rate && scan.reached[k + 1] * scan.reached[b] == scan.reached[b + 1] * scan.reached[k];
+    t.lowest_conversion = t.conversion_rate && scan.reached[k + 1] * scan.reached[b] ==
+                                                   scan.reached[b + 1] * scan.reached[k];
   }
 }
 
@@ -117,16 +120,17 @@ std::string recommendation(const Transition& t, std::optional<double> median_sta
   const std::string from = "'" + t.from_stage + "'";
   std::vector<std::string> evidence;
   if (t.lowest_conversion && t.conversion_rate)
-    evidence.push_back("it has the lowest conversion in the funnel: " + percent(*t.conversion_rate) +
-                       " of leads move on to '" + t.to_stage + "' and " +
-                       std::to_string(t.drop_off) + " stop here");
+    evidence.push_back("it has the lowest conversion in the funnel: " +
+                       percent(*t.conversion_rate) + " of leads move on to '" + t.to_stage +
+                       "' and " + std::to_string(t.drop_off) + " stop here");
   if (t.significant_decline)
     evidence.push_back("conversion fell from " + percent(*t.previous_conversion_rate) + " to " +
                        percent(*t.conversion_rate) + " (" + fixed(*t.change_pts, 1) +
                        " pts against the previous period, " + p_text(*t.p_value) + ")");
   if (t.slow && median_stage_hours)
-    evidence.push_back("leads wait a median of " + fixed(*t.median_hours_in_stage, 1) + " hours in " +
-                       from + " before moving on, more than twice the funnel's typical " +
+    evidence.push_back("leads wait a median of " + fixed(*t.median_hours_in_stage, 1) +
+                       " hours in " + from +
+                       " before moving on, more than twice the funnel's typical " +
                        fixed(*median_stage_hours, 1) + " hours");
   std::string s = "Review stage " + from + ": ";
   for (std::size_t i = 0; i < evidence.size(); ++i) {
@@ -177,7 +181,9 @@ nlohmann::json time_to_convert_json(ScanResult& scan) {
     below = upto;
   }
   histogram.push_back({{"le_hours", nullptr}, {"leads", ms.size() - below}});
-  auto hours = [](const std::optional<double>& v) { return opt(v ? std::optional<double>(*v / kMsPerHour) : v); };
+  auto hours = [](const std::optional<double>& v) {
+    return opt(v ? std::optional<double>(*v / kMsPerHour) : v);
+  };
   return {{"leads", ms.size()},
           {"median_hours", hours(median)},
           {"p90_hours", hours(p90)},
@@ -244,8 +250,9 @@ nlohmann::json flow_json(const FunnelDefinition& funnel, const ScanResult& scan)
     entries[funnel.stages[k]] = scan.entries[k];
     leads += scan.entries[k];
   }
-  return {{"funnel_id", funnel.funnel_id}, {"name", funnel.name}, {"nodes", std::move(nodes)},
-          {"links", std::move(links)},     {"entries", std::move(entries)}, {"leads", leads}};
+  return {{"funnel_id", funnel.funnel_id}, {"name", funnel.name},
+          {"nodes", std::move(nodes)},     {"links", std::move(links)},
+          {"entries", std::move(entries)}, {"leads", leads}};
 }
 
 }  // namespace zaplify::funnel

@@ -49,7 +49,8 @@ struct BottleneckAnalysis {
 };
 
 /// Stage rows from reach counts alone (reached[k]: leads that reached Sk); no medians.
-std::vector<StageRow> count_rows(const FunnelDefinition& funnel, const std::vector<std::int64_t>& reached);
+std::vector<StageRow> count_rows(const FunnelDefinition& funnel,
+                                 const std::vector<std::int64_t>& reached);
 
 /// Stage rows from a scan. Reorders scan.ms_to_next (medians are taken in place).
 std::vector<StageRow> stage_rows(const FunnelDefinition& funnel, ScanResult& scan);

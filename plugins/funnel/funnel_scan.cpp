@@ -53,7 +53,8 @@ void FunnelAccumulator::add(std::string_view lead_id, std::int64_t ts_ms, std::s
   }
 }
 
-void FunnelAccumulator::queue(std::string_view lead_id, std::int64_t ts_ms, int stage, bool current) {
+void FunnelAccumulator::queue(std::string_view lead_id, std::int64_t ts_ms, int stage,
+                              bool current) {
   queue_.push_back(Queued{ts_ms, LeadTable<LeadState>::hash_of(lead_id),
                           static_cast<std::uint32_t>(queue_keys_.size()),
                           static_cast<std::uint32_t>(lead_id.size()), stage, current});
@@ -68,8 +69,8 @@ void FunnelAccumulator::flush() {
   for (const Queued& q : queue_) leads_.prefetch_slot(q.hash);
   for (const Queued& q : queue_) leads_.prefetch_record(q.hash);
   for (const Queued& q : queue_) {
-    LeadState& s = leads_.find_or_add(
-        std::string_view(queue_keys_).substr(q.key_offset, q.key_size), q.hash);
+    LeadState& s =
+        leads_.find_or_add(std::string_view(queue_keys_).substr(q.key_offset, q.key_size), q.hash);
     if (q.current)
       add_current(s, q.ts_ms, q.stage);
     else
@@ -139,7 +140,8 @@ void FunnelAccumulator::end_lead(std::string_view lead_id, const LeadState& s) {
   if (s.furthest >= 0) {
     const int reached = options_.conversion_window_ms ? s.window_furthest : s.furthest;
     ++furthest_hist_[static_cast<std::size_t>(reached)];
-    if (static_cast<std::size_t>(reached) + 1 == n) result_.ms_to_convert.push_back(s.final_ts - s.first_ts);
+    if (static_cast<std::size_t>(reached) + 1 == n)
+      result_.ms_to_convert.push_back(s.final_ts - s.first_ts);
     if (options_.collect_leads) result_.leads.push_back(LeadReach{std::string(lead_id), reached});
     ++result_.entries[static_cast<std::size_t>(s.flow_first)];
     if (static_cast<std::size_t>(s.flow_last) + 1 != n)
@@ -167,7 +169,8 @@ ScanResult FunnelAccumulator::finish() {
 ScanResult scan_funnel(const sdk::Store& store, const std::string& tenant_id,
                        const FunnelDefinition& funnel, const ScanOptions& options) {
   // The host's covering index gives this order on both dialects (ties byte-wise): no sort.
-  static const std::string sql = std::string("SELECT lead_id, ts, stage FROM ") + sdk::kStageEvents +
+  static const std::string sql = std::string("SELECT lead_id, ts, stage FROM ") +
+                                 sdk::kStageEvents +
                                  " WHERE tenant_id = ? AND funnel_id = ? AND ts >= ? AND ts < ? "
                                  "ORDER BY ts, event_id";
   const std::int64_t lo = options.previous_from_ms.value_or(options.from_ms);

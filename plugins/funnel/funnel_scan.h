@@ -1,8 +1,9 @@
 #pragma once
 // The one-pass funnel scan: stage_changed events streamed in (timestamp, id) order from the
 // host's stage_events relation (sdk/host_tables.h) are folded into stage counts, time-to-next
-// samples, the conversion flow and (optionally) dropped leads. Memory is proportional to the funnel's leads in
-// the scanned range (a small state each, time samples, dropped leads), never to its events.
+// samples, the conversion flow and (optionally) dropped leads. Memory is proportional to the
+// funnel's leads in the scanned range (a small state each, time samples, dropped leads), never to
+// its events.
 
 #include <cstdint>
 #include <optional>
@@ -66,14 +67,15 @@ struct ScanResult {
   /// [k]: per lead with an event into exactly Sk in W, ms from its first such event to its first
   /// later-or-equal-time event into a stage of index > k (leads without one are absent).
   std::vector<std::vector<std::int64_t>> ms_to_next;
-  std::int64_t unknown_stage_events = 0;       ///< W events into names that are not stages.
-  std::vector<std::int64_t> links;             ///< (n+1)×(n+1), row = source, column = target.
-  std::vector<std::int64_t> entries;           ///< [k]: leads whose first stage in W is Sk.
-  std::vector<DroppedLead> dropped;            ///< Unordered; see ScanOptions::dropped_stage.
+  std::int64_t unknown_stage_events = 0;  ///< W events into names that are not stages.
+  std::vector<std::int64_t> links;        ///< (n+1)×(n+1), row = source, column = target.
+  std::vector<std::int64_t> entries;      ///< [k]: leads whose first stage in W is Sk.
+  std::vector<DroppedLead> dropped;       ///< Unordered; see ScanOptions::dropped_stage.
   /// Per lead that reached the final stage (rule in force): ms from t0 to its first event into the
   /// final stage at or after t0. Unordered.
   std::vector<std::int64_t> ms_to_convert;
-  std::vector<LeadReach> leads;  ///< Every lead with a W event; only with ScanOptions::collect_leads.
+  std::vector<LeadReach>
+      leads;  ///< Every lead with a W event; only with ScanOptions::collect_leads.
 
   std::int64_t link(std::size_t source, std::size_t target) const {
     return links[source * (stage_count + 1) + target];

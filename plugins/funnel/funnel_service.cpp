@@ -67,7 +67,8 @@ sdk::Response FunnelService::report(const sdk::Request& req) const {
   body["time_to_convert"] = time_to_convert_json(scan);
   if (by)
     body["breakdown"] = breakdown_json(
-        funnel.stages, break_down(scan.leads, lead_attribute(store_, req.tenant_id, *by), funnel.stages.size()));
+        funnel.stages,
+        break_down(scan.leads, lead_attribute(store_, req.tenant_id, *by), funnel.stages.size()));
   return sdk::Response::of_json(std::move(body));
 }
 
@@ -98,12 +99,12 @@ sdk::Response FunnelService::dropped(const sdk::Request& req) const {
   const auto funnel = require_funnel(funnels_, req.tenant_id, req.path_param("funnel_id"));
   const auto it = std::find(funnel.stages.begin(), funnel.stages.end(), *stage);
   if (it == funnel.stages.end())
-    throw sdk::invalid_parameter("stage", "'" + *stage + "' is not a stage of funnel '" +
-                                              funnel.funnel_id + "'");
+    throw sdk::invalid_parameter(
+        "stage", "'" + *stage + "' is not a stage of funnel '" + funnel.funnel_id + "'");
   const auto k = static_cast<std::size_t>(it - funnel.stages.begin());
   if (k + 1 == funnel.stages.size())
-    throw sdk::invalid_parameter("stage", "'" + *stage +
-                                              "' is the final stage: no lead can drop from it");
+    throw sdk::invalid_parameter("stage",
+                                 "'" + *stage + "' is the final stage: no lead can drop from it");
   ScanOptions o = window_options(req.window);
   o.dropped_stage = static_cast<int>(k);
   auto scan = scan_funnel(store_, req.tenant_id, funnel, o);
@@ -129,15 +130,17 @@ sdk::Response FunnelService::dropped(const sdk::Request& req) const {
 
 std::vector<sdk::Column> FunnelService::stage_columns() {
   using sdk::ColumnType;
-  return {{"stage", ColumnType::String, "Stage name"},
-          {"index", ColumnType::Integer, "0-based position in the funnel"},
-          {"count", ColumnType::Integer, "Leads that reached the stage in the window"},
-          {"conversion_from_previous", ColumnType::Number, "count / previous stage's count"},
-          {"conversion_from_start", ColumnType::Number, "count / first stage's count"},
-          {"drop_off", ColumnType::Integer, "count − next stage's count (null for the last)"},
-          {"median_hours_to_next", ColumnType::Number, "Median hours to reach a later stage (null in breakdown rows)"},
-          {"breakdown_value", ColumnType::String, "The lead attribute's value of this row (null: leads without one)",
-           "", true, "breakdown"}};
+  return {
+      {"stage", ColumnType::String, "Stage name"},
+      {"index", ColumnType::Integer, "0-based position in the funnel"},
+      {"count", ColumnType::Integer, "Leads that reached the stage in the window"},
+      {"conversion_from_previous", ColumnType::Number, "count / previous stage's count"},
+      {"conversion_from_start", ColumnType::Number, "count / first stage's count"},
+      {"drop_off", ColumnType::Integer, "count − next stage's count (null for the last)"},
+      {"median_hours_to_next", ColumnType::Number,
+       "Median hours to reach a later stage (null in breakdown rows)"},
+      {"breakdown_value", ColumnType::String,
+       "The lead attribute's value of this row (null: leads without one)", "", true, "breakdown"}};
 }
 
 void FunnelService::produce_stages(const sdk::DataSourceRequest& req, sdk::RowSink& sink) const {
@@ -165,7 +168,8 @@ void FunnelService::produce_stages(const sdk::DataSourceRequest& req, sdk::RowSi
   };
   if (!by) return emit(stage_rows(funnel, scan));
   // One block of stage rows per value, in the report's breakdown order.
-  for (const auto& entry : break_down(scan.leads, lead_attribute(store_, req.tenant_id, *by), funnel.stages.size())) {
+  for (const auto& entry :
+       break_down(scan.leads, lead_attribute(store_, req.tenant_id, *by), funnel.stages.size())) {
     cells[7] = entry.value ? sdk::Value{*entry.value} : sdk::Value{};
     emit(count_rows(funnel, entry.counts));
   }

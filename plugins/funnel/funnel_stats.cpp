@@ -20,8 +20,8 @@ std::optional<double> median_of(std::vector<T>& v) {
   const double upper = static_cast<double>(v[mid]);
   if (v.size() % 2 == 1) return upper;
   // Even count: the mean of the two middle ranks; the lower one is the max of the left part.
-  const double lower =
-      static_cast<double>(*std::max_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(mid)));
+  const double lower = static_cast<double>(
+      *std::max_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(mid)));
   return (lower + upper) / 2.0;
 }
 

@@ -34,7 +34,9 @@ class LeadTable {
   /// Lookups are memory-bound (a slot and a record, both random): callers that see ids ahead of
   /// time announce them in two steps so the misses of many lookups overlap.
   /// Step 1: fetch the id's home slot.
-  void prefetch_slot(std::uint32_t hash) const { __builtin_prefetch(&slots_[hash & (slots_.size() - 1)]); }
+  void prefetch_slot(std::uint32_t hash) const {
+    __builtin_prefetch(&slots_[hash & (slots_.size() - 1)]);
+  }
   /// Step 2 (after step 1 had time): fetch the record the home slot points to, if any.
   void prefetch_record(std::uint32_t hash) const {
     if (const char* r = slots_[hash & (slots_.size() - 1)].record) {
@@ -55,7 +57,8 @@ class LeadTable {
         if (records_.size() * 2 > slots_.size()) grow();
         return *reinterpret_cast<State*>(records_.back());
       }
-      if (s.hash == hash && s.size == id.size() && std::memcmp(key(s.record), id.data(), id.size()) == 0)
+      if (s.hash == hash && s.size == id.size() &&
+          std::memcmp(key(s.record), id.data(), id.size()) == 0)
         return *reinterpret_cast<State*>(s.record);
     }
   }

@@ -23,12 +23,15 @@ inline sdk::Schema hours(std::string what) {
 }
 
 inline sdk::Schema list_response() {
-  auto funnel = s::object("A funnel's current definition (its latest funnel_defined event)")
-                    .field("funnel_id", s::string())
-                    .field("name", s::string())
-                    .field("stages", s::array_of(s::string(), "Stage names in order; the last is final"))
-                    .named("Definition");
-  return s::object().field("funnels", s::array_of(funnel, "The tenant's funnels")).named("ListResponse");
+  auto funnel =
+      s::object("A funnel's current definition (its latest funnel_defined event)")
+          .field("funnel_id", s::string())
+          .field("name", s::string())
+          .field("stages", s::array_of(s::string(), "Stage names in order; the last is final"))
+          .named("Definition");
+  return s::object()
+      .field("funnels", s::array_of(funnel, "The tenant's funnels"))
+      .named("ListResponse");
 }
 
 inline sdk::Schema report_response() {
@@ -53,8 +56,9 @@ inline sdk::Schema report_response() {
                                          .or_null())
                   .field("leads", count());
   auto time_to_convert =
-      s::object("Over leads that reached the final stage (by the rule in force): hours from their "
-                "first stage change in W to their first event into the final stage")
+      s::object(
+          "Over leads that reached the final stage (by the rule in force): hours from their "
+          "first stage change in W to their first event into the final stage")
           .field("leads", count("Leads that converted"))
           .field("median_hours", hours("Median; null without converted leads"))
           .field("p90_hours", hours("90th percentile; null without converted leads"))
@@ -63,10 +67,11 @@ inline sdk::Schema report_response() {
   auto segment =
       s::object("The funnel for the leads with one value of the breakdown")
           .field("value", s::string("The source, channel or assistant_id; null: none").or_null())
-          .field("stages", s::array_of(s::object()
-                                           .field("stage", s::string())
-                                           .field("count", count("Leads of this value that reached it")),
-                                       "Every stage, in order"))
+          .field("stages",
+                 s::array_of(s::object()
+                                 .field("stage", s::string())
+                                 .field("count", count("Leads of this value that reached it")),
+                             "Every stage, in order"))
           .field("overall_conversion", ratio("Last stage's count / S0's count"))
           .named("BreakdownSegment");
   return s::object("Stage counts and conversion of a funnel in W")
@@ -77,8 +82,9 @@ inline sdk::Schema report_response() {
       .field("unknown_stage_events",
              count("Events of the funnel into names that are not its stages (ignored)"))
       .field("time_to_convert", time_to_convert)
-      .optional_field("breakdown", s::array_of(segment, "Only with `breakdown`: by S0's count "
-                                                        "desc, then value, null last"))
+      .optional_field("breakdown", s::array_of(segment,
+                                               "Only with `breakdown`: by S0's count "
+                                               "desc, then value, null last"))
       .named("ReportResponse");
 }
 
@@ -94,8 +100,9 @@ inline sdk::Schema flow_response() {
       .field("funnel_id", s::string())
       .field("name", s::string())
       .field("nodes", s::array_of(node, "The stages, then (exit)"))
-      .field("links", s::array_of(link, "Consecutive stage pairs; → (exit) for leads that stopped "
-                                        "before the final stage"))
+      .field("links", s::array_of(link,
+                                  "Consecutive stage pairs; → (exit) for leads that stopped "
+                                  "before the final stage"))
       .field("entries", s::map_of(count(), "Leads by the stage of their first event in W"))
       .field("leads", count("Leads with an event of the funnel in W"))
       .named("FlowResponse");
@@ -110,9 +117,8 @@ inline sdk::Schema transition(bool with_recommendation) {
           .field("conversion_rate", ratio("count[k+1] / count[k] in W"))
           .field("drop_off", count("count[k] − count[k+1]"))
           .field("previous_conversion_rate", ratio("The same in W′"))
-          .field("change_pts", s::number("(rate − previous rate) × 100")
-                                   .with_unit("percentage_points")
-                                   .or_null())
+          .field("change_pts",
+                 s::number("(rate − previous rate) × 100").with_unit("percentage_points").or_null())
           .field("p_value", s::number("Two-sided pooled two-proportion z-test, W against W′; null "
                                       "when undefined")
                                 .with_unit("ratio")

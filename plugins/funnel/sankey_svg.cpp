@@ -12,11 +12,21 @@ std::string xml_escape(std::string_view text) {
   out.reserve(text.size() + 8);
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r')
           out += "\xEF\xBF\xBD";  // U+FFFD: XML 1.0 cannot carry C0 controls, not even escaped
@@ -95,7 +105,9 @@ std::vector<LinkGeometry> layout_links(const ScanResult& scan, const std::vector
     for (std::size_t t = s + 1; t <= n; ++t) place_out(s, t);
     for (std::size_t t = 0; t < s; ++t) place_out(s, t);
   }
-  auto rank_in = [](const LinkGeometry& l) { return l.source < l.target ? l.source : 1000 + l.source; };
+  auto rank_in = [](const LinkGeometry& l) {
+    return l.source < l.target ? l.source : 1000 + l.source;
+  };
   std::vector<LinkGeometry*> by_target;
   for (auto& l : links) by_target.push_back(&l);
   std::stable_sort(by_target.begin(), by_target.end(), [&](const auto* a, const auto* b) {
@@ -143,7 +155,8 @@ std::string link_path(const LinkGeometry& l, const std::vector<Node>& nodes, dou
 std::string link_element(const LinkGeometry& l, const std::vector<Node>& nodes, double& lane_y) {
   const std::size_t n = nodes.size() - 1;
   const bool backward = l.target < l.source;
-  const char* style = backward ? "stroke=\"#d62728\" stroke-opacity=\"0.55\" stroke-dasharray=\"6 4\""
+  const char* style = backward
+                          ? "stroke=\"#d62728\" stroke-opacity=\"0.55\" stroke-dasharray=\"6 4\""
                       : l.target == n ? "stroke=\"#9e9e9e\" stroke-opacity=\"0.45\""
                                       : "stroke=\"#4a90d9\" stroke-opacity=\"0.45\"";
   std::string d = link_path(l, nodes, lane_y);
@@ -202,9 +215,10 @@ std::string render_sankey_svg(const FunnelDefinition& funnel, const ScanResult& 
   }
   const std::string title = "Conversion flow: " + xml_escape(funnel.name);
   return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + num(width) + "\" height=\"" +
-         num(height) + "\" viewBox=\"0 0 " + num(width) + " " + num(height) +
-         "\" role=\"img\" font-family=\"sans-serif\" font-size=\"12\">\n  <title>" + title +
+         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" +
+         num(width) + "\" height=\"" + num(height) + "\" viewBox=\"0 0 " + num(width) + " " +
+         num(height) + "\" role=\"img\" font-family=\"sans-serif\" font-size=\"12\">\n  <title>" +
+         title +
          "</title>\n  <rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n  <text x=\"" +
          num(kMarginX) + "\" y=\"28\" font-size=\"16\" font-weight=\"bold\">" + title +
          "</text>\n" + body + "</svg>\n";

@@ -23,7 +23,8 @@ constexpr int kHerd = 64;
 const std::string kRoute = "/metrics/kpi";
 
 /// The value of `family{route="<route>"}` in the server's /metrics (0 when absent).
-double route_metric(const ServerProcess& server, const std::string& family, const std::string& route) {
+double route_metric(const ServerProcess& server, const std::string& family,
+                    const std::string& route) {
   auto r = server.get("/metrics");
   EXPECT_EQ(r.status, 200);
   std::regex line("^" + family + "\\{route=\"" + route + "\"\\} ([0-9.e+]+)$");
@@ -40,15 +41,20 @@ std::string unique_tenant() {
 }
 
 void ingest_one(const ServerProcess& server, const std::string& tenant, const std::string& id) {
-  json events = json::array({{{"id", id}, {"type", "lead_created"}, {"tenant_id", tenant},
-                              {"timestamp", rfc3339(now_ms() - 3'600'000)}, {"lead_id", "l-" + id}}});
-  auto r = server.post_json("/analytics/process/batch", {{"events", events}}, {{"X-Tenant-ID", tenant}});
+  json events = json::array({{{"id", id},
+                              {"type", "lead_created"},
+                              {"tenant_id", tenant},
+                              {"timestamp", rfc3339(now_ms() - 3'600'000)},
+                              {"lead_id", "l-" + id}}});
+  auto r =
+      server.post_json("/analytics/process/batch", {{"events", events}}, {{"X-Tenant-ID", tenant}});
   ASSERT_EQ(r.status, 200) << r.body;
   ASSERT_EQ(r.json()["accepted"], 1) << r.body;
 }
 
 /// `readers` concurrent GETs of one KPI key per server, released together; every answer a 200.
-void herd(const std::vector<const ServerProcess*>& servers, const std::string& tenant, int readers) {
+void herd(const std::vector<const ServerProcess*>& servers, const std::string& tenant,
+          int readers) {
   std::atomic<int> ready{0};
   std::atomic<bool> go{false};
   std::atomic<int> ok{0};
@@ -58,7 +64,8 @@ void herd(const std::vector<const ServerProcess*>& servers, const std::string& t
       threads.emplace_back([&, port = server->port()] {
         ready.fetch_add(1);
         while (!go.load()) std::this_thread::yield();
-        auto r = http_request(port, "GET", kRoute + "?tz=UTC", {}, {{"X-Tenant-ID", tenant}}, 30000);
+        auto r =
+            http_request(port, "GET", kRoute + "?tz=UTC", {}, {{"X-Tenant-ID", tenant}}, 30000);
         if (r.status == 200) ok.fetch_add(1);
       });
     }
@@ -88,11 +95,13 @@ TEST_P(CacheHerdTest, HerdAfterAnIngestCostsOneComputation) {
   ingest_one(server, tenant, "warm");
   herd({&server}, tenant, 4);  // the route and its counters exist; the key is cached
   for (int round = 0; round < 2; ++round) {
-    ingest_one(server, tenant, "e" + std::to_string(round));  // a new generation: the next read misses
+    ingest_one(server, tenant,
+               "e" + std::to_string(round));  // a new generation: the next read misses
     double computations = route_metric(server, "cache_computations_total", kRoute);
     double coalesced = route_metric(server, "cache_coalesced_total", kRoute);
     herd({&server}, tenant, kHerd);
-    EXPECT_EQ(route_metric(server, "cache_computations_total", kRoute) - computations, 1) << "round " << round;
+    EXPECT_EQ(route_metric(server, "cache_computations_total", kRoute) - computations, 1)
+        << "round " << round;
     EXPECT_LE(route_metric(server, "cache_coalesced_total", kRoute) - coalesced, kHerd - 1);
   }
 }

@@ -24,14 +24,17 @@ constexpr std::int64_t kDayMs = 86'400'000;
 class PrivateRedis {
  public:
   PrivateRedis() : port_(free_port()) {
-    pidfile_ = (std::filesystem::temp_directory_path() / ("zaplify-cache-it-" + std::to_string(port_) + ".pid")).string();
+    pidfile_ = (std::filesystem::temp_directory_path() /
+                ("zaplify-cache-it-" + std::to_string(port_) + ".pid"))
+                   .string();
   }
   ~PrivateRedis() { stop(); }
   static bool available() { return ::access("/usr/bin/redis-server", X_OK) == 0; }
   std::string url() const { return "redis://127.0.0.1:" + std::to_string(port_); }
   bool start() {
     std::string cmd = "/usr/bin/redis-server --port " + std::to_string(port_) +
-                      " --bind 127.0.0.1 --save '' --appendonly no --daemonize yes --logfile /dev/null --pidfile " +
+                      " --bind 127.0.0.1 --save '' --appendonly no --daemonize yes --logfile "
+                      "/dev/null --pidfile " +
                       pidfile_;
     if (std::system(cmd.c_str()) != 0) return false;
     for (int i = 0; i < 300; ++i) {
@@ -44,7 +47,8 @@ class PrivateRedis {
   void stop() {
     if (pid_ <= 0) return;
     ::kill(pid_, SIGKILL);  // a crash, not a polite shutdown
-    for (int i = 0; i < 300 && ::kill(pid_, 0) == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    for (int i = 0; i < 300 && ::kill(pid_, 0) == 0; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
     pid_ = -1;
     std::filesystem::remove(pidfile_);
   }
@@ -68,11 +72,20 @@ json conversations(const std::string& tenant, std::int64_t day, int first, int n
   for (int i = first; i < first + n; ++i) {
     const std::string c = "c" + std::to_string(i);
     const std::int64_t ts = day + 3'600'000 + i * 1000;
-    events.push_back({{"id", c + "-s"}, {"type", "conversation_started"}, {"tenant_id", tenant},
-                      {"timestamp", rfc3339(ts)}, {"conversation_id", c}, {"lead_id", "L" + std::to_string(i)}});
+    events.push_back({{"id", c + "-s"},
+                      {"type", "conversation_started"},
+                      {"tenant_id", tenant},
+                      {"timestamp", rfc3339(ts)},
+                      {"conversation_id", c},
+                      {"lead_id", "L" + std::to_string(i)}});
     for (int m = 0; m < 2; ++m)
-      events.push_back({{"id", c + "-m" + std::to_string(m)}, {"type", "message"}, {"tenant_id", tenant},
-                        {"timestamp", rfc3339(ts + 1 + m)}, {"conversation_id", c}, {"sender", "lead"}, {"text", "hi"}});
+      events.push_back({{"id", c + "-m" + std::to_string(m)},
+                        {"type", "message"},
+                        {"tenant_id", tenant},
+                        {"timestamp", rfc3339(ts + 1 + m)},
+                        {"conversation_id", c},
+                        {"sender", "lead"},
+                        {"text", "hi"}});
   }
   return events;
 }
@@ -83,14 +96,18 @@ class CacheTest : public ::testing::TestWithParam<std::string> {
   std::int64_t day_ = day_start(now_ms()) - 3 * kDayMs;
   Headers h_{{"X-Tenant-ID", tenant_}};
   std::string kpi_target() const {
-    return "/metrics/kpi?from=" + rfc3339(day_ - kDayMs).substr(0, 10) + "&to=" + rfc3339(day_ + kDayMs).substr(0, 10);
+    return "/metrics/kpi?from=" + rfc3339(day_ - kDayMs).substr(0, 10) +
+           "&to=" + rfc3339(day_ + kDayMs).substr(0, 10);
   }
   void ingest(const ServerProcess& s, int first, int n) const {
-    auto r = s.post_json("/analytics/process/batch", {{"events", conversations(tenant_, day_, first, n)}}, h_);
+    auto r = s.post_json("/analytics/process/batch",
+                         {{"events", conversations(tenant_, day_, first, n)}}, h_);
     ASSERT_EQ(r.status, 200) << r.body;
     ASSERT_EQ(r.json()["accepted"], 3 * n);
   }
-  static int conversations_of(const HttpResponse& r) { return r.json()["kpis"]["conversations"]["value"].get<int>(); }
+  static int conversations_of(const HttpResponse& r) {
+    return r.json()["kpis"]["conversations"]["value"].get<int>();
+  }
 };
 
 TEST_P(CacheTest, MissThenHitThenFreshAfterIngest) {
@@ -142,13 +159,17 @@ TEST_P(CacheTest, AllScopeIsAdminOnly) {
   o.secret_key = "cache-test-secret-0123456789abcdef";
   ServerProcess s(o);
   auto token = [&](const std::string& role) {
-    return Headers{{"Authorization", "Bearer " + make_jwt(o.secret_key, {{"tenant_id", tenant_}, {"role", role}})}};
+    return Headers{{"Authorization",
+                    "Bearer " + make_jwt(o.secret_key, {{"tenant_id", tenant_}, {"role", role}})}};
   };
-  EXPECT_EQ(s.post_json("/analytics/cache/refresh", {{"scope", "tenant"}}, token("viewer")).status, 403);
-  EXPECT_EQ(s.post_json("/analytics/cache/refresh", {{"scope", "tenant"}}, token("ingest")).status, 200);
+  EXPECT_EQ(s.post_json("/analytics/cache/refresh", {{"scope", "tenant"}}, token("viewer")).status,
+            403);
+  EXPECT_EQ(s.post_json("/analytics/cache/refresh", {{"scope", "tenant"}}, token("ingest")).status,
+            200);
   auto denied = s.post_json("/analytics/cache/refresh", {{"scope", "all"}}, token("ingest"));
   EXPECT_EQ(denied.status, 403);
-  EXPECT_EQ(s.post_json("/analytics/cache/refresh", {{"scope", "all"}}, token("admin")).status, 200);
+  EXPECT_EQ(s.post_json("/analytics/cache/refresh", {{"scope", "all"}}, token("admin")).status,
+            200);
 }
 
 TEST_P(CacheTest, TwoServersSharingRedisStayFresh) {
@@ -182,8 +203,9 @@ TEST_P(CacheTest, RedisDyingUnderLoadFailsNoRequest) {
   ServerProcess s(o);
   ingest(s, 0, 4);
   // Ten distinct cached requests: the same window read in ten zones (all hold the events).
-  static const char* zones[] = {"UTC", "Etc/GMT-1", "Etc/GMT-2", "Etc/GMT-3", "Etc/GMT-5",
-                                "Etc/GMT%2B1", "Etc/GMT%2B2", "Etc/GMT%2B3", "Etc/GMT%2B4", "Europe/Lisbon"};
+  static const char* zones[] = {"UTC",         "Etc/GMT-1",    "Etc/GMT-2",   "Etc/GMT-3",
+                                "Etc/GMT-5",   "Etc/GMT%2B1",  "Etc/GMT%2B2", "Etc/GMT%2B3",
+                                "Etc/GMT%2B4", "Europe/Lisbon"};
   int failed = 0;
   bool saw_degraded = false;
   for (int i = 0; i < 1000; ++i) {

@@ -40,9 +40,9 @@ TEST(CoreTest, OpenApiDescribesEveryRoute) {
   ASSERT_EQ(r.status, 200);
   auto doc = r.json();
   EXPECT_EQ(doc["openapi"].get<std::string>().substr(0, 2), "3.");
-  for (const char* path : {"/metrics/kpi", "/analytics/funnel/{funnel_id}", "/analytics/conversations/sentiment",
-                           "/analytics/export/metrics", "/analytics/cache/refresh", "/analytics/process/batch",
-                           "/health"}) {
+  for (const char* path : {"/metrics/kpi", "/analytics/funnel/{funnel_id}",
+                           "/analytics/conversations/sentiment", "/analytics/export/metrics",
+                           "/analytics/cache/refresh", "/analytics/process/batch", "/health"}) {
     EXPECT_TRUE(doc["paths"].contains(path)) << path;
   }
   // Every path parameter of a template is declared.
@@ -117,16 +117,35 @@ TEST_F(JwtTest, RejectsBadTokensAndEnforcesRoles) {
   EXPECT_EQ(server.get("/metrics/kpi").status, 401);
   auto viewer = make_jwt(kSecret, {{"tenant_id", "acme"}, {"role", "viewer"}});
   EXPECT_EQ(server.get("/metrics/kpi", bearer(viewer)).status, 200);
-  EXPECT_EQ(server.get("/metrics/kpi", bearer(make_jwt("another-secret-another-secret-another", {{"tenant_id", "acme"}, {"role", "viewer"}}))).status, 401);
-  EXPECT_EQ(server.get("/metrics/kpi", bearer(make_jwt(kSecret, {{"tenant_id", "acme"}, {"role", "viewer"}}, -10))).status, 401);
-  EXPECT_EQ(server.get("/metrics/kpi", bearer(make_jwt(kSecret, {{"tenant_id", "acme"}, {"role", "viewer"}}, 0, false))).status, 401);
-  EXPECT_EQ(server.get("/metrics/kpi", bearer(make_jwt(kSecret, {{"role", "viewer"}}))).status, 401);
+  EXPECT_EQ(server
+                .get("/metrics/kpi", bearer(make_jwt("another-secret-another-secret-another",
+                                                     {{"tenant_id", "acme"}, {"role", "viewer"}})))
+                .status,
+            401);
+  EXPECT_EQ(server
+                .get("/metrics/kpi",
+                     bearer(make_jwt(kSecret, {{"tenant_id", "acme"}, {"role", "viewer"}}, -10)))
+                .status,
+            401);
+  EXPECT_EQ(
+      server
+          .get("/metrics/kpi",
+               bearer(make_jwt(kSecret, {{"tenant_id", "acme"}, {"role", "viewer"}}, 0, false)))
+          .status,
+      401);
+  EXPECT_EQ(server.get("/metrics/kpi", bearer(make_jwt(kSecret, {{"role", "viewer"}}))).status,
+            401);
   // alg none: header {"alg":"none","typ":"JWT"}, no signature.
-  std::string none = "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJ0ZW5hbnRfaWQiOiJhY21lIiwicm9sZSI6ImFkbWluIiwiZXhwIjo0MTAyNDQ0ODAwfQ.";
+  std::string none =
+      "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0."
+      "eyJ0ZW5hbnRfaWQiOiJhY21lIiwicm9sZSI6ImFkbWluIiwiZXhwIjo0MTAyNDQ0ODAwfQ.";
   EXPECT_EQ(server.get("/metrics/kpi", bearer(none)).status, 401);
   // A viewer may not ingest; an ingest token may.
-  json batch = {{"events", json::array({{{"id", "a"}, {"type", "lead_created"}, {"tenant_id", "acme"},
-                                          {"timestamp", rfc3339(now_ms())}, {"lead_id", "l"}}})}};
+  json batch = {{"events", json::array({{{"id", "a"},
+                                         {"type", "lead_created"},
+                                         {"tenant_id", "acme"},
+                                         {"timestamp", rfc3339(now_ms())},
+                                         {"lead_id", "l"}}})}};
   EXPECT_EQ(server.post_json("/analytics/process/batch", batch, bearer(viewer)).status, 403);
   auto ingest = make_jwt(kSecret, {{"tenant_id", "acme"}, {"role", "ingest"}});
   auto ok = server.post_json("/analytics/process/batch", batch, bearer(ingest));
@@ -148,10 +167,16 @@ TEST_F(JwtTest, TenantsNeverSeeEachOther) {
   std::int64_t now = now_ms();
   json events = json::array();
   for (int i = 0; i < 5; ++i)
-    events.push_back({{"id", "a" + std::to_string(i)}, {"type", "lead_created"}, {"tenant_id", "alpha"},
-                      {"timestamp", rfc3339(now - 60000)}, {"lead_id", "la" + std::to_string(i)}});
-  events.push_back({{"id", "b0"}, {"type", "lead_created"}, {"tenant_id", "beta"},
-                    {"timestamp", rfc3339(now - 60000)}, {"lead_id", "lb"}});
+    events.push_back({{"id", "a" + std::to_string(i)},
+                      {"type", "lead_created"},
+                      {"tenant_id", "alpha"},
+                      {"timestamp", rfc3339(now - 60000)},
+                      {"lead_id", "la" + std::to_string(i)}});
+  events.push_back({{"id", "b0"},
+                    {"type", "lead_created"},
+                    {"tenant_id", "beta"},
+                    {"timestamp", rfc3339(now - 60000)},
+                    {"lead_id", "lb"}});
   auto r = server.post_json("/analytics/process/batch", {{"events", events}}, bearer(star));
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.json()["accepted"], 6);

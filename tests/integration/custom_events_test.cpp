@@ -25,7 +25,10 @@ class CustomEventsTest : public ::testing::TestWithParam<std::string> {
 };
 
 json booking(const std::string& id, std::int64_t ts, json properties) {
-  return {{"id", id}, {"type", "booking_made"}, {"tenant_id", "default"}, {"timestamp", rfc3339(ts)},
+  return {{"id", id},
+          {"type", "booking_made"},
+          {"tenant_id", "default"},
+          {"timestamp", rfc3339(ts)},
           {"properties", std::move(properties)}};
 }
 
@@ -39,18 +42,27 @@ TEST_P(CustomEventsTest, DeclaredTypeIsValidatedStoredCountedAndDocumented) {
       booking("b3", now - 1000, {{"booking_id", "B3"}, {"channel", "phone"}}),
       booking("b4", now - 1000, {{"amount", 1}}),                          // no booking_id
       booking("b5", now - 1000, {{"booking_id", "B5"}, {"amount", "1"}}),  // amount not a number
-      {{"id", "p1"}, {"type", "payment_made"}, {"tenant_id", "default"}, {"timestamp", rfc3339(now)}},
-      {{"id", "l1"}, {"type", "lead_created"}, {"tenant_id", "default"}, {"timestamp", rfc3339(now - 500)},
-       {"lead_id", "L1"}, {"properties", {{"campaign", "bf"}}}},
+      {{"id", "p1"},
+       {"type", "payment_made"},
+       {"tenant_id", "default"},
+       {"timestamp", rfc3339(now)}},
+      {{"id", "l1"},
+       {"type", "lead_created"},
+       {"tenant_id", "default"},
+       {"timestamp", rfc3339(now - 500)},
+       {"lead_id", "L1"},
+       {"properties", {{"campaign", "bf"}}}},
   });
   auto r = server.post_json("/analytics/process/batch", {{"events", events}});
   ASSERT_EQ(r.status, 200) << r.body;
   const json result = r.json();
   EXPECT_EQ(result["accepted"], 4) << result.dump();
   ASSERT_EQ(result["rejected"].size(), 3u) << result.dump();
-  EXPECT_EQ(result["rejected"][0]["error"], "missing property 'booking_id' (required by event type 'booking_made')");
+  EXPECT_EQ(result["rejected"][0]["error"],
+            "missing property 'booking_id' (required by event type 'booking_made')");
   EXPECT_EQ(result["rejected"][1]["error"], "property 'amount' must be a number");
-  EXPECT_NE(result["rejected"][2]["error"].get<std::string>().find("booking_made"), std::string::npos)
+  EXPECT_NE(result["rejected"][2]["error"].get<std::string>().find("booking_made"),
+            std::string::npos)
       << "the accepted types include the declared one";
 
   auto all = server.get("/x/bookings/count");
@@ -64,9 +76,11 @@ TEST_P(CustomEventsTest, DeclaredTypeIsValidatedStoredCountedAndDocumented) {
   const json doc = server.get("/openapi.json").json();
   const json& schemas = doc["components"]["schemas"];
   ASSERT_TRUE(schemas.contains("BookingsBookingMadeEvent")) << schemas["BatchRequest"].dump();
-  EXPECT_EQ(schemas["BookingsBookingMadeEvent"]["properties"]["properties"]["required"], json::array({"booking_id"}));
-  EXPECT_TRUE(schemas["BatchRequest"]["properties"]["events"]["items"]["discriminator"]["mapping"].contains(
-      "booking_made"));
+  EXPECT_EQ(schemas["BookingsBookingMadeEvent"]["properties"]["properties"]["required"],
+            json::array({"booking_id"}));
+  EXPECT_TRUE(
+      schemas["BatchRequest"]["properties"]["events"]["items"]["discriminator"]["mapping"].contains(
+          "booking_made"));
 
   // Unloaded: the type is no longer accepted, and no longer documented.
   ServerOptions off = o;
@@ -79,8 +93,11 @@ TEST_P(CustomEventsTest, DeclaredTypeIsValidatedStoredCountedAndDocumented) {
   const json after = server.post_json("/analytics/process/batch", {{"events", late}}).json();
   EXPECT_EQ(after["accepted"], 0) << after.dump();
   ASSERT_EQ(after["rejected"].size(), 1u);
-  EXPECT_EQ(after["rejected"][0]["error"].get<std::string>().find("booking_made"), std::string::npos);
-  EXPECT_FALSE(server.get("/openapi.json").json()["components"]["schemas"].contains("BookingsBookingMadeEvent"));
+  EXPECT_EQ(after["rejected"][0]["error"].get<std::string>().find("booking_made"),
+            std::string::npos);
+  EXPECT_FALSE(server.get("/openapi.json")
+                   .json()["components"]["schemas"]
+                   .contains("BookingsBookingMadeEvent"));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, CustomEventsTest, ::testing::ValuesIn(backends()));

@@ -33,14 +33,18 @@ class ReadClient {
   explicit ReadClient(const ServerProcess& server) {
     load_ = std::make_unique<PacedLoad>(30, 2, [this, &server](std::int64_t seq) {
       static const char* kPaths[] = {"/metrics/kpi", "/analytics/conversations/sentiment",
-                                     "/analytics/real-time/activity", "/metrics/performance?interval=hour"};
+                                     "/analytics/real-time/activity",
+                                     "/metrics/performance?interval=hour"};
       auto r = server.get(kPaths[seq % 4], kTenant);
       std::lock_guard<std::mutex> lock(mutex_);
       ++statuses_[r.status];
     });
   }
   void stop() { load_->stop(); }
-  std::map<int, int> statuses() const { std::lock_guard<std::mutex> l(mutex_); return statuses_; }
+  std::map<int, int> statuses() const {
+    std::lock_guard<std::mutex> l(mutex_);
+    return statuses_;
+  }
 
  private:
   mutable std::mutex mutex_;
@@ -82,7 +86,8 @@ void expect_exactly_acknowledged(const std::vector<std::string>& stored, const A
   for (const auto& id : acked_ids) {
     if (stored_set.count(id) != 0) continue;
     const auto at = acked.acked_at(id);
-    if (kernel_fault && at && *at > *kernel_fault - kKernelWindow && *at < *kernel_fault + kKernelWindow) {
+    if (kernel_fault && at && *at > *kernel_fault - kKernelWindow &&
+        *at < *kernel_fault + kKernelWindow) {
       ++lost_to_kernel;
       continue;
     }
@@ -167,7 +172,6 @@ TEST(DatabaseFault, PostgresStoppedAndStartedUnderLoad) {
             << " batches refused (503) then resent; reads " << describe(read_statuses) << "\n";
 }
 
-
 // SQLite on a disk that fills up: ingest is refused with a clean 503 (never a 200 for unstored
 // events), reads keep working, the file stays sound, and once space is back ingestion resumes by
 // itself.
@@ -204,7 +208,6 @@ TEST(DatabaseFault, SqliteFullDiskRefusesThenRecovers) {
             << describe(ingest.statuses()) << "; recovery " << recovery << " s\n";
 }
 
-
 // SQLite whose file system the kernel forces read-only under load (an ext4 error with
 // errors=remount-ro): ingest answers a clean 503, the file is sound, and once the operator has
 // repaired and remounted the disk the server writes again without a restart, with every
@@ -238,14 +241,19 @@ TEST(DatabaseFault, SqliteDiskForcedReadOnlyThenRepaired) {
   EXPECT_EQ(ingest.unclean_refusals(), 0) << ingest.unclean_examples() << log_problems(server);
   // Reads see the writes made after the repair: no pooled connection is left on the old mount.
   EXPECT_EQ(server.get("/health").status, 200);
-  ASSERT_EQ(server.post_json("/analytics/process/batch",
-                             {{"events", numbered_batch("fresh", "after", 0, 1, now_ms() - 1000)}},
-                             {{"X-Tenant-ID", "fresh"}}).status, 200);
+  ASSERT_EQ(server
+                .post_json("/analytics/process/batch",
+                           {{"events", numbered_batch("fresh", "after", 0, 1, now_ms() - 1000)}},
+                           {{"X-Tenant-ID", "fresh"}})
+                .status,
+            200);
   for (int i = 0; i < 12; ++i) {  // distinct queries: computed, not cached, on every pooled slot
     auto kpi = server.get("/metrics/kpi?tz=UTC&interval=" + std::string(i % 2 ? "day" : "hour") +
-                              "&n=" + std::to_string(i), {{"X-Tenant-ID", "fresh"}});
+                              "&n=" + std::to_string(i),
+                          {{"X-Tenant-ID", "fresh"}});
     ASSERT_EQ(kpi.status, 200) << kpi.body;
-    EXPECT_EQ(kpi.json()["kpis"]["new_leads"]["value"], 1) << "a pooled connection reads a stale file";
+    EXPECT_EQ(kpi.json()["kpis"]["new_leads"]["value"], 1)
+        << "a pooled connection reads a stale file";
   }
 
   expect_sqlite_sound_and_exact(server, db, ingest, fault_at);

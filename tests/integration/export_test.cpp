@@ -1,6 +1,6 @@
 // The export plugin over HTTP: the dataset list, CSV and JSON exports of every dataset that agree
-// with each other (through the strict RFC 4180 parser of the export plugin's tests), kpi_daily against /metrics/kpi, and
-// the errors raised before streaming.
+// with each other (through the strict RFC 4180 parser of the export plugin's tests), kpi_daily
+// against /metrics/kpi, and the errors raised before streaming.
 
 #include <gtest/gtest.h>
 
@@ -35,12 +35,14 @@ json typed(const Field& f, const std::string& type) {
 
 // Conversations whose ids need quoting and the formula guard in CSV.
 json events(const std::string& tenant, std::int64_t day) {
-  const std::vector<std::string> ids = {"plain", "c,1", "c\"2", "=c3", "+c4", "c😀5", "-c6", "@c7", "a b"};
+  const std::vector<std::string> ids = {"plain", "c,1", "c\"2", "=c3", "+c4",
+                                        "c😀5",   "-c6", "@c7",  "a b"};
   json out = json::array();
   int n = 0;
   for (std::size_t k = 0; k < 40; ++k) {
     const std::string conv = ids[k % ids.size()] + std::to_string(k);
-    const std::int64_t ts = day + static_cast<std::int64_t>(k % 3) * kDayMs + 3'600'000 + static_cast<std::int64_t>(k) * 60'000;
+    const std::int64_t ts = day + static_cast<std::int64_t>(k % 3) * kDayMs + 3'600'000 +
+                            static_cast<std::int64_t>(k) * 60'000;
     auto ev = [&](const std::string& type, std::int64_t t, json fields) {
       fields["id"] = "e" + std::to_string(n++);
       fields["type"] = type;
@@ -49,12 +51,21 @@ json events(const std::string& tenant, std::int64_t day) {
       out.push_back(fields);
     };
     ev("lead_created", ts - 1000, {{"lead_id", "=L" + std::to_string(k)}});
-    ev("conversation_started", ts, {{"conversation_id", conv}, {"lead_id", "=L" + std::to_string(k)},
-                                    {"assistant_id", k % 4 ? json("a" + std::to_string(k % 2)) : json(nullptr)}});
-    ev("message", ts + 1000, {{"conversation_id", conv}, {"sender", "lead"}, {"text", "I love it, thanks!"}});
-    ev("message", ts + 2000, {{"conversation_id", conv}, {"sender", "assistant"}, {"text", "ok"},
-                              {"response_time_ms", 100 + static_cast<int>(k)}, {"tokens", 7}});
-    if (k % 3) ev("conversation_ended", ts + 60'000, {{"conversation_id", conv}, {"outcome", k % 2 ? "resolved" : "handoff"}});
+    ev("conversation_started", ts,
+       {{"conversation_id", conv},
+        {"lead_id", "=L" + std::to_string(k)},
+        {"assistant_id", k % 4 ? json("a" + std::to_string(k % 2)) : json(nullptr)}});
+    ev("message", ts + 1000,
+       {{"conversation_id", conv}, {"sender", "lead"}, {"text", "I love it, thanks!"}});
+    ev("message", ts + 2000,
+       {{"conversation_id", conv},
+        {"sender", "assistant"},
+        {"text", "ok"},
+        {"response_time_ms", 100 + static_cast<int>(k)},
+        {"tokens", 7}});
+    if (k % 3)
+      ev("conversation_ended", ts + 60'000,
+         {{"conversation_id", conv}, {"outcome", k % 2 ? "resolved" : "handoff"}});
   }
   return out;
 }
@@ -70,7 +81,8 @@ class ExportTest : public ::testing::TestWithParam<std::string> {
     ASSERT_EQ(r.json()["rejected"].size(), 0u) << r.body;
   }
   std::string window() const {
-    return "from=" + rfc3339(day_).substr(0, 10) + "&to=" + rfc3339(day_ + 4 * kDayMs).substr(0, 10);
+    return "from=" + rfc3339(day_).substr(0, 10) +
+           "&to=" + rfc3339(day_ + 4 * kDayMs).substr(0, 10);
   }
   json datasets() const {
     auto r = server_->get("/analytics/export/datasets", h_);
@@ -92,8 +104,9 @@ TEST_P(ExportTest, DatasetsListEveryDataSourceWithTypedColumns) {
     EXPECT_FALSE(d["plugin"].get<std::string>().empty());
     EXPECT_GT(d["columns"].size(), 0u) << d["name"];
     for (const auto& c : d["columns"])
-      EXPECT_TRUE(std::set<std::string>({"string", "integer", "number", "timestamp", "date", "boolean"})
-                      .count(c["type"].get<std::string>()));
+      EXPECT_TRUE(
+          std::set<std::string>({"string", "integer", "number", "timestamp", "date", "boolean"})
+              .count(c["type"].get<std::string>()));
     EXPECT_TRUE(d["parameters"].is_array());
   }
   EXPECT_EQ(names.size(), list.size()) << "names are unique";
@@ -107,23 +120,28 @@ TEST_P(ExportTest, CsvAndJsonExportsAgreeForEveryDataset) {
     for (const auto& p : d["parameters"]) needs_param = needs_param || p["required"] == true;
     if (needs_param) continue;
     const std::string name = d["name"];
-    auto j = server_->get("/analytics/export/metrics?dataset=" + name + "&format=json&" + window(), h_);
-    auto c = server_->get("/analytics/export/metrics?dataset=" + name + "&" + window(), {{"X-Tenant-ID", "t1"}, {"Accept", "text/csv"}});
+    auto j =
+        server_->get("/analytics/export/metrics?dataset=" + name + "&format=json&" + window(), h_);
+    auto c = server_->get("/analytics/export/metrics?dataset=" + name + "&" + window(),
+                          {{"X-Tenant-ID", "t1"}, {"Accept", "text/csv"}});
     ASSERT_EQ(j.status, 200) << name << j.body;
     ASSERT_EQ(c.status, 200) << name << c.body;
     EXPECT_EQ(j.header("content-type"), "application/json");
     EXPECT_EQ(c.header("content-type"), "text/csv; charset=utf-8");
-    EXPECT_EQ(c.header("content-disposition"), "attachment; filename=\"" + name + "_" + rfc3339(day_).substr(0, 10) +
-                                                    "_" + rfc3339(day_ + 4 * kDayMs).substr(0, 10) + ".csv\"");
+    EXPECT_EQ(c.header("content-disposition"),
+              "attachment; filename=\"" + name + "_" + rfc3339(day_).substr(0, 10) + "_" +
+                  rfc3339(day_ + 4 * kDayMs).substr(0, 10) + ".csv\"");
     json rows = json::parse(j.body);
     auto records = parse_csv(c.body);
     ASSERT_EQ(records.size(), rows.size() + 1) << name;
     ASSERT_EQ(records[0].size(), d["columns"].size());
-    for (std::size_t k = 0; k < d["columns"].size(); ++k) EXPECT_EQ(records[0][k].text, d["columns"][k]["name"]);
+    for (std::size_t k = 0; k < d["columns"].size(); ++k)
+      EXPECT_EQ(records[0][k].text, d["columns"][k]["name"]);
     for (std::size_t r = 0; r < rows.size(); ++r) {
       json from_csv = json::object();
       for (std::size_t k = 0; k < d["columns"].size(); ++k)
-        from_csv[d["columns"][k]["name"].get<std::string>()] = typed(records[r + 1][k], d["columns"][k]["type"]);
+        from_csv[d["columns"][k]["name"].get<std::string>()] =
+            typed(records[r + 1][k], d["columns"][k]["type"]);
       EXPECT_EQ(from_csv, rows[r]) << name << " row " << r;
     }
     ++compared;
@@ -163,7 +181,8 @@ TEST_P(ExportTest, BadRequestsGetJsonErrorsNotHalfBodies) {
   for (const auto& d : datasets()) {
     for (const auto& p : d["parameters"]) {
       if (p["required"] != true) continue;
-      auto r = server_->get("/analytics/export/metrics?dataset=" + d["name"].get<std::string>() + "&" + window(), h_);
+      auto r = server_->get(
+          "/analytics/export/metrics?dataset=" + d["name"].get<std::string>() + "&" + window(), h_);
       EXPECT_EQ(r.status, 400) << d["name"];
       EXPECT_EQ(r.json()["error"]["field"], p["name"]) << d["name"];
       break;

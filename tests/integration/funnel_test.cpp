@@ -68,8 +68,10 @@ Ref reference(const std::vector<std::string>& stages, const std::vector<StageEv>
     for (const auto& e : evs) {
       const int k = index_of(e.stage);
       if (e.ts >= from && e.ts < to) {
-        if (k < 0) ++r.unknown;
-        else w.emplace_back(e.ts, k);
+        if (k < 0)
+          ++r.unknown;
+        else
+          w.emplace_back(e.ts, k);
       } else if (e.ts >= from - (to - from) && e.ts < from && k > prev_max) {
         prev_max = k;
       }
@@ -107,7 +109,8 @@ std::optional<double> p_value(std::int64_t x1, std::int64_t n1, std::int64_t x2,
   if (n1 == 0 || n2 == 0) return std::nullopt;
   const double p = double(x1 + x2) / double(n1 + n2);
   if (p <= 0 || p >= 1) return std::nullopt;
-  const double z = (double(x1) / n1 - double(x2) / n2) / std::sqrt(p * (1 - p) * (1.0 / n1 + 1.0 / n2));
+  const double z =
+      (double(x1) / n1 - double(x2) / n2) / std::sqrt(p * (1 - p) * (1.0 / n1 + 1.0 / n2));
   return std::erfc(std::fabs(z) / std::sqrt(2.0));
 }
 
@@ -123,8 +126,13 @@ TEST_P(FunnelTest, MatchesNaiveReference) {
   std::vector<json> bodies;
   auto define = [&](const std::string& id, std::int64_t ts, const std::vector<std::string>& st,
                     const std::string& name) {
-    bodies.push_back({{"id", id}, {"type", "funnel_defined"}, {"tenant_id", "t1"},
-                      {"timestamp", rfc3339(ts)}, {"funnel_id", "f1"}, {"name", name}, {"stages", st}});
+    bodies.push_back({{"id", id},
+                      {"type", "funnel_defined"},
+                      {"tenant_id", "t1"},
+                      {"timestamp", rfc3339(ts)},
+                      {"funnel_id", "f1"},
+                      {"name", name},
+                      {"stages", st}});
   };
   define("def-old", base, {"new", "won"}, "Old");
   define("def-new", base + kDayMs, stages, "Sales");  // the latest definition wins
@@ -141,14 +149,21 @@ TEST_P(FunnelTest, MatchesNaiveReference) {
                      "L" + std::to_string(l), unknown ? "spam" : names[stage], ts});
       ts += static_cast<std::int64_t>(rng() % 3) * 30 * kMinuteMs;  // a third are ties
       const auto r = rng() % 10;
-      if (r < 5) stage = std::min(stage + 1, 3);
-      else if (r < 6) stage = std::min(stage + 2, 3);
-      else if (r < 8 && stage > 0) stage -= 1;
+      if (r < 5)
+        stage = std::min(stage + 1, 3);
+      else if (r < 6)
+        stage = std::min(stage + 2, 3);
+      else if (r < 8 && stage > 0)
+        stage -= 1;
     }
   }
   for (const auto& e : evs)
-    bodies.push_back({{"id", e.id}, {"type", "stage_changed"}, {"tenant_id", "t1"},
-                      {"timestamp", rfc3339(e.ts)}, {"lead_id", e.lead}, {"funnel_id", "f1"},
+    bodies.push_back({{"id", e.id},
+                      {"type", "stage_changed"},
+                      {"tenant_id", "t1"},
+                      {"timestamp", rfc3339(e.ts)},
+                      {"lead_id", e.lead},
+                      {"funnel_id", "f1"},
                       {"stage", e.stage}});
   std::shuffle(bodies.begin(), bodies.end(), std::mt19937(5));
   // Two requests, the second repeating the first's events: the plugin's ingest hook must copy
@@ -189,7 +204,8 @@ TEST_P(FunnelTest, MatchesNaiveReference) {
   ASSERT_EQ(fl.status, 200) << fl.body;
   const json flow = fl.json();  // keep the parsed body alive while iterating it
   std::map<std::pair<int, int>, std::int64_t> links;
-  for (const auto& l : flow["links"]) links[{l["source"].get<int>(), l["target"].get<int>()}] = l["value"];
+  for (const auto& l : flow["links"])
+    links[{l["source"].get<int>(), l["target"].get<int>()}] = l["value"];
   EXPECT_EQ(links, ref.links);
   for (const auto& [stage, n] : ref.entries) EXPECT_EQ(flow["entries"][stage], n) << stage;
 
@@ -197,7 +213,8 @@ TEST_P(FunnelTest, MatchesNaiveReference) {
   ASSERT_EQ(svg.status, 200) << svg.body;
   EXPECT_EQ(svg.header("content-type").rfind("image/svg+xml", 0), 0u);
   std::size_t paths = 0;
-  for (auto p = svg.body.find("<path"); p != std::string::npos; p = svg.body.find("<path", p + 1)) ++paths;
+  for (auto p = svg.body.find("<path"); p != std::string::npos; p = svg.body.find("<path", p + 1))
+    ++paths;
   EXPECT_EQ(paths, ref.links.size());
   EXPECT_NE(svg.body.find("demo &amp; &lt;call&gt;"), std::string::npos);
 
@@ -205,7 +222,8 @@ TEST_P(FunnelTest, MatchesNaiveReference) {
   ASSERT_EQ(bn.status, 200) << bn.body;
   const json bottlenecks = bn.json();
   for (std::size_t k = 0; k + 1 < stages.size(); ++k) {
-    const auto want = p_value(ref.reached[k + 1], ref.reached[k], ref.prev_reached[k + 1], ref.prev_reached[k]);
+    const auto want =
+        p_value(ref.reached[k + 1], ref.reached[k], ref.prev_reached[k + 1], ref.prev_reached[k]);
     const auto& got = bottlenecks["transitions"][k]["p_value"];
     ASSERT_EQ(got.is_null(), !want) << k;
     if (want) {
@@ -214,7 +232,8 @@ TEST_P(FunnelTest, MatchesNaiveReference) {
   }
 
   for (int k = 0; k + 1 < static_cast<int>(stages.size()); ++k) {
-    auto d = s.get("/analytics/funnel/f1/dropped" + q + "&limit=1000&stage=" + url_encode(stages[k]), h);
+    auto d =
+        s.get("/analytics/funnel/f1/dropped" + q + "&limit=1000&stage=" + url_encode(stages[k]), h);
     ASSERT_EQ(d.status, 200) << d.body;
     const json dropped = d.json();
     std::set<std::string> got;

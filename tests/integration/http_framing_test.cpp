@@ -44,7 +44,8 @@ class RawClient {
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     timeval tv{kReplyGuardMs / 1000, 0};
     ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) ADD_FAILURE() << "connect failed";
+    if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
+      ADD_FAILURE() << "connect failed";
   }
   ~RawClient() { ::close(fd_); }
   RawClient(const RawClient&) = delete;
@@ -71,14 +72,16 @@ class RawClient {
     r.status = std::stoi(head.substr(9, 3));
     for (std::size_t pos = head.find("\r\n"); pos != std::string::npos;) {
       std::size_t next = head.find("\r\n", pos + 2);
-      std::string line = head.substr(pos + 2, next == std::string::npos ? std::string::npos : next - pos - 2);
+      std::string line =
+          head.substr(pos + 2, next == std::string::npos ? std::string::npos : next - pos - 2);
       std::size_t colon = line.find(':');
       std::string name = line.substr(0, colon);
       for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       r.headers[name] = line.substr(colon + 2);
       pos = next;
     }
-    std::size_t length = r.headers.count("content-length") ? std::stoul(r.headers["content-length"]) : 0;
+    std::size_t length =
+        r.headers.count("content-length") ? std::stoul(r.headers["content-length"]) : 0;
     while (buffer_.size() < length)
       if (!fill()) return WireResponse{};
     r.body = buffer_.substr(0, length);
@@ -86,13 +89,15 @@ class RawClient {
     return r;
   }
 
-  /// Milliseconds until the server closes the connection (EOF), or -1 when it does not within the guard.
+  /// Milliseconds until the server closes the connection (EOF), or -1 when it does not within the
+  /// guard.
   long ms_until_eof() {
     auto start = Clock::now();
     while (buffer_.empty() && fill()) {
     }
     if (!buffer_.empty() || !eof_) return -1;
-    return static_cast<long>(std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count());
+    return static_cast<long>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count());
   }
 
  private:
@@ -137,8 +142,12 @@ class HttpFramingTest : public ::testing::Test {
   }
 
   static std::string batch_of(const std::string& id) {
-    return json{{"events", {{{"id", id}, {"type", "lead_created"}, {"tenant_id", "default"},
-                             {"timestamp", rfc3339(now_ms() - 60000)}, {"lead_id", "l-" + id}}}}}
+    return json{{"events",
+                 {{{"id", id},
+                   {"type", "lead_created"},
+                   {"tenant_id", "default"},
+                   {"timestamp", rfc3339(now_ms() - 60000)},
+                   {"lead_id", "l-" + id}}}}}
         .dump();
   }
 
@@ -149,8 +158,9 @@ std::unique_ptr<ServerProcess> HttpFramingTest::server_;
 
 TEST_F(HttpFramingTest, NegativeContentLengthIs400EnvelopeWithAccessLogLine) {
   for (const char* cl : {"-5", "-1", "+5", "5x", "", "0x10", "1 2"}) {
-    auto r = exchange(std::string("GET /health HTTP/1.1\r\nHost: t\r\nX-Request-ID: neg-cl-probe\r\n") +
-                      "Content-Length: " + cl + "\r\n\r\n");
+    auto r =
+        exchange(std::string("GET /health HTTP/1.1\r\nHost: t\r\nX-Request-ID: neg-cl-probe\r\n") +
+                 "Content-Length: " + cl + "\r\n\r\n");
     expect_envelope(r, 400, "bad_request");
     EXPECT_EQ(r.headers["x-request-id"], "neg-cl-probe");
     EXPECT_EQ(r.body.find("stoull"), std::string::npos);
@@ -160,7 +170,8 @@ TEST_F(HttpFramingTest, NegativeContentLengthIs400EnvelopeWithAccessLogLine) {
 }
 
 TEST_F(HttpFramingTest, HugeContentLengthIs413Envelope) {
-  for (const char* cl : {"18446744073709551615", "18446744073709551616", "99999999999999999999999999", "16777217"}) {
+  for (const char* cl :
+       {"18446744073709551615", "18446744073709551616", "99999999999999999999999999", "16777217"}) {
     auto r = exchange(std::string("POST /analytics/process/batch HTTP/1.1\r\nHost: t\r\n") +
                       "Content-Type: application/json\r\nContent-Length: " + cl + "\r\n\r\n{}");
     expect_envelope(r, 413, "payload_too_large");
@@ -168,29 +179,34 @@ TEST_F(HttpFramingTest, HugeContentLengthIs413Envelope) {
 }
 
 TEST_F(HttpFramingTest, ConflictingContentLengthsAre400) {
-  auto r = exchange("POST /analytics/process/batch HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
-                    "Content-Length: 2\r\nContent-Length: 14\r\n\r\n{\"events\": []}");
+  auto r = exchange(
+      "POST /analytics/process/batch HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+      "Content-Length: 2\r\nContent-Length: 14\r\n\r\n{\"events\": []}");
   expect_envelope(r, 400, "bad_request");
-  r = exchange("POST /analytics/process/batch HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
-               "Content-Length: 2, 3\r\n\r\n{}");
+  r = exchange(
+      "POST /analytics/process/batch HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+      "Content-Length: 2, 3\r\n\r\n{}");
   expect_envelope(r, 400, "bad_request");
 }
 
 TEST_F(HttpFramingTest, ContentLengthWithTransferEncodingIs400) {
-  auto r = exchange("POST /analytics/process/batch HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
-                    "Content-Length: 14\r\nTransfer-Encoding: chunked\r\n\r\ne\r\n{\"events\": []}\r\n0\r\n\r\n");
+  auto r = exchange(
+      "POST /analytics/process/batch HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+      "Content-Length: 14\r\nTransfer-Encoding: chunked\r\n\r\ne\r\n{\"events\": []}\r\n0\r\n\r\n");
   expect_envelope(r, 400, "bad_request");
 }
 
 TEST_F(HttpFramingTest, ChunkedWithAnUnchunkedBodyIsRefusedAtOnce) {
-  auto r = exchange("POST /analytics/process/batch HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
-                    "Transfer-Encoding: chunked\r\n\r\n{\"events\": []}");
+  auto r = exchange(
+      "POST /analytics/process/batch HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+      "Transfer-Encoding: chunked\r\n\r\n{\"events\": []}");
   expect_envelope(r, 400, "bad_request");
 }
 
 TEST_F(HttpFramingTest, UnsupportedTransferEncodingIs501) {
-  auto r = exchange("POST /analytics/process/batch HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
-                    "Transfer-Encoding: gzip, chunked\r\n\r\n");
+  auto r = exchange(
+      "POST /analytics/process/batch HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+      "Transfer-Encoding: gzip, chunked\r\n\r\n");
   expect_envelope(r, 501, "not_implemented");
 }
 
@@ -202,39 +218,47 @@ TEST_F(HttpFramingTest, ChunkedBodyIsDecodedAndStored) {
     std::snprintf(buf, sizeof buf, "%zx", n);
     return std::string(buf);
   };
-  auto r = exchange("POST /analytics/process/batch HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
-                    "Transfer-Encoding: chunked\r\n\r\n" + hex(half.size()) + ";ext=1\r\n" + half + "\r\n" +
-                    hex(rest.size()) + "\r\n" + rest + "\r\n0\r\nX-Trailer: t\r\n\r\n");
+  auto r = exchange(
+      "POST /analytics/process/batch HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+      "Transfer-Encoding: chunked\r\n\r\n" +
+      hex(half.size()) + ";ext=1\r\n" + half + "\r\n" + hex(rest.size()) + "\r\n" + rest +
+      "\r\n0\r\nX-Trailer: t\r\n\r\n");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.envelope()["accepted"], 1) << r.body;
 }
 
 TEST_F(HttpFramingTest, TrailingNulAfterJsonBodyIs400) {
   std::string body = std::string("{\"events\": []}") + '\0';
-  auto r = exchange("POST /analytics/process/batch HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
-                    "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
+  auto r = exchange(
+      "POST /analytics/process/batch HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+      "Content-Length: " +
+      std::to_string(body.size()) + "\r\n\r\n" + body);
   expect_envelope(r, 400);
 }
 
 TEST_F(HttpFramingTest, NonJsonContentTypesAre415Envelope) {
   for (const char* type : {"foo", "application/", "application/jsonp", "text/plain"}) {
-    auto r = exchange(std::string("POST /analytics/process/batch HTTP/1.1\r\nHost: t\r\nContent-Type: ") + type +
-                      "\r\nContent-Length: 14\r\n\r\n{\"events\": []}");
+    auto r = exchange(
+        std::string("POST /analytics/process/batch HTTP/1.1\r\nHost: t\r\nContent-Type: ") + type +
+        "\r\nContent-Length: 14\r\n\r\n{\"events\": []}");
     expect_envelope(r, 415, "unsupported_media_type");
   }
 }
 
 TEST_F(HttpFramingTest, TwentyMebibyteBodyIs413EnvelopeBeforeTheBodyIsSent) {
   RawClient client(server_->port());
-  client.send("POST /analytics/process/batch HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
-              "Content-Length: 20971520\r\n\r\n");
+  client.send(
+      "POST /analytics/process/batch HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+      "Content-Length: 20971520\r\n\r\n");
   auto r = client.read_response();
   expect_envelope(r, 413, "payload_too_large");
 }
 
 TEST_F(HttpFramingTest, UnknownHttpVersionIs400Envelope) {
-  expect_envelope(exchange("GET /health HTTP/9.9\r\nHost: t\r\n\r\n"), 400, "unsupported_http_version");
-  expect_envelope(exchange("GET /health HTTP/2.0\r\nHost: t\r\n\r\n"), 400, "unsupported_http_version");
+  expect_envelope(exchange("GET /health HTTP/9.9\r\nHost: t\r\n\r\n"), 400,
+                  "unsupported_http_version");
+  expect_envelope(exchange("GET /health HTTP/2.0\r\nHost: t\r\n\r\n"), 400,
+                  "unsupported_http_version");
   expect_envelope(exchange("GET health HTTP/1.1\r\nHost: t\r\n\r\n"), 400, "bad_request");
   expect_envelope(exchange("GET /health HTTP/1.1\nHost: t\n\n"), 400, "bad_request");
 }
@@ -264,20 +288,25 @@ TEST_F(HttpFramingTest, ThreePipelinedGetsGetThreeAnswersInOrder) {
 TEST_F(HttpFramingTest, PipelinedGetAndPostStoreTheBatch) {
   RawClient client(server_->port());
   std::string body = batch_of("pipelined-1");
-  client.send("GET /health HTTP/1.1\r\nHost: t\r\n\r\nPOST /analytics/process/batch HTTP/1.1\r\nHost: t\r\n"
-              "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
+  client.send(
+      "GET /health HTTP/1.1\r\nHost: t\r\n\r\nPOST /analytics/process/batch HTTP/1.1\r\nHost: t\r\n"
+      "Content-Type: application/json\r\nContent-Length: " +
+      std::to_string(body.size()) + "\r\n\r\n" + body);
   EXPECT_EQ(client.read_response().status, 200);
   auto post = client.read_response();
   ASSERT_EQ(post.status, 200) << post.body;
   EXPECT_EQ(post.envelope()["accepted"], 1) << post.body;
   // Stored: the same event again is a duplicate.
-  auto again = server_->request("POST", "/analytics/process/batch", body, {{"Content-Type", "application/json"}});
+  auto again = server_->request("POST", "/analytics/process/batch", body,
+                                {{"Content-Type", "application/json"}});
   EXPECT_EQ(again.json()["duplicates"], 1) << again.body;
 }
 
 TEST_F(HttpFramingTest, ConnectionCloseEndsTheSocketRightAfterTheAnswer) {
   RawClient client(server_->port());
-  client.send("GET /health HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\nGET /health HTTP/1.1\r\nHost: t\r\n\r\n");
+  client.send(
+      "GET /health HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\nGET /health HTTP/1.1\r\nHost: "
+      "t\r\n\r\n");
   auto r = client.read_response();
   ASSERT_EQ(r.status, 200);
   EXPECT_EQ(r.headers["connection"], "Close");
@@ -315,8 +344,9 @@ TEST_F(HttpFramingTest, FramingErrorClosesTheConnection) {
 
 TEST_F(HttpFramingTest, ExpectContinueGets100BeforeTheBody) {
   RawClient client(server_->port());
-  client.send("POST /analytics/process/batch HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
-              "Content-Length: 14\r\nExpect: 100-continue\r\n\r\n");
+  client.send(
+      "POST /analytics/process/batch HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+      "Content-Length: 14\r\nExpect: 100-continue\r\n\r\n");
   auto interim = client.read_response();
   EXPECT_EQ(interim.status, 100);
   client.send("{\"events\": []}");

@@ -6,9 +6,9 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <cmath>
 #include <map>
 #include <optional>
 #include <random>
@@ -49,7 +49,8 @@ std::vector<Ev> generate(std::int64_t base) {
   };
   const std::int64_t span = 14 * kDayMs;
   add("funnel_defined", base, {{"funnel_id", "f1"}, {"name", "F1"}, {"stages", {"a", "b", "c"}}});
-  add("funnel_defined", base + kDayMs, {{"funnel_id", "f1"}, {"name", "F1"}, {"stages", {"a", "b"}}});
+  add("funnel_defined", base + kDayMs,
+      {{"funnel_id", "f1"}, {"name", "F1"}, {"stages", {"a", "b"}}});
   add("funnel_defined", base, {{"funnel_id", "f2"}, {"name", "F2"}, {"stages", {"x", "y"}}});
   const char* stages[] = {"a", "b", "c", "x", "y"};
   for (int l = 0; l < 120; ++l) {
@@ -69,7 +70,8 @@ std::vector<Ev> generate(std::int64_t base) {
     const int a = static_cast<int>(uni(0, 3));
     json assistant = a == 3 ? json(nullptr) : json("a" + std::to_string(a));
     add("conversation_started", start,
-        {{"conversation_id", conv}, {"lead_id", "L" + std::to_string(uni(0, 119))},
+        {{"conversation_id", conv},
+         {"lead_id", "L" + std::to_string(uni(0, 119))},
          {"assistant_id", assistant}});
     if (uni(0, 4) == 0)  // a duplicate start, sometimes earlier than the first
       add("conversation_started", start + uni(-kDayMs, kDayMs),
@@ -105,7 +107,9 @@ std::map<std::string, std::optional<double>> reference(const std::vector<Ev>& ev
                                                        std::int64_t from, std::int64_t to) {
   auto in = [&](std::int64_t ts) { return ts >= from && ts < to; };
   std::map<std::string, const Ev*> first_start, first_end, funnel_def;
-  auto earlier = [](const Ev* a, const Ev* b) { return a->ts < b->ts || (a->ts == b->ts && a->id < b->id); };
+  auto earlier = [](const Ev* a, const Ev* b) {
+    return a->ts < b->ts || (a->ts == b->ts && a->id < b->id);
+  };
   for (const auto& e : evs) {
     if (e.type == "conversation_started") {
       auto& s = first_start[e.body["conversation_id"]];
@@ -152,7 +156,8 @@ std::map<std::string, std::optional<double>> reference(const std::vector<Ev>& ev
   r["messages"] = msgs;
   r["new_leads"] = static_cast<double>(leads.size());
   r["conversions"] = static_cast<double>(converted.size());
-  r["conversion_rate"] = div(static_cast<double>(converted.size()), static_cast<double>(leads.size()));
+  r["conversion_rate"] =
+      div(static_cast<double>(converted.size()), static_cast<double>(leads.size()));
   r["avg_response_time_ms"] = div(rt_sum, static_cast<double>(rt.size()));
   r["p50_response_time_ms"] = pct(rt, 0.5);
   r["p95_response_time_ms"] = pct(rt, 0.95);
@@ -172,11 +177,14 @@ struct RefAssistant {
 std::map<std::string, RefAssistant> performance_reference(const std::vector<Ev>& evs,
                                                           std::int64_t from, std::int64_t to) {
   auto in = [&](std::int64_t ts) { return ts >= from && ts < to; };
-  auto earlier = [](const Ev* a, const Ev* b) { return a->ts < b->ts || (a->ts == b->ts && a->id < b->id); };
+  auto earlier = [](const Ev* a, const Ev* b) {
+    return a->ts < b->ts || (a->ts == b->ts && a->id < b->id);
+  };
   std::map<std::string, const Ev*> first_start, first_end;
   for (const auto& e : evs) {
     if (e.type != "conversation_started" && e.type != "conversation_ended") continue;
-    auto& s = (e.type == "conversation_started" ? first_start : first_end)[e.body["conversation_id"]];
+    auto& s =
+        (e.type == "conversation_started" ? first_start : first_end)[e.body["conversation_id"]];
     if (!s || earlier(&e, s)) s = &e;
   }
   auto owner = [&](const std::string& conv) -> std::string {
@@ -199,7 +207,8 @@ std::map<std::string, RefAssistant> performance_reference(const std::vector<Ev>&
     if (a.empty()) continue;
     ++out[a].replies;
     out[a].tokens += e.body.value("tokens", 0);
-    if (e.body.contains("response_time_ms")) out[a].rt.push_back(e.body["response_time_ms"].get<double>());
+    if (e.body.contains("response_time_ms"))
+      out[a].rt.push_back(e.body["response_time_ms"].get<double>());
   }
   return out;
 }
@@ -290,9 +299,10 @@ TEST_P(MetricsTest, ConcurrentBatchesMatchNaiveReference) {
   const Headers h{{"X-Tenant-ID", "t1"}};
   std::vector<json> batches;
   for (std::size_t i = 0; i < bodies.size(); i += 50)
-    batches.push_back(json{{"events", json(std::vector<json>(
-        bodies.begin() + static_cast<std::ptrdiff_t>(i),
-        bodies.begin() + static_cast<std::ptrdiff_t>(std::min(bodies.size(), i + 50))))}});
+    batches.push_back(json{
+        {"events", json(std::vector<json>(bodies.begin() + static_cast<std::ptrdiff_t>(i),
+                                          bodies.begin() + static_cast<std::ptrdiff_t>(std::min(
+                                                               bodies.size(), i + 50))))}});
   std::atomic<std::size_t> next{0};
   std::atomic<int> failures{0};
   std::vector<std::thread> senders;

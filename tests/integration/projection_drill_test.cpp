@@ -57,7 +57,8 @@ TEST_P(ProjectionDrill, CatchUpAfterDisableEqualsNeverDisabled) {
   const double catch_up_s = seconds_since(reenabled);
 
   auto targets = read_targets(a, end);
-  const ReadComparison cmp = compare_reads(a, "A", b, "B", targets, "A never disabled != B caught up");
+  const ReadComparison cmp =
+      compare_reads(a, "A", b, "B", targets, "A never disabled != B caught up");
   if (HasFatalFailure()) return;
   // Non-trivial data behind the comparison.
   const std::string full = "?from=" + day_text(end - 20 * kDayMs) + "&to=" + day_text(end + kDayMs);
@@ -69,11 +70,12 @@ TEST_P(ProjectionDrill, CatchUpAfterDisableEqualsNeverDisabled) {
   EXPECT_GT(sentiment["distribution"]["positive"].get<double>(), 0) << sentiment.dump();
   auto perf = a.get("/metrics/performance" + full, kDrillTenant).json();
   EXPECT_GE(perf["assistants"].size(), 4u) << perf.dump();
-  std::cerr << "projection drill (" << GetParam() << "): " << events.size() << " events, " << targets.size()
-            << " reads compared, " << cmp.mismatches << " differ (" << cmp.rounding_mismatches
-            << " by float rounding only); catch-up " << catch_up_s << " s, /health showed catching_up "
-            << progress.size() << " times" << (progress.empty() ? "" : " (last " + progress.back().dump() + ")")
-            << "; total " << seconds_since(t0) << " s\n";
+  std::cerr << "projection drill (" << GetParam() << "): " << events.size() << " events, "
+            << targets.size() << " reads compared, " << cmp.mismatches << " differ ("
+            << cmp.rounding_mismatches << " by float rounding only); catch-up " << catch_up_s
+            << " s, /health showed catching_up " << progress.size() << " times"
+            << (progress.empty() ? "" : " (last " + progress.back().dump() + ")") << "; total "
+            << seconds_since(t0) << " s\n";
 }
 
 TEST_P(ProjectionDrill, RetentionPurgeLeavesNoOlderDerivedRow) {
@@ -89,7 +91,8 @@ TEST_P(ProjectionDrill, RetentionPurgeLeavesNoOlderDerivedRow) {
   old_server.signal(SIGTERM);
   ASSERT_EQ(old_server.wait_exit(), 0);
   const std::string url = old_server.database_url();
-  auto tables = db_rows(url, "SELECT projection, table_name, age_column, age_unit_ms FROM projection_tables");
+  auto tables =
+      db_rows(url, "SELECT projection, table_name, age_column, age_unit_ms FROM projection_tables");
   // Rows of projection table t whose age is before `cutoff_ms` (the purge's own rule).
   auto older = [&](const std::vector<std::string>& t, std::int64_t cutoff_ms) {
     return db_count(url, "SELECT COUNT(*) FROM " + t[1] + " WHERE " + t[2] + " < " +
@@ -97,9 +100,12 @@ TEST_P(ProjectionDrill, RetentionPurgeLeavesNoOlderDerivedRow) {
   };
   std::map<std::string, std::int64_t> before;
   for (const auto& t : tables) before[t[1]] = older(t, now_ms() - 7 * kDayMs);
-  EXPECT_GT(db_count(url, "SELECT COUNT(*) FROM conversations WHERE last_ts < " + std::to_string(now_ms() - 7 * kDayMs)), 0)
+  EXPECT_GT(db_count(url, "SELECT COUNT(*) FROM conversations WHERE last_ts < " +
+                              std::to_string(now_ms() - 7 * kDayMs)),
+            0)
       << "no old conversation to purge: the drill proves nothing for the host's conversations";
-  const std::int64_t old_events = db_count(url, "SELECT COUNT(*) FROM events WHERE ts < " + std::to_string(now_ms() - 7 * kDayMs));
+  const std::int64_t old_events = db_count(
+      url, "SELECT COUNT(*) FROM events WHERE ts < " + std::to_string(now_ms() - 7 * kDayMs));
   ASSERT_GT(old_events, 1000);
 
   ServerOptions second = first;
@@ -109,7 +115,8 @@ TEST_P(ProjectionDrill, RetentionPurgeLeavesNoOlderDerivedRow) {
   const auto restarted = std::chrono::steady_clock::now();
   std::int64_t left = -1;
   while (seconds_since(restarted) < 20) {
-    left = db_count(url, "SELECT COUNT(*) FROM events WHERE ts < " + std::to_string(now_ms() - 7 * kDayMs - 120'000));
+    left = db_count(url, "SELECT COUNT(*) FROM events WHERE ts < " +
+                             std::to_string(now_ms() - 7 * kDayMs - 120'000));
     if (left == 0) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
@@ -123,25 +130,34 @@ TEST_P(ProjectionDrill, RetentionPurgeLeavesNoOlderDerivedRow) {
     names.insert(t[1]);
     const std::int64_t total = db_count(url, "SELECT COUNT(*) FROM " + t[1]);
     EXPECT_GT(before[t[1]], 0) << t[1] << " had no row to purge: the drill proves nothing for it";
-    EXPECT_EQ(older(t, cutoff), 0) << t[0] << ": rows of " << t[1] << " older than the cutoff remain (" << total << " in all)";
+    EXPECT_EQ(older(t, cutoff), 0)
+        << t[0] << ": rows of " << t[1] << " older than the cutoff remain (" << total << " in all)";
     summary += " " + t[1] + " " + std::to_string(before[t[1]]) + "->" + std::to_string(total);
   }
-  for (const char* want : {"metrics_units", "metrics_assistant_units", "metrics_conversations", "metrics_lead_created",
-                           "conv_message_scores", "conv_scores"})
+  for (const char* want : {"metrics_units", "metrics_assistant_units", "metrics_conversations",
+                           "metrics_lead_created", "conv_message_scores", "conv_scores"})
     EXPECT_TRUE(names.count(want)) << want << " is not a recorded projection table";
   // The host's shared state goes with its events: stage changes, and a conversation once its
   // latest event is older.
-  EXPECT_EQ(db_count(url, "SELECT COUNT(*) FROM conversations WHERE last_ts < " + std::to_string(cutoff)), 0);
+  EXPECT_EQ(
+      db_count(url, "SELECT COUNT(*) FROM conversations WHERE last_ts < " + std::to_string(cutoff)),
+      0);
   EXPECT_GT(db_count(url, "SELECT COUNT(*) FROM conversations"), 0);
-  EXPECT_EQ(db_count(url, "SELECT COUNT(*) FROM stage_events WHERE ts < " + std::to_string(cutoff)), 0);
+  EXPECT_EQ(db_count(url, "SELECT COUNT(*) FROM stage_events WHERE ts < " + std::to_string(cutoff)),
+            0);
   EXPECT_GT(db_count(url, "SELECT COUNT(*) FROM stage_events"), 0);
   const std::int64_t unit_limit = floor_div(cutoff, 900'000);
-  EXPECT_GT(db_count(url, "SELECT COUNT(*) FROM metrics_units WHERE unit >= " + std::to_string(unit_limit)), 0);
-  EXPECT_GT(db_count(url, "SELECT COUNT(*) FROM conv_message_scores WHERE ts >= " + std::to_string(cutoff)), 0);
+  EXPECT_GT(db_count(url, "SELECT COUNT(*) FROM metrics_units WHERE unit >= " +
+                              std::to_string(unit_limit)),
+            0);
+  EXPECT_GT(db_count(url, "SELECT COUNT(*) FROM conv_message_scores WHERE ts >= " +
+                              std::to_string(cutoff)),
+            0);
   EXPECT_GT(db_count(url, "SELECT COUNT(*) FROM events"), 0);
-  std::cerr << "retention drill (" << GetParam() << "): " << events.size() << " events, " << old_events
-            << " older than 7 days; purged after " << purge_s << " s; old rows before -> rows left:" << summary << "; total "
-            << seconds_since(t0) << " s\n";
+  std::cerr << "retention drill (" << GetParam() << "): " << events.size() << " events, "
+            << old_events << " older than 7 days; purged after " << purge_s
+            << " s; old rows before -> rows left:" << summary << "; total " << seconds_since(t0)
+            << " s\n";
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ProjectionDrill, ::testing::ValuesIn(backends()));

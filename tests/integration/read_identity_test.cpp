@@ -57,7 +57,8 @@ TEST_P(ReadIdentity, EveryReadEqualsTheRecordedAnswers) {
   std::ifstream in(kGolden);
   ASSERT_TRUE(in) << "no golden file " << kGolden;
   const json golden = json::parse(in);
-  EXPECT_EQ(golden.size(), bodies.size()) << "the read targets changed: record the golden file again";
+  EXPECT_EQ(golden.size(), bodies.size())
+      << "the read targets changed: record the golden file again";
   int compared = 0;
   for (const auto& [target, want] : golden.items()) {
     ASSERT_TRUE(bodies.contains(target)) << target << " is no longer read";

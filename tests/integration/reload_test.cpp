@@ -43,7 +43,6 @@ TEST(ReloadTest, SighupTogglesAPluginAndAdminReloadRefusesBadYaml) {
   EXPECT_NE(plugins.body.find("funnel"), std::string::npos);
 }
 
-
 // A rebuilt plugin library loaded by a reload must not be answered for by its predecessor's
 // cached responses (a plugin upgrade in production has the same shape: off, new .so, on).
 TEST(ReloadTest, ARebuiltPluginNeverServesTheOldBuildsCachedAnswers) {
@@ -56,7 +55,8 @@ TEST(ReloadTest, ARebuiltPluginNeverServesTheOldBuildsCachedAnswers) {
   ServerProcess server(o);
   ASSERT_EQ(server.get("/analytics/funnels").status, 200) << server.log();
   auto warm = server.get("/analytics/funnels");
-  ASSERT_EQ(warm.header("x-cache"), "HIT") << "the route must be cached for this test to mean anything";
+  ASSERT_EQ(warm.header("x-cache"), "HIT")
+      << "the route must be cached for this test to mean anything";
 
   ServerOptions off = o;
   off.plugins = {"metrics", "cache"};
@@ -77,7 +77,6 @@ TEST(ReloadTest, ARebuiltPluginNeverServesTheOldBuildsCachedAnswers) {
   EXPECT_EQ(server.get("/analytics/funnels").header("x-cache"), "HIT");  // the new build caches
 }
 
-
 // Instances sharing one Redis share cached answers only between identical builds: during a rolling
 // upgrade an instance with the new plugin build never serves the old build's answers (nor a host
 // restarted on a new build the previous one's), while identical instances still share.
@@ -87,7 +86,8 @@ TEST(ReloadTest, InstancesOnOneRedisShareAnswersOnlyBetweenIdenticalBuilds) {
   o.plugins = {"metrics", "funnel", "cache"};
   o.redis = true;
   ServerProcess old_build(o);
-  const std::string v1 = old_build.work_dir() + "/funnel-v1.so", v2 = old_build.work_dir() + "/funnel-v2.so";
+  const std::string v1 = old_build.work_dir() + "/funnel-v1.so",
+                    v2 = old_build.work_dir() + "/funnel-v2.so";
   std::filesystem::copy_file(std::string(ZAPLIFY_PLUGIN_DIR) + "/funnel.so", v1);
   std::filesystem::copy_file(v1, v2);
   std::ofstream(v2, std::ios::binary | std::ios::app) << "rebuilt";
@@ -102,7 +102,8 @@ TEST(ReloadTest, InstancesOnOneRedisShareAnswersOnlyBetweenIdenticalBuilds) {
   ASSERT_EQ(first.get("/analytics/funnels").header("x-cache"), "MISS") << first.log();
   ASSERT_EQ(first.get("/analytics/funnels").header("x-cache"), "HIT");
   EXPECT_EQ(twin.get("/analytics/funnels").header("x-cache"), "HIT") << "identical builds share";
-  EXPECT_EQ(upgraded.get("/analytics/funnels").header("x-cache"), "MISS") << "served another build's answer";
+  EXPECT_EQ(upgraded.get("/analytics/funnels").header("x-cache"), "MISS")
+      << "served another build's answer";
   EXPECT_EQ(upgraded.get("/analytics/funnels").header("x-cache"), "HIT");
 }
 

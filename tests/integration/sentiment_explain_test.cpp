@@ -20,7 +20,8 @@ TEST(SentimentExplain, ContributionsAddUpToTheScoreIngestStores) {
   o.secret_key = "explain-test-secret-0123456789abcdef";
   ServerProcess s(o);
   auto token = [&](const std::string& role) {
-    return Headers{{"Authorization", "Bearer " + make_jwt(o.secret_key, {{"tenant_id", "ex"}, {"role", role}})}};
+    return Headers{{"Authorization",
+                    "Bearer " + make_jwt(o.secret_key, {{"tenant_id", "ex"}, {"role", role}})}};
   };
   const std::string text = "The delivery was great but the support was TERRIBLE, never again!!";
 
@@ -36,11 +37,20 @@ TEST(SentimentExplain, ContributionsAddUpToTheScoreIngestStores) {
 
   // Ingest the same text as a lead message: the stored score is the explained one.
   const std::int64_t ts = now_ms() - 60000;
-  nlohmann::json batch = {{"events", nlohmann::json::array({
-      {{"id", "e1"}, {"type", "conversation_started"}, {"tenant_id", "ex"}, {"conversation_id", "c1"},
-       {"lead_id", "l1"}, {"timestamp", rfc3339(ts)}},
-      {{"id", "e2"}, {"type", "message"}, {"tenant_id", "ex"}, {"conversation_id", "c1"},
-       {"lead_id", "l1"}, {"sender", "lead"}, {"text", text}, {"timestamp", rfc3339(ts + 1)}}})}};
+  nlohmann::json batch = {{"events", nlohmann::json::array({{{"id", "e1"},
+                                                             {"type", "conversation_started"},
+                                                             {"tenant_id", "ex"},
+                                                             {"conversation_id", "c1"},
+                                                             {"lead_id", "l1"},
+                                                             {"timestamp", rfc3339(ts)}},
+                                                            {{"id", "e2"},
+                                                             {"type", "message"},
+                                                             {"tenant_id", "ex"},
+                                                             {"conversation_id", "c1"},
+                                                             {"lead_id", "l1"},
+                                                             {"sender", "lead"},
+                                                             {"text", text},
+                                                             {"timestamp", rfc3339(ts + 1)}}})}};
   ASSERT_EQ(s.post_json("/analytics/process/batch", batch, token("ingest")).status, 200);
   auto sentiment = s.get("/analytics/conversations/sentiment", token("viewer")).json();
   EXPECT_EQ(sentiment["avg_score"].get<double>(), body["score"].get<double>());

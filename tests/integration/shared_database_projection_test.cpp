@@ -34,7 +34,8 @@ struct OwnedDatabase {
 };
 
 // "name:status" of each plugin of `names` in `s`'s /health (e.g. "funnel:catching_up").
-std::set<std::string> plugin_statuses(const ServerProcess& s, const std::vector<std::string>& names) {
+std::set<std::string> plugin_statuses(const ServerProcess& s,
+                                      const std::vector<std::string>& names) {
   std::set<std::string> out;
   auto body = json::parse(s.get("/health").body, nullptr, false);
   if (body.is_object() && body["plugins"].is_array())
@@ -49,16 +50,20 @@ std::set<std::string> plugin_statuses(const ServerProcess& s, const std::vector<
 std::string pg_text(const std::string& url, const std::string& sql) {
   std::unique_ptr<PGconn, decltype(&PQfinish)> conn(PQconnectdb(url.c_str()), &PQfinish);
   std::unique_ptr<PGresult, decltype(&PQclear)> res(PQexec(conn.get(), sql.c_str()), &PQclear);
-  if (PQresultStatus(res.get()) != PGRES_TUPLES_OK) return std::string("(") + PQerrorMessage(conn.get()) + ")";
+  if (PQresultStatus(res.get()) != PGRES_TUPLES_OK)
+    return std::string("(") + PQerrorMessage(conn.get()) + ")";
   std::string out;
   for (int r = 0; r < PQntuples(res.get()); ++r) {
     out += r ? "; " : "";
-    for (int c = 0; c < PQnfields(res.get()); ++c) out += (c ? " " : "") + std::string(PQgetvalue(res.get(), r, c));
+    for (int c = 0; c < PQnfields(res.get()); ++c)
+      out += (c ? " " : "") + std::string(PQgetvalue(res.get(), r, c));
   }
   return out;
 }
 
-const char* kStateQuery = "SELECT projection, state, applied_seq, (SELECT MAX(seq) FROM events) FROM projection_state ORDER BY 1";
+const char* kStateQuery =
+    "SELECT projection, state, applied_seq, (SELECT MAX(seq) FROM events) FROM projection_state "
+    "ORDER BY 1";
 
 std::string joined(const std::set<std::string>& items) {
   std::string out;
@@ -68,7 +73,8 @@ std::string joined(const std::set<std::string>& items) {
 
 class Cluster {
  public:
-  Cluster(const ServerProcess& a, const ServerProcess& b, const ServerProcess& r, const std::vector<json>& events)
+  Cluster(const ServerProcess& a, const ServerProcess& b, const ServerProcess& r,
+          const std::vector<json>& events)
       : a_(a), b_(b), r_(r), events_(events) {}
 
   // events[from, to) in batches of 1,000 alternately through A and B (one batch at a time, so the
@@ -103,7 +109,8 @@ bool fail_without_postgres_in_ci() {
 // apply it to the events it ingests — docs/architecture.md, a known limit.)
 TEST(SharedDatabase, PluginToggledOnEveryInstanceStaysExact) {
   if (!postgres_available()) {
-    if (fail_without_postgres_in_ci()) FAIL() << "CI=true but ZAPLIFY_TEST_PG_URL is not set: PostgreSQL tests must run";
+    if (fail_without_postgres_in_ci())
+      FAIL() << "CI=true but ZAPLIFY_TEST_PG_URL is not set: PostgreSQL tests must run";
     GTEST_SKIP() << "ZAPLIFY_TEST_PG_URL not set: instances sharing one database need PostgreSQL";
   }
   const auto t0 = std::chrono::steady_clock::now();
@@ -155,7 +162,8 @@ TEST(SharedDatabase, PluginToggledOnEveryInstanceStaysExact) {
   for (const ServerProcess* s : {&a, &b}) {
     const char* name = s == &a ? "A" : "B";
     ASSERT_TRUE(wait_for_tenant_status(*s, "/analytics/funnels", 200)) << name << ":\n" << s->log();
-    ASSERT_TRUE(wait_for_tenant_status(*s, "/analytics/conversations", 200)) << name << ":\n" << s->log();
+    ASSERT_TRUE(wait_for_tenant_status(*s, "/analytics/conversations", 200)) << name << ":\n"
+                                                                             << s->log();
   }
   const double catch_up_s = seconds_since(reenabled);
   for (const auto& s : plugin_statuses(b, {"funnel", "conversation"})) b_after_on.insert(s);
@@ -166,9 +174,11 @@ TEST(SharedDatabase, PluginToggledOnEveryInstanceStaysExact) {
   ASSERT_TRUE(b.wait_caught_up(120'000)) << b.log();
 
   const auto targets = read_targets(r, end);
-  const ReadComparison on_a = compare_reads(r, "R", a, "A", targets, "R never toggled != A, which toggled");
+  const ReadComparison on_a =
+      compare_reads(r, "R", a, "A", targets, "R never toggled != A, which toggled");
   if (HasFatalFailure()) return;
-  const ReadComparison on_b = compare_reads(r, "R", b, "B", targets, "R never toggled != B, sharing A's database");
+  const ReadComparison on_b =
+      compare_reads(r, "R", b, "B", targets, "R never toggled != B, sharing A's database");
   if (HasFatalFailure()) return;
 
   // Non-trivial data behind the comparison.
@@ -183,22 +193,28 @@ TEST(SharedDatabase, PluginToggledOnEveryInstanceStaysExact) {
   // Diagnosis only (the reads above are the bar): projection tables whose row count differs
   // between the shared database and R's.
   std::string counts;
-  for (const auto& t : db_rows(r.database_url(), "SELECT DISTINCT table_name FROM projection_tables ORDER BY 1")) {
+  for (const auto& t :
+       db_rows(r.database_url(), "SELECT DISTINCT table_name FROM projection_tables ORDER BY 1")) {
     const std::string q = "SELECT COUNT(*) FROM " + t[0];
     const std::int64_t want = db_count(r.database_url(), q), got = db_count(shared.url, q);
-    if (want != got) counts += " " + t[0] + " " + std::to_string(got) + " (R " + std::to_string(want) + ")";
+    if (want != got)
+      counts += " " + t[0] + " " + std::to_string(got) + " (R " + std::to_string(want) + ")";
   }
-  std::cerr << "shared database drill: " << events.size() << " events (" << kFirst << " + " << kWhileOff << " with "
-            << "funnel, conversation off on A and B for " << off_s << " s + " << events.size() - off_end << "); "
-            << targets.size() << " reads compared per instance: A " << on_a.mismatches << " differ ("
-            << on_a.rounding_mismatches << " rounding only), B " << on_b.mismatches << " differ ("
-            << on_b.rounding_mismatches << " rounding only); B's /health while off: " << joined(b_while_off)
-            << ", afterwards: " << joined(b_after_on) << "; A's catch-up " << catch_up_s << " s (catching_up seen "
-            << progress.size() << " times" << (progress.empty() ? "" : ", last " + progress.back().dump()) << ")"
-            << "; row counts differing from R:" << (counts.empty() ? " none" : counts)
-            << "\n  projection_state (projection state applied_seq max_seq) at the end of the off phase: " << state_while_off
-            << "\n  at the end: " << pg_text(shared.url, kStateQuery) << "\n  total "
-            << seconds_since(t0) << " s\n";
+  std::cerr
+      << "shared database drill: " << events.size() << " events (" << kFirst << " + " << kWhileOff
+      << " with "
+      << "funnel, conversation off on A and B for " << off_s << " s + " << events.size() - off_end
+      << "); " << targets.size() << " reads compared per instance: A " << on_a.mismatches
+      << " differ (" << on_a.rounding_mismatches << " rounding only), B " << on_b.mismatches
+      << " differ (" << on_b.rounding_mismatches
+      << " rounding only); B's /health while off: " << joined(b_while_off)
+      << ", afterwards: " << joined(b_after_on) << "; A's catch-up " << catch_up_s
+      << " s (catching_up seen " << progress.size() << " times"
+      << (progress.empty() ? "" : ", last " + progress.back().dump()) << ")"
+      << "; row counts differing from R:" << (counts.empty() ? " none" : counts)
+      << "\n  projection_state (projection state applied_seq max_seq) at the end of the off phase: "
+      << state_while_off << "\n  at the end: " << pg_text(shared.url, kStateQuery) << "\n  total "
+      << seconds_since(t0) << " s\n";
 }
 
 }  // namespace

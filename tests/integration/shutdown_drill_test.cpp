@@ -29,7 +29,8 @@ TEST_P(ShutdownDrill, SigtermUnderIngestLosesNothing) {
   auto signalled = std::chrono::steady_clock::now();
   server.signal(SIGTERM);
   int status = server.wait_exit(20000);
-  double exit_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - signalled).count();
+  double exit_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - signalled).count();
   ingest.stop();
 
   EXPECT_EQ(status, 0) << "exit status";
@@ -43,7 +44,8 @@ TEST_P(ShutdownDrill, SigtermUnderIngestLosesNothing) {
 
   std::vector<std::string> stored =
       GetParam() == "sqlite"
-          ? sqlite_event_ids(server.database_url().substr(std::string("sqlite3://").size()), "drain")
+          ? sqlite_event_ids(server.database_url().substr(std::string("sqlite3://").size()),
+                             "drain")
           : postgres_event_ids(server.database_url(), "drain");
   std::set<std::string> stored_set(stored.begin(), stored.end());
   EXPECT_EQ(stored.size(), stored_set.size()) << "an event stored twice";

@@ -29,8 +29,8 @@ struct CommandResult {
 };
 
 CommandResult run_example_script(const std::string& args) {
-  std::string cmd = std::string(ZAPLIFY_SOURCE_DIR) + "/scripts/build-example-plugin.sh " + args + " " +
-                    ZAPLIFY_BINARY_DIR + " 2>&1";
+  std::string cmd = std::string(ZAPLIFY_SOURCE_DIR) + "/scripts/build-example-plugin.sh " + args +
+                    " " + ZAPLIFY_BINARY_DIR + " 2>&1";
   CommandResult r;
   FILE* pipe = popen(cmd.c_str(), "r");
   if (pipe == nullptr) return r;
@@ -38,7 +38,8 @@ CommandResult run_example_script(const std::string& args) {
   while (fgets(buf.data(), buf.size(), pipe)) r.output += buf.data();
   const int status = pclose(pipe);
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  while (!r.output.empty() && (r.output.back() == '\n' || r.output.back() == '\r')) r.output.pop_back();
+  while (!r.output.empty() && (r.output.back() == '\n' || r.output.back() == '\r'))
+    r.output.pop_back();
   auto nl = r.output.rfind('\n');
   r.last_line = nl == std::string::npos ? r.output : r.output.substr(nl + 1);
   return r;
@@ -68,11 +69,19 @@ TEST(ThirdPartyPluginTest, BuiltOutOfTreeLoadsAndServes) {
   std::int64_t now = now_ms();
   json events = json::array();
   for (int i = 0; i < 3; ++i)
-    events.push_back({{"id", "l" + std::to_string(i)}, {"type", "lead_created"}, {"tenant_id", "default"},
-                      {"timestamp", rfc3339(now - 1000 * (i + 1))}, {"lead_id", "lead" + std::to_string(i)}});
-  events.push_back({{"id", "c0"}, {"type", "conversation_started"}, {"tenant_id", "default"},
-                    {"timestamp", rfc3339(now - 500)}, {"conversation_id", "c"}, {"lead_id", "lead0"}});
-  ASSERT_EQ(server.post_json("/analytics/process/batch", {{"events", events}}).json()["accepted"], 4);
+    events.push_back({{"id", "l" + std::to_string(i)},
+                      {"type", "lead_created"},
+                      {"tenant_id", "default"},
+                      {"timestamp", rfc3339(now - 1000 * (i + 1))},
+                      {"lead_id", "lead" + std::to_string(i)}});
+  events.push_back({{"id", "c0"},
+                    {"type", "conversation_started"},
+                    {"tenant_id", "default"},
+                    {"timestamp", rfc3339(now - 500)},
+                    {"conversation_id", "c"},
+                    {"lead_id", "lead0"}});
+  ASSERT_EQ(server.post_json("/analytics/process/batch", {{"events", events}}).json()["accepted"],
+            4);
 
   auto r = server.get("/examples/event-counts");
   ASSERT_EQ(r.status, 200) << r.body;
@@ -128,16 +137,19 @@ TEST(ThirdPartyPluginTest, CustomEventTypeAndDeclaredParameter) {
 
   const std::int64_t now = now_ms();
   auto booking = [&](const std::string& id, std::int64_t ago_ms, json properties) {
-    return json{{"id", id}, {"type", "booking_made"}, {"tenant_id", "default"},
-                {"timestamp", rfc3339(now - ago_ms)}, {"properties", std::move(properties)}};
+    return json{{"id", id},
+                {"type", "booking_made"},
+                {"tenant_id", "default"},
+                {"timestamp", rfc3339(now - ago_ms)},
+                {"properties", std::move(properties)}};
   };
   const json events = json::array({
       booking("b1", 1000, {{"amount", 1500}, {"service", "haircut"}}),
       booking("b2", 2000, {{"amount", 4000}}),
       booking("b3", 3000, {{"amount", 250}, {"service", nullptr}}),
       booking("b4", 8 * 86400000ll, {{"amount", 9999}}),  // before the default window (7 days)
-      booking("b5", 1000, {{"service", "massage"}}),       // no amount: rejected
-      booking("b6", 1000, {{"amount", 12.5}}),             // not an integer: rejected
+      booking("b5", 1000, {{"service", "massage"}}),      // no amount: rejected
+      booking("b6", 1000, {{"amount", 12.5}}),            // not an integer: rejected
   });
   auto posted = server.post_json("/analytics/process/batch", {{"events", events}});
   ASSERT_EQ(posted.status, 200) << posted.body;
@@ -145,7 +157,8 @@ TEST(ThirdPartyPluginTest, CustomEventTypeAndDeclaredParameter) {
   ASSERT_EQ(posted.json()["rejected"].size(), 2u) << posted.body;
   const json answer = posted.json();  // kept: a range-for over a temporary's member would dangle
   for (const auto& rejected : answer["rejected"])
-    EXPECT_NE(rejected["error"].get<std::string>().find("amount"), std::string::npos) << rejected.dump();
+    EXPECT_NE(rejected["error"].get<std::string>().find("amount"), std::string::npos)
+        << rejected.dump();
 
   auto all = server.get("/examples/bookings");
   ASSERT_EQ(all.status, 200) << all.body;
@@ -156,7 +169,8 @@ TEST(ThirdPartyPluginTest, CustomEventTypeAndDeclaredParameter) {
   ASSERT_EQ(large.status, 200) << large.body;
   EXPECT_EQ(large.json()["bookings"], 2) << large.body;
   EXPECT_EQ(large.json()["amount"], 1500 + 4000) << large.body;
-  auto longer = server.get("/examples/bookings?from=" + rfc3339(now - 10 * 86400000ll) + "&to=" + rfc3339(now + 1));
+  auto longer = server.get("/examples/bookings?from=" + rfc3339(now - 10 * 86400000ll) +
+                           "&to=" + rfc3339(now + 1));
   ASSERT_EQ(longer.status, 200) << longer.body;
   EXPECT_EQ(longer.json()["bookings"], 4) << longer.body;
   EXPECT_EQ(longer.json()["amount"], 1500 + 4000 + 250 + 9999) << longer.body;
@@ -171,22 +185,25 @@ TEST(ThirdPartyPluginTest, CustomEventTypeAndDeclaredParameter) {
 
   const json doc = server.get("/openapi.json").json();
   EXPECT_TRUE(doc["paths"].contains("/examples/bookings"));
-  EXPECT_TRUE(doc["components"]["schemas"]["BatchRequest"]["properties"]["events"]["items"]["discriminator"]
-                  ["mapping"].contains("booking_made"))
+  EXPECT_TRUE(doc["components"]["schemas"]["BatchRequest"]["properties"]["events"]["items"]
+                 ["discriminator"]["mapping"]
+                     .contains("booking_made"))
       << "the batch body documents the example's event type";
 }
 
 // The example's projection: counts per day and type, kept by the host; what it missed while the
 // plugin was off is replayed when it comes back.
-std::map<std::pair<std::string, std::string>, std::int64_t> daily_counts(const ServerProcess& server,
-                                                                         std::int64_t now) {
+std::map<std::pair<std::string, std::string>, std::int64_t> daily_counts(
+    const ServerProcess& server, std::int64_t now) {
   const std::string from = rfc3339(now - 2 * 86400000).substr(0, 10);
   const std::string to = rfc3339(now + 2 * 86400000).substr(0, 10);
-  auto r = server.get("/analytics/export/metrics?dataset=event_counts_daily&format=json&from=" + from +
-                      "&to=" + to);
+  auto r =
+      server.get("/analytics/export/metrics?dataset=event_counts_daily&format=json&from=" + from +
+                 "&to=" + to);
   EXPECT_EQ(r.status, 200) << r.body;
   std::map<std::pair<std::string, std::string>, std::int64_t> out;
-  for (const auto& row : r.json()) out[{row["date"], row["type"]}] = row["events"].get<std::int64_t>();
+  for (const auto& row : r.json())
+    out[{row["date"], row["type"]}] = row["events"].get<std::int64_t>();
   return out;
 }
 
@@ -203,13 +220,17 @@ TEST(ThirdPartyPluginTest, ProjectionCatchesUpAfterBeingOff) {
     for (int i = 0; i < n; ++i) {
       const std::int64_t ts = now - 3'600'000ll * (i % 30);  // spans about a day and a half
       const std::string type = i % 3 ? "lead_created" : "stage_changed";
-      json e = {{"id", prefix + std::to_string(i)}, {"type", type}, {"tenant_id", "default"},
-                {"timestamp", rfc3339(ts)}, {"lead_id", "lead" + std::to_string(i)}};
+      json e = {{"id", prefix + std::to_string(i)},
+                {"type", type},
+                {"tenant_id", "default"},
+                {"timestamp", rfc3339(ts)},
+                {"lead_id", "lead" + std::to_string(i)}};
       if (type == "stage_changed") e.update({{"funnel_id", "f"}, {"stage", "new"}});
       events.push_back(e);
       ++expected[{rfc3339(ts).substr(0, 10), type}];
     }
-    ASSERT_EQ(server.post_json("/analytics/process/batch", {{"events", events}}).json()["accepted"], n);
+    ASSERT_EQ(server.post_json("/analytics/process/batch", {{"events", events}}).json()["accepted"],
+              n);
   };
   ingest("before-", 40);
   EXPECT_EQ(daily_counts(server, now), expected);
@@ -225,7 +246,8 @@ TEST(ThirdPartyPluginTest, ProjectionCatchesUpAfterBeingOff) {
   server.signal(SIGHUP);
   ASSERT_TRUE(wait_for_status(server, "/examples/event-counts", 200));
   ASSERT_TRUE(server.wait_caught_up());
-  EXPECT_EQ(daily_counts(server, now), expected) << "the events ingested while it was off are missing";
+  EXPECT_EQ(daily_counts(server, now), expected)
+      << "the events ingested while it was off are missing";
 }
 
 }  // namespace

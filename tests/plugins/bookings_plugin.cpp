@@ -26,8 +26,9 @@ class BookingsPlugin : public Plugin {
     route.params = {channel};
     route.handler = [&store](const Request& req) {
       const Dialect d = store.dialect();
-      std::string sql = "SELECT COUNT(*), COALESCE(SUM(" + property_sql(d, "amount", PropertyAs::Number) +
-                        "), 0) FROM events WHERE tenant_id = ? AND type = 'booking_made' AND ts >= ? AND ts < ?";
+      std::string sql =
+          "SELECT COUNT(*), COALESCE(SUM(" + property_sql(d, "amount", PropertyAs::Number) +
+          "), 0) FROM events WHERE tenant_id = ? AND type = 'booking_made' AND ts >= ? AND ts < ?";
       std::vector<Value> params{req.tenant_id, req.window.from_ms, req.window.to_ms};
       if (auto channel = req.param("channel")) {
         sql += " AND " + property_sql(d, "channel") + " = ?";

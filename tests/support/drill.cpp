@@ -49,8 +49,8 @@ PostgresInstance::PostgresInstance() {
     ADD_FAILURE() << "chown of " << dir_ << " failed";
     return;
   }
-  std::string initdb = as_postgres(std::string(kPgBin) + "/initdb -D " + dir_ + "/data -A trust -U postgres >" +
-                                   dir_ + "/initdb.log 2>&1");
+  std::string initdb = as_postgres(std::string(kPgBin) + "/initdb -D " + dir_ +
+                                   "/data -A trust -U postgres >" + dir_ + "/initdb.log 2>&1");
   if (std::system(initdb.c_str()) != 0) {
     ADD_FAILURE() << "initdb failed (see " << dir_ << "/initdb.log)";
     return;
@@ -78,7 +78,8 @@ bool PostgresInstance::run_pg_ctl(const std::string& args) const {
 }
 
 void PostgresInstance::stop(bool immediate) {
-  if (!run_pg_ctl(immediate ? "-m immediate stop" : "-m fast stop")) ADD_FAILURE() << "pg_ctl stop failed";
+  if (!run_pg_ctl(immediate ? "-m immediate stop" : "-m fast stop"))
+    ADD_FAILURE() << "pg_ctl stop failed";
 }
 
 void PostgresInstance::start() {
@@ -126,7 +127,9 @@ void TmpfsMount::resize(std::size_t bytes) {
 // --- Ext4LoopMount ----------------------------------------------------------------------------
 
 namespace {
-bool run_quiet(const std::string& command) { return std::system((command + " >/dev/null 2>&1").c_str()) == 0; }
+bool run_quiet(const std::string& command) {
+  return std::system((command + " >/dev/null 2>&1").c_str()) == 0;
+}
 }  // namespace
 
 bool Ext4LoopMount::supported() {
@@ -175,7 +178,8 @@ void Ext4LoopMount::repair() {
     if (std::fgets(buf, sizeof buf, p)) loop_dev = buf;
     ::pclose(p);
   }
-  while (!loop_dev.empty() && std::isspace(static_cast<unsigned char>(loop_dev.back()))) loop_dev.pop_back();
+  while (!loop_dev.empty() && std::isspace(static_cast<unsigned char>(loop_dev.back())))
+    loop_dev.pop_back();
   if (loop_dev.empty() || !run_quiet("mount -o errors=remount-ro " + loop_dev + " " + path_))
     ADD_FAILURE() << "mounting the repaired image failed";
   extra_loop_devices_.push_back(loop_dev);
@@ -189,7 +193,8 @@ PacedLoad::PacedLoad(double rate_per_second, int threads, std::function<void(std
   for (int t = 0; t < threads; ++t) {
     threads_.emplace_back([this, t, threads, start, period, fire] {
       for (std::int64_t seq = t; !stopping_.load(); seq += threads) {
-        auto due = start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(period * seq);
+        auto due =
+            start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(period * seq);
         std::this_thread::sleep_until(due);
         if (stopping_.load()) break;
         fire(seq);
@@ -221,16 +226,26 @@ nlohmann::json numbered_batch(const std::string& tenant, const std::string& pref
   auto events = nlohmann::json::array();
   for (int i = first; i < first + count; ++i) {
     std::string lead = prefix + "-lead-" + std::to_string(i / 3);
-    nlohmann::json e = {{"id", prefix + "-" + std::to_string(i)}, {"tenant_id", tenant},
+    nlohmann::json e = {{"id", prefix + "-" + std::to_string(i)},
+                        {"tenant_id", tenant},
                         {"timestamp", rfc3339(ts_ms + i)}};
     switch (i % 3) {
-      case 0: e["type"] = "lead_created"; e["lead_id"] = lead; break;
+      case 0:
+        e["type"] = "lead_created";
+        e["lead_id"] = lead;
+        break;
       case 1:
-        e["type"] = "message"; e["conversation_id"] = "conv-" + lead; e["sender"] = "lead";
-        e["text"] = "I love the price, but delivery is slow"; break;
+        e["type"] = "message";
+        e["conversation_id"] = "conv-" + lead;
+        e["sender"] = "lead";
+        e["text"] = "I love the price, but delivery is slow";
+        break;
       default:
-        e["type"] = "stage_changed"; e["lead_id"] = lead; e["funnel_id"] = "drill";
-        e["stage"] = kStages[(i / 3) % 3]; break;
+        e["type"] = "stage_changed";
+        e["lead_id"] = lead;
+        e["funnel_id"] = "drill";
+        e["stage"] = kStages[(i / 3) % 3];
+        break;
     }
     events.push_back(std::move(e));
   }
@@ -244,7 +259,8 @@ void AckLedger::add(const std::vector<std::string>& ids) {
   for (const auto& id : ids) acked_at_.try_emplace(id, now);
 }
 
-std::optional<std::chrono::steady_clock::time_point> AckLedger::acked_at(const std::string& id) const {
+std::optional<std::chrono::steady_clock::time_point> AckLedger::acked_at(
+    const std::string& id) const {
   std::lock_guard<std::mutex> lock(mutex_);
   const auto it = acked_at_.find(id);
   if (it == acked_at_.end()) return std::nullopt;
@@ -263,8 +279,8 @@ std::size_t AckLedger::size() const {
 
 // --- IngestClient -----------------------------------------------------------------------------
 
-IngestClient::IngestClient(const ServerProcess& server, std::string tenant, double batches_per_second,
-                           int threads, int batch_events)
+IngestClient::IngestClient(const ServerProcess& server, std::string tenant,
+                           double batches_per_second, int threads, int batch_events)
     : server_(server), tenant_(std::move(tenant)), batch_events_(batch_events) {
   load_ = std::make_unique<PacedLoad>(batches_per_second, threads, [this](std::int64_t seq) {
     send(static_cast<int>(seq) * batch_events_);
@@ -292,7 +308,8 @@ void IngestClient::retry_refused(double timeout_seconds) {
 
 void IngestClient::send(int first) {
   auto batch = numbered_batch(tenant_, "ev", first, batch_events_, now_ms() - 60'000);
-  auto r = server_.post_json("/analytics/process/batch", {{"events", batch}}, {{"X-Tenant-ID", tenant_}});
+  auto r = server_.post_json("/analytics/process/batch", {{"events", batch}},
+                             {{"X-Tenant-ID", tenant_}});
   if (r.status == 200) acked_.add(numbered_ids("ev", first, batch_events_));
   std::lock_guard<std::mutex> lock(mutex_);
   ++statuses_[r.status];
@@ -303,14 +320,27 @@ void IngestClient::send(int first) {
                r.body.find("\"error\"") != std::string::npos;
   if (!clean) {
     ++unclean_;
-    if (unclean_examples_.size() < 2000) unclean_examples_ += std::to_string(r.status) + " " + r.body + "\n";
+    if (unclean_examples_.size() < 2000)
+      unclean_examples_ += std::to_string(r.status) + " " + r.body + "\n";
   }
 }
 
-int IngestClient::refusals() const { std::lock_guard<std::mutex> l(mutex_); return refusals_; }
-int IngestClient::unclean_refusals() const { std::lock_guard<std::mutex> l(mutex_); return unclean_; }
-std::string IngestClient::unclean_examples() const { std::lock_guard<std::mutex> l(mutex_); return unclean_examples_; }
-std::map<int, int> IngestClient::statuses() const { std::lock_guard<std::mutex> l(mutex_); return statuses_; }
+int IngestClient::refusals() const {
+  std::lock_guard<std::mutex> l(mutex_);
+  return refusals_;
+}
+int IngestClient::unclean_refusals() const {
+  std::lock_guard<std::mutex> l(mutex_);
+  return unclean_;
+}
+std::string IngestClient::unclean_examples() const {
+  std::lock_guard<std::mutex> l(mutex_);
+  return unclean_examples_;
+}
+std::map<int, int> IngestClient::statuses() const {
+  std::lock_guard<std::mutex> l(mutex_);
+  return statuses_;
+}
 
 std::vector<std::string> sqlite_event_ids(const std::string& db_path, const std::string& tenant) {
   sqlite3* db = nullptr;

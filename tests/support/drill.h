@@ -4,14 +4,14 @@
 // batches and ledgers that let a drill prove "every acknowledged event stored, none twice".
 
 #include <atomic>
+#include <chrono>
+#include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
-#include <cstdint>
-#include <functional>
-#include <optional>
-#include <chrono>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -148,7 +148,7 @@ class IngestClient {
 
   const AckLedger& acked() const { return acked_; }
   int refusals() const;
-  int unclean_refusals() const;    ///< Refusals other than 503 + Retry-After + JSON error.
+  int unclean_refusals() const;  ///< Refusals other than 503 + Retry-After + JSON error.
   std::string unclean_examples() const;
   std::map<int, int> statuses() const;  ///< Every answer by status (0: no answer).
 

@@ -56,7 +56,8 @@ bool read_all(int fd, std::string& out, int timeout_ms) {
   for (;;) {
     if (response_complete(out)) return true;
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                    deadline - std::chrono::steady_clock::now()).count();
+                    deadline - std::chrono::steady_clock::now())
+                    .count();
     if (left <= 0) return false;
     pollfd p{fd, POLLIN, 0};
     int r = ::poll(&p, 1, static_cast<int>(left));
@@ -111,7 +112,8 @@ HttpResponse http_request(std::uint16_t port, const std::string& method, const s
     ::close(fd);
     return response;
   }
-  std::string request = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
+  std::string request =
+      method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
   bool has_type = false;
   for (const auto& [k, v] : headers) {
     request += k + ": " + v + "\r\n";

@@ -10,9 +10,9 @@
 namespace zaplify::testing {
 
 struct HttpResponse {
-  int status = 0;                               ///< 0 when the connection failed.
-  std::map<std::string, std::string> headers;   ///< Names lower-cased.
-  std::string body;                             ///< De-chunked.
+  int status = 0;                              ///< 0 when the connection failed.
+  std::map<std::string, std::string> headers;  ///< Names lower-cased.
+  std::string body;                            ///< De-chunked.
 
   /// The body parsed as JSON; a failed parse fails the current test and returns null.
   nlohmann::json json() const;

@@ -14,7 +14,7 @@
 namespace valijson {
 class Schema;
 class Validator;
-}
+}  // namespace valijson
 
 namespace zaplify::testing {
 

@@ -17,7 +17,9 @@ using nlohmann::json;
 
 std::vector<json> drill_events(std::int64_t end, int conversations, int leads) {
   std::mt19937_64 rng(20240612);
-  auto uni = [&](std::int64_t lo, std::int64_t hi) { return std::uniform_int_distribution<std::int64_t>(lo, hi)(rng); };
+  auto uni = [&](std::int64_t lo, std::int64_t hi) {
+    return std::uniform_int_distribution<std::int64_t>(lo, hi)(rng);
+  };
   const std::int64_t begin = end - 19 * kDayMs;
   std::vector<json> bulk;
   int n = 0;
@@ -31,17 +33,27 @@ std::vector<json> drill_events(std::int64_t end, int conversations, int leads) {
     f["timestamp"] = rfc3339(t);
     return f;
   };
-  auto add = [&](const std::string& type, std::int64_t ts, json f) { bulk.push_back(make(type, ts, std::move(f))); };
+  auto add = [&](const std::string& type, std::int64_t ts, json f) {
+    bulk.push_back(make(type, ts, std::move(f)));
+  };
   const std::vector<std::pair<std::string, std::vector<std::string>>> funnels = {
-      {"sales", {"new", "qualified", "proposal", "won"}}, {"support", {"open", "triage", "solved"}},
-      {"re", {"x", "y", "z"}}, {"late", {"l1", "l2", "l3"}}};
+      {"sales", {"new", "qualified", "proposal", "won"}},
+      {"support", {"open", "triage", "solved"}},
+      {"re", {"x", "y", "z"}},
+      {"late", {"l1", "l2", "l3"}}};
   std::vector<json> early = {
-      make("funnel_defined", begin, {{"funnel_id", "sales"}, {"name", "Sales"}, {"stages", funnels[0].second}}),
-      make("funnel_defined", begin, {{"funnel_id", "support"}, {"name", "Support"}, {"stages", funnels[1].second}}),
-      make("funnel_defined", begin, {{"funnel_id", "re"}, {"name", "Re v1"}, {"stages", funnels[2].second}})};
-  json redefine = make("funnel_defined", begin + 5 * kDayMs, {{"funnel_id", "re"}, {"name", "Re v2"}, {"stages", {"x", "y"}}});
-  json late = make("funnel_defined", begin + kDayMs, {{"funnel_id", "late"}, {"name", "Late"}, {"stages", funnels[3].second}});
-  json stale = make("funnel_defined", begin - 1, {{"funnel_id", "sales"}, {"name", "Stale"}, {"stages", {"new", "won"}}});
+      make("funnel_defined", begin,
+           {{"funnel_id", "sales"}, {"name", "Sales"}, {"stages", funnels[0].second}}),
+      make("funnel_defined", begin,
+           {{"funnel_id", "support"}, {"name", "Support"}, {"stages", funnels[1].second}}),
+      make("funnel_defined", begin,
+           {{"funnel_id", "re"}, {"name", "Re v1"}, {"stages", funnels[2].second}})};
+  json redefine = make("funnel_defined", begin + 5 * kDayMs,
+                       {{"funnel_id", "re"}, {"name", "Re v2"}, {"stages", {"x", "y"}}});
+  json late = make("funnel_defined", begin + kDayMs,
+                   {{"funnel_id", "late"}, {"name", "Late"}, {"stages", funnels[3].second}});
+  json stale = make("funnel_defined", begin - 1,
+                    {{"funnel_id", "sales"}, {"name", "Stale"}, {"stages", {"new", "won"}}});
   for (int l = 0; l < leads; ++l) {
     const std::string lead = "L" + std::to_string(l);
     const std::int64_t created = begin + uni(0, 18 * kDayMs);
@@ -49,31 +61,52 @@ std::vector<json> drill_events(std::int64_t end, int conversations, int leads) {
     if (uni(0, 19) == 0) add("lead_created", created + uni(-kDayMs, kDayMs), {{"lead_id", lead}});
     const auto& [fid, stages] = funnels[static_cast<std::size_t>(uni(0, 3))];
     std::int64_t t = created + uni(0, 6 * kHourMs);
-    for (int k = 0, steps = static_cast<int>(uni(0, 4)); k < steps && k < static_cast<int>(stages.size()); ++k) {
-      std::string stage = uni(0, 24) == 0 ? "bogus" : stages[static_cast<std::size_t>(std::min<std::int64_t>(k + uni(0, 1), stages.size() - 1))];
+    for (int k = 0, steps = static_cast<int>(uni(0, 4));
+         k < steps && k < static_cast<int>(stages.size()); ++k) {
+      std::string stage = uni(0, 24) == 0 ? "bogus"
+                                          : stages[static_cast<std::size_t>(std::min<std::int64_t>(
+                                                k + uni(0, 1), stages.size() - 1))];
       add("stage_changed", t, {{"lead_id", lead}, {"funnel_id", fid}, {"stage", stage}});
-      if (uni(0, 14) == 0) add("stage_changed", t + uni(0, kHourMs), {{"lead_id", lead}, {"funnel_id", fid}, {"stage", stage}});
+      if (uni(0, 14) == 0)
+        add("stage_changed", t + uni(0, kHourMs),
+            {{"lead_id", lead}, {"funnel_id", fid}, {"stage", stage}});
       t += uni(kMinMs, 2 * kDayMs);
     }
   }
-  const char* lead_texts[] = {"I love this, thanks a lot!", "this is terrible, I want a refund", "not good at all",
-                              "quanto custa? está muito caro", "a entrega atrasou, péssimo atendimento", "ótimo, obrigado!",
-                              "my order never arrived", "can I pay with pix or card?", "the product is broken, very bad quality",
-                              "hello", "ok", "não gostei, quero cancelar", "very happy with the discount 😀",
-                              "where is my delivery tracking?", "tem garantia e troca?", "muito bom, adorei"};
-  const char* reply_texts[] = {"Sure, happy to help!", "Sorry about that, let me check.", "Claro, posso ajudar.", "Done."};
+  const char* lead_texts[] = {"I love this, thanks a lot!",
+                              "this is terrible, I want a refund",
+                              "not good at all",
+                              "quanto custa? está muito caro",
+                              "a entrega atrasou, péssimo atendimento",
+                              "ótimo, obrigado!",
+                              "my order never arrived",
+                              "can I pay with pix or card?",
+                              "the product is broken, very bad quality",
+                              "hello",
+                              "ok",
+                              "não gostei, quero cancelar",
+                              "very happy with the discount 😀",
+                              "where is my delivery tracking?",
+                              "tem garantia e troca?",
+                              "muito bom, adorei"};
+  const char* reply_texts[] = {"Sure, happy to help!", "Sorry about that, let me check.",
+                               "Claro, posso ajudar.", "Done."};
   const char* channels[] = {"whatsapp", "instagram", "webchat"};
   const char* outcomes[] = {"resolved", "handoff", "abandoned"};
   for (int c = 0; c < conversations; ++c) {
     const std::string conv = "C" + std::to_string(c);
     const std::int64_t start = begin + uni(0, 18 * kDayMs);
     const std::int64_t a = uni(0, 12);
-    json started = {{"conversation_id", conv}, {"lead_id", "L" + std::to_string(uni(0, leads - 1))},
-                    {"assistant_id", a >= 4 && a < 5 ? json(nullptr) : json("a" + std::to_string(a % 4))}};
+    json started = {
+        {"conversation_id", conv},
+        {"lead_id", "L" + std::to_string(uni(0, leads - 1))},
+        {"assistant_id", a >= 4 && a < 5 ? json(nullptr) : json("a" + std::to_string(a % 4))}};
     if (uni(0, 3)) started["channel"] = channels[uni(0, 2)];
     add("conversation_started", start, started);
-    if (std::int64_t d = uni(0, 19); d < 2) {  // a repeated start: earlier, later or tied, another assistant
-      json again = {{"conversation_id", conv}, {"lead_id", "Lx"}, {"assistant_id", "a9"}, {"channel", "sms"}};
+    if (std::int64_t d = uni(0, 19);
+        d < 2) {  // a repeated start: earlier, later or tied, another assistant
+      json again = {
+          {"conversation_id", conv}, {"lead_id", "Lx"}, {"assistant_id", "a9"}, {"channel", "sms"}};
       // Draws in named steps: the order of evaluation of operands and arguments is unspecified
       // (GCC and clang differ), and the data must not depend on the compiler.
       std::int64_t shift = 0;
@@ -118,7 +151,8 @@ std::vector<json> drill_events(std::int64_t end, int conversations, int leads) {
   return bulk;
 }
 
-void ingest(const ServerProcess& s, const std::vector<json>& events, std::size_t from, std::size_t to) {
+void ingest(const ServerProcess& s, const std::vector<json>& events, std::size_t from,
+            std::size_t to) {
   for (std::size_t i = from; i < to; i += 1000) {
     json batch = json::array();
     for (std::size_t k = i; k < std::min(to, i + 1000); ++k) batch.push_back(events[k]);
@@ -163,13 +197,14 @@ void diff(const json& a, const json& b, const std::string& path, std::vector<std
     for (auto it = b.begin(); it != b.end(); ++it)
       if (!a.contains(it.key())) diff(json("<missing>"), *it, path + "." + it.key(), out);
   } else if (a.is_array() && b.is_array() && a.size() == b.size()) {
-    for (std::size_t i = 0; i < a.size(); ++i) diff(a[i], b[i], path + "[" + std::to_string(i) + "]", out);
+    for (std::size_t i = 0; i < a.size(); ++i)
+      diff(a[i], b[i], path + "[" + std::to_string(i) + "]", out);
   } else {
     const bool rounding = a.is_number_float() && b.is_number_float() && rel_diff(a, b) < 1e-12;
     char rel[48] = "";
     if (rounding) std::snprintf(rel, sizeof rel, "  (rounding, rel %.1e)", rel_diff(a, b));
-    out.push_back(std::string(rounding ? "~ " : "! ") + path + ": " + a.dump().substr(0, 200) + "  !=  " +
-                  b.dump().substr(0, 200) + rel);
+    out.push_back(std::string(rounding ? "~ " : "! ") + path + ": " + a.dump().substr(0, 200) +
+                  "  !=  " + b.dump().substr(0, 200) + rel);
   }
 }
 
@@ -179,36 +214,46 @@ std::vector<std::string> read_targets(const ServerProcess& s, std::int64_t end) 
   const std::string full = "from=" + day_text(end - 20 * kDayMs) + "&to=" + day_text(end + kDayMs);
   const std::string week = "from=" + day_text(end - 6 * kDayMs) + "&to=" + day_text(end + kDayMs);
   const std::vector<std::string> windows = {full, full + "&interval=day", week + "&interval=day",
-                                            week + "&tz=America/Sao_Paulo&interval=day", full + "&interval=week"};
+                                            week + "&tz=America/Sao_Paulo&interval=day",
+                                            full + "&interval=week"};
   auto funnels = s.get("/analytics/funnels", kDrillTenant).json()["funnels"];
   auto datasets = s.get("/analytics/export/datasets", kDrillTenant).json()["datasets"];
   EXPECT_EQ(funnels.size(), 4u) << funnels.dump();
   EXPECT_GE(datasets.size(), 5u) << datasets.dump();
   std::vector<std::string> out = {"/analytics/funnels", "/analytics/export/datasets"};
   for (const auto& w : windows) {
-    for (const char* p : {"/metrics/kpi", "/metrics/conversion", "/metrics/performance", "/analytics/conversations",
-                          "/analytics/conversations/sentiment", "/analytics/conversations/topics?limit=100"})
-      out.push_back(std::string(p) + (std::string(p).find('?') == std::string::npos ? "?" : "&") + w);
+    for (const char* p :
+         {"/metrics/kpi", "/metrics/conversion", "/metrics/performance", "/analytics/conversations",
+          "/analytics/conversations/sentiment", "/analytics/conversations/topics?limit=100"})
+      out.push_back(std::string(p) + (std::string(p).find('?') == std::string::npos ? "?" : "&") +
+                    w);
     for (const auto& f : funnels) {
       const std::string id = f["funnel_id"];
       const std::string base = "/analytics/funnel/" + id;
       out.push_back("/metrics/conversion?funnel_id=" + id + "&" + w);
-      for (const char* sub : {"?", "/conversion-flow?", "/bottlenecks?"}) out.push_back(base + sub + w);
+      for (const char* sub : {"?", "/conversion-flow?", "/bottlenecks?"})
+        out.push_back(base + sub + w);
       for (std::size_t k = 0; k + 1 < f["stages"].size(); ++k)  // the final stage has no drop: 400
         out.push_back(base + "/dropped?limit=1000&stage=" + url_encode(f["stages"][k]) + "&" + w);
     }
     for (const auto& d : datasets) {
       bool needs_funnel = false;
-      for (const auto& p : d.value("parameters", json::array())) needs_funnel |= p.value("name", "") == "funnel_id";
-      const std::string q = "/analytics/export/metrics?format=json&dataset=" + d["name"].get<std::string>() + "&" + w;
-      if (!needs_funnel) out.push_back(q);
-      else for (const auto& f : funnels) out.push_back(q + "&funnel_id=" + f["funnel_id"].get<std::string>());
+      for (const auto& p : d.value("parameters", json::array()))
+        needs_funnel |= p.value("name", "") == "funnel_id";
+      const std::string q =
+          "/analytics/export/metrics?format=json&dataset=" + d["name"].get<std::string>() + "&" + w;
+      if (!needs_funnel)
+        out.push_back(q);
+      else
+        for (const auto& f : funnels)
+          out.push_back(q + "&funnel_id=" + f["funnel_id"].get<std::string>());
     }
   }
   return out;
 }
 
-bool wait_running(const ServerProcess& s, const std::vector<std::string>& names, json& seen_progress, int timeout_ms) {
+bool wait_running(const ServerProcess& s, const std::vector<std::string>& names,
+                  json& seen_progress, int timeout_ms) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   while (std::chrono::steady_clock::now() < deadline) {
     auto body = json::parse(s.get("/health").body, nullptr, false);
@@ -231,8 +276,10 @@ std::vector<std::vector<std::string>> db_rows(const std::string& url, const std:
   if (url.rfind(prefix, 0) == 0) {
     sqlite3* db = nullptr;
     sqlite3_stmt* st = nullptr;
-    if (sqlite3_open_v2(url.substr(prefix.size()).c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK ||
-        sqlite3_busy_timeout(db, 5000) != SQLITE_OK || sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK)
+    if (sqlite3_open_v2(url.substr(prefix.size()).c_str(), &db, SQLITE_OPEN_READONLY, nullptr) !=
+            SQLITE_OK ||
+        sqlite3_busy_timeout(db, 5000) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK)
       ADD_FAILURE() << url << ": " << sql << ": " << sqlite3_errmsg(db);
     while (st && sqlite3_step(st) == SQLITE_ROW) {
       out.emplace_back();
@@ -253,7 +300,8 @@ std::vector<std::vector<std::string>> db_rows(const std::string& url, const std:
   }
   for (int r = 0; r < PQntuples(res.get()); ++r) {
     out.emplace_back();
-    for (int c = 0; c < PQnfields(res.get()); ++c) out.back().emplace_back(PQgetvalue(res.get(), r, c));
+    for (int c = 0; c < PQnfields(res.get()); ++c)
+      out.back().emplace_back(PQgetvalue(res.get(), r, c));
   }
   return out;
 }
@@ -268,12 +316,16 @@ ServerOptions drill_options(const std::string& database) {
   o.database = database;
   o.plugins = {"metrics", "funnel", "conversation", "export"};
   o.disabled = {"cache"};  // every read is computed
-  o.plugin_config["conversation"] = json{{"topics", {{"price", {"preço", "caro", "price", "discount"}},
-      {"delivery", {"entrega", "delivery", "never arrived"}}, {"cancellation", {"cancelar", "refund"}}, {"warranty", {"garantia"}}}}};
+  o.plugin_config["conversation"] = json{{"topics",
+                                          {{"price", {"preço", "caro", "price", "discount"}},
+                                           {"delivery", {"entrega", "delivery", "never arrived"}},
+                                           {"cancellation", {"cancelar", "refund"}},
+                                           {"warranty", {"garantia"}}}}};
   return o;
 }
 
-bool wait_for_tenant_status(const ServerProcess& s, const std::string& target, int status, int timeout_ms) {
+bool wait_for_tenant_status(const ServerProcess& s, const std::string& target, int status,
+                            int timeout_ms) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   while (std::chrono::steady_clock::now() < deadline) {
     if (s.get(target, kDrillTenant).status == status) return true;
@@ -289,19 +341,24 @@ ReadComparison compare_reads(const ServerProcess& expected, const std::string& e
   [&] {  // a void body, so that ASSERT_* may end it
     for (const auto& target : targets) {
       auto re = expected.get(target, kDrillTenant), ra = actual.get(target, kDrillTenant);
-      ASSERT_EQ(re.status, 200) << target << " on " << expected_name << ": " << re.body.substr(0, 300);
-      ASSERT_EQ(ra.status, 200) << target << " on " << actual_name << ": " << ra.body.substr(0, 300);
+      ASSERT_EQ(re.status, 200) << target << " on " << expected_name << ": "
+                                << re.body.substr(0, 300);
+      ASSERT_EQ(ra.status, 200) << target << " on " << actual_name << ": "
+                                << ra.body.substr(0, 300);
       json je = json::parse(re.body), ja = json::parse(ra.body);
       strip_as_of(je);
       strip_as_of(ja);
-      if (target.find("from=") == std::string::npos) je.erase("window"), ja.erase("window");  // "now"-relative
+      if (target.find("from=") == std::string::npos)
+        je.erase("window"), ja.erase("window");  // "now"-relative
       ++out.compared;
       std::vector<std::string> lines;
       diff(je, ja, "", lines);
       if (lines.empty()) continue;
-      const bool rounding_only = std::all_of(lines.begin(), lines.end(), [](const std::string& l) { return l[0] == '~'; });
+      const bool rounding_only =
+          std::all_of(lines.begin(), lines.end(), [](const std::string& l) { return l[0] == '~'; });
       std::string text;
-      for (std::size_t i = 0; i < std::min<std::size_t>(lines.size(), 6); ++i) text += "\n    " + lines[i];
+      for (std::size_t i = 0; i < std::min<std::size_t>(lines.size(), 6); ++i)
+        text += "\n    " + lines[i];
       ADD_FAILURE() << target << " differs (" << what << ") in " << lines.size() << " values"
                     << (rounding_only ? ", all float rounding only:" : ":") << text;
       ++out.mismatches;

@@ -30,7 +30,8 @@ std::vector<nlohmann::json> drill_events(std::int64_t end, int conversations, in
 
 /// POSTs events[from, to) to `s` in batches of 1,000 as tenant t1; each must be acknowledged (200)
 /// with nothing rejected (fatal failure otherwise: check HasFatalFailure()).
-void ingest(const ServerProcess& s, const std::vector<nlohmann::json>& events, std::size_t from, std::size_t to);
+void ingest(const ServerProcess& s, const std::vector<nlohmann::json>& events, std::size_t from,
+            std::size_t to);
 
 /// Options of a drill server on `database`: metrics, funnel, conversation and export on (with a
 /// topic dictionary), cache disabled so every read is computed.
@@ -46,8 +47,10 @@ inline constexpr double kFloatRelTolerance = 0;
 double rel_diff(const nlohmann::json& a, const nlohmann::json& b);
 /// Equal as documents: same types (an integer is not a float), floats within the tolerance.
 bool same(const nlohmann::json& a, const nlohmann::json& b);
-/// Lines "path: a != b" where the documents differ; "~" leads the ones that are float rounding only.
-void diff(const nlohmann::json& a, const nlohmann::json& b, const std::string& path, std::vector<std::string>& out);
+/// Lines "path: a != b" where the documents differ; "~" leads the ones that are float rounding
+/// only.
+void diff(const nlohmann::json& a, const nlohmann::json& b, const std::string& path,
+          std::vector<std::string>& out);
 
 std::string day_text(std::int64_t ms);  ///< "YYYY-MM-DD" (UTC) of epoch ms.
 
@@ -56,11 +59,12 @@ std::string day_text(std::int64_t ms);  ///< "YYYY-MM-DD" (UTC) of epoch ms.
 std::vector<std::string> read_targets(const ServerProcess& s, std::int64_t end);
 
 /// Waits until each named plugin is listed "running" in /health; notes any catching_up seen.
-bool wait_running(const ServerProcess& s, const std::vector<std::string>& names, nlohmann::json& seen_progress,
-                  int timeout_ms);
+bool wait_running(const ServerProcess& s, const std::vector<std::string>& names,
+                  nlohmann::json& seen_progress, int timeout_ms);
 
 /// Polls GET `target` as tenant t1 every 25 ms until it answers `status`; false after `timeout_ms`.
-bool wait_for_tenant_status(const ServerProcess& s, const std::string& target, int status, int timeout_ms = 60'000);
+bool wait_for_tenant_status(const ServerProcess& s, const std::string& target, int status,
+                            int timeout_ms = 60'000);
 
 struct ReadComparison {
   int compared = 0;

@@ -70,7 +70,8 @@ std::string redis_url() { return env_or("ZAPLIFY_TEST_REDIS_URL"); }
 std::vector<std::string> backends() {
   if (postgres_available()) return {"sqlite", "postgres"};
   if (env_or("CI") == "true") {
-    throw std::runtime_error("CI=true but ZAPLIFY_TEST_PG_URL is not set: PostgreSQL tests must run");
+    throw std::runtime_error(
+        "CI=true but ZAPLIFY_TEST_PG_URL is not set: PostgreSQL tests must run");
   }
   return {"sqlite"};
 }
@@ -100,8 +101,10 @@ std::string fresh_postgres_database() {
     head = head.substr(0, q);
   }
   auto slash = head.rfind('/');
-  if (slash == std::string::npos || slash < head.find("//") + 2) head += "/";
-  else head = head.substr(0, slash + 1);
+  if (slash == std::string::npos || slash < head.find("//") + 2)
+    head += "/";
+  else
+    head = head.substr(0, slash + 1);
   return head + name + query;
 }
 
@@ -113,7 +116,8 @@ void drop_postgres_database(const std::string& url) {
   name = name.substr(0, name.find('?'));
   if (name.rfind("zt_", 0) != 0) return;  // only databases this harness created
   PGconn* conn = PQconnectdb(base.c_str());
-  if (PQstatus(conn) == CONNECTION_OK) PQclear(PQexec(conn, ("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)").c_str()));
+  if (PQstatus(conn) == CONNECTION_OK)
+    PQclear(PQexec(conn, ("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)").c_str()));
   PQfinish(conn);
 }
 
@@ -135,7 +139,8 @@ std::string make_jwt(const std::string& secret, const nlohmann::json& claims,
 
 std::int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch()).count();
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 std::string rfc3339(std::int64_t ms) {
@@ -161,12 +166,13 @@ std::string ServerProcess::render_yaml(const ServerOptions& o) const {
   // ZAPLIFY_TEST_PLUGIN_DIR / ZAPLIFY_TEST_SERVER_BINARY: another build's server (e.g. an older
   // commit's, to record the read_identity_test golden file).
   const std::string default_plugins = env_or("ZAPLIFY_TEST_PLUGIN_DIR", ZAPLIFY_PLUGIN_DIR);
-  y << "plugins_dir: " << yaml_quote(o.plugins_dir.empty() ? default_plugins : o.plugins_dir) << "\n";
+  y << "plugins_dir: " << yaml_quote(o.plugins_dir.empty() ? default_plugins : o.plugins_dir)
+    << "\n";
   y << "plugins:\n";
   auto emit = [&](const std::string& name, bool enabled) {
     auto lib = o.library_paths.count(name) ? o.library_paths.at(name) : name + ".so";
-    y << "  - name: " << name << "\n    library: " << yaml_quote(lib) << "\n    enabled: "
-      << (enabled ? "true" : "false") << "\n";
+    y << "  - name: " << name << "\n    library: " << yaml_quote(lib)
+      << "\n    enabled: " << (enabled ? "true" : "false") << "\n";
     auto it = o.plugin_config.find(name);
     if (it != o.plugin_config.end()) {
       y << "    config: " << it->second.dump() << "\n";
@@ -208,12 +214,14 @@ ServerProcess::ServerProcess(ServerOptions options) : options_(std::move(options
     ::unsetenv("DATABASE_URL");
     ::unsetenv("PORT");
     ::unsetenv("HOST");
-    if (options_.redis) ::setenv("REDIS_URL", redis_url().c_str(), 1);
-    else ::unsetenv("REDIS_URL");
+    if (options_.redis)
+      ::setenv("REDIS_URL", redis_url().c_str(), 1);
+    else
+      ::unsetenv("REDIS_URL");
     if (!options_.secret_key.empty()) ::setenv("SECRET_KEY", options_.secret_key.c_str(), 1);
     for (const auto& [k, v] : options_.env) ::setenv(k.c_str(), v.c_str(), 1);
-    std::vector<std::string> args{env_or("ZAPLIFY_TEST_SERVER_BINARY", ZAPLIFY_SERVER_BINARY), "--config",
-                                  config_path_};
+    std::vector<std::string> args{env_or("ZAPLIFY_TEST_SERVER_BINARY", ZAPLIFY_SERVER_BINARY),
+                                  "--config", config_path_};
     for (const auto& a : options_.args) args.push_back(a);
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
@@ -231,10 +239,13 @@ ServerProcess::ServerProcess(ServerOptions options) : options_(std::move(options
 ServerProcess::~ServerProcess() {
   if (running()) {
     signal(SIGTERM);
-    // A clean drain exits 0; anything else (a sanitizer report, a crash in shutdown) fails the test.
+    // A clean drain exits 0; anything else (a sanitizer report, a crash in shutdown) fails the
+    // test.
     int status = wait_exit(10000);
-    if (status == -1) ADD_FAILURE() << "server did not exit on SIGTERM";
-    else if (status != 0) ADD_FAILURE() << "server exited with status " << status << " on SIGTERM";
+    if (status == -1)
+      ADD_FAILURE() << "server did not exit on SIGTERM";
+    else if (status != 0)
+      ADD_FAILURE() << "server exited with status " << status << " on SIGTERM";
   }
   if (::testing::Test::HasFailure()) {
     std::string l = log();

@@ -16,22 +16,22 @@
 namespace zaplify::testing {
 
 struct ServerOptions {
-  std::string database = "sqlite";          ///< "sqlite" | "postgres"
+  std::string database = "sqlite";  ///< "sqlite" | "postgres"
   /// Reuse an existing database (e.g. two servers sharing one PostgreSQL); empty: a fresh one.
   std::string database_url;
-  bool redis = false;                       ///< cache.backend redis with ZAPLIFY_TEST_REDIS_URL.
-  std::string auth_mode = "none";           ///< "none" | "jwt"
-  std::string secret_key;                   ///< For jwt mode (passed as env SECRET_KEY).
+  bool redis = false;              ///< cache.backend redis with ZAPLIFY_TEST_REDIS_URL.
+  std::string auth_mode = "none";  ///< "none" | "jwt"
+  std::string secret_key;          ///< For jwt mode (passed as env SECRET_KEY).
   std::vector<std::string> plugins{"metrics", "funnel", "conversation", "export", "cache"};
-  std::vector<std::string> disabled;        ///< Listed in YAML with enabled: false.
+  std::vector<std::string> disabled;                    ///< Listed in YAML with enabled: false.
   std::map<std::string, nlohmann::json> plugin_config;  ///< Per-plugin `config:` blocks.
   std::map<std::string, std::string> library_paths;     ///< Per-plugin library path overrides.
-  std::string extra_yaml;                   ///< Appended top-level YAML (e.g. "ingest:\n  batch_size: 10\n").
-  std::map<std::string, std::string> env;   ///< Extra environment variables.
-  std::vector<std::string> args;            ///< Extra command-line arguments.
-  std::string plugins_dir;                  ///< Default: the build's plugin folder.
+  std::string extra_yaml;  ///< Appended top-level YAML (e.g. "ingest:\n  batch_size: 10\n").
+  std::map<std::string, std::string> env;  ///< Extra environment variables.
+  std::vector<std::string> args;           ///< Extra command-line arguments.
+  std::string plugins_dir;                 ///< Default: the build's plugin folder.
   int max_concurrent_requests = 4;
-  std::int64_t max_request_bytes = 0;       ///< 0: the server's default.
+  std::int64_t max_request_bytes = 0;  ///< 0: the server's default.
   bool wait_ready = true;
 };
 

@@ -17,15 +17,19 @@ struct Claims {
   std::optional<long> exp = kNow + 3600;
 };
 
-std::string make_token(const Claims& c, jwt_alg_t alg = JWT_ALG_HS256, const std::string& key = kSecret) {
+std::string make_token(const Claims& c, jwt_alg_t alg = JWT_ALG_HS256,
+                       const std::string& key = kSecret) {
   jwt_t* raw = nullptr;
   jwt_new(&raw);
   std::unique_ptr<jwt_t, decltype(&jwt_free)> j(raw, jwt_free);
   if (c.tenant) jwt_add_grant(j.get(), "tenant_id", c.tenant->c_str());
   if (c.role) jwt_add_grant(j.get(), "role", c.role->c_str());
   if (c.exp) jwt_add_grant_int(j.get(), "exp", *c.exp);
-  if (alg == JWT_ALG_NONE) jwt_set_alg(j.get(), JWT_ALG_NONE, nullptr, 0);
-  else jwt_set_alg(j.get(), alg, reinterpret_cast<const unsigned char*>(key.data()), static_cast<int>(key.size()));
+  if (alg == JWT_ALG_NONE)
+    jwt_set_alg(j.get(), JWT_ALG_NONE, nullptr, 0);
+  else
+    jwt_set_alg(j.get(), alg, reinterpret_cast<const unsigned char*>(key.data()),
+                static_cast<int>(key.size()));
   char* s = jwt_encode_str(j.get());
   std::string out = s ? s : "";
   free(s);
@@ -51,7 +55,8 @@ TEST(Authenticator, GoodTokenGivesTenantAndRole) {
   EXPECT_FALSE(p.any_tenant);
   Claims admin;
   admin.role = "admin";
-  EXPECT_EQ(jwt_auth().authenticate("bearer " + make_token(admin), "", true, kNow).role, sdk::Role::Admin);
+  EXPECT_EQ(jwt_auth().authenticate("bearer " + make_token(admin), "", true, kNow).role,
+            sdk::Role::Admin);
 }
 
 TEST(Authenticator, ExpiredOrMissingExpIs401) {

@@ -50,7 +50,8 @@ TEST(JwtTimeClaims, FractionalExpIsANumericDate) {
 TEST(JwtTimeClaims, ExpiredMissingAndMalformedHaveDistinctMessages) {
   EXPECT_EQ(verdict("{\"exp\": " + std::to_string(kNow) + "}"), "token expired");
   EXPECT_EQ(verdict(""), "token has no exp claim");
-  EXPECT_EQ(verdict("{\"exp\": \"" + std::to_string(kNow + 3600) + "\"}"), "token exp claim must be a number");
+  EXPECT_EQ(verdict("{\"exp\": \"" + std::to_string(kNow + 3600) + "\"}"),
+            "token exp claim must be a number");
 }
 
 TEST(JwtTimeClaims, FutureNbfIsRefusedBeyondTheLeeway) {

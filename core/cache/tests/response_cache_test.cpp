@@ -13,7 +13,9 @@
 namespace zaplify::core::testing {
 namespace {
 
-CachedResponse ok(const std::string& body) { return CachedResponse{200, "application/json", body, 1}; }
+CachedResponse ok(const std::string& body) {
+  return CachedResponse{200, "application/json", body, 1};
+}
 
 TEST(ResponseCache, SecondReadIsAHitWithTheSameBody) {
   PrometheusRegistry m;
@@ -22,9 +24,21 @@ TEST(ResponseCache, SecondReadIsAHitWithTheSameBody) {
   cache.set_backend(backend);
   int computes = 0;
   bool hit = true;
-  auto a = cache.get_or_compute("t", "k", sdk::CachePolicy::Standard, [&] { ++computes; return ok("{\"a\":1}"); }, hit);
+  auto a = cache.get_or_compute(
+      "t", "k", sdk::CachePolicy::Standard,
+      [&] {
+        ++computes;
+        return ok("{\"a\":1}");
+      },
+      hit);
   EXPECT_FALSE(hit);
-  auto b = cache.get_or_compute("t", "k", sdk::CachePolicy::Standard, [&] { ++computes; return ok("x"); }, hit);
+  auto b = cache.get_or_compute(
+      "t", "k", sdk::CachePolicy::Standard,
+      [&] {
+        ++computes;
+        return ok("x");
+      },
+      hit);
   EXPECT_TRUE(hit);
   EXPECT_EQ(computes, 1);
   EXPECT_EQ(b.body, "{\"a\":1}");
@@ -38,9 +52,15 @@ TEST(ResponseCache, OnlySuccessesAreStored) {
   auto backend = std::make_shared<FakeBackend>();
   cache.set_backend(backend);
   bool hit = false;
-  cache.get_or_compute("t", "k", sdk::CachePolicy::Standard, [] { return CachedResponse{404, "application/json", "{}", 1}; }, hit);
+  cache.get_or_compute(
+      "t", "k", sdk::CachePolicy::Standard,
+      [] {
+        return CachedResponse{404, "application/json", "{}", 1};
+      },
+      hit);
   EXPECT_EQ(backend->puts, 0);
-  cache.get_or_compute("t", "k", sdk::CachePolicy::Standard, [] { return ok("{}"); }, hit);
+  cache.get_or_compute(
+      "t", "k", sdk::CachePolicy::Standard, [] { return ok("{}"); }, hit);
   EXPECT_EQ(backend->puts, 1);
 }
 
@@ -49,7 +69,8 @@ TEST(ResponseCache, RealtimeTtlIsAtMostFiveSeconds) {
   auto backend = std::make_shared<FakeBackend>();
   cache.set_backend(backend);
   bool hit = false;
-  cache.get_or_compute("t", "k", sdk::CachePolicy::Realtime, [] { return ok("{}"); }, hit);
+  cache.get_or_compute(
+      "t", "k", sdk::CachePolicy::Realtime, [] { return ok("{}"); }, hit);
   EXPECT_EQ(backend->last_ttl, 5);
   EXPECT_EQ(ResponseCache(3, nullptr).ttl_for(sdk::CachePolicy::Realtime), 3);
 }
@@ -68,12 +89,17 @@ TEST(ResponseCache, ConcurrentMissesComputeOnce) {
     threads.emplace_back([&, i] {
       bool hit = false;
       ++waiting;
-      bodies[i] = cache.get_or_compute("t", "k", sdk::CachePolicy::Standard, [&] {
-        ++computes;
-        std::unique_lock l(m);
-        cv.wait(l, [&] { return release; });
-        return ok("shared");
-      }, hit).body;
+      bodies[i] = cache
+                      .get_or_compute(
+                          "t", "k", sdk::CachePolicy::Standard,
+                          [&] {
+                            ++computes;
+                            std::unique_lock l(m);
+                            cv.wait(l, [&] { return release; });
+                            return ok("shared");
+                          },
+                          hit)
+                      .body;
     });
   while (waiting.load() < kThreads) std::this_thread::yield();
   std::this_thread::sleep_for(std::chrono::milliseconds(50));  // let every thread join the flight
@@ -96,13 +122,16 @@ TEST(ResponseCache, ComputationStartedBeforeInvalidationIsNotServedAfterIt) {
   bool started = false, release = false;
   std::thread old_reader([&] {
     bool hit = false;
-    cache.get_or_compute("t", "k", sdk::CachePolicy::Standard, [&] {
-      std::unique_lock l(m);
-      started = true;
-      cv.notify_all();
-      cv.wait(l, [&] { return release; });
-      return ok("old");
-    }, hit);
+    cache.get_or_compute(
+        "t", "k", sdk::CachePolicy::Standard,
+        [&] {
+          std::unique_lock l(m);
+          started = true;
+          cv.notify_all();
+          cv.wait(l, [&] { return release; });
+          return ok("old");
+        },
+        hit);
   });
   {
     std::unique_lock l(m);
@@ -111,7 +140,8 @@ TEST(ResponseCache, ComputationStartedBeforeInvalidationIsNotServedAfterIt) {
   cache.invalidate_tenant("t");  // an ingest lands while "old" is being computed
   // A reader after the ingest does not join the old flight: it computes fresh data.
   bool hit = true;
-  auto fresh = cache.get_or_compute("t", "k", sdk::CachePolicy::Standard, [] { return ok("new"); }, hit);
+  auto fresh = cache.get_or_compute(
+      "t", "k", sdk::CachePolicy::Standard, [] { return ok("new"); }, hit);
   EXPECT_EQ(fresh.body, "new");
   {
     std::lock_guard l(m);
@@ -120,7 +150,8 @@ TEST(ResponseCache, ComputationStartedBeforeInvalidationIsNotServedAfterIt) {
   cv.notify_all();
   old_reader.join();
   // The old result was stored under the old generation: never served now.
-  auto again = cache.get_or_compute("t", "k", sdk::CachePolicy::Standard, [] { return ok("newer"); }, hit);
+  auto again = cache.get_or_compute(
+      "t", "k", sdk::CachePolicy::Standard, [] { return ok("newer"); }, hit);
   EXPECT_NE(again.body, "old");
 }
 
@@ -130,7 +161,8 @@ TEST(ResponseCache, ThrowingBackendStillServes) {
   backend->throw_on_get = true;
   cache.set_backend(backend);
   bool hit = true;
-  auto r = cache.get_or_compute("t", "k", sdk::CachePolicy::Standard, [] { return ok("computed"); }, hit);
+  auto r = cache.get_or_compute(
+      "t", "k", sdk::CachePolicy::Standard, [] { return ok("computed"); }, hit);
   EXPECT_EQ(r.body, "computed");
   EXPECT_FALSE(hit);
   EXPECT_FALSE(cache.backend_healthy());
@@ -139,8 +171,9 @@ TEST(ResponseCache, ThrowingBackendStillServes) {
 TEST(ResponseCache, ComputeErrorsReachTheCaller) {
   ResponseCache cache(3600, nullptr);
   bool hit = false;
-  EXPECT_THROW(cache.get_or_compute("t", "k", sdk::CachePolicy::Standard,
-                                    []() -> CachedResponse { throw sdk::not_found("x"); }, hit),
+  EXPECT_THROW(cache.get_or_compute(
+                   "t", "k", sdk::CachePolicy::Standard,
+                   []() -> CachedResponse { throw sdk::not_found("x"); }, hit),
                sdk::HttpError);
 }
 
@@ -170,10 +203,13 @@ TEST(ResponseCache, KeyNormalisationSortsAndAppliesDefaults) {
   limit.name = "limit";
   limit.default_value = "50";
   spec.params.push_back(limit);
-  auto k1 = ResponseCache::make_key("/r", "/r", cache_query(spec, {{"b", "2"}, {"a", "1"}}, nullptr));
-  auto k2 = ResponseCache::make_key("/r", "/r", cache_query(spec, {{"a", "1"}, {"b", "2"}, {"limit", "50"}}, nullptr));
+  auto k1 =
+      ResponseCache::make_key("/r", "/r", cache_query(spec, {{"b", "2"}, {"a", "1"}}, nullptr));
+  auto k2 = ResponseCache::make_key(
+      "/r", "/r", cache_query(spec, {{"a", "1"}, {"b", "2"}, {"limit", "50"}}, nullptr));
   EXPECT_EQ(k1, k2);
-  auto k3 = ResponseCache::make_key("/r", "/r", cache_query(spec, {{"a", "1"}, {"b", "2"}, {"limit", "10"}}, nullptr));
+  auto k3 = ResponseCache::make_key(
+      "/r", "/r", cache_query(spec, {{"a", "1"}, {"b", "2"}, {"limit", "10"}}, nullptr));
   EXPECT_NE(k1, k3);
 }
 
@@ -183,8 +219,10 @@ TEST(ResponseCache, WindowedKeysUseResolvedInstants) {
   spec.windowed = true;
   sdk::Window w{1000, 2000, "UTC", sdk::Interval::None};
   // Two spellings of the same instants give one key; no from/to gives the "default" token.
-  auto a = cache_query(spec, {{"from", "1970-01-01T00:00:01Z"}, {"to", "1970-01-01T00:00:02Z"}}, &w);
-  auto b = cache_query(spec, {{"from", "1970-01-01T00:00:01.000Z"}, {"to", "1970-01-01T00:00:02+00:00"}}, &w);
+  auto a =
+      cache_query(spec, {{"from", "1970-01-01T00:00:01Z"}, {"to", "1970-01-01T00:00:02Z"}}, &w);
+  auto b = cache_query(
+      spec, {{"from", "1970-01-01T00:00:01.000Z"}, {"to", "1970-01-01T00:00:02+00:00"}}, &w);
   EXPECT_EQ(ResponseCache::make_key("/w", "/w", a), ResponseCache::make_key("/w", "/w", b));
   EXPECT_EQ(a.at("from"), "1000");
   EXPECT_EQ(a.at("tz"), "UTC");
@@ -196,11 +234,12 @@ TEST(ResponseCache, WindowedKeysUseResolvedInstants) {
 TEST(ResponseCache, WarmReplaysMostUsedRequests) {
   ResponseCache cache(3600, nullptr);
   std::vector<std::string> replayed;
-  cache.set_recompute([&](const std::string& t, const std::string& path, const std::map<std::string, std::string>&)
-                          -> std::optional<CachedResponse> {
-    replayed.push_back(t + path);
-    return ok("{}");
-  });
+  cache.set_recompute(
+      [&](const std::string& t, const std::string& path,
+          const std::map<std::string, std::string>&) -> std::optional<CachedResponse> {
+        replayed.push_back(t + path);
+        return ok("{}");
+      });
   for (int i = 0; i < 3; ++i) cache.record_use("t", "/popular", {});
   cache.record_use("t", "/rare", {});
   cache.record_use("other", "/x", {});

@@ -21,7 +21,8 @@ sdk::Window window(const char* from, const char* to, const char* tz, sdk::Interv
 
 TEST(Calendar, BerlinSpringForwardDayIs23Hours) {
   SystemCalendar cal;
-  auto days = cal.bucket_starts(window("2026-03-28T12:00:00Z", "2026-03-31T00:00:00Z", "Europe/Berlin", sdk::Interval::Day));
+  auto days = cal.bucket_starts(
+      window("2026-03-28T12:00:00Z", "2026-03-31T00:00:00Z", "Europe/Berlin", sdk::Interval::Day));
   ASSERT_EQ(days.size(), 4u);
   EXPECT_EQ(days[0], at("2026-03-28T00:00:00+01:00"));
   EXPECT_EQ(days[1], at("2026-03-29T00:00:00+01:00"));
@@ -32,7 +33,8 @@ TEST(Calendar, BerlinSpringForwardDayIs23Hours) {
 
 TEST(Calendar, BerlinFallBackDayIs25Hours) {
   SystemCalendar cal;
-  auto days = cal.day_starts(window("2026-10-25T00:00:00+02:00", "2026-10-26T05:00:00Z", "Europe/Berlin", sdk::Interval::None));
+  auto days = cal.day_starts(window("2026-10-25T00:00:00+02:00", "2026-10-26T05:00:00Z",
+                                    "Europe/Berlin", sdk::Interval::None));
   ASSERT_EQ(days.size(), 2u);
   EXPECT_EQ(days[0], at("2026-10-24T22:00:00Z"));
   EXPECT_EQ(days[1] - days[0], 25 * kHour);
@@ -41,7 +43,8 @@ TEST(Calendar, BerlinFallBackDayIs25Hours) {
 TEST(Calendar, SaoPauloNonexistentMidnightStartsAtTheTransition) {
   // 2018-11-04: clocks jumped from 00:00 (-03) to 01:00 (-02); the day begins at 01:00 local.
   SystemCalendar cal;
-  auto days = cal.bucket_starts(window("2018-11-03T12:00:00Z", "2018-11-06T00:00:00Z", "America/Sao_Paulo", sdk::Interval::Day));
+  auto days = cal.bucket_starts(window("2018-11-03T12:00:00Z", "2018-11-06T00:00:00Z",
+                                       "America/Sao_Paulo", sdk::Interval::Day));
   ASSERT_EQ(days.size(), 3u);  // 11-06 starts at 02:00Z, after the window's end
   EXPECT_EQ(days[0], at("2018-11-03T00:00:00-03:00"));
   EXPECT_EQ(days[1], at("2018-11-04T01:00:00-02:00"));
@@ -54,11 +57,13 @@ TEST(Calendar, SaoPauloNonexistentMidnightStartsAtTheTransition) {
 TEST(Calendar, IsoWeeksStartMonday) {
   SystemCalendar cal;
   // 2026-11-20 is a Friday (2026-01-01 was a Thursday; 323 days later is one weekday further).
-  auto weeks = cal.bucket_starts(window("2026-11-20T10:00:00Z", "2026-11-30T00:00:00Z", "UTC", sdk::Interval::Week));
+  auto weeks = cal.bucket_starts(
+      window("2026-11-20T10:00:00Z", "2026-11-30T00:00:00Z", "UTC", sdk::Interval::Week));
   ASSERT_EQ(weeks.size(), 2u);
   EXPECT_EQ(weeks[0], at("2026-11-16T00:00:00Z"));
   EXPECT_EQ(weeks[1], at("2026-11-23T00:00:00Z"));
-  auto sp = cal.bucket_starts(window("2026-11-16T01:00:00Z", "2026-11-17T00:00:00Z", "America/Sao_Paulo", sdk::Interval::Week));
+  auto sp = cal.bucket_starts(window("2026-11-16T01:00:00Z", "2026-11-17T00:00:00Z",
+                                     "America/Sao_Paulo", sdk::Interval::Week));
   ASSERT_EQ(sp.size(), 2u);  // 01:00Z Monday is still Sunday evening in São Paulo
   EXPECT_EQ(sp[0], at("2026-11-09T00:00:00-03:00"));
   EXPECT_EQ(sp[1], at("2026-11-16T00:00:00-03:00"));
@@ -66,15 +71,19 @@ TEST(Calendar, IsoWeeksStartMonday) {
 
 TEST(Calendar, HourBucketsFollowTheLocalClock) {
   SystemCalendar cal;
-  auto utc = cal.bucket_starts(window("2026-11-20T00:10:00Z", "2026-11-20T03:00:00Z", "UTC", sdk::Interval::Hour));
+  auto utc = cal.bucket_starts(
+      window("2026-11-20T00:10:00Z", "2026-11-20T03:00:00Z", "UTC", sdk::Interval::Hour));
   ASSERT_EQ(utc.size(), 3u);
   EXPECT_EQ(utc[0], at("2026-11-20T00:00:00Z"));
   EXPECT_EQ(utc[2], at("2026-11-20T02:00:00Z"));
-  auto india = cal.bucket_starts(window("2026-11-20T00:10:00Z", "2026-11-20T01:00:00Z", "Asia/Kolkata", sdk::Interval::Hour));
+  auto india = cal.bucket_starts(
+      window("2026-11-20T00:10:00Z", "2026-11-20T01:00:00Z", "Asia/Kolkata", sdk::Interval::Hour));
   ASSERT_EQ(india.size(), 2u);
   EXPECT_EQ(india[0], at("2026-11-19T23:30:00Z"));
   EXPECT_EQ(india[1], at("2026-11-20T00:30:00Z"));
-  EXPECT_TRUE(cal.bucket_starts(window("2026-11-20T00:00:00Z", "2026-11-21T00:00:00Z", "UTC", sdk::Interval::None)).empty());
+  EXPECT_TRUE(cal.bucket_starts(window("2026-11-20T00:00:00Z", "2026-11-21T00:00:00Z", "UTC",
+                                       sdk::Interval::None))
+                  .empty());
 }
 
 TEST(Calendar, Formatting) {
@@ -82,9 +91,11 @@ TEST(Calendar, Formatting) {
   EXPECT_EQ(cal.format_utc(0), "1970-01-01T00:00:00Z");
   EXPECT_EQ(cal.format_utc(at("2026-11-20T17:03:00.250Z")), "2026-11-20T17:03:00.250Z");
   EXPECT_EQ(cal.format_utc(-1), "1969-12-31T23:59:59.999Z");
-  EXPECT_EQ(cal.format_local(at("2026-11-20T03:00:00Z"), "America/Sao_Paulo"), "2026-11-20T00:00:00-03:00");
+  EXPECT_EQ(cal.format_local(at("2026-11-20T03:00:00Z"), "America/Sao_Paulo"),
+            "2026-11-20T00:00:00-03:00");
   EXPECT_EQ(cal.format_local(at("2026-11-20T03:00:00Z"), "UTC"), "2026-11-20T03:00:00+00:00");
-  EXPECT_EQ(cal.format_local(at("2026-11-20T03:00:00.5Z"), "Asia/Kolkata"), "2026-11-20T08:30:00.500+05:30");
+  EXPECT_EQ(cal.format_local(at("2026-11-20T03:00:00.5Z"), "Asia/Kolkata"),
+            "2026-11-20T08:30:00.500+05:30");
   EXPECT_EQ(cal.local_date(at("2026-11-20T02:59:59Z"), "America/Sao_Paulo"), "2026-11-19");
   EXPECT_THROW(cal.format_local(0, "Mars/Olympus"), sdk::HttpError);
 }
@@ -106,7 +117,11 @@ TEST(ParseWindow, DefaultsAndForms) {
   EXPECT_EQ(w.from_ms, now - 7 * kDay);
   EXPECT_EQ(w.tz, "UTC");
   EXPECT_EQ(w.interval, sdk::Interval::None);
-  auto d = parse_window({{"from", "2026-11-01"}, {"to", "2026-11-10"}, {"tz", "America/Sao_Paulo"}, {"interval", "day"}}, now, 90);
+  auto d = parse_window({{"from", "2026-11-01"},
+                         {"to", "2026-11-10"},
+                         {"tz", "America/Sao_Paulo"},
+                         {"interval", "day"}},
+                        now, 90);
   EXPECT_EQ(d.from_ms, at("2026-11-01T00:00:00-03:00"));
   EXPECT_EQ(d.to_ms, at("2026-11-10T00:00:00-03:00"));
   EXPECT_EQ(d.interval, sdk::Interval::Day);
@@ -120,7 +135,8 @@ TEST(ParseWindow, DefaultsAndForms) {
 TEST(ParseWindow, ErrorsNameTheField) {
   EXPECT_EQ(error_field({{"from", "2026-11-10"}, {"to", "2026-11-10"}}), "from");
   EXPECT_EQ(error_field({{"from", "2026-11-11"}, {"to", "2026-11-10"}}), "from");
-  EXPECT_EQ(error_field({{"from", "2026-01-01"}, {"to", "2026-11-10"}}), "from");  // longer than 90 days
+  EXPECT_EQ(error_field({{"from", "2026-01-01"}, {"to", "2026-11-10"}}),
+            "from");  // longer than 90 days
   EXPECT_EQ(error_field({{"from", "2026-11-01"}, {"to", "2026-11-10"}}, 5), "from");
   EXPECT_EQ(error_field({{"from", "yesterday"}}), "from");
   EXPECT_EQ(error_field({{"to", "2026-02-30"}}), "to");

@@ -18,9 +18,8 @@ class SettingsTest : public ::testing::Test {
   void SetUp() override {
     dir_ = fs::temp_directory_path() / ("zaplify_cfg_" + std::to_string(::getpid()));
     fs::create_directories(dir_);
-    for (const char* lib :
-         {"metrics.so", "funnel.so", "conversation.so", "export.so", "cache.so", "dashboard.so",
-          "costs.so", "cohorts.so"})
+    for (const char* lib : {"metrics.so", "funnel.so", "conversation.so", "export.so", "cache.so",
+                            "dashboard.so", "costs.so", "cohorts.so"})
       std::ofstream(dir_ / lib) << "";
   }
   void TearDown() override { fs::remove_all(dir_); }

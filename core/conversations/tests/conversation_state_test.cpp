@@ -34,25 +34,30 @@ std::map<std::string, Expected> naive(const std::vector<sdk::Event>& events) {
   std::map<std::string, Expected> out;
   for (const auto& e : events) {
     if (e.conversation_id.empty()) continue;
-    if (e.type != "message" && e.type != "conversation_started" && e.type != "conversation_ended") continue;
+    if (e.type != "message" && e.type != "conversation_started" && e.type != "conversation_ended")
+      continue;
     Expected& x = out[e.conversation_id];
     x.last_ts = std::max(x.last_ts, e.ts_ms);
     if (e.type == "conversation_started" &&
         (e.ts_ms < x.start_ts || (e.ts_ms == x.start_ts && e.id < x.start_id))) {
-      x.start_ts = e.ts_ms, x.start_id = e.id, x.lead_id = e.lead_id, x.assistant_id = e.assistant_id;
+      x.start_ts = e.ts_ms, x.start_id = e.id, x.lead_id = e.lead_id,
+      x.assistant_id = e.assistant_id;
       x.channel = e.channel.empty() ? "whatsapp" : e.channel;
     } else if (e.type == "conversation_ended" &&
                (e.ts_ms < x.end_ts || (e.ts_ms == x.end_ts && e.id < x.end_id))) {
       x.end_ts = e.ts_ms, x.end_id = e.id, x.outcome = e.outcome;
     } else if (e.type == "message") {
       ++x.messages;
-      if (e.sender == "lead") ++x.lead_messages, x.first_lead_ts = std::min(x.first_lead_ts, e.ts_ms);
+      if (e.sender == "lead")
+        ++x.lead_messages, x.first_lead_ts = std::min(x.first_lead_ts, e.ts_ms);
       if (e.sender == "assistant" || e.sender == "agent")
-        x.min_reply_ts = std::min(x.min_reply_ts, e.ts_ms), x.max_reply_ts = std::max(x.max_reply_ts, e.ts_ms);
+        x.min_reply_ts = std::min(x.min_reply_ts, e.ts_ms),
+        x.max_reply_ts = std::max(x.max_reply_ts, e.ts_ms);
     }
   }
   for (const auto& e : events)
-    if (e.type == "message" && (e.sender == "assistant" || e.sender == "agent") && out.count(e.conversation_id)) {
+    if (e.type == "message" && (e.sender == "assistant" || e.sender == "agent") &&
+        out.count(e.conversation_id)) {
       Expected& x = out[e.conversation_id];
       if (e.ts_ms >= x.first_lead_ts) x.first_reply_ts = std::min(x.first_reply_ts, e.ts_ms);
     }
@@ -89,7 +94,8 @@ std::vector<sdk::Event> random_events(std::mt19937& rng, const std::string& tena
     events.push_back(std::move(e));
   }
   sdk::Event lead;  // an event of another type never makes a row
-  lead.tenant_id = tenant, lead.id = "lead-x", lead.type = "lead_created", lead.ts_ms = 1'700'000'000'000;
+  lead.tenant_id = tenant, lead.id = "lead-x", lead.type = "lead_created",
+  lead.ts_ms = 1'700'000'000'000;
   lead.lead_id = "l1";
   events.push_back(lead);
   return events;
@@ -109,7 +115,8 @@ class ConversationStateTest : public ::testing::TestWithParam<std::string> {
       const std::size_t n = std::min<std::size_t>(events.size() - at, 1 + rng() % 25);
       IngestChunk c;
       c.tenant = events[at].tenant_id;
-      c.events.assign(events.begin() + static_cast<long>(at), events.begin() + static_cast<long>(at + n));
+      c.events.assign(events.begin() + static_cast<long>(at),
+                      events.begin() + static_cast<long>(at + n));
       writer.write(c);
       at += n;
     }
@@ -119,8 +126,10 @@ class ConversationStateTest : public ::testing::TestWithParam<std::string> {
     const auto want = naive(events);
     std::size_t rows = 0;
     tmp_->db().query(
-        "SELECT conversation_id, start_ts, start_id, lead_id, assistant_id, channel, end_ts, end_id, outcome,"
-        " messages, lead_messages, first_lead_ts, first_reply_ts, min_reply_ts, max_reply_ts, last_ts,"
+        "SELECT conversation_id, start_ts, start_id, lead_id, assistant_id, channel, end_ts, "
+        "end_id, outcome,"
+        " messages, lead_messages, first_lead_ts, first_reply_ts, min_reply_ts, max_reply_ts, "
+        "last_ts,"
         " reply_dirty FROM conversations WHERE tenant_id = ?",
         {tenant}, [&](const sdk::Row& r) {
           ++rows;
@@ -177,7 +186,8 @@ TEST_P(ConversationStateTest, TheMigrationRebuildsTheSameRowsFromStoredEvents) {
 
 TEST_P(ConversationStateTest, RetentionPurgesAConversationOnceAllOfItsEventsAreOlder) {
   std::mt19937 rng(1);
-  auto at = [](const std::string& id, const std::string& conv, std::int64_t ts, const std::string& type) {
+  auto at = [](const std::string& id, const std::string& conv, std::int64_t ts,
+               const std::string& type) {
     sdk::Event e;
     e.tenant_id = "t", e.id = id, e.conversation_id = conv, e.ts_ms = ts, e.type = type;
     if (type == "message") e.sender = "lead";
@@ -190,7 +200,8 @@ TEST_P(ConversationStateTest, RetentionPurgesAConversationOnceAllOfItsEventsAreO
   std::vector<std::string> left;
   tmp_->db().query("SELECT conversation_id FROM conversations", {},
                    [&](const sdk::Row& r) { left.emplace_back(r.text(0)); });
-  EXPECT_EQ(left, std::vector<std::string>{"live"}) << "a conversation with a newer event stays whole";
+  EXPECT_EQ(left, std::vector<std::string>{"live"})
+      << "a conversation with a newer event stays whole";
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ConversationStateTest, ::testing::Values("sqlite", "postgresql"),

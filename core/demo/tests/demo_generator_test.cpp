@@ -40,7 +40,10 @@ TEST(DemoGenerator, DeterministicValidAndVaried) {
     EXPECT_TRUE(ids.insert(ev.id).second);
     ++types[ev.type];
     if (ev.type == "conversation_started") {
-      if (ev.assistant_id.empty()) ++null_assistant; else assistants.insert(ev.assistant_id);
+      if (ev.assistant_id.empty())
+        ++null_assistant;
+      else
+        assistants.insert(ev.assistant_id);
       channels.insert(ev.channel);
     }
     if (ev.type == "message") {

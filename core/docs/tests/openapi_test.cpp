@@ -102,8 +102,8 @@ TEST(OpenApiTest, IntervalIsDocumentedOnlyOnRoutesThatDeclareASeries) {
   plain.response_schema = s::object().field("total", s::integer());
   sdk::RouteSpec with_series = plain;
   with_series.path = "/x/series";
-  with_series.response_schema.optional_field(
-      "series", s::array_of(s::object().field("bucket", s::string())));
+  with_series.response_schema.optional_field("series",
+                                             s::array_of(s::object().field("bucket", s::string())));
   auto doc = build_openapi(RouteTable({entry(plain, "x"), entry(with_series, "x")}), "9.9.9");
   auto names = [&](const std::string& path) {
     std::set<std::string> out;

@@ -58,7 +58,8 @@ TEST(SchemaPublisherTest, MapsAndMalformedSchemas) {
   sdk::Schema no_items;
   no_items.type = sdk::SchemaType::Array;
   EXPECT_THROW(publisher.render(no_items, "x"), std::invalid_argument);
-  EXPECT_THROW(publisher.render(schema::integer().example("{not json"), "x"), std::invalid_argument);
+  EXPECT_THROW(publisher.render(schema::integer().example("{not json"), "x"),
+               std::invalid_argument);
 }
 
 std::shared_ptr<const RouteEntry> entry(sdk::RouteSpec spec, const std::string& plugin) {
@@ -77,9 +78,11 @@ TEST(OpenApiSchemaTest, RoutesPublishTheirDeclaredAnswers) {
   flow.other_responses = {{"image/svg+xml", "with format=svg", schema::text("SVG")}};
   sdk::RouteSpec bare;
   bare.path = "/x/undocumented";
-  sdk::DataSourceInfo source{"kpi_daily", "metrics", "Per day", {{"date", sdk::ColumnType::Date, "", "", false}}, {}};
-  auto doc = build_openapi(RouteTable({entry(kpi, "metrics"), entry(flow, "funnel"), entry(bare, "third")}),
-                           "1.0.0", {source});
+  sdk::DataSourceInfo source{
+      "kpi_daily", "metrics", "Per day", {{"date", sdk::ColumnType::Date, "", "", false}}, {}};
+  auto doc = build_openapi(
+      RouteTable({entry(kpi, "metrics"), entry(flow, "funnel"), entry(bare, "third")}), "1.0.0",
+      {source});
   const json& schemas = doc["components"]["schemas"];
   // The host adds window and data_as_of to a windowed route's object.
   const json& response = schemas["MetricsKpiResponse"];
@@ -90,8 +93,8 @@ TEST(OpenApiSchemaTest, RoutesPublishTheirDeclaredAnswers) {
   EXPECT_EQ(content["application/json"]["schema"]["$ref"],
             "#/components/schemas/FunnelAnalyticsFunnelConversionFlowResponse");
   EXPECT_EQ(content["image/svg+xml"]["schema"]["type"], "string");
-  EXPECT_EQ(doc["paths"]["/x/undocumented"]["get"]["responses"]["200"]["content"]["application/json"]
-               ["schema"]["description"],
+  EXPECT_EQ(doc["paths"]["/x/undocumented"]["get"]["responses"]["200"]["content"]
+               ["application/json"]["schema"]["description"],
             "Not declared by the route.");
   EXPECT_EQ(schemas["MetricsKpiDailyRow"]["properties"]["date"]["format"], "date");
   EXPECT_EQ(schemas["MetricsKpiDailyRow"]["x-zaplify-dataset"], "kpi_daily");

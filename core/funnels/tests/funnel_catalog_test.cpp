@@ -31,10 +31,11 @@ class FunnelCatalogTest : public ::testing::TestWithParam<std::string> {
   void store(const std::vector<Def>& defs) {
     db_->db().write([&](sdk::SqlWriter& w) {
       for (const auto& d : defs)
-        w.execute("INSERT INTO events (tenant_id, id, type, ts, funnel_id, name, stages) VALUES "
-                  "(?, ?, 'funnel_defined', ?, ?, ?, ?)",
-                  {d.tenant, d.id, d.ts, d.funnel_id, d.name,
-                   d.stages ? sdk::Value{*d.stages} : sdk::Value{}});
+        w.execute(
+            "INSERT INTO events (tenant_id, id, type, ts, funnel_id, name, stages) VALUES "
+            "(?, ?, 'funnel_defined', ?, ?, ?, ?)",
+            {d.tenant, d.id, d.ts, d.funnel_id, d.name,
+             d.stages ? sdk::Value{*d.stages} : sdk::Value{}});
     });
   }
 
@@ -43,7 +44,8 @@ class FunnelCatalogTest : public ::testing::TestWithParam<std::string> {
 };
 
 TEST_P(FunnelCatalogTest, LatestTimestampWins) {
-  store({{"a", 30, R"(["x","y"])", "Old"}, {"b", 50, R"(["x","y","z"])", "New"},
+  store({{"a", 30, R"(["x","y"])", "Old"},
+         {"b", 50, R"(["x","y","z"])", "New"},
          {"c", 40, R"(["p"])", "Middle"}});
   const auto f = catalog_->find("t1", "f1");
   ASSERT_TRUE(f);
@@ -54,18 +56,24 @@ TEST_P(FunnelCatalogTest, LatestTimestampWins) {
 
 TEST_P(FunnelCatalogTest, EqualTimestampsGoToTheGreaterIdBytewise) {
   // "b" > "B" > "A" byte-wise; "é" (0xC3 0xA9) is greater than any ASCII id.
-  store({{"b", 10, R"(["b"])", "lower b"}, {"B", 10, R"(["B"])", "upper B"},
-         {"A", 10, R"(["A"])", "A"}, {"z", 5, R"(["z"])", "older"}});
+  store({{"b", 10, R"(["b"])", "lower b"},
+         {"B", 10, R"(["B"])", "upper B"},
+         {"A", 10, R"(["A"])", "A"},
+         {"z", 5, R"(["z"])", "older"}});
   EXPECT_EQ(catalog_->find("t1", "f1")->name, "lower b");
   store({{"\xC3\xA9", 10, R"(["e"])", "utf8"}});
   EXPECT_EQ(catalog_->find("t1", "f1")->name, "utf8");
 }
 
 TEST_P(FunnelCatalogTest, MalformedLatestFallsBackToLatestWellFormed) {
-  store({{"d1", 10, R"(["a","b"])", "Good old"}, {"d2", 20, R"(["a","c"])", "Good"},
-         {"d3", 30, "[]", "Empty"}, {"d4", 40, "not json", "Broken"},
-         {"d5", 50, std::nullopt, "Null"}, {"d6", 60, R"(["a",1])", "Non-string"},
-         {"d7", 70, R"(["a","a"])", "Repeated"}, {"d8", 80, R"({"a":1})", "Object"}});
+  store({{"d1", 10, R"(["a","b"])", "Good old"},
+         {"d2", 20, R"(["a","c"])", "Good"},
+         {"d3", 30, "[]", "Empty"},
+         {"d4", 40, "not json", "Broken"},
+         {"d5", 50, std::nullopt, "Null"},
+         {"d6", 60, R"(["a",1])", "Non-string"},
+         {"d7", 70, R"(["a","a"])", "Repeated"},
+         {"d8", 80, R"({"a":1})", "Object"}});
   const auto f = catalog_->find("t1", "f1");
   ASSERT_TRUE(f);
   EXPECT_EQ(f->name, "Good");
@@ -75,7 +83,8 @@ TEST_P(FunnelCatalogTest, MalformedLatestFallsBackToLatestWellFormed) {
 }
 
 TEST_P(FunnelCatalogTest, FunnelWithOnlyMalformedDefinitionsIsAbsent) {
-  store({{"d1", 10, "[]", "Empty", "bad"}, {"d2", 20, "{", "Broken", "bad"},
+  store({{"d1", 10, "[]", "Empty", "bad"},
+         {"d2", 20, "{", "Broken", "bad"},
          {"d3", 5, R"(["a"])", "Fine", "good"}});
   EXPECT_FALSE(catalog_->find("t1", "bad"));
   const auto all = catalog_->current("t1");
@@ -96,7 +105,8 @@ TEST_P(FunnelCatalogTest, TooManyStagesIsMalformed) {
 }
 
 TEST_P(FunnelCatalogTest, TenantsAreIsolated) {
-  store({{"d1", 10, R"(["a"])", "Mine"}, {"d2", 99, R"(["b"])", "Theirs", "f1", "t2"},
+  store({{"d1", 10, R"(["a"])", "Mine"},
+         {"d2", 99, R"(["b"])", "Theirs", "f1", "t2"},
          {"d3", 10, R"(["c"])", "Only theirs", "f2", "t2"}});
   EXPECT_EQ(catalog_->find("t1", "f1")->name, "Mine");
   EXPECT_FALSE(catalog_->find("t1", "f2"));
@@ -106,7 +116,8 @@ TEST_P(FunnelCatalogTest, TenantsAreIsolated) {
 }
 
 TEST_P(FunnelCatalogTest, CurrentIsSortedByFunnelIdAndFindIgnoresOthers) {
-  store({{"d1", 10, R"(["a"])", "Z", "zeta"}, {"d2", 10, R"(["a"])", "A", "alpha"},
+  store({{"d1", 10, R"(["a"])", "Z", "zeta"},
+         {"d2", 10, R"(["a"])", "A", "alpha"},
          {"d3", 10, R"(["a"])", "M", "Mid"}});
   const auto all = catalog_->current("t1");
   ASSERT_EQ(all.size(), 3u);

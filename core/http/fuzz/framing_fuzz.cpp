@@ -34,7 +34,8 @@ void check_response(std::string_view wire) {
     require(line.find('\r') == std::string_view::npos && line.find('\n') == std::string_view::npos);
     std::size_t colon = line.find(':');
     require(colon != std::string_view::npos && colon > 0);
-    if (line.substr(0, colon) == "Content-Length") length = std::stoul(std::string(line.substr(colon + 2)));
+    if (line.substr(0, colon) == "Content-Length")
+      length = std::stoul(std::string(line.substr(colon + 2)));
     pos = end + 2;
   }
   require(length == wire.size() - head_end - 4);
@@ -46,8 +47,10 @@ std::string answer(const Frame& f) {
   int status = 200;
   if (f.kind == Frame::Kind::Error) {
     status = f.status;
-    require(status == 400 || status == 411 || status == 413 || status == 414 || status == 431 || status == 501);
-    body = nlohmann::json{{"error", {{"code", f.code}, {"message", f.message}, {"field", nullptr}}}}.dump();
+    require(status == 400 || status == 411 || status == 413 || status == 414 || status == 431 ||
+            status == 501);
+    body = nlohmann::json{{"error", {{"code", f.code}, {"message", f.message}, {"field", nullptr}}}}
+               .dump();
   } else {
     body = nlohmann::json{{"method", f.request.method}, {"path", f.request.path}}.dump(
         -1, ' ', false, nlohmann::json::error_handler_t::replace);
@@ -55,8 +58,9 @@ std::string answer(const Frame& f) {
   // Header values taken from the request (X-Request-ID) must never split the head.
   auto id = f.request.headers.find("x-request-id");
   std::string echoed = id == f.request.headers.end() ? "-" : id->second;
-  std::string wire = zaplify::core::response_head(status, {{"X-Request-ID", echoed}, {"Content-Type", "application/json"}},
-                                                  body.size(), f.request.keep_alive);
+  std::string wire = zaplify::core::response_head(
+      status, {{"X-Request-ID", echoed}, {"Content-Type", "application/json"}}, body.size(),
+      f.request.keep_alive);
   return wire + body;
 }
 
@@ -77,7 +81,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     require(f.request.body.size() <= limits.max_body_bytes);
     // The request's own bytes alone frame to the same request (nothing read beyond it).
     Frame alone = zaplify::core::frame_request(input.substr(0, f.consumed), limits);
-    require(alone.kind == Frame::Kind::Request && alone.consumed == f.consumed && alone.request.body == f.request.body);
+    require(alone.kind == Frame::Kind::Request && alone.consumed == f.consumed &&
+            alone.request.body == f.request.body);
     input.remove_prefix(f.consumed);
   }
   std::abort();  // more requests than bytes: framing made no progress

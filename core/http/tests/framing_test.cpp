@@ -8,10 +8,13 @@
 namespace zaplify::core {
 namespace {
 
-Frame frame(const std::string& raw, FramingLimits limits = {}) { return frame_request(raw, limits); }
+Frame frame(const std::string& raw, FramingLimits limits = {}) {
+  return frame_request(raw, limits);
+}
 
 TEST(Framing, SimpleGetWithQueryAndHeaders) {
-  std::string raw = "GET /metrics/kpi?from=a&to=b HTTP/1.1\r\nHost: x\r\nX-Tenant-ID:  acme \r\n\r\n";
+  std::string raw =
+      "GET /metrics/kpi?from=a&to=b HTTP/1.1\r\nHost: x\r\nX-Tenant-ID:  acme \r\n\r\n";
   auto f = frame(raw + "GET");
   ASSERT_EQ(f.kind, Frame::Kind::Request);
   EXPECT_EQ(f.request.method, "GET");
@@ -44,7 +47,8 @@ TEST(Framing, ContentLengthMustBeOneNonNegativeDecimal) {
     EXPECT_EQ(f.kind, Frame::Kind::Error) << cl;
     EXPECT_EQ(f.status, 400) << cl;
   }
-  EXPECT_EQ(frame("POST / HTTP/1.1\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nabc").status, 400);
+  EXPECT_EQ(frame("POST / HTTP/1.1\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nabc").status,
+            400);
   auto same = frame("POST / HTTP/1.1\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\nab");
   EXPECT_EQ(same.kind, Frame::Kind::Request);  // identical copies are one value (RFC 9112 §6.3)
 }
@@ -52,25 +56,33 @@ TEST(Framing, ContentLengthMustBeOneNonNegativeDecimal) {
 TEST(Framing, HugeContentLengthIs413WithoutOverflow) {
   FramingLimits limits;
   limits.max_body_bytes = 100;
-  for (const char* cl : {"101", "18446744073709551615", "18446744073709551616", "999999999999999999999999999999"}) {
+  for (const char* cl :
+       {"101", "18446744073709551615", "18446744073709551616", "999999999999999999999999999999"}) {
     auto f = frame(std::string("POST / HTTP/1.1\r\nContent-Length: ") + cl + "\r\n\r\n", limits);
     EXPECT_EQ(f.status, 413) << cl;
   }
-  EXPECT_EQ(frame("POST / HTTP/1.1\r\nContent-Length: 100\r\n\r\n", limits).kind, Frame::Kind::NeedMore);
+  EXPECT_EQ(frame("POST / HTTP/1.1\r\nContent-Length: 100\r\n\r\n", limits).kind,
+            Frame::Kind::NeedMore);
 }
 
 TEST(Framing, ChunkedBodiesAreDecoded) {
-  auto f = frame("POST / HTTP/1.1\r\nTransfer-Encoding: Chunked\r\n\r\n3;x=y\r\nabc\r\nA\r\n0123456789\r\n0\r\nT: 1\r\n\r\nX");
+  auto f = frame(
+      "POST / HTTP/1.1\r\nTransfer-Encoding: "
+      "Chunked\r\n\r\n3;x=y\r\nabc\r\nA\r\n0123456789\r\n0\r\nT: 1\r\n\r\nX");
   ASSERT_EQ(f.kind, Frame::Kind::Request);
   EXPECT_EQ(f.request.body, "abc0123456789");
-  EXPECT_EQ(f.consumed, std::string("POST / HTTP/1.1\r\nTransfer-Encoding: Chunked\r\n\r\n3;x=y\r\nabc\r\nA\r\n0123456789\r\n0\r\nT: 1\r\n\r\n").size());
-  EXPECT_EQ(frame("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nab").kind, Frame::Kind::NeedMore);
+  EXPECT_EQ(f.consumed,
+            std::string("POST / HTTP/1.1\r\nTransfer-Encoding: "
+                        "Chunked\r\n\r\n3;x=y\r\nabc\r\nA\r\n0123456789\r\n0\r\nT: 1\r\n\r\n")
+                .size());
+  EXPECT_EQ(frame("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nab").kind,
+            Frame::Kind::NeedMore);
 }
 
 TEST(Framing, MalformedChunkedBodiesAreRefusedAtOnce) {
   std::string head = "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n";
-  EXPECT_EQ(frame(head + "{\"events\": []}").status, 400);   // not chunked at all
-  EXPECT_EQ(frame(head + "3\r\nabcX").status, 400);          // data not followed by CRLF
+  EXPECT_EQ(frame(head + "{\"events\": []}").status, 400);  // not chunked at all
+  EXPECT_EQ(frame(head + "3\r\nabcX").status, 400);         // data not followed by CRLF
   EXPECT_EQ(frame(head + "zz\r\n").status, 400);
   FramingLimits limits;
   limits.max_body_bytes = 10;
@@ -79,7 +91,9 @@ TEST(Framing, MalformedChunkedBodiesAreRefusedAtOnce) {
 }
 
 TEST(Framing, TransferEncodingRules) {
-  EXPECT_EQ(frame("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n").status, 400);
+  EXPECT_EQ(
+      frame("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n").status,
+      400);
   EXPECT_EQ(frame("POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n").status, 501);
   EXPECT_EQ(frame("POST / HTTP/1.1\r\nTransfer-Encoding: gzip, chunked\r\n\r\n").status, 501);
   EXPECT_EQ(frame("POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n").status, 400);
@@ -87,7 +101,8 @@ TEST(Framing, TransferEncodingRules) {
 
 TEST(Framing, RequestLineAndHeaderSyntax) {
   EXPECT_EQ(frame("GET / HTTP/9.9\r\n\r\n").code, "unsupported_http_version");
-  EXPECT_EQ(frame("GET / HTTP/9.9\r\nHost: incomplete").code, "unsupported_http_version");  // judged early
+  EXPECT_EQ(frame("GET / HTTP/9.9\r\nHost: incomplete").code,
+            "unsupported_http_version");  // judged early
   EXPECT_EQ(frame("GET foo HTTP/1.1\r\n\r\n").status, 400);
   EXPECT_EQ(frame("G(T / HTTP/1.1\r\n\r\n").status, 400);
   EXPECT_EQ(frame("GET / HTTP/1.1\r\nBad Name: x\r\n\r\n").status, 400);
@@ -95,7 +110,8 @@ TEST(Framing, RequestLineAndHeaderSyntax) {
   EXPECT_EQ(frame("GET / HTTP/1.1\r\nA: b\r\n folded\r\n\r\n").status, 400);
   EXPECT_EQ(frame(std::string("GET / HTTP/1.1\r\nA: b") + '\0' + "c\r\n\r\n").status, 400);
   EXPECT_EQ(frame("GET / HTTP/1.1\nHost: x\n\n").status, 400);  // bare LF
-  EXPECT_EQ(frame("\r\n\r\nGET / HTTP/1.1\r\n\r\n").kind, Frame::Kind::Request);  // leading empty lines
+  EXPECT_EQ(frame("\r\n\r\nGET / HTTP/1.1\r\n\r\n").kind,
+            Frame::Kind::Request);  // leading empty lines
 }
 
 TEST(Framing, ErrorsKeepTheRequestIdForTheAnswer) {
@@ -139,8 +155,10 @@ TEST(Framing, RepeatedHeadersAreJoined) {
 }
 
 TEST(Framing, ResponseHeadNeverLetsAValueSplitIt) {
-  std::string head = response_head(200, {{"X-A", "1"}, {"X-B", "bad\r\nInjected: 1"}, {"Bad Name", "x"}}, 5, true);
-  EXPECT_EQ(head, "HTTP/1.1 200 OK\r\nX-A: 1\r\nContent-Length: 5\r\nConnection: Keep-Alive\r\n\r\n");
+  std::string head =
+      response_head(200, {{"X-A", "1"}, {"X-B", "bad\r\nInjected: 1"}, {"Bad Name", "x"}}, 5, true);
+  EXPECT_EQ(head,
+            "HTTP/1.1 200 OK\r\nX-A: 1\r\nContent-Length: 5\r\nConnection: Keep-Alive\r\n\r\n");
   EXPECT_NE(response_head(503, {}, 0, false).find("Connection: Close"), std::string::npos);
 }
 

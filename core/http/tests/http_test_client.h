@@ -52,10 +52,11 @@ class TestConnection {
   }
 
   /// Sends one request; `extra` holds raw header lines ending in CRLF.
-  RawResponse request(const std::string& method, const std::string& target, const std::string& extra = {},
-                      const std::string& body = {}) {
+  RawResponse request(const std::string& method, const std::string& target,
+                      const std::string& extra = {}, const std::string& body = {}) {
     std::string req = method + " " + target + " HTTP/1.1\r\nHost: localhost\r\n" + extra;
-    if (!body.empty() || method == "POST") req += "Content-Length: " + std::to_string(body.size()) + "\r\n";
+    if (!body.empty() || method == "POST")
+      req += "Content-Length: " + std::to_string(body.size()) + "\r\n";
     req += "\r\n" + body;
     send_all(req);
     return read_response();

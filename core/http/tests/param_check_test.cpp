@@ -19,7 +19,8 @@ sdk::ParamSpec limit_param() {
 }
 
 // The 400's field, or "" when the check passed.
-std::string rejected_field(const std::vector<sdk::ParamSpec>& params, Query query, const Query& path = {}) {
+std::string rejected_field(const std::vector<sdk::ParamSpec>& params, Query query,
+                           const Query& path = {}) {
   try {
     check_declared_params(params, query, path);
     return "";
@@ -37,7 +38,8 @@ TEST(ParamCheck, AppliesTheDefaultOfAnAbsentParameter) {
 }
 
 TEST(ParamCheck, RejectsIntegersThatAreNotOrOutOfRange) {
-  for (const char* bad : {"abc", "", "1.5", "10x", " 5", "0", "-5", "101", "99999999999999999999", "0x10", "+7"})
+  for (const char* bad :
+       {"abc", "", "1.5", "10x", " 5", "0", "-5", "101", "99999999999999999999", "0x10", "+7"})
     EXPECT_EQ(rejected_field({limit_param()}, {{"limit", bad}}), "limit") << bad;
   for (const char* good : {"1", "100", "050"})
     EXPECT_EQ(rejected_field({limit_param()}, {{"limit", good}}), "") << good;
@@ -48,14 +50,16 @@ TEST(ParamCheck, NumbersAreFiniteDecimals) {
   p.minimum = 0;
   for (const char* bad : {"nan", "inf", "1e999", "-0.5", "0x1p3", "1,5"})
     EXPECT_EQ(rejected_field({p}, {{"threshold", bad}}), "threshold") << bad;
-  for (const char* good : {"0", "2.5", "1e3"}) EXPECT_EQ(rejected_field({p}, {{"threshold", good}}), "") << good;
+  for (const char* good : {"0", "2.5", "1e3"})
+    EXPECT_EQ(rejected_field({p}, {{"threshold", good}}), "") << good;
 }
 
 TEST(ParamCheck, BooleansEnumsAndRequiredParameters) {
   sdk::ParamSpec flag{"warm", sdk::ParamLocation::Query, "boolean", false, "", "", {}};
   EXPECT_EQ(rejected_field({flag}, {{"warm", "yes"}}), "warm");
   EXPECT_EQ(rejected_field({flag}, {{"warm", "true"}}), "");
-  sdk::ParamSpec format{"format", sdk::ParamLocation::Query, "string", true, "", "", {"csv", "json"}};
+  sdk::ParamSpec format{"format",       sdk::ParamLocation::Query, "string", true, "", "",
+                        {"csv", "json"}};
   EXPECT_EQ(rejected_field({format}, {}), "format");
   EXPECT_EQ(rejected_field({format}, {{"format", ""}}), "format");
   EXPECT_EQ(rejected_field({format}, {{"format", "xml"}}), "format");
@@ -69,12 +73,14 @@ TEST(ParamCheck, PathParametersAreCheckedAndUndeclaredOnesPass) {
 }
 
 TEST(ParamCheck, StringsRespectMaxLengthInCharactersAndTheirPattern) {
-  sdk::ParamSpec code{"code", sdk::ParamLocation::Query, "string", false, "A campaign code", "", {}};
+  sdk::ParamSpec code{"code", sdk::ParamLocation::Query, "string", false, "A campaign code", "",
+                      {}};
   code.max_length = 5;
   code.pattern = "[A-Z]{2}-[0-9]+";
   for (const char* bad : {"AB-123", "ab-12", "AB12", "", "AB-1\n", "xAB-1"})
     EXPECT_EQ(rejected_field({code}, {{"code", bad}}), "code") << bad;
-  for (const char* good : {"AB-1", "ZZ-99"}) EXPECT_EQ(rejected_field({code}, {{"code", good}}), "") << good;
+  for (const char* good : {"AB-1", "ZZ-99"})
+    EXPECT_EQ(rejected_field({code}, {{"code", good}}), "") << good;
   sdk::ParamSpec name{"name", sdk::ParamLocation::Query, "string", false, "", "", {}};
   name.max_length = 3;
   EXPECT_EQ(rejected_field({name}, {{"name", "ção"}}), "");  // 3 characters, 5 bytes

@@ -23,16 +23,22 @@ sdk::RouteSpec file_spec() {
 }
 
 sdk::RouteSpec echo_id_spec() {
-  return get_spec("/id", [](const sdk::Request& r) { return sdk::Response::of_json({{"id", r.request_id}}); }, false);
+  return get_spec(
+      "/id",
+      [](const sdk::Request& r) {
+        return sdk::Response::of_json({{"id", r.request_id}});
+      },
+      false);
 }
 
 TEST(Pipelining, AnswersInOrderAfterASpooledFile) {
   ServerHarness h({route(file_spec()), route(echo_id_spec())});
   TestConnection c(h.port());
-  c.send_all("GET /file HTTP/1.1\r\nHost: t\r\n\r\n"
-             "GET /id HTTP/1.1\r\nHost: t\r\nX-Request-ID: second\r\n\r\n"
-             "GET /file HTTP/1.1\r\nHost: t\r\n\r\n"
-             "GET /id HTTP/1.1\r\nHost: t\r\nX-Request-ID: fourth\r\n\r\n");
+  c.send_all(
+      "GET /file HTTP/1.1\r\nHost: t\r\n\r\n"
+      "GET /id HTTP/1.1\r\nHost: t\r\nX-Request-ID: second\r\n\r\n"
+      "GET /file HTTP/1.1\r\nHost: t\r\n\r\n"
+      "GET /id HTTP/1.1\r\nHost: t\r\nX-Request-ID: fourth\r\n\r\n");
   auto first = c.read_response();
   ASSERT_EQ(first.status, 200);
   EXPECT_EQ(first.body, std::string(kFileBytes, 'f'));
@@ -47,7 +53,8 @@ TEST(Pipelining, ManyInOneWriteEachAnsweredOnce) {
   ServerHarness h({route(echo_id_spec())});
   TestConnection c(h.port());
   std::string raw;
-  for (int i = 0; i < 100; ++i) raw += "GET /id HTTP/1.1\r\nX-Request-ID: r" + std::to_string(i) + "\r\n\r\n";
+  for (int i = 0; i < 100; ++i)
+    raw += "GET /id HTTP/1.1\r\nX-Request-ID: r" + std::to_string(i) + "\r\n\r\n";
   c.send_all(raw + "GET /id HTTP/1.1\r\nConnection: close\r\nX-Request-ID: last\r\n\r\n");
   for (int i = 0; i < 100; ++i)
     ASSERT_EQ(nlohmann::json::parse(c.read_response().body)["id"], "r" + std::to_string(i));

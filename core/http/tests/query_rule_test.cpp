@@ -19,9 +19,12 @@ TEST(RepeatedQueryParameters, TheLastValueWinsInTheParser) {
 }
 
 TEST(RepeatedQueryParameters, TheHandlerSeesTheLastValue) {
-  auto spec = get_spec("/p", [](const sdk::Request& r) {
-    return sdk::Response::of_json({{"limit", r.param("limit").value_or("")}});
-  }, false);
+  auto spec = get_spec(
+      "/p",
+      [](const sdk::Request& r) {
+        return sdk::Response::of_json({{"limit", r.param("limit").value_or("")}});
+      },
+      false);
   ServerHarness h({route(spec)});
   TestConnection c(h.port());
   auto r = c.request("GET", "/p?limit=1&limit=5");

@@ -10,7 +10,8 @@ namespace {
 
 sdk::Response nothing(const sdk::Request&) { return {}; }
 
-std::shared_ptr<const RouteEntry> entry(sdk::Method m, const std::string& path, const std::string& plugin) {
+std::shared_ptr<const RouteEntry> entry(sdk::Method m, const std::string& path,
+                                        const std::string& plugin) {
   auto s = get_spec(path, nothing);
   s.method = m;
   return route(s, plugin);
@@ -37,7 +38,8 @@ TEST(RouteTable, WrongMethodListsAllowed) {
 
 TEST(RouteTable, DuplicateShapeNamesBothPlugins) {
   try {
-    RouteTable t({entry(sdk::Method::Get, "/a/{x}", "first"), entry(sdk::Method::Get, "/a/{y}", "second")});
+    RouteTable t(
+        {entry(sdk::Method::Get, "/a/{x}", "first"), entry(sdk::Method::Get, "/a/{y}", "second")});
     FAIL();
   } catch (const std::invalid_argument& e) {
     std::string what = e.what();
@@ -72,7 +74,11 @@ TEST(WorkerPool, RefusesBeyondWorkersPlusQueue) {
   Gate gate;
   std::atomic<int> ran{0};
   std::atomic<bool> started{false};
-  EXPECT_TRUE(pool.try_submit([&] { started = true; gate.wait(); ++ran; }));
+  EXPECT_TRUE(pool.try_submit([&] {
+    started = true;
+    gate.wait();
+    ++ran;
+  }));
   while (!started) std::this_thread::yield();
   EXPECT_TRUE(pool.try_submit([&] { ++ran; }));   // queued
   EXPECT_FALSE(pool.try_submit([&] { ++ran; }));  // full

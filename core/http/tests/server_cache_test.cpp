@@ -18,7 +18,8 @@ TEST(HttpServerCache, SecondGetIsAHitAndIngestInvalidates) {
   spec.windowed = true;
   ServerHarness h({route(spec)});
   TestConnection c(h.port());
-  auto first = c.request("GET", "/kpi?from=2026-11-01T00:00:00Z&to=2026-11-08T00:00:00Z", "X-Tenant-ID: t1\r\n");
+  auto first = c.request("GET", "/kpi?from=2026-11-01T00:00:00Z&to=2026-11-08T00:00:00Z",
+                         "X-Tenant-ID: t1\r\n");
   ASSERT_EQ(first.status, 200);
   EXPECT_EQ(first.header("x-cache"), "MISS");
   auto body = json::parse(first.body);
@@ -29,15 +30,18 @@ TEST(HttpServerCache, SecondGetIsAHitAndIngestInvalidates) {
   EXPECT_EQ(body["window"]["tz"], "UTC");
   EXPECT_TRUE(body.contains("data_as_of"));
   // Same query with the parameters in another order: one key.
-  auto second = c.request("GET", "/kpi?to=2026-11-08T00:00:00Z&from=2026-11-01T00:00:00Z", "X-Tenant-ID: t1\r\n");
+  auto second = c.request("GET", "/kpi?to=2026-11-08T00:00:00Z&from=2026-11-01T00:00:00Z",
+                          "X-Tenant-ID: t1\r\n");
   EXPECT_EQ(second.header("x-cache"), "HIT");
   EXPECT_EQ(second.body, first.body);
   // Another tenant never sees t1's entry.
-  auto other = c.request("GET", "/kpi?from=2026-11-01T00:00:00Z&to=2026-11-08T00:00:00Z", "X-Tenant-ID: t2\r\n");
+  auto other = c.request("GET", "/kpi?from=2026-11-01T00:00:00Z&to=2026-11-08T00:00:00Z",
+                         "X-Tenant-ID: t2\r\n");
   EXPECT_EQ(other.header("x-cache"), "MISS");
   EXPECT_EQ(json::parse(other.body)["tenant"], "t2");
   h.cache.invalidate_tenant("t1");
-  auto after = c.request("GET", "/kpi?from=2026-11-01T00:00:00Z&to=2026-11-08T00:00:00Z", "X-Tenant-ID: t1\r\n");
+  auto after = c.request("GET", "/kpi?from=2026-11-01T00:00:00Z&to=2026-11-08T00:00:00Z",
+                         "X-Tenant-ID: t1\r\n");
   EXPECT_EQ(after.header("x-cache"), "MISS");
   EXPECT_EQ(json::parse(after.body)["n"], 3);
   EXPECT_EQ(computes.load(), 3);
@@ -58,7 +62,9 @@ TEST(HttpServerCache, BadWindowIs400) {
 
 TEST(HttpServerCache, RecomputeStoresForLaterHits) {
   std::atomic<int> computes{0};
-  auto spec = get_spec("/kpi", [&](const sdk::Request&) { return sdk::Response::of_json({{"n", ++computes}}); });
+  auto spec = get_spec("/kpi", [&](const sdk::Request&) {
+    return sdk::Response::of_json({{"n", ++computes}});
+  });
   spec.cache = sdk::CachePolicy::Standard;
   ServerHarness h({route(spec)});
   auto warmed = h.server->recompute("t1", "/kpi", {});
@@ -72,9 +78,16 @@ TEST(HttpServerCache, RecomputeStoresForLaterHits) {
 }
 
 TEST(HttpServerCache, JwtModeProtectsAllButPublicRoutes) {
-  auto health = get_spec("/health", [](const sdk::Request&) { return sdk::Response::of_json({{"status", "ok"}}); }, false);
-  auto data = get_spec("/data", [](const sdk::Request&) { return sdk::Response::of_json({}); }, false);
-  auto admin = get_spec("/admin/x", [](const sdk::Request&) { return sdk::Response::of_json({}); }, false);
+  auto health = get_spec(
+      "/health",
+      [](const sdk::Request&) {
+        return sdk::Response::of_json({{"status", "ok"}});
+      },
+      false);
+  auto data = get_spec(
+      "/data", [](const sdk::Request&) { return sdk::Response::of_json({}); }, false);
+  auto admin = get_spec(
+      "/admin/x", [](const sdk::Request&) { return sdk::Response::of_json({}); }, false);
   admin.required_role = sdk::Role::Admin;
   ServerHarness h({route(health, "core"), route(data), route(admin, "core")}, HttpSettings{},
                   AuthSettings{"jwt", "0123456789abcdef0123456789abcdef"});
@@ -87,18 +100,21 @@ TEST(HttpServerCache, JwtModeProtectsAllButPublicRoutes) {
 }
 
 TEST(HttpServerCache, MetricsCountRequestsByRouteAndStatus) {
-  auto spec = get_spec("/items/{id}", [](const sdk::Request&) { return sdk::Response::of_json({}); }, false);
+  auto spec = get_spec(
+      "/items/{id}", [](const sdk::Request&) { return sdk::Response::of_json({}); }, false);
   ServerHarness h({route(spec)});
   TestConnection c(h.port());
   c.request("GET", "/items/1");
   c.request("GET", "/items/2");
   c.request("GET", "/missing");
   auto text = h.metrics.render();
-  EXPECT_NE(text.find("http_requests_total{method=\"GET\",route=\"/items/{id}\",status=\"200\"} 2\n"),
-            std::string::npos);
+  EXPECT_NE(
+      text.find("http_requests_total{method=\"GET\",route=\"/items/{id}\",status=\"200\"} 2\n"),
+      std::string::npos);
   EXPECT_NE(text.find("http_requests_total{method=\"GET\",route=\"unmatched\",status=\"404\"} 1\n"),
             std::string::npos);
-  EXPECT_NE(text.find("http_request_duration_seconds_count{route=\"/items/{id}\"} 2\n"), std::string::npos);
+  EXPECT_NE(text.find("http_request_duration_seconds_count{route=\"/items/{id}\"} 2\n"),
+            std::string::npos);
 }
 
 }  // namespace

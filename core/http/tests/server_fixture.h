@@ -55,7 +55,9 @@ class FakeCalendar : public sdk::Calendar {
   std::vector<std::int64_t> bucket_starts(const sdk::Window&) const override { return {}; }
   std::vector<std::int64_t> day_starts(const sdk::Window&) const override { return {}; }
   std::string format_utc(std::int64_t ms) const override { return std::to_string(ms); }
-  std::string format_local(std::int64_t ms, const std::string&) const override { return format_utc(ms); }
+  std::string format_local(std::int64_t ms, const std::string&) const override {
+    return format_utc(ms);
+  }
   std::string local_date(std::int64_t, const std::string&) const override { return "1970-01-01"; }
 };
 
@@ -84,7 +86,8 @@ struct ServerHarness {
     cache.set_backend(backend);
     settings.host = "127.0.0.1";
     settings.port = 0;
-    server = std::make_unique<HttpServer>(settings, HttpServices{&source, &auth, &cache, &metrics, &calendar});
+    server = std::make_unique<HttpServer>(
+        settings, HttpServices{&source, &auth, &cache, &metrics, &calendar});
     server->start();
   }
   ~ServerHarness() { server->shutdown(2000); }

@@ -24,7 +24,9 @@ std::size_t spool_fds_open() {
   return n;
 }
 
-sdk::Response hello(const sdk::Request& r) { return sdk::Response::of_json({{"tenant", r.tenant_id}}); }
+sdk::Response hello(const sdk::Request& r) {
+  return sdk::Response::of_json({{"tenant", r.tenant_id}});
+}
 
 TEST(HttpServer, UnknownPathIs404Envelope) {
   ServerHarness h({route(get_spec("/hello", hello, false))});
@@ -73,7 +75,9 @@ sdk::RouteSpec echo_spec() {
   sdk::RouteSpec s;
   s.method = sdk::Method::Post;
   s.path = "/echo";
-  s.handler = [](const sdk::Request& r) { return sdk::Response::of_json({{"bytes", r.body.size()}}); };
+  s.handler = [](const sdk::Request& r) {
+    return sdk::Response::of_json({{"bytes", r.body.size()}});
+  };
   return s;
 }
 
@@ -82,11 +86,13 @@ TEST(HttpServer, BodyOverLimitIs413Json) {
   s.max_request_bytes = 1000;
   ServerHarness h({route(echo_spec())}, s);
   TestConnection c(h.port());
-  auto ok = c.request("POST", "/echo", "Content-Type: application/json\r\n", std::string(1000, ' '));
+  auto ok =
+      c.request("POST", "/echo", "Content-Type: application/json\r\n", std::string(1000, ' '));
   EXPECT_EQ(ok.status, 200);
   EXPECT_EQ(json::parse(ok.body)["bytes"], 1000);
   TestConnection c2(h.port());
-  auto r = c2.request("POST", "/echo", "Content-Type: application/json\r\n", std::string(5000, ' '));
+  auto r =
+      c2.request("POST", "/echo", "Content-Type: application/json\r\n", std::string(5000, ' '));
   EXPECT_EQ(r.status, 413);
   EXPECT_EQ(json::parse(r.body)["error"]["code"], "payload_too_large");
 }
@@ -191,7 +197,8 @@ TEST(HttpServer, StreamedFiftyMegabytesArriveComplete) {
   auto r = c.request("GET", "/big");
   ASSERT_EQ(r.status, 200);
   ASSERT_EQ(r.body.size(), kLine * kLines);
-  for (std::size_t i = 0; i < kLines; i += 4999) ASSERT_EQ(r.body[i * kLine], static_cast<char>('a' + i % 26));
+  for (std::size_t i = 0; i < kLines; i += 4999)
+    ASSERT_EQ(r.body[i * kLine], static_cast<char>('a' + i % 26));
   EXPECT_EQ(r.header("content-disposition"), "attachment; filename=\"x.csv\"");
   EXPECT_NE(r.header("content-type").find("text/csv"), std::string::npos);
   // The connection still works afterwards.

@@ -25,12 +25,14 @@ using zaplify::core::ingest::ParsedBatch;
 const EventTypeSnapshot& declared() {
   static const EventTypeSnapshot types = [] {
     using zaplify::sdk::JsonType;
-    zaplify::sdk::EventTypeSpec spec{"booking_made", "", {{"booking_id", JsonType::String, true, ""},
-                                                          {"amount", JsonType::Number, false, ""},
-                                                          {"seats", JsonType::Integer, false, ""},
-                                                          {"paid", JsonType::Boolean, false, ""},
-                                                          {"tags", JsonType::Array, false, ""},
-                                                          {"meta", JsonType::Object, false, ""}}};
+    zaplify::sdk::EventTypeSpec spec{"booking_made",
+                                     "",
+                                     {{"booking_id", JsonType::String, true, ""},
+                                      {"amount", JsonType::Number, false, ""},
+                                      {"seats", JsonType::Integer, false, ""},
+                                      {"paid", JsonType::Boolean, false, ""},
+                                      {"tags", JsonType::Array, false, ""},
+                                      {"meta", JsonType::Object, false, ""}}};
     EventTypeSnapshot s;
     s.emplace(spec.type, zaplify::core::DeclaredEventType{"fuzz", spec});
     return s;
@@ -39,20 +41,23 @@ const EventTypeSnapshot& declared() {
 }
 
 // Everything a caller can observe, as text.
-std::string outcome(bool sax, std::string_view body, const IngestCaller& caller, const IngestSettings& settings) {
+std::string outcome(bool sax, std::string_view body, const IngestCaller& caller,
+                    const IngestSettings& settings) {
   const std::int64_t now = 1795176000000;  // 2026-11-20T12:00:00Z
   try {
-    ParsedBatch b = sax ? zaplify::core::ingest::parse_batch(body, caller, now, settings, &declared())
-                        : zaplify::core::ingest::parse_batch_dom(body, caller, now, settings, &declared());
+    ParsedBatch b =
+        sax ? zaplify::core::ingest::parse_batch(body, caller, now, settings, &declared())
+            : zaplify::core::ingest::parse_batch_dom(body, caller, now, settings, &declared());
     std::string out = b.rejected.dump();  // rejected entries must be serialisable (valid UTF-8)
     out += "|" + std::to_string(b.in_batch_duplicates);
     for (const auto& e : b.events) {
-      for (const std::string* s : {&e.id, &e.type, &e.tenant_id, &e.lead_id, &e.conversation_id, &e.assistant_id,
-                                   &e.channel, &e.sender, &e.text, &e.outcome, &e.funnel_id, &e.stage, &e.name, &e.source,
-                                   &e.properties})
+      for (const std::string* s : {&e.id, &e.type, &e.tenant_id, &e.lead_id, &e.conversation_id,
+                                   &e.assistant_id, &e.channel, &e.sender, &e.text, &e.outcome,
+                                   &e.funnel_id, &e.stage, &e.name, &e.source, &e.properties})
         out += "|" + *s;
-      out += "|" + std::to_string(e.ts_ms) + "|" + (e.response_time_ms ? std::to_string(*e.response_time_ms) : "-") +
-             "|" + (e.tokens ? std::to_string(*e.tokens) : "-");
+      out += "|" + std::to_string(e.ts_ms) + "|" +
+             (e.response_time_ms ? std::to_string(*e.response_time_ms) : "-") + "|" +
+             (e.tokens ? std::to_string(*e.tokens) : "-");
       for (const auto& s : e.stages) out += "|s:" + s;
     }
     return out;
@@ -72,7 +77,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string sax = outcome(true, body, caller, settings);
     const std::string dom = outcome(false, body, caller, settings);
     if (sax != dom) {
-      std::fprintf(stderr, "SAX and DOM parsers disagree:\n  sax: %s\n  dom: %s\n", sax.c_str(), dom.c_str());
+      std::fprintf(stderr, "SAX and DOM parsers disagree:\n  sax: %s\n  dom: %s\n", sax.c_str(),
+                   dom.c_str());
       std::abort();
     }
   }

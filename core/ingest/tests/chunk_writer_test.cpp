@@ -79,7 +79,8 @@ TEST(ChunkWriter, AFailingChunkFailsAloneAndLeavesNothing) {
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
     if (b.tenant_id == "bad") throw std::runtime_error("this tenant's hook fails");
   };
-  ChunkWriter writer(tmp.db(), [&] { return std::vector<sdk::IngestHook>{hook}; }, nullptr, true, 16000);
+  ChunkWriter writer(
+      tmp.db(), [&] { return std::vector<sdk::IngestHook>{hook}; }, nullptr, true, 16000);
   std::atomic<int> failures{0}, successes{0};
   std::vector<std::thread> threads;
   for (int w = 0; w < 4; ++w)

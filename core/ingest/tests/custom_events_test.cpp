@@ -51,7 +51,8 @@ std::string verdict(const json& e, const EventTypeSnapshot* declared, sdk::Event
   auto dom = ingest::parse_batch_dom(body, kAcme, kNow, settings, declared);
   EXPECT_EQ(sax.rejected, dom.rejected) << body.substr(0, 300);
   EXPECT_EQ(sax.events.size(), dom.events.size());
-  if (!sax.events.empty() && !dom.events.empty()) EXPECT_EQ(sax.events[0].properties, dom.events[0].properties);
+  if (!sax.events.empty() && !dom.events.empty())
+    EXPECT_EQ(sax.events[0].properties, dom.events[0].properties);
   if (out && !sax.events.empty()) *out = sax.events[0];
   return sax.rejected.empty() ? "" : sax.rejected[0]["error"].get<std::string>();
 }
@@ -92,9 +93,11 @@ TEST(CustomEvents, PropertiesMustBeASmallShallowObject) {
 TEST(CustomEvents, DeclaredTypeIsValidatedByItsSchema) {
   const auto declared = declared_booking();
   sdk::Event out;
-  ASSERT_EQ(verdict(booking("b1", {{"booking_id", "B-1"}, {"amount", 12.5}, {"seats", 2}, {"extra", "kept"}}),
-                    &declared, &out),
-            "");
+  ASSERT_EQ(
+      verdict(
+          booking("b1", {{"booking_id", "B-1"}, {"amount", 12.5}, {"seats", 2}, {"extra", "kept"}}),
+          &declared, &out),
+      "");
   EXPECT_EQ(out.type, "booking_made");
   EXPECT_EQ(out.properties, R"({"amount":12.5,"booking_id":"B-1","extra":"kept","seats":2})");
 
@@ -102,7 +105,8 @@ TEST(CustomEvents, DeclaredTypeIsValidatedByItsSchema) {
             "missing property 'booking_id' (required by event type 'booking_made')");
   EXPECT_EQ(verdict(event("b3", "booking_made"), &declared),
             "missing property 'booking_id' (required by event type 'booking_made')");
-  EXPECT_EQ(verdict(booking("b4", {{"booking_id", 7}}), &declared), "property 'booking_id' must be a string");
+  EXPECT_EQ(verdict(booking("b4", {{"booking_id", 7}}), &declared),
+            "property 'booking_id' must be a string");
   EXPECT_EQ(verdict(booking("b5", {{"booking_id", "B"}, {"amount", "12"}}), &declared),
             "property 'amount' must be a number");
   EXPECT_EQ(verdict(booking("b6", {{"booking_id", "B"}, {"seats", 2.0}}), &declared),
@@ -113,7 +117,8 @@ TEST(CustomEvents, DeclaredTypeIsValidatedByItsSchema) {
   EXPECT_EQ(verdict(booking("b8", {{"booking_id", "B"}, {"amount", nullptr}}), &declared), "");
   json other_tenant = booking("b9", {{"booking_id", "B"}});
   other_tenant["tenant_id"] = "other";
-  EXPECT_EQ(verdict(other_tenant, &declared), "tenant_id 'other' does not match the caller's tenant");
+  EXPECT_EQ(verdict(other_tenant, &declared),
+            "tenant_id 'other' does not match the caller's tenant");
 }
 
 TEST(CustomEvents, UndeclaredTypeIsRejectedNamingTheAcceptedOnes) {
@@ -130,9 +135,11 @@ TEST(CustomEvents, SpecsAreChecked) {
   EXPECT_EQ(check_event_type_spec({"booking_made", "", {{"a", JsonType::String, true, ""}}}), "");
   EXPECT_NE(check_event_type_spec({"message", "", {}}).find("built-in"), std::string::npos);
   EXPECT_NE(check_event_type_spec({"Booking", "", {}}).find("must match"), std::string::npos);
-  EXPECT_NE(check_event_type_spec({"b", "", {{"a b", JsonType::String, true, ""}}}).find("must match"),
-            std::string::npos);
-  EXPECT_NE(check_event_type_spec({"b", "", {{"a", JsonType::String, true, ""}, {"a", JsonType::Number, true, ""}}})
+  EXPECT_NE(
+      check_event_type_spec({"b", "", {{"a b", JsonType::String, true, ""}}}).find("must match"),
+      std::string::npos);
+  EXPECT_NE(check_event_type_spec(
+                {"b", "", {{"a", JsonType::String, true, ""}, {"a", JsonType::Number, true, ""}}})
                 .find("twice"),
             std::string::npos);
 }
@@ -152,7 +159,8 @@ TEST(CustomEvents, OpenApiDocumentsDeclaredTypesAndProperties) {
   json doc = json::object();
   SchemaPublisher publisher(doc);
   publish_event_schemas(publisher, declared_booking());
-  const json& mapping = doc["BatchRequest"]["properties"]["events"]["items"]["discriminator"]["mapping"];
+  const json& mapping =
+      doc["BatchRequest"]["properties"]["events"]["items"]["discriminator"]["mapping"];
   ASSERT_TRUE(mapping.contains("booking_made")) << mapping.dump();
   EXPECT_EQ(mapping["booking_made"], "#/components/schemas/BookingsBookingMadeEvent");
   const json& props = doc["BookingsBookingMadeEvent"]["properties"]["properties"];
@@ -169,7 +177,8 @@ class CustomEventsStore : public ::testing::TestWithParam<std::string> {
     ZAPLIFY_SKIP_WITHOUT_BACKEND(GetParam());
     tmp_ = std::make_unique<testing::TempDatabase>(GetParam());
     catalog_.publish(std::make_shared<const EventTypeSnapshot>(declared_booking()));
-    svc_ = std::make_unique<IngestService>(tmp_->db(), IngestSettings{}, nullptr, nullptr, &catalog_);
+    svc_ =
+        std::make_unique<IngestService>(tmp_->db(), IngestSettings{}, nullptr, nullptr, &catalog_);
   }
   std::unique_ptr<testing::TempDatabase> tmp_;
   EventTypeCatalog catalog_;  // private: the process catalog stays untouched
@@ -180,9 +189,10 @@ TEST_P(CustomEventsStore, StoresPropertiesAndQueriesThem) {
   json lead = event("l1", "lead_created");
   lead["lead_id"] = "L1";
   lead["properties"] = {{"campaign", "bf"}};
-  json events = json::array({lead, booking("b1", {{"booking_id", "B1"}, {"amount", 10.5}, {"seats", 2}, {"paid", true}}),
-                             booking("b2", {{"booking_id", "B2"}, {"amount", 4}, {"seats", 1}, {"paid", false}}),
-                             booking("b3", {{"amount", 1}}), event("x", "payment_made")});
+  json events = json::array(
+      {lead, booking("b1", {{"booking_id", "B1"}, {"amount", 10.5}, {"seats", 2}, {"paid", true}}),
+       booking("b2", {{"booking_id", "B2"}, {"amount", 4}, {"seats", 1}, {"paid", false}}),
+       booking("b3", {{"amount", 1}}), event("x", "payment_made")});
   auto r = svc_->process(json{{"events", events}}.dump(), kAcme, kNow);
   EXPECT_EQ(r.accepted, 3);
   ASSERT_EQ(r.rejected.size(), 2u) << r.rejected.dump();
@@ -194,8 +204,8 @@ TEST_P(CustomEventsStore, StoresPropertiesAndQueriesThem) {
   using sdk::PropertyAs;
   std::int64_t bookings = -1, seats = -1, paid = -1;
   double amount = -1;
-  db.query("SELECT COUNT(*), SUM(" + sdk::property_sql(d, "amount", PropertyAs::Number) + "), SUM(" +
-               sdk::property_sql(d, "seats", PropertyAs::Integer) + "), SUM(" +
+  db.query("SELECT COUNT(*), SUM(" + sdk::property_sql(d, "amount", PropertyAs::Number) +
+               "), SUM(" + sdk::property_sql(d, "seats", PropertyAs::Integer) + "), SUM(" +
                sdk::property_sql(d, "paid", PropertyAs::Boolean) +
                ") FROM events WHERE tenant_id = ? AND type = 'booking_made'",
            {std::string("acme")}, [&](const sdk::Row& row) {
@@ -209,8 +219,10 @@ TEST_P(CustomEventsStore, StoresPropertiesAndQueriesThem) {
   EXPECT_EQ(seats, 3);
   EXPECT_EQ(paid, 1);
   std::int64_t from_campaign = -1;
-  db.query("SELECT COUNT(*) FROM events WHERE tenant_id = ? AND " + sdk::property_sql(d, "campaign") + " = ?",
-           {std::string("acme"), std::string("bf")}, [&](const sdk::Row& row) { from_campaign = row.int64(0); });
+  db.query("SELECT COUNT(*) FROM events WHERE tenant_id = ? AND " +
+               sdk::property_sql(d, "campaign") + " = ?",
+           {std::string("acme"), std::string("bf")},
+           [&](const sdk::Row& row) { from_campaign = row.int64(0); });
   EXPECT_EQ(from_campaign, 1);
   std::int64_t without = -1;  // events without properties store NULL
   db.query("SELECT COUNT(*) FROM events WHERE properties IS NULL", {},

@@ -22,7 +22,10 @@ using testing::TempDatabase;
 constexpr std::int64_t kNow = 20777ll * 86400000 + 12 * 3600000;  // 2026-11-20T12:00:00Z
 
 json lead(const std::string& id, const std::string& tenant = "acme") {
-  return {{"id", id}, {"type", "lead_created"}, {"tenant_id", tenant}, {"lead_id", "L-" + id},
+  return {{"id", id},
+          {"type", "lead_created"},
+          {"tenant_id", tenant},
+          {"lead_id", "L-" + id},
           {"timestamp", "2026-11-20T10:00:00Z"}};
 }
 std::string body(const json& events) { return json{{"events", events}}.dump(); }
@@ -42,7 +45,8 @@ class IngestTest : public ::testing::TestWithParam<std::string> {
   }
   std::int64_t count(const std::string& where = "1 = 1") {
     std::int64_t n = -1;
-    tmp_->db().query("SELECT COUNT(*) FROM events WHERE " + where, {}, [&](const sdk::Row& r) { n = r.int64(0); });
+    tmp_->db().query("SELECT COUNT(*) FROM events WHERE " + where, {},
+                     [&](const sdk::Row& r) { n = r.int64(0); });
     return n;
   }
   IngestResult run(const json& events, IngestCaller caller = {"acme", false}) {
@@ -79,7 +83,8 @@ TEST_P(IngestTest, DuplicatesFirstWriteWins) {
   EXPECT_EQ(r2.accepted, 1);
   EXPECT_EQ(r2.duplicates, 1);
   std::string stored;
-  tmp_->db().query("SELECT lead_id FROM events WHERE tenant_id = ? AND id = ?", {sdk::Value("acme"), sdk::Value("e1")},
+  tmp_->db().query("SELECT lead_id FROM events WHERE tenant_id = ? AND id = ?",
+                   {sdk::Value("acme"), sdk::Value("e1")},
                    [&](const sdk::Row& row) { stored = row.text(0); });
   EXPECT_EQ(stored, "L-e1");
   auto r3 = run(json::array({again}));
@@ -88,30 +93,48 @@ TEST_P(IngestTest, DuplicatesFirstWriteWins) {
 }
 
 TEST_P(IngestTest, StoresEveryColumn) {
-  json m = {{"id", "m1"}, {"type", "message"}, {"tenant_id", "acme"}, {"timestamp", "2026-11-20T09:00:00.250-03:00"},
-            {"conversation_id", "c1"}, {"sender", "assistant"}, {"text", "preço \"ok\" \\ {a,b}"},
-            {"response_time_ms", 812.5}, {"tokens", 3.0}};
-  json f = {{"id", "f1"}, {"type", "funnel_defined"}, {"tenant_id", "acme"}, {"timestamp", "2026-11-20T09:00:00Z"},
-            {"funnel_id", "sales"}, {"name", "Sales"}, {"stages", {"lead", "won \"big\""}}};
-  json c = {{"id", "c1"}, {"type", "conversation_started"}, {"tenant_id", "acme"}, {"timestamp", "2026-11-20T09:00:00Z"},
-            {"conversation_id", "c1"}, {"lead_id", "l1"}, {"assistant_id", nullptr}};
+  json m = {{"id", "m1"},
+            {"type", "message"},
+            {"tenant_id", "acme"},
+            {"timestamp", "2026-11-20T09:00:00.250-03:00"},
+            {"conversation_id", "c1"},
+            {"sender", "assistant"},
+            {"text", "preço \"ok\" \\ {a,b}"},
+            {"response_time_ms", 812.5},
+            {"tokens", 3.0}};
+  json f = {{"id", "f1"},
+            {"type", "funnel_defined"},
+            {"tenant_id", "acme"},
+            {"timestamp", "2026-11-20T09:00:00Z"},
+            {"funnel_id", "sales"},
+            {"name", "Sales"},
+            {"stages", {"lead", "won \"big\""}}};
+  json c = {{"id", "c1"},
+            {"type", "conversation_started"},
+            {"tenant_id", "acme"},
+            {"timestamp", "2026-11-20T09:00:00Z"},
+            {"conversation_id", "c1"},
+            {"lead_id", "l1"},
+            {"assistant_id", nullptr}};
   ASSERT_EQ(run({m, f, c}).accepted, 3);
-  tmp_->db().query("SELECT ts, text, response_time_ms, tokens, sender, lead_id FROM events WHERE id = 'm1'", {},
-                   [](const sdk::Row& r) {
-                     EXPECT_EQ(r.int64(0), 20777ll * 86400000 + 12 * 3600000 + 250);
-                     EXPECT_EQ(r.text(1), "preço \"ok\" \\ {a,b}");
-                     EXPECT_EQ(r.value(2), sdk::Value(812.5));
-                     EXPECT_EQ(r.value(3), sdk::Value(std::int64_t{3}));
-                     EXPECT_EQ(r.text(4), "assistant");
-                     EXPECT_TRUE(r.is_null(5));
-                   });
+  tmp_->db().query(
+      "SELECT ts, text, response_time_ms, tokens, sender, lead_id FROM events WHERE id = 'm1'", {},
+      [](const sdk::Row& r) {
+        EXPECT_EQ(r.int64(0), 20777ll * 86400000 + 12 * 3600000 + 250);
+        EXPECT_EQ(r.text(1), "preço \"ok\" \\ {a,b}");
+        EXPECT_EQ(r.value(2), sdk::Value(812.5));
+        EXPECT_EQ(r.value(3), sdk::Value(std::int64_t{3}));
+        EXPECT_EQ(r.text(4), "assistant");
+        EXPECT_TRUE(r.is_null(5));
+      });
   tmp_->db().query("SELECT stages FROM events WHERE id = 'f1'", {}, [](const sdk::Row& r) {
     EXPECT_EQ(json::parse(r.text(0)), json({"lead", "won \"big\""}));
   });
-  tmp_->db().query("SELECT channel, assistant_id FROM events WHERE id = 'c1'", {}, [](const sdk::Row& r) {
-    EXPECT_EQ(r.text(0), "whatsapp");
-    EXPECT_TRUE(r.is_null(1));
-  });
+  tmp_->db().query("SELECT channel, assistant_id FROM events WHERE id = 'c1'", {},
+                   [](const sdk::Row& r) {
+                     EXPECT_EQ(r.text(0), "whatsapp");
+                     EXPECT_TRUE(r.is_null(1));
+                   });
 }
 
 TEST_P(IngestTest, TenantRules) {
@@ -136,7 +159,10 @@ TEST_P(IngestTest, TenantRules) {
 }
 
 TEST_P(IngestTest, HooksSeeOnlyNewEventsAndShareTheTransaction) {
-  tmp_->db().migrate("hookplug", {{1, "t", "CREATE TABLE hook_rows (tenant_id TEXT, id TEXT, PRIMARY KEY (tenant_id, id))", ""}});
+  tmp_->db().migrate(
+      "hookplug",
+      {{1, "t", "CREATE TABLE hook_rows (tenant_id TEXT, id TEXT, PRIMARY KEY (tenant_id, id))",
+        ""}});
   hooks_.push_back([](const sdk::IngestBatch& b, sdk::SqlWriter& w) {
     std::vector<std::vector<sdk::Value>> rows;
     for (const auto& e : *b.events) rows.push_back({sdk::Value(b.tenant_id), sdk::Value(e.id)});
@@ -145,10 +171,13 @@ TEST_P(IngestTest, HooksSeeOnlyNewEventsAndShareTheTransaction) {
   run({lead("a"), lead("b")});
   run({lead("b"), lead("c")});
   std::int64_t n = 0;
-  tmp_->db().query("SELECT COUNT(*) FROM hook_rows", {}, [&](const sdk::Row& r) { n = r.int64(0); });
+  tmp_->db().query("SELECT COUNT(*) FROM hook_rows", {},
+                   [&](const sdk::Row& r) { n = r.int64(0); });
   EXPECT_EQ(n, 3);
   // A throwing hook rolls its chunk back: nothing acknowledged, nothing stored.
-  hooks_.push_back([](const sdk::IngestBatch&, sdk::SqlWriter&) { throw sdk::StoreError("hook failed", false); });
+  hooks_.push_back([](const sdk::IngestBatch&, sdk::SqlWriter&) {
+    throw sdk::StoreError("hook failed", false);
+  });
   EXPECT_THROW(run(json::array({lead("d")})), sdk::StoreError);
   EXPECT_EQ(count("id = 'd'"), 0);
 }
@@ -185,9 +214,11 @@ TEST_P(IngestTest, BodyErrors) {
 }
 
 TEST_P(IngestTest, InvalidUtf8BytesRejectOnlyTheirEvent) {
-  std::string raw = "{\"events\": [" + lead("ok").dump() +
-                    ", {\"id\": \"bad\", \"type\": \"message\", \"tenant_id\": \"acme\", \"timestamp\": "
-                    "\"2026-11-20T10:00:00Z\", \"conversation_id\": \"c\", \"sender\": \"lead\", \"text\": \"x\xC0\xAFy\"}]}";
+  std::string raw =
+      "{\"events\": [" + lead("ok").dump() +
+      ", {\"id\": \"bad\", \"type\": \"message\", \"tenant_id\": \"acme\", \"timestamp\": "
+      "\"2026-11-20T10:00:00Z\", \"conversation_id\": \"c\", \"sender\": \"lead\", \"text\": "
+      "\"x\xC0\xAFy\"}]}";
   auto r = svc_->process(raw, {"acme", false}, kNow);
   EXPECT_EQ(r.accepted, 1);
   ASSERT_EQ(r.rejected.size(), 1u);
@@ -195,7 +226,8 @@ TEST_P(IngestTest, InvalidUtf8BytesRejectOnlyTheirEvent) {
   EXPECT_EQ(r.rejected[0]["error"], "text is not valid UTF-8");
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, IngestTest, ::testing::Values("sqlite", "postgresql"), testing::backend_name);
+INSTANTIATE_TEST_SUITE_P(Backends, IngestTest, ::testing::Values("sqlite", "postgresql"),
+                         testing::backend_name);
 
 }  // namespace
 }  // namespace zaplify::core

@@ -30,15 +30,18 @@ std::string outcome(std::string_view body, const IngestCaller& caller, int max_e
   IngestSettings s;
   s.max_events_per_batch = max_events;
   try {
-    ParsedBatch b = sax ? parse_batch(body, caller, kNow, s) : parse_batch_dom(body, caller, kNow, s);
+    ParsedBatch b =
+        sax ? parse_batch(body, caller, kNow, s) : parse_batch_dom(body, caller, kNow, s);
     nlohmann::json events = nlohmann::json::array();
     for (const auto& e : b.events)
-      events.push_back({e.id, e.type, e.tenant_id, e.ts_ms, e.lead_id, e.conversation_id, e.assistant_id, e.channel,
-                        e.sender, e.text, e.response_time_ms ? nlohmann::json(*e.response_time_ms) : nullptr,
-                        e.tokens ? nlohmann::json(*e.tokens) : nullptr, e.outcome, e.funnel_id, e.stage, e.name,
-                        e.stages, e.source});
-    return nlohmann::json{{"events", events}, {"dups", b.in_batch_duplicates}, {"rejected", b.rejected}}.dump(
-        -1, ' ', false, nlohmann::json::error_handler_t::replace);
+      events.push_back({e.id, e.type, e.tenant_id, e.ts_ms, e.lead_id, e.conversation_id,
+                        e.assistant_id, e.channel, e.sender, e.text,
+                        e.response_time_ms ? nlohmann::json(*e.response_time_ms) : nullptr,
+                        e.tokens ? nlohmann::json(*e.tokens) : nullptr, e.outcome, e.funnel_id,
+                        e.stage, e.name, e.stages, e.source});
+    return nlohmann::json{
+        {"events", events}, {"dups", b.in_batch_duplicates}, {"rejected", b.rejected}}
+        .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   } catch (const sdk::HttpError& e) {
     return cat({std::to_string(e.status()), " ", e.code(), " ", e.what()});
   }
@@ -50,27 +53,56 @@ class Gen {
   int pick(int n) { return std::uniform_int_distribution<int>(0, n - 1)(rng_); }
 
   std::string str() {
-    static const char* kPool[] = {"\"acme\"", "\"other\"", "\"\"", "\"e1\"", "\"e2\"", "\"lead\"", "\"agent\"",
-                                  "\"resolved\"", "\"message\"", "\"lead_created\"", "\"funnel_defined\"",
-                                  "\"stage_changed\"", "\"conversation_started\"", "\"conversation_ended\"",
-                                  "\"2026-11-20T10:00:00Z\"", "\"2026-11-20T10:00:00.1239-03:00\"", "\"2020-01-01T00:00:00Z\"",
-                                  "\"2026-11-25T00:00:00Z\"", "\"ol\\u00e1\"", "\"a\\u0000b\"", "\"\\ud83d\\ude00\"",
-                                  "\"bad tenant!\"", "\"x\xC3\xA9y\""};
-    if (pick(8) == 0) return cat({"\"", std::string(static_cast<std::size_t>(pick(3) == 0 ? 129 : 60), 'z'), "\""});
+    static const char* kPool[] = {"\"acme\"",
+                                  "\"other\"",
+                                  "\"\"",
+                                  "\"e1\"",
+                                  "\"e2\"",
+                                  "\"lead\"",
+                                  "\"agent\"",
+                                  "\"resolved\"",
+                                  "\"message\"",
+                                  "\"lead_created\"",
+                                  "\"funnel_defined\"",
+                                  "\"stage_changed\"",
+                                  "\"conversation_started\"",
+                                  "\"conversation_ended\"",
+                                  "\"2026-11-20T10:00:00Z\"",
+                                  "\"2026-11-20T10:00:00.1239-03:00\"",
+                                  "\"2020-01-01T00:00:00Z\"",
+                                  "\"2026-11-25T00:00:00Z\"",
+                                  "\"ol\\u00e1\"",
+                                  "\"a\\u0000b\"",
+                                  "\"\\ud83d\\ude00\"",
+                                  "\"bad tenant!\"",
+                                  "\"x\xC3\xA9y\""};
+    if (pick(8) == 0)
+      return cat({"\"", std::string(static_cast<std::size_t>(pick(3) == 0 ? 129 : 60), 'z'), "\""});
     return kPool[pick(static_cast<int>(std::size(kPool)))];
   }
   std::string value(int depth = 0) {
     switch (pick(depth > 1 ? 9 : 11)) {
-      case 0: return "null";
-      case 1: return pick(2) ? "true" : "false";
-      case 2: return std::to_string(pick(1000));
-      case 3: return cat({"-", std::to_string(pick(5))});
-      case 4: return pick(2) ? "3.0" : "3.5";
-      case 5: return pick(2) ? "18446744073709551615" : "1e300";
-      case 6: return "-0";
-      case 9: return cat({"[", pick(2) ? cat({str(), ",", str()}) : std::string(), pick(3) ? "" : cat({",", value(depth + 1)}), "]"});
-      case 10: return cat({"{\"k\":", value(depth + 1), ",\"id\":", str(), "}"});
-      default: return str();
+      case 0:
+        return "null";
+      case 1:
+        return pick(2) ? "true" : "false";
+      case 2:
+        return std::to_string(pick(1000));
+      case 3:
+        return cat({"-", std::to_string(pick(5))});
+      case 4:
+        return pick(2) ? "3.0" : "3.5";
+      case 5:
+        return pick(2) ? "18446744073709551615" : "1e300";
+      case 6:
+        return "-0";
+      case 9:
+        return cat({"[", pick(2) ? cat({str(), ",", str()}) : std::string(),
+                    pick(3) ? "" : cat({",", value(depth + 1)}), "]"});
+      case 10:
+        return cat({"{\"k\":", value(depth + 1), ",\"id\":", str(), "}"});
+      default:
+        return str();
     }
   }
   std::string stages() {
@@ -86,17 +118,27 @@ class Gen {
   }
   // A plausible event (valid more often than not), with random damage, extra and repeated keys.
   std::string event() {
-    static const char* kTypes[] = {"lead_created", "conversation_started", "message", "conversation_ended",
-                                   "funnel_defined", "stage_changed"};
+    static const char* kTypes[] = {"lead_created",       "conversation_started", "message",
+                                   "conversation_ended", "funnel_defined",       "stage_changed"};
     std::vector<std::pair<std::string, std::string>> f = {
-        {"id", cat({"\"e", std::to_string(pick(30)), "\""})}, {"type", cat({"\"", kTypes[pick(6)], "\""})},
-        {"tenant_id", pick(6) ? "\"acme\"" : "\"other\""}, {"timestamp", cat({"\"2026-11-20T1", std::to_string(pick(10)), ":00:00Z\""})},
-        {"lead_id", "\"L1\""}, {"conversation_id", "\"C1\""}, {"sender", "\"lead\""}, {"text", "\"hi\""},
-        {"outcome", "\"handoff\""}, {"funnel_id", "\"F\""}, {"name", "\"N\""}, {"stages", stages()},
+        {"id", cat({"\"e", std::to_string(pick(30)), "\""})},
+        {"type", cat({"\"", kTypes[pick(6)], "\""})},
+        {"tenant_id", pick(6) ? "\"acme\"" : "\"other\""},
+        {"timestamp", cat({"\"2026-11-20T1", std::to_string(pick(10)), ":00:00Z\""})},
+        {"lead_id", "\"L1\""},
+        {"conversation_id", "\"C1\""},
+        {"sender", "\"lead\""},
+        {"text", "\"hi\""},
+        {"outcome", "\"handoff\""},
+        {"funnel_id", "\"F\""},
+        {"name", "\"N\""},
+        {"stages", stages()},
         {"stage", "\"s1\""}};
-    static const char* kOptional[] = {"source", "assistant_id", "channel", "response_time_ms", "tokens", "unknown", "ID"};
+    static const char* kOptional[] = {"source", "assistant_id", "channel", "response_time_ms",
+                                      "tokens", "unknown",      "ID"};
     for (int i = pick(4); i > 0; --i) f.emplace_back(kOptional[pick(7)], value());
-    for (int i = pick(3); i > 0; --i) f[static_cast<std::size_t>(pick(static_cast<int>(f.size())))].second = value();
+    for (int i = pick(3); i > 0; --i)
+      f[static_cast<std::size_t>(pick(static_cast<int>(f.size())))].second = value();
     for (int i = pick(3); i > 0; --i) f.erase(f.begin() + pick(static_cast<int>(f.size())));
     for (int i = pick(3); i > 0; --i) {  // repeated keys: the last one must win on both paths
       auto copy = f[static_cast<std::size_t>(pick(static_cast<int>(f.size())))];
@@ -105,7 +147,8 @@ class Gen {
     }
     std::shuffle(f.begin(), f.end(), rng_);
     std::string s = "{";
-    for (std::size_t i = 0; i < f.size(); ++i) s += cat({i ? "," : "", "\"", f[i].first, "\":", f[i].second});
+    for (std::size_t i = 0; i < f.size(); ++i)
+      s += cat({i ? "," : "", "\"", f[i].first, "\":", f[i].second});
     s += "}";
     return s;
   }
@@ -121,11 +164,18 @@ class Gen {
   std::string mutate(std::string s) {
     for (int m = pick(3) + 1; m > 0 && !s.empty(); --m) {
       const auto pos = static_cast<std::size_t>(pick(static_cast<int>(s.size())));
-      static const char kBytes[] = {'"', ',', '{', '}', '[', ']', ':', '\\', 'x', '\xC0', '\xFF', '\xE2', '0'};
+      static const char kBytes[] = {'"',  ',', '{',    '}',    '[',    ']', ':',
+                                    '\\', 'x', '\xC0', '\xFF', '\xE2', '0'};
       switch (pick(3)) {
-        case 0: s[pos] = kBytes[pick(static_cast<int>(sizeof kBytes))]; break;
-        case 1: s.erase(pos, 1); break;
-        default: s.insert(pos, 1, kBytes[pick(static_cast<int>(sizeof kBytes))]); break;
+        case 0:
+          s[pos] = kBytes[pick(static_cast<int>(sizeof kBytes))];
+          break;
+        case 1:
+          s.erase(pos, 1);
+          break;
+        default:
+          s.insert(pos, 1, kBytes[pick(static_cast<int>(sizeof kBytes))]);
+          break;
       }
     }
     return s;
@@ -170,8 +220,9 @@ TEST(SaxDifferential, InBatchDuplicatesKeepTheFirstOccurrence) {
     for (int k = 0; k < n; ++k) {
       std::string tenant = g.pick(2) ? "a" : "b", id = cat({"e", std::to_string(g.pick(20))});
       keys.emplace_back(tenant, id);
-      body += cat({k ? "," : "", "{\"id\":\"", id, "\",\"type\":\"lead_created\",\"tenant_id\":\"", tenant,
-                   "\",\"timestamp\":\"2026-11-20T10:00:00Z\",\"lead_id\":\"L", std::to_string(k), "\"}"});
+      body += cat({k ? "," : "", "{\"id\":\"", id, "\",\"type\":\"lead_created\",\"tenant_id\":\"",
+                   tenant, "\",\"timestamp\":\"2026-11-20T10:00:00Z\",\"lead_id\":\"L",
+                   std::to_string(k), "\"}"});
     }
     body += "]}";
     ParsedBatch b = parse_batch(body, {"*", true}, kNow, IngestSettings{});
@@ -179,10 +230,12 @@ TEST(SaxDifferential, InBatchDuplicatesKeepTheFirstOccurrence) {
     std::set<std::pair<std::string, std::string>> seen;
     std::vector<std::string> expected_leads;
     for (int k = 0; k < n; ++k)
-      if (seen.insert(keys[static_cast<std::size_t>(k)]).second) expected_leads.push_back(cat({"L", std::to_string(k)}));
+      if (seen.insert(keys[static_cast<std::size_t>(k)]).second)
+        expected_leads.push_back(cat({"L", std::to_string(k)}));
     ASSERT_EQ(b.events.size(), expected_leads.size());
     EXPECT_EQ(b.in_batch_duplicates, n - static_cast<std::int64_t>(expected_leads.size()));
-    for (std::size_t k = 0; k < expected_leads.size(); ++k) EXPECT_EQ(b.events[k].lead_id, expected_leads[k]);
+    for (std::size_t k = 0; k < expected_leads.size(); ++k)
+      EXPECT_EQ(b.events[k].lead_id, expected_leads[k]);
   }
 }
 

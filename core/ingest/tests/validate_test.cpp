@@ -19,7 +19,8 @@ constexpr std::int64_t kNow = 20777ll * 86400000 + 12 * 3600000;
 const IngestCaller kAcme{"acme", false};
 
 json base(const char* type) {
-  return {{"id", "e1"}, {"type", type}, {"tenant_id", "acme"}, {"timestamp", "2026-11-20T10:00:00Z"}};
+  return {
+      {"id", "e1"}, {"type", type}, {"tenant_id", "acme"}, {"timestamp", "2026-11-20T10:00:00Z"}};
 }
 json message() {
   json e = base("message");

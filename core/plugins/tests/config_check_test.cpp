@@ -58,12 +58,14 @@ TEST(ConfigCheck, EveryRefusalNamesTheKey) {
        "plugins[sla].config.threshold_ms: must be an integer, got \"abc\""},
       {{{"token", "x"}, {"threshold_ms", 1.5}}, "threshold_ms: must be an integer, got 1.5"},
       {{{"token", "x"}, {"threshold_ms", -5}}, "threshold_ms: must be at least 1, got -5"},
-      {{{"token", "x"}, {"threshold_ms", 1e9}}, "threshold_ms: must be at most 86400000, got 1000000000.0"},
+      {{{"token", "x"}, {"threshold_ms", 1e9}},
+       "threshold_ms: must be at most 86400000, got 1000000000.0"},
       {{{"token", "x"}, {"mode", "loose"}},
        "plugins[sla].config.mode: must be one of strict, lenient, got \"loose\""},
       {{{"token", "x"}, {"ratio", 2}}, "ratio: must be at most 1"},
       {{{"token", "x"}, {"enabled", "yes"}}, "enabled: must be true or false"},
-      {{{"token", "x"}, {"prices", {{"a1", "cheap"}}}}, "plugins[sla].config.prices.a1: must be a number"},
+      {{{"token", "x"}, {"prices", {{"a1", "cheap"}}}},
+       "plugins[sla].config.prices.a1: must be a number"},
       {{{"token", "x"}, {"window", {{"to", "b"}}}}, "plugins[sla].config.window.from: required"},
       {{{"token", "x"}, {"window", {{"from", "a"}, {"until", "b"}}}},
        "plugins[sla].config.window.until: not a known key"},
@@ -95,8 +97,10 @@ TEST(ConfigCheck, AThrowingCheckIsARefusalAndABadDefaultIsReported) {
 
 TEST(ConfigCheck, TheReferenceListsEveryKeyWithTypeBoundsAndDefault) {
   const std::string table = config_spec_markdown("sla", example_spec());
-  EXPECT_NE(table.find("| `plugins[sla].config.threshold_ms` | integer (1–86400000), ms | `60000` | SLA |"),
-            std::string::npos)
+  EXPECT_NE(
+      table.find(
+          "| `plugins[sla].config.threshold_ms` | integer (1–86400000), ms | `60000` | SLA |"),
+      std::string::npos)
       << table;
   EXPECT_NE(table.find("| `plugins[sla].config.mode` | strict \\| lenient | `\"strict\"` | How |"),
             std::string::npos)

@@ -34,7 +34,7 @@ TEST(DescriptorCheck, AnotherAbiNamesBothVersions) {
 
 TEST(DescriptorCheck, AShortDescriptorIsRefusedBeforeItsFieldsAreRead) {
   auto d = built_here();
-  d.descriptor_size = 24;  // as if only the first fields existed
+  d.descriptor_size = 24;                  // as if only the first fields existed
   d.toolchain.standard_library = nullptr;  // never read
   EXPECT_NE(why(d).find("descriptor of 24 bytes"), std::string::npos) << why(d);
 }
@@ -42,7 +42,8 @@ TEST(DescriptorCheck, AShortDescriptorIsRefusedBeforeItsFieldsAreRead) {
 TEST(DescriptorCheck, APluginNeedingANewerHostSaysWhich) {
   auto d = built_here();
   d.min_host_abi = ZAPLIFY_SDK_ABI_VERSION + 1;
-  EXPECT_NE(why(d).find("needs a host of SDK ABI " + std::to_string(ZAPLIFY_SDK_ABI_VERSION + 1)), std::string::npos)
+  EXPECT_NE(why(d).find("needs a host of SDK ABI " + std::to_string(ZAPLIFY_SDK_ABI_VERSION + 1)),
+            std::string::npos)
       << why(d);
 }
 

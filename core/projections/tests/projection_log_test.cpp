@@ -30,7 +30,8 @@ TEST_P(ProjectionLogTest, ForgetsProjectionsAPluginNoLongerDeclares) {
     for (const char* key : {"funnel.stage_events", "funnel.kept", "metrics.derived_tables"}) {
       const std::string plugin = std::string(key).substr(0, std::string(key).find('.'));
       projections::save_state(w, key, plugin, {"active", 1, 0}, 1);
-      projections::record_tables(w, key, {{std::string("t_") + (key + plugin.size() + 1), "ts", 1}});
+      projections::record_tables(w, key,
+                                 {{std::string("t_") + (key + plugin.size() + 1), "ts", 1}});
     }
   });
   int forgotten = -1;
@@ -38,8 +39,10 @@ TEST_P(ProjectionLogTest, ForgetsProjectionsAPluginNoLongerDeclares) {
     forgotten = projections::forget_undeclared(w, "funnel", {"funnel.kept"});
   });
   EXPECT_EQ(forgotten, 1);
-  EXPECT_EQ(count("SELECT COUNT(*) FROM projection_state WHERE projection = 'funnel.stage_events'"), 0);
-  EXPECT_EQ(count("SELECT COUNT(*) FROM projection_tables WHERE projection = 'funnel.stage_events'"), 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM projection_state WHERE projection = 'funnel.stage_events'"),
+            0);
+  EXPECT_EQ(
+      count("SELECT COUNT(*) FROM projection_tables WHERE projection = 'funnel.stage_events'"), 0);
   EXPECT_EQ(count("SELECT COUNT(*) FROM projection_state"), 2);  // the kept one, another plugin's
   EXPECT_EQ(count("SELECT COUNT(*) FROM projection_tables"), 2);
   const auto recorded = projections::recorded_tables(tmp_->db());

@@ -16,7 +16,8 @@ TEST(DatabaseUrl, SqliteRelativeAndAbsolute) {
 }
 
 TEST(DatabaseUrl, PostgresToConninfo) {
-  auto u = parse_database_url("postgresql://alice:s3cr%40t@db.example.com:6543/analytics?sslmode=require");
+  auto u = parse_database_url(
+      "postgresql://alice:s3cr%40t@db.example.com:6543/analytics?sslmode=require");
   EXPECT_EQ(u.dialect, sdk::Dialect::PostgreSQL);
   EXPECT_EQ(u.pg_conninfo,
             "host='db.example.com' port='6543' dbname='analytics' user='alice' password='s3cr@t' "
@@ -30,7 +31,8 @@ TEST(DatabaseUrl, PostgresToConninfo) {
 }
 
 TEST(DatabaseUrl, RedactNeverShowsPassword) {
-  EXPECT_EQ(Database::redact("postgresql://alice:hunter2@h:5432/db"), "postgresql://alice:***@h:5432/db");
+  EXPECT_EQ(Database::redact("postgresql://alice:hunter2@h:5432/db"),
+            "postgresql://alice:***@h:5432/db");
   EXPECT_EQ(Database::redact("postgres://alice@h/db"), "postgres://alice@h/db");
   EXPECT_EQ(Database::redact("sqlite3://data/a.db"), "sqlite3://data/a.db");
   EXPECT_EQ(Database::redact("postgresql://a:p@ss@h/db").find("p@ss"), std::string::npos);
@@ -55,12 +57,14 @@ TEST(DatabaseUrl, UnreachablePostgresErrorHasNoPassword) {
 
 TEST(PgPlaceholders, RewritesOutsideLiterals) {
   int n = 0;
-  EXPECT_EQ(to_pg_placeholders("SELECT a FROM t WHERE x = ? AND y = ?", n), "SELECT a FROM t WHERE x = $1 AND y = $2");
+  EXPECT_EQ(to_pg_placeholders("SELECT a FROM t WHERE x = ? AND y = ?", n),
+            "SELECT a FROM t WHERE x = $1 AND y = $2");
   EXPECT_EQ(n, 2);
   EXPECT_EQ(to_pg_placeholders("SELECT '?', 'it''s ?', \"q?\" FROM t WHERE a = ?", n),
             "SELECT '?', 'it''s ?', \"q?\" FROM t WHERE a = $1");
   EXPECT_EQ(n, 1);
-  EXPECT_EQ(to_pg_placeholders("SELECT E'\\'?' , ? -- ?\n, /* ? */ ?", n), "SELECT E'\\'?' , $1 -- ?\n, /* ? */ $2");
+  EXPECT_EQ(to_pg_placeholders("SELECT E'\\'?' , ? -- ?\n, /* ? */ ?", n),
+            "SELECT E'\\'?' , $1 -- ?\n, /* ? */ $2");
   EXPECT_EQ(n, 2);
 }
 

@@ -14,7 +14,8 @@ namespace zaplify::core {
 namespace {
 
 TEST(SqliteMemory, PageCachesOfAllConnectionsStayUnderTheConfiguredBound) {
-  const auto dir = std::filesystem::temp_directory_path() / ("zaplify_sqlite_mem_" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("zaplify_sqlite_mem_" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   constexpr int kBoundMb = 4;
   {
@@ -22,7 +23,8 @@ TEST(SqliteMemory, PageCachesOfAllConnectionsStayUnderTheConfiguredBound) {
     db.write([](sdk::SqlWriter& w) {
       w.execute("CREATE TABLE blobs (id BIGINT PRIMARY KEY, body TEXT)", {});
       const std::string body(400, 'x');
-      for (std::int64_t i = 0; i < 60'000; ++i) w.execute("INSERT INTO blobs VALUES (?, ?)", {i, body});
+      for (std::int64_t i = 0; i < 60'000; ++i)
+        w.execute("INSERT INTO blobs VALUES (?, ?)", {i, body});
     });
     // ~27 MB of pages: four connections scanning it would cache ~100 MB without the bound.
     std::vector<std::thread> readers;

@@ -75,7 +75,8 @@ class TempDatabase {
 
 /// A lead_created event (kept out of line in tests: g++ 12 reports false -Wrestrict errors when
 /// string assignments are inlined into loops, GCC bug 105651).
-[[gnu::noinline]] inline sdk::Event sample_event(const std::string& tenant, const std::string& id, std::int64_t ts) {
+[[gnu::noinline]] inline sdk::Event sample_event(const std::string& tenant, const std::string& id,
+                                                 std::int64_t ts) {
   sdk::Event e;
   e.tenant_id = tenant;
   e.id = id;
@@ -86,9 +87,11 @@ class TempDatabase {
 }
 
 /// Parameter name for TEST_P suites over both backends.
-inline std::string backend_name(const ::testing::TestParamInfo<std::string>& info) { return info.param; }
+inline std::string backend_name(const ::testing::TestParamInfo<std::string>& info) {
+  return info.param;
+}
 
-#define ZAPLIFY_SKIP_WITHOUT_BACKEND(dialect)                                        \
+#define ZAPLIFY_SKIP_WITHOUT_BACKEND(dialect)                                               \
   if ((dialect) == "postgresql" && !::zaplify::core::testing::TempDatabase::pg_available()) \
   GTEST_SKIP() << "ZAPLIFY_TEST_PG_URL is not set"
 

@@ -27,13 +27,15 @@ struct TypeCount {
 
 // The one computation, shared by the route and the data source. The host guarantees the tenant
 // is the caller's; filtering on it first keeps the query on the (tenant_id, type, ts) index.
-std::vector<TypeCount> count_by_type(const Store& store, const std::string& tenant, const Window& w) {
+std::vector<TypeCount> count_by_type(const Store& store, const std::string& tenant,
+                                     const Window& w) {
   std::vector<TypeCount> counts;
   store.query(
       "SELECT type, COUNT(*) FROM events WHERE tenant_id = ? AND ts >= ? AND ts < ? "
       "GROUP BY type ORDER BY type",
-      {tenant, w.from_ms, w.to_ms},
-      [&](const Row& row) { counts.push_back({std::string(row.text(0)), row.int64(1)}); });
+      {tenant, w.from_ms, w.to_ms}, [&](const Row& row) {
+        counts.push_back({std::string(row.text(0)), row.int64(1)});
+      });
   return counts;
 }
 
@@ -56,8 +58,13 @@ RouteSpec bookings_route(const Store& store) {
   route.summary = "Bookings of the window and their total amount";
   route.windowed = true;
   route.cache = CachePolicy::Standard;
-  ParamSpec min_amount{"min_amount", ParamLocation::Query, "integer", false,
-                       "Only bookings of at least this amount (cents)", "0", {}};
+  ParamSpec min_amount{"min_amount",
+                       ParamLocation::Query,
+                       "integer",
+                       false,
+                       "Only bookings of at least this amount (cents)",
+                       "0",
+                       {}};
   min_amount.minimum = 0;  // the host answers 400 for "abc", "-5", "1.5" or an empty value
   route.params = {min_amount};
   route.response_schema =
@@ -68,8 +75,10 @@ RouteSpec bookings_route(const Store& store) {
   route.handler = [&store](const Request& req) {
     const std::string amount = property_sql(store.dialect(), "amount", PropertyAs::Integer);
     std::int64_t bookings = 0, total = 0;
-    store.query("SELECT COUNT(*), COALESCE(SUM(" + amount + "), 0) FROM events WHERE tenant_id = ? "
-                "AND type = 'booking_made' AND ts >= ? AND ts < ? AND " + amount + " >= ?",
+    store.query("SELECT COUNT(*), COALESCE(SUM(" + amount +
+                    "), 0) FROM events WHERE tenant_id = ? "
+                    "AND type = 'booking_made' AND ts >= ? AND ts < ? AND " +
+                    amount + " >= ?",
                 {req.tenant_id, req.window.from_ms, req.window.to_ms, *req.integer("min_amount")},
                 [&](const Row& row) {
                   bookings = row.int64(0);
@@ -90,10 +99,11 @@ ProjectionSpec daily_counts_projection() {
     std::map<std::pair<std::int64_t, std::string>, std::int64_t> counts;
     for (const Event& e : *batch.events) ++counts[{e.ts_ms / kDayMs, e.type}];
     for (const auto& [key, n] : counts)
-      w.execute("INSERT INTO event_counter_daily (tenant_id, day, type, events) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (tenant_id, day, type) DO UPDATE SET "
-                "events = event_counter_daily.events + excluded.events",
-                {batch.tenant_id, key.first, key.second, n});
+      w.execute(
+          "INSERT INTO event_counter_daily (tenant_id, day, type, events) VALUES (?, ?, ?, ?) "
+          "ON CONFLICT (tenant_id, day, type) DO UPDATE SET "
+          "events = event_counter_daily.events + excluded.events",
+          {batch.tenant_id, key.first, key.second, n});
   };
   return p;
 }
@@ -131,8 +141,8 @@ class EventCounterPlugin : public Plugin {
     route.method = Method::Get;
     route.path = "/examples/event-counts";
     route.summary = "Count the tenant's events by type";
-    route.windowed = true;                 // the host parses from/to/tz and adds "window"
-    route.cache = CachePolicy::Standard;   // the host caches it per tenant and query
+    route.windowed = true;                // the host parses from/to/tz and adds "window"
+    route.cache = CachePolicy::Standard;  // the host caches it per tenant and query
     route.handler = [&store, label](const Request& req) {
       nlohmann::json counts = nlohmann::json::array();
       std::int64_t total = 0;
@@ -155,10 +165,11 @@ class EventCounterPlugin : public Plugin {
     };
     host.data_sources().add(source);
 
-    host.migrations().add({1, "event_counter_daily",
-                           "CREATE TABLE event_counter_daily (tenant_id TEXT NOT NULL, day BIGINT NOT NULL, "
-                           "type TEXT NOT NULL, events BIGINT NOT NULL, PRIMARY KEY (tenant_id, day, type))",
-                           ""});
+    host.migrations().add(
+        {1, "event_counter_daily",
+         "CREATE TABLE event_counter_daily (tenant_id TEXT NOT NULL, day BIGINT NOT NULL, "
+         "type TEXT NOT NULL, events BIGINT NOT NULL, PRIMARY KEY (tenant_id, day, type))",
+         ""});
     host.projections().add(daily_counts_projection());
     DataSourceSpec daily;
     daily.name = "event_counts_daily";
@@ -169,11 +180,12 @@ class EventCounterPlugin : public Plugin {
     daily.produce = [&store](const DataSourceRequest& req, RowSink& sink) {
       const std::int64_t first = (req.window.from_ms + kDayMs - 1) / kDayMs;
       const std::int64_t last = (req.window.to_ms + kDayMs - 1) / kDayMs;  // exclusive
-      store.query("SELECT day, type, events FROM event_counter_daily WHERE tenant_id = ? AND "
-                  "day >= ? AND day < ? ORDER BY day, type",
-                  {req.tenant_id, first, last}, [&](const Row& row) {
-                    sink.row({utc_date(row.int64(0)), std::string(row.text(1)), row.int64(2)});
-                  });
+      store.query(
+          "SELECT day, type, events FROM event_counter_daily WHERE tenant_id = ? AND "
+          "day >= ? AND day < ? ORDER BY day, type",
+          {req.tenant_id, first, last}, [&](const Row& row) {
+            sink.row({utc_date(row.int64(0)), std::string(row.text(1)), row.int64(2)});
+          });
     };
     host.data_sources().add(daily);
 
@@ -184,5 +196,6 @@ class EventCounterPlugin : public Plugin {
 
 }  // namespace
 
-ZAPLIFY_PLUGIN(EventCounterPlugin, "event_counter", "1.0.0", "Counts events by type (an SDK example)")
+ZAPLIFY_PLUGIN(EventCounterPlugin, "event_counter", "1.0.0",
+               "Counts events by type (an SDK example)")
 ZAPLIFY_PLUGIN_CONFIG(event_counter_config)

@@ -26,10 +26,14 @@ class CollectingSink final : public sdk::RowSink {
 
 const char* level_name(sdk::LogLevel level) {
   switch (level) {
-    case sdk::LogLevel::Debug: return "debug";
-    case sdk::LogLevel::Info: return "info";
-    case sdk::LogLevel::Warn: return "warn";
-    case sdk::LogLevel::Error: return "error";
+    case sdk::LogLevel::Debug:
+      return "debug";
+    case sdk::LogLevel::Info:
+      return "info";
+    case sdk::LogLevel::Warn:
+      return "warn";
+    case sdk::LogLevel::Error:
+      return "error";
   }
   return "?";
 }
@@ -50,8 +54,10 @@ std::optional<std::map<std::string, std::string>> match(const std::string& path_
   std::map<std::string, std::string> params;
   for (std::size_t i = 0; i < want.size(); ++i) {
     const std::string& w = want[i];
-    if (w.size() > 2 && w.front() == '{' && w.back() == '}') params[w.substr(1, w.size() - 2)] = got[i];
-    else if (w != got[i]) return std::nullopt;
+    if (w.size() > 2 && w.front() == '{' && w.back() == '}')
+      params[w.substr(1, w.size() - 2)] = got[i];
+    else if (w != got[i])
+      return std::nullopt;
   }
   return params;
 }
@@ -59,9 +65,14 @@ std::optional<std::map<std::string, std::string>> match(const std::string& path_
 }  // namespace
 
 // Every registry the plugin sees, each a plain recorder.
-struct FakeHost::Registries final : sdk::RouteRegistry, sdk::DataSourceRegistry, sdk::MigrationRegistry,
-                                    sdk::IngestHookRegistry, sdk::CacheControl, sdk::Logger,
-                                    sdk::MetricsRegistry, sdk::ProjectionRegistry,
+struct FakeHost::Registries final : sdk::RouteRegistry,
+                                    sdk::DataSourceRegistry,
+                                    sdk::MigrationRegistry,
+                                    sdk::IngestHookRegistry,
+                                    sdk::CacheControl,
+                                    sdk::Logger,
+                                    sdk::MetricsRegistry,
+                                    sdk::ProjectionRegistry,
                                     sdk::EventTypeRegistry {
   explicit Registries(const sdk::Store& store) : funnels(store) {}
 
@@ -69,7 +80,8 @@ struct FakeHost::Registries final : sdk::RouteRegistry, sdk::DataSourceRegistry,
   void add(sdk::DataSourceSpec spec) override { sources.push_back(std::move(spec)); }
   std::vector<sdk::DataSourceInfo> list() const override {
     std::vector<sdk::DataSourceInfo> out;
-    for (const auto& s : sources) out.push_back({s.name, "plugin", s.description, s.columns, s.params});
+    for (const auto& s : sources)
+      out.push_back({s.name, "plugin", s.description, s.columns, s.params});
     return out;
   }
   void produce(const std::string& name, const sdk::DataSourceRequest& request,
@@ -128,7 +140,9 @@ std::unique_ptr<sdk::FunnelCatalog> funnel_catalog(const sdk::Store& store) {
 }
 
 FakeHost::FakeHost(SqliteStore& store, nlohmann::json config, std::int64_t now_ms)
-    : store_(store), config_(std::move(config)), calendar_(now_ms),
+    : store_(store),
+      config_(std::move(config)),
+      calendar_(now_ms),
       reg_(std::make_unique<Registries>(store)) {
   settings_.version = "testkit";
 }
@@ -151,8 +165,12 @@ void FakeHost::write(const std::function<void(sdk::SqlWriter&)>& work) {
 }
 
 const std::vector<sdk::RouteSpec>& FakeHost::registered_routes() const { return reg_->routes; }
-const std::vector<sdk::DataSourceSpec>& FakeHost::registered_data_sources() const { return reg_->sources; }
-const std::vector<sdk::Migration>& FakeHost::registered_migrations() const { return reg_->migrations; }
+const std::vector<sdk::DataSourceSpec>& FakeHost::registered_data_sources() const {
+  return reg_->sources;
+}
+const std::vector<sdk::Migration>& FakeHost::registered_migrations() const {
+  return reg_->migrations;
+}
 const std::vector<std::pair<std::string, std::string>>& FakeHost::registered_purge_tables() const {
   return reg_->purge_tables;
 }
@@ -200,13 +218,16 @@ std::vector<std::string> FakeHost::event_type_names() const {
   return sorted_names(reg_->event_types, [](const sdk::EventTypeSpec& t) { return t.type; });
 }
 
-const sdk::RouteSpec* FakeHost::find_route(sdk::Method method, const std::string& path_template) const {
+const sdk::RouteSpec* FakeHost::find_route(sdk::Method method,
+                                           const std::string& path_template) const {
   for (const auto& r : reg_->routes)
     if (r.method == method && r.path == path_template) return &r;
   return nullptr;
 }
 
-void FakeHost::apply_migrations(const std::string& plugin) { store_.migrate(plugin, reg_->migrations); }
+void FakeHost::apply_migrations(const std::string& plugin) {
+  store_.migrate(plugin, reg_->migrations);
+}
 
 std::vector<sdk::Event> FakeHost::ingest(const std::vector<sdk::Event>& events) {
   std::vector<sdk::IngestHook> apply = reg_->hooks;

@@ -22,7 +22,8 @@ struct PluginLibrary::Impl {
   template <typename Fn>
   Fn symbol(const char* name, bool required) const {
     void* p = dlsym(handle, name);
-    if (p == nullptr && required) throw std::runtime_error(std::string("not a plugin library: no ") + name);
+    if (p == nullptr && required)
+      throw std::runtime_error(std::string("not a plugin library: no ") + name);
     return reinterpret_cast<Fn>(p);
   }
 };
@@ -31,7 +32,8 @@ PluginLibrary::PluginLibrary(const std::string& so_path) : impl_(std::make_uniqu
   impl_->dir = std::filesystem::absolute(so_path).parent_path().string();
   // RTLD_LOCAL: two plugins' symbols never mix; RTLD_NOW: a missing symbol fails here, not later.
   impl_->handle = dlopen(so_path.c_str(), RTLD_NOW | RTLD_LOCAL);
-  if (impl_->handle == nullptr) throw std::runtime_error(std::string("cannot open plugin: ") + dlerror());
+  if (impl_->handle == nullptr)
+    throw std::runtime_error(std::string("cannot open plugin: ") + dlerror());
   try {
     using DescriptorFn = const sdk::PluginDescriptor* (*)() noexcept;
     using ConfigFn = const sdk::ConfigSpec* (*)() noexcept;
@@ -43,7 +45,8 @@ PluginLibrary::PluginLibrary(const std::string& so_path) : impl_(std::make_uniqu
     impl_->destroy = impl_->symbol<void (*)(sdk::Plugin*) noexcept>("zaplify_plugin_destroy", true);
     if (auto fn = impl_->symbol<ConfigFn>("zaplify_plugin_config_spec", false)) {
       impl_->config_spec = fn();
-      if (impl_->config_spec == nullptr) throw std::runtime_error("the plugin's config declaration threw");
+      if (impl_->config_spec == nullptr)
+        throw std::runtime_error("the plugin's config declaration threw");
     }
   } catch (...) {
     dlclose(impl_->handle);
@@ -76,9 +79,9 @@ sdk::Plugin& PluginLibrary::start(FakeHost& host, const nlohmann::json& config) 
   if (impl_->plugin != nullptr) throw std::logic_error("PluginLibrary::start called twice");
   if (host.plugin_dir().empty()) host.set_plugin_dir(impl_->dir);
   if (impl_->config_spec != nullptr) {
-    const std::string error = core::check_plugin_config(
-        impl_->descriptor->name, *impl_->config_spec, config,
-        sdk::ConfigCheckContext{host.calendar(), host.plugin_dir()});
+    const std::string error =
+        core::check_plugin_config(impl_->descriptor->name, *impl_->config_spec, config,
+                                  sdk::ConfigCheckContext{host.calendar(), host.plugin_dir()});
     if (!error.empty()) throw std::invalid_argument(error);
     host.set_config(core::with_config_defaults(*impl_->config_spec, config));
   } else {

@@ -24,14 +24,19 @@ class StatementRow final : public sdk::Row {
   std::string_view text(std::size_t i) const override {
     const auto* p = sqlite3_column_text(s_, col(i));
     if (p == nullptr) return {};
-    return {reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(s_, col(i)))};
+    return {reinterpret_cast<const char*>(p),
+            static_cast<std::size_t>(sqlite3_column_bytes(s_, col(i)))};
   }
   sdk::Value value(std::size_t i) const override {
     switch (type(i)) {
-      case SQLITE_NULL: return {};
-      case SQLITE_INTEGER: return int64(i);
-      case SQLITE_FLOAT: return number(i);
-      default: return std::string(text(i));
+      case SQLITE_NULL:
+        return {};
+      case SQLITE_INTEGER:
+        return int64(i);
+      case SQLITE_FLOAT:
+        return number(i);
+      default:
+        return std::string(text(i));
     }
   }
 
@@ -45,11 +50,14 @@ void bind(sqlite3_stmt* s, const std::vector<sdk::Value>& params) {
   for (std::size_t i = 0; i < params.size(); ++i) {
     const int k = static_cast<int>(i + 1);
     const sdk::Value& p = params[i];
-    if (const auto* n = std::get_if<std::int64_t>(&p)) sqlite3_bind_int64(s, k, *n);
-    else if (const auto* d = std::get_if<double>(&p)) sqlite3_bind_double(s, k, *d);
+    if (const auto* n = std::get_if<std::int64_t>(&p))
+      sqlite3_bind_int64(s, k, *n);
+    else if (const auto* d = std::get_if<double>(&p))
+      sqlite3_bind_double(s, k, *d);
     else if (const auto* t = std::get_if<std::string>(&p))
       sqlite3_bind_text(s, k, t->data(), static_cast<int>(t->size()), SQLITE_TRANSIENT);
-    else sqlite3_bind_null(s, k);
+    else
+      sqlite3_bind_null(s, k);
   }
 }
 
@@ -109,7 +117,8 @@ SqliteStore::SqliteStore(const std::string& path) : impl_(std::make_unique<Impl>
   // (set_reported_dialect) run here as they do there.
   sqlite3_create_collation(impl_->db, "C", SQLITE_UTF8, nullptr,
                            [](void*, int an, const void* a, int bn, const void* b) {
-                             const int c = std::memcmp(a, b, static_cast<std::size_t>(std::min(an, bn)));
+                             const int c =
+                                 std::memcmp(a, b, static_cast<std::size_t>(std::min(an, bn)));
                              return c != 0 ? c : an - bn;
                            });
   if (path != ":memory:")
@@ -211,7 +220,8 @@ void SqliteStore::transaction(const std::function<void()>& work) {
   exec_script("COMMIT");
 }
 
-void SqliteStore::migrate(const std::string& plugin, std::vector<sdk::Migration> migrations, int up_to) {
+void SqliteStore::migrate(const std::string& plugin, std::vector<sdk::Migration> migrations,
+                          int up_to) {
   std::sort(migrations.begin(), migrations.end(),
             [](const sdk::Migration& a, const sdk::Migration& b) { return a.version < b.version; });
   int& applied = applied_[plugin];
@@ -231,14 +241,13 @@ std::vector<sdk::Event> SqliteStore::insert_events(const std::vector<sdk::Event>
       const std::string stages =
           e.type == "funnel_defined" ? nlohmann::json(e.stages).dump() : std::string();
       const std::int64_t stored = execute(
-          kInsertEvent,
-          {e.tenant_id, e.id, e.type, e.ts_ms, text_or_null(e.lead_id),
-           text_or_null(e.conversation_id), text_or_null(e.assistant_id), text_or_null(channel),
-           text_or_null(e.sender), text_or_null(e.text),
-           e.response_time_ms ? sdk::Value{*e.response_time_ms} : sdk::Value{},
-           e.tokens ? sdk::Value{*e.tokens} : sdk::Value{}, text_or_null(e.outcome),
-           text_or_null(e.funnel_id), text_or_null(e.stage), text_or_null(e.name),
-           text_or_null(stages), text_or_null(e.source), text_or_null(e.properties)});
+          kInsertEvent, {e.tenant_id, e.id, e.type, e.ts_ms, text_or_null(e.lead_id),
+                         text_or_null(e.conversation_id), text_or_null(e.assistant_id),
+                         text_or_null(channel), text_or_null(e.sender), text_or_null(e.text),
+                         e.response_time_ms ? sdk::Value{*e.response_time_ms} : sdk::Value{},
+                         e.tokens ? sdk::Value{*e.tokens} : sdk::Value{}, text_or_null(e.outcome),
+                         text_or_null(e.funnel_id), text_or_null(e.stage), text_or_null(e.name),
+                         text_or_null(stages), text_or_null(e.source), text_or_null(e.properties)});
       if (stored == 1) {
         fresh.push_back(e);
         fresh.back().channel = channel;
@@ -247,7 +256,8 @@ std::vector<sdk::Event> SqliteStore::insert_events(const std::vector<sdk::Event>
     // The host's conversations relation, kept by the server's own code (conversation_state.h).
     std::vector<std::string> tenants;
     for (const auto& e : fresh)
-      if (std::find(tenants.begin(), tenants.end(), e.tenant_id) == tenants.end()) tenants.push_back(e.tenant_id);
+      if (std::find(tenants.begin(), tenants.end(), e.tenant_id) == tenants.end())
+        tenants.push_back(e.tenant_id);
     for (const auto& tenant : tenants) {
       std::vector<sdk::Event> batch;
       for (const auto& e : fresh)

@@ -26,8 +26,10 @@ double measure(sdk::CacheBackend& b, int threads, int ops) {
       for (int i = 0; i < ops; ++i) {
         std::string key = std::string("/metrics/kpi?k=").append(std::to_string((i * 7 + t) % 1000));
         auto r = b.get("tenant", key);
-        if (r.value) ++hits;
-        else b.put("tenant", key, value, 60, r.generation);
+        if (r.value)
+          ++hits;
+        else
+          b.put("tenant", key, value, 60, r.generation);
       }
     });
   }

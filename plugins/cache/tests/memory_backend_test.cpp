@@ -14,7 +14,8 @@ namespace zaplify::cache {
 namespace {
 
 struct FakeClock {
-  std::shared_ptr<std::atomic<std::int64_t>> now = std::make_shared<std::atomic<std::int64_t>>(1000);
+  std::shared_ptr<std::atomic<std::int64_t>> now =
+      std::make_shared<std::atomic<std::int64_t>>(1000);
   MonotonicClock fn() const {
     auto n = now;
     return [n] { return n->load(); };
@@ -56,7 +57,7 @@ TEST(MemoryBackend, EvictsLeastRecentlyUsedFirst) {
   auto gen = cache.get("t", key_of(0)).generation;
   for (int i = 1; i <= 3; ++i) cache.put("t", key_of(i), value, 60, gen);
   ASSERT_TRUE(cache.get("t", key_of(1)).value);  // 1 becomes the most recent: order 2, 3, 1
-  cache.put("t", key_of(4), value, 60, gen);      // evicts 2
+  cache.put("t", key_of(4), value, 60, gen);     // evicts 2
   EXPECT_FALSE(cache.get("t", key_of(2)).value);
   EXPECT_TRUE(cache.get("t", key_of(3)).value);
   EXPECT_TRUE(cache.get("t", key_of(1)).value);
@@ -142,8 +143,8 @@ TEST(MemoryBackend, InvalidateTenantMakesOnlyThatTenantStale) {
 
 TEST(MemoryBackend, ResultComputedBeforeAnInvalidationIsBornStale) {
   MemoryBackend cache(1 << 20);
-  auto before = cache.get("t", "/a").generation;  // a reader starts computing...
-  cache.invalidate_tenant("t");                   // ...an ingest lands meanwhile...
+  auto before = cache.get("t", "/a").generation;   // a reader starts computing...
+  cache.invalidate_tenant("t");                    // ...an ingest lands meanwhile...
   cache.put("t", "/a", "old result", 60, before);  // ...and the reader stores its result
   EXPECT_FALSE(cache.get("t", "/a").value);
 }

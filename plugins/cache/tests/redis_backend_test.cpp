@@ -35,7 +35,8 @@ class RedisBackendTest : public ::testing::Test {
 
   // The generation a reader sees before computing (known from the first read: missing counters
   // are created within it).
-  static std::string generation(RedisBackend& b, const std::string& tenant, const std::string& key) {
+  static std::string generation(RedisBackend& b, const std::string& tenant,
+                                const std::string& key) {
     return b.get(tenant, key).generation;
   }
 
@@ -150,8 +151,8 @@ TEST_F(RedisBackendTest, InvalidationMissedWhileRedisHungIsReplayedOnRecovery) {
   auto b = make_backend();
   auto gen = generation(*b, "t", "/k");
   b->put("t", "/k", "before the write", 60, gen);
-  server_.pause();                 // Redis keeps its data but stops answering
-  b->invalidate_tenant("t");       // times out: must be remembered
+  server_.pause();            // Redis keeps its data but stops answering
+  b->invalidate_tenant("t");  // times out: must be remembered
   EXPECT_FALSE(b->healthy());
   server_.resume();
   ASSERT_TRUE(wait_healthy(*b));

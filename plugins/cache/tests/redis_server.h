@@ -35,7 +35,8 @@ class RedisServer {
 
   RedisServer() : port_(free_port()) {
     pidfile_ = (std::filesystem::temp_directory_path() /
-                ("zaplify-cache-test-" + std::to_string(::getpid()) + "-" + std::to_string(port_) + ".pid"))
+                ("zaplify-cache-test-" + std::to_string(::getpid()) + "-" + std::to_string(port_) +
+                 ".pid"))
                    .string();
   }
   ~RedisServer() { stop(); }
@@ -45,9 +46,11 @@ class RedisServer {
 
   /// Starts (again) on the same port; returns once it answers PING.
   bool start() {
-    std::string cmd = std::string(ZAPLIFY_REDIS_SERVER) + " --port " + std::to_string(port_) +
-                      " --bind 127.0.0.1 --save '' --appendonly no --daemonize yes --logfile /dev/null"
-                      " --pidfile " + pidfile_;
+    std::string cmd =
+        std::string(ZAPLIFY_REDIS_SERVER) + " --port " + std::to_string(port_) +
+        " --bind 127.0.0.1 --save '' --appendonly no --daemonize yes --logfile /dev/null"
+        " --pidfile " +
+        pidfile_;
     if (std::system(cmd.c_str()) != 0) return false;
     for (int i = 0; i < 500; ++i) {
       if (ping()) {

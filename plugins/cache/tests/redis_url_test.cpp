@@ -36,8 +36,9 @@ TEST(RedisUrl, PasswordUserAndDatabase) {
 }
 
 TEST(RedisUrl, RejectsMalformedUrls) {
-  for (const char* bad : {"", "http://h:1", "redis://", "redis://:6379", "redis://h:0", "redis://h:70000",
-                          "redis://h:12x", "redis://h:1/db", "redis://h:1/-1", "redis://:%zz@h:1"}) {
+  for (const char* bad :
+       {"", "http://h:1", "redis://", "redis://:6379", "redis://h:0", "redis://h:70000",
+        "redis://h:12x", "redis://h:1/db", "redis://h:1/-1", "redis://:%zz@h:1"}) {
     EXPECT_FALSE(parse_redis_url(bad)) << bad;
   }
 }

@@ -74,8 +74,12 @@ TEST(RefreshRoute, BadBodiesAre400NamingTheField) {
   RecordingCache cache;
   auto route = make_refresh_route(cache);
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"not json", "body"},          {"[1,2]", "body"},          {R"({"scope":"everyone"})", "scope"},
-      {R"({"scope":3})", "scope"},   {R"({"warm":"yes"})", "warm"}, {R"({"warm":1})", "warm"}};
+      {"not json", "body"},
+      {"[1,2]", "body"},
+      {R"({"scope":"everyone"})", "scope"},
+      {R"({"scope":3})", "scope"},
+      {R"({"warm":"yes"})", "warm"},
+      {R"({"warm":1})", "warm"}};
   for (const auto& [body, expected_field] : cases) {
     std::string field;
     EXPECT_EQ(status_of(route, post(body, sdk::Role::Admin), &field), 400) << body;

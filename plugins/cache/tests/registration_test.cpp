@@ -19,8 +19,10 @@ TEST(CacheRegistration, RegistersItsRoutesDataSourcesAndProjections) {
 TEST(CacheRegistration, TheServerRefusesBadConfigNamingTheKey) {
   const zaplify::testkit::PluginLibrary plugin(ZAPLIFY_PLUGIN_SO);
   EXPECT_EQ(plugin.check_config(nlohmann::json::object()), "");
-  EXPECT_PRED_FORMAT2(testing::IsSubstring, "plugins[cache].config.no_such_key", plugin.check_config({{"no_such_key", 1}}));
-  EXPECT_PRED_FORMAT2(testing::IsSubstring, "plugins[cache].config.shards", plugin.check_config(nlohmann::json::parse(R"({"shards": 0})")));
+  EXPECT_PRED_FORMAT2(testing::IsSubstring, "plugins[cache].config.no_such_key",
+                      plugin.check_config({{"no_such_key", 1}}));
+  EXPECT_PRED_FORMAT2(testing::IsSubstring, "plugins[cache].config.shards",
+                      plugin.check_config(nlohmann::json::parse(R"({"shards": 0})")));
 }
 
 }  // namespace

@@ -15,8 +15,8 @@ namespace {
 
 constexpr std::int64_t kHour = 3'600'000, kDay = 24 * kHour;
 
-std::vector<Cohort> compute(const std::map<std::string, testing::NaiveLead>& leads, const sdk::Window& w,
-                            CohortInterval interval) {
+std::vector<Cohort> compute(const std::map<std::string, testing::NaiveLead>& leads,
+                            const sdk::Window& w, CohortInterval interval) {
   core::SystemCalendar calendar;
   CohortTable table(cohort_starts(calendar, w, interval), w.to_ms);
   for (const auto& [id, l] : leads) {  // as the query gives them: the earliest creation per lead
@@ -28,12 +28,17 @@ std::vector<Cohort> compute(const std::map<std::string, testing::NaiveLead>& lea
 
 TEST(CohortModel, RandomLeadsMatchTheNaiveReference) {
   const std::int64_t base = 1'772'319'600'000;  // 2026-02-28T23:00Z: spring DST in W for Berlin
-  for (const std::string tz : {"UTC", "Europe/Berlin", "America/Sao_Paulo", "Australia/Lord_Howe"}) {
-    for (const CohortInterval interval : {CohortInterval::Day, CohortInterval::Week, CohortInterval::Month}) {
+  for (const std::string tz :
+       {"UTC", "Europe/Berlin", "America/Sao_Paulo", "Australia/Lord_Howe"}) {
+    for (const CohortInterval interval :
+         {CohortInterval::Day, CohortInterval::Week, CohortInterval::Month}) {
       std::mt19937 rng(static_cast<unsigned>(tz.size() * 7 + static_cast<std::size_t>(interval)));
-      auto pick = [&](std::int64_t n) { return static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(n)); };
+      auto pick = [&](std::int64_t n) {
+        return static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(n));
+      };
       const bool month = interval == CohortInterval::Month;
-      const std::int64_t from = base + pick(20 * kDay), to = from + (month ? 80 : 20) * kDay + pick(kDay);
+      const std::int64_t from = base + pick(20 * kDay),
+                         to = from + (month ? 80 : 20) * kDay + pick(kDay);
       std::map<std::string, testing::NaiveLead> leads;
       for (int i = 0; i < 300; ++i) {
         auto& l = leads["L" + std::to_string(pick(200))];
@@ -51,7 +56,8 @@ TEST(CohortModel, RandomLeadsMatchTheNaiveReference) {
         EXPECT_EQ(got[c].converted, want[c].converted) << c;
         ASSERT_EQ(got[c].rates.size(), got[c].converted.size());
         for (std::size_t p = 0; p < got[c].rates.size(); ++p)
-          EXPECT_DOUBLE_EQ(*got[c].rates[p], static_cast<double>(got[c].converted[p]) / got[c].leads);
+          EXPECT_DOUBLE_EQ(*got[c].rates[p],
+                           static_cast<double>(got[c].converted[p]) / got[c].leads);
         if (!want[c].converted.empty()) converted += want[c].converted.back();
       }
       EXPECT_GT(converted, 0);  // the draws do convert leads
@@ -69,9 +75,9 @@ TEST(CohortModel, MonthCohortAcrossTheSpringDstChange) {
   const sdk::Window w{mar15, may1, "Europe/Berlin", sdk::Interval::None};
   ASSERT_EQ(cohort_starts(cal, w, CohortInterval::Month), (std::vector<std::int64_t>{mar1, apr1}));
   CohortTable t(cohort_starts(cal, w, CohortInterval::Month), may1);
-  t.add_lead(apr1 - 36 * kHour, apr1 - 1);      // Mar 30: converts in the last ms of March
-  t.add_lead(mar15 + 5 * kDay, apr1);           // converts at Apr 1 00:00 CEST: period 1
-  t.add_lead(mar15 + kDay, may1 + 19 * kDay);   // converts after `to`: never
+  t.add_lead(apr1 - 36 * kHour, apr1 - 1);          // Mar 30: converts in the last ms of March
+  t.add_lead(mar15 + 5 * kDay, apr1);               // converts at Apr 1 00:00 CEST: period 1
+  t.add_lead(mar15 + kDay, may1 + 19 * kDay);       // converts after `to`: never
   t.add_lead(apr1 + 30 * 60'000, apr1 + 9 * kDay);  // 03-31T22:30Z is Apr 1 00:30 local: April
   const auto c = t.cohorts();
   ASSERT_EQ(c.size(), 2u);

@@ -28,7 +28,9 @@ TEST_P(CohortsHttp, MatchesTheNaiveReference) {
   const Headers h{{"X-Tenant-ID", "t1"}};
   const std::int64_t base = now_ms() - 80 * kDayMs;
   std::mt19937 rng(17);
-  auto pick = [&](std::int64_t n) { return static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(n)); };
+  auto pick = [&](std::int64_t n) {
+    return static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(n));
+  };
   std::vector<json> events;
   auto add = [&](json e, std::int64_t ts) {
     e["id"] = std::to_string(pick(1'000'000)) + "-" + std::to_string(events.size());
@@ -36,8 +38,16 @@ TEST_P(CohortsHttp, MatchesTheNaiveReference) {
     e["timestamp"] = rfc3339(ts);
     events.push_back(std::move(e));
   };
-  add({{"type", "funnel_defined"}, {"funnel_id", "f1"}, {"name", "Sales"}, {"stages", {"new", "won"}}}, base);
-  add({{"type", "funnel_defined"}, {"funnel_id", "f2"}, {"name", "Other"}, {"stages", {"x", "paid"}}}, base);
+  add({{"type", "funnel_defined"},
+       {"funnel_id", "f1"},
+       {"name", "Sales"},
+       {"stages", {"new", "won"}}},
+      base);
+  add({{"type", "funnel_defined"},
+       {"funnel_id", "f2"},
+       {"name", "Other"},
+       {"stages", {"x", "paid"}}},
+      base);
   std::map<std::string, NaiveLead> leads;
   for (int i = 0; i < 400; ++i) {
     const std::string lead = "L" + std::to_string(pick(250));
@@ -47,8 +57,11 @@ TEST_P(CohortsHttp, MatchesTheNaiveReference) {
     if (pick(3) == 0) {
       const std::int64_t at = std::min(created + pick(20 * kDayMs) - kDayMs, now_ms() - kHourMs);
       const bool final_stage = pick(4) != 0;
-      add({{"type", "stage_changed"}, {"lead_id", lead}, {"funnel_id", pick(5) ? "f1" : "f2"},
-           {"stage", final_stage ? "won" : "new"}}, at);
+      add({{"type", "stage_changed"},
+           {"lead_id", lead},
+           {"funnel_id", pick(5) ? "f1" : "f2"},
+           {"stage", final_stage ? "won" : "new"}},
+          at);
       if (final_stage && events.back()["funnel_id"] == "f1") {
         auto& f = leads[lead].first_final;
         f = f ? std::min(*f, at) : at;
@@ -61,8 +74,8 @@ TEST_P(CohortsHttp, MatchesTheNaiveReference) {
   ASSERT_EQ(r.json()["rejected"].size(), 0u) << r.body;
 
   const std::int64_t from = base + 9 * kDayMs + 5 * kHourMs, to = from + 60 * kDayMs;
-  const std::string window = "from=" + url_encode(rfc3339(from)) + "&to=" + url_encode(rfc3339(to)) +
-                             "&tz=Europe/Berlin";
+  const std::string window =
+      "from=" + url_encode(rfc3339(from)) + "&to=" + url_encode(rfc3339(to)) + "&tz=Europe/Berlin";
   std::map<std::string, json> answers;
   for (const std::string interval : {"day", "week", "month"}) {
     SCOPED_TRACE(interval);
@@ -76,7 +89,8 @@ TEST_P(CohortsHttp, MatchesTheNaiveReference) {
     ASSERT_EQ(body["cohorts"].size(), want.size());
     for (std::size_t c = 0; c < want.size(); ++c) {
       const json& k = body["cohorts"][c];
-      const auto local = date::make_zoned("Europe/Berlin", date::sys_seconds(std::chrono::seconds(want[c].start / 1000)));
+      const auto local = date::make_zoned(
+          "Europe/Berlin", date::sys_seconds(std::chrono::seconds(want[c].start / 1000)));
       EXPECT_EQ(k["cohort"], date::format("%FT%T%Ez", local)) << c;  // named by its start in tz
       EXPECT_EQ(k["leads"], want[c].leads) << c;
       EXPECT_EQ(k["converted"], json(want[c].converted)) << c;
@@ -87,7 +101,9 @@ TEST_P(CohortsHttp, MatchesTheNaiveReference) {
   EXPECT_NE(answers["week"], answers["month"]);
 
   // The export: one row per cohort and period, none for an empty cohort.
-  auto rows = s.get("/analytics/export/metrics?format=json&dataset=cohorts&funnel_id=f1&interval=week&" + window, h);
+  auto rows = s.get(
+      "/analytics/export/metrics?format=json&dataset=cohorts&funnel_id=f1&interval=week&" + window,
+      h);
   ASSERT_EQ(rows.status, 200) << rows.body;
   std::size_t expected_rows = 0;
   for (const auto& k : answers["week"]) expected_rows += k["converted"].size();
@@ -97,9 +113,11 @@ TEST_P(CohortsHttp, MatchesTheNaiveReference) {
   // The route's parameters reach /openapi.json, its own `interval` (with month) included.
   const json doc = s.get("/openapi.json").json();
   std::map<std::string, json> params;
-  for (const auto& p : doc["paths"]["/analytics/cohorts"]["get"]["parameters"]) params[p["name"]] = p;
+  for (const auto& p : doc["paths"]["/analytics/cohorts"]["get"]["parameters"])
+    params[p["name"]] = p;
   EXPECT_TRUE(params["funnel_id"]["required"].get<bool>());
-  EXPECT_NE(params["interval"].dump().find("month"), std::string::npos) << params["interval"].dump();
+  EXPECT_NE(params["interval"].dump().find("month"), std::string::npos)
+      << params["interval"].dump();
 
   EXPECT_EQ(s.get("/analytics/cohorts?funnel_id=nope&" + window, h).status, 404);
   EXPECT_EQ(s.get("/analytics/cohorts?" + window, h).status, 400);

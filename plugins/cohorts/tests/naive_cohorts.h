@@ -15,8 +15,8 @@
 namespace zaplify::cohorts::testing {
 
 struct NaiveLead {
-  std::vector<std::int64_t> created;          ///< Every lead_created of the lead.
-  std::optional<std::int64_t> first_final;    ///< Its first event into the final stage, any time.
+  std::vector<std::int64_t> created;        ///< Every lead_created of the lead.
+  std::optional<std::int64_t> first_final;  ///< Its first event into the final stage, any time.
 };
 
 struct NaiveCohort {
@@ -35,7 +35,9 @@ inline std::vector<NaiveCohort> naive_cohorts(const std::map<std::string, NaiveL
     return date::floor<date::days>(zone->to_local(sys_time<milliseconds>(milliseconds(ms))));
   };
   auto instant = [&](date::local_days d) {
-    return zone->to_sys(date::local_time<milliseconds>(d), date::choose::earliest).time_since_epoch().count();
+    return zone->to_sys(date::local_time<milliseconds>(d), date::choose::earliest)
+        .time_since_epoch()
+        .count();
   };
   // The bucket holding a local day, and the local day n periods after a bucket's first day.
   auto bucket_day = [&](date::local_days d) -> date::local_days {

@@ -19,8 +19,10 @@ TEST(CohortsRegistration, RegistersItsRoutesDataSourcesAndProjections) {
 TEST(CohortsRegistration, TheServerRefusesBadConfigNamingTheKey) {
   const zaplify::testkit::PluginLibrary plugin(ZAPLIFY_PLUGIN_SO);
   EXPECT_EQ(plugin.check_config(nlohmann::json::object()), "");
-  EXPECT_PRED_FORMAT2(testing::IsSubstring, "plugins[cohorts].config.no_such_key", plugin.check_config({{"no_such_key", 1}}));
-  EXPECT_PRED_FORMAT2(testing::IsSubstring, "plugins[cohorts].config.weeks", plugin.check_config(nlohmann::json::parse(R"({"weeks": 4})")));
+  EXPECT_PRED_FORMAT2(testing::IsSubstring, "plugins[cohorts].config.no_such_key",
+                      plugin.check_config({{"no_such_key", 1}}));
+  EXPECT_PRED_FORMAT2(testing::IsSubstring, "plugins[cohorts].config.weeks",
+                      plugin.check_config(nlohmann::json::parse(R"({"weeks": 4})")));
 }
 
 }  // namespace

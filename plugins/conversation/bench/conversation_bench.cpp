@@ -114,11 +114,14 @@ int main(int argc, char** argv) {
   const int rounds = topics_only ? 0 : 400000;
   double sink = 0;
   Stamp t0;
-  for (int i = 0; i < rounds; ++i) sink += score_message(analyzer, corpus[static_cast<std::size_t>(i) % corpus.size()]).score;
+  for (int i = 0; i < rounds; ++i)
+    sink += score_message(analyzer, corpus[static_cast<std::size_t>(i) % corpus.size()]).score;
   const double score_ms = ms_since(t0);
   if (!topics_only)
-    std::printf("scoring: %d messages in %.0f ms CPU (%.0f ms wall) = %.0f messages/s per core (avg %zu bytes) [%g]\n",
-                rounds, score_ms, wall_since(t0), rounds / score_ms * 1000.0, corpus[0].size(), sink);
+    std::printf(
+        "scoring: %d messages in %.0f ms CPU (%.0f ms wall) = %.0f messages/s per core (avg %zu "
+        "bytes) [%g]\n",
+        rounds, score_ms, wall_since(t0), rounds / score_ms * 1000.0, corpus[0].size(), sink);
 
   // 2. Uncached sentiment and topics over n lead messages in W (plus n in W′).
   testing::ConversationStore store;
@@ -130,15 +133,21 @@ int main(int argc, char** argv) {
     const std::int64_t ts = (i < n ? 7 * day : 0) + static_cast<std::int64_t>(rng() % (7 * day));
     ev.push_back(testing::message("m" + std::to_string(i), "c" + std::to_string(i / 5), ts, "lead",
                                   corpus[rng() % corpus.size()]));
-    if (ev.size() == 10000) { store.ingest(ev, analyzer); ev.clear(); }
+    if (ev.size() == 10000) {
+      store.ingest(ev, analyzer);
+      ev.clear();
+    }
   }
   store.ingest(ev, analyzer);
   zaplify::sdk::Window w{7 * day, 14 * day, "UTC", zaplify::sdk::Interval::Day};
   {
     Stamp t1;
     std::int64_t rows = 0;
-    store.query("SELECT conversation_id, ts, score, words FROM conv_message_scores WHERE tenant_id = ? AND ts >= ? AND ts < ?",
-                {std::string("t1"), w.previous_from_ms(), w.to_ms}, [&](const zaplify::sdk::Row& r) { rows += static_cast<std::int64_t>(r.text(3).size()); });
+    store.query(
+        "SELECT conversation_id, ts, score, words FROM conv_message_scores WHERE tenant_id = ? AND "
+        "ts >= ? AND ts < ?",
+        {std::string("t1"), w.previous_from_ms(), w.to_ms},
+        [&](const zaplify::sdk::Row& r) { rows += static_cast<std::int64_t>(r.text(3).size()); });
     std::printf("raw SQL scan of W and W': %.1f ms CPU\n", ms_since(t1));
   }
   const int reps = env("CONV_BENCH_REPS") ? std::atoi(env("CONV_BENCH_REPS")) : topics_only ? 7 : 3;
@@ -152,8 +161,11 @@ int main(int argc, char** argv) {
     const double load_ms = ms_since(t0);
     auto t = topics_report(cur, prev, *data.topics, *data.stop_words, {});
     const double topics_ms = ms_since(t0);
-    std::printf("window of %lld lead messages (CPU ms): sentiment %.1f; topics %.1f (SQL read %.1f); wall of topics %.1f\n",
-                static_cast<long long>(s["total"].get<std::int64_t>()), sent_ms, topics_ms, load_ms, wall_since(t0));
+    std::printf(
+        "window of %lld lead messages (CPU ms): sentiment %.1f; topics %.1f (SQL read %.1f); wall "
+        "of topics %.1f\n",
+        static_cast<long long>(s["total"].get<std::int64_t>()), sent_ms, topics_ms, load_ms,
+        wall_since(t0));
   }
   return 0;
 }

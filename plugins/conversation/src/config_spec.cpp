@@ -16,20 +16,26 @@ sdk::ConfigSpec conversation_config() {
                              .optional_field("words", weights)
                              .optional_field("phrases", weights);
   sdk::ConfigSpec spec;
-  spec.keys = {
-      {"lexicons",
-       s::array_of(s::string(), "Extra AFINN-style files (word<TAB>score, -5..5), after the "
-                                "shipped ones; relative paths are also tried beside the plugin"),
-       "[]"},
-      {"topics", s::map_of(keywords, "The topic taxonomy of every tenant not in tenant_topics: "
-                                     "keyword lists by topic name"),
-       "{}"},
-      {"tenant_topics", s::map_of(taxonomy, "A tenant's own taxonomy (replaces topics), by "
-                                            "tenant_id; a change re-applies to stored messages"),
-       "{}"},
-      {"tenant_sentiment", s::map_of(overrides, "Sentiment lexicon overrides by tenant_id; a "
-                                                "change re-scores that tenant's stored messages"),
-       "{}"}};
+  spec.keys = {{"lexicons",
+                s::array_of(s::string(),
+                            "Extra AFINN-style files (word<TAB>score, -5..5), after the "
+                            "shipped ones; relative paths are also tried beside the plugin"),
+                "[]"},
+               {"topics",
+                s::map_of(keywords,
+                          "The topic taxonomy of every tenant not in tenant_topics: "
+                          "keyword lists by topic name"),
+                "{}"},
+               {"tenant_topics",
+                s::map_of(taxonomy,
+                          "A tenant's own taxonomy (replaces topics), by "
+                          "tenant_id; a change re-applies to stored messages"),
+                "{}"},
+               {"tenant_sentiment",
+                s::map_of(overrides,
+                          "Sentiment lexicon overrides by tenant_id; a "
+                          "change re-scores that tenant's stored messages"),
+                "{}"}};
   // The loader start() uses: lexicon files that exist and parse, taxonomies with words, overrides
   // within -5..5 and written as words or phrases as they are.
   spec.check = sdk::check_by_parsing(

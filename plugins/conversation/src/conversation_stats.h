@@ -4,9 +4,9 @@
 
 #include <cstdint>
 #include <map>
-#include <string_view>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -21,9 +21,9 @@ struct ConversationFacts {
   std::string assistant_id;  ///< Empty: human only.
   std::string channel;
   std::int64_t started_ms = 0;
-  std::optional<std::int64_t> ended_ms;     ///< Earliest conversation_ended.
-  std::string outcome;                      ///< Of that end; empty when open.
-  std::int64_t messages = 0;                ///< All its messages, whenever sent.
+  std::optional<std::int64_t> ended_ms;  ///< Earliest conversation_ended.
+  std::string outcome;                   ///< Of that end; empty when open.
+  std::int64_t messages = 0;             ///< All its messages, whenever sent.
   std::int64_t lead_messages = 0;
   std::optional<std::int64_t> first_lead_ms;
   std::optional<std::int64_t> first_response_ms;  ///< First assistant/agent message ≥ first lead.
@@ -38,7 +38,8 @@ class OverviewAccumulator {
   /// `outcome` is ignored when `ended_ms` is empty (the conversation is open).
   void add(std::string_view channel, std::string_view outcome, std::int64_t started_ms,
            std::optional<std::int64_t> ended_ms, std::int64_t messages, std::int64_t lead_messages,
-           std::optional<std::int64_t> first_lead_ms, std::optional<std::int64_t> first_response_ms);
+           std::optional<std::int64_t> first_lead_ms,
+           std::optional<std::int64_t> first_response_ms);
   nlohmann::json result() const;
 
  private:

@@ -18,12 +18,14 @@ struct ScoreSum {
 };
 
 std::string upsert_sql(std::size_t rows) {
-  std::string sql = "INSERT INTO conv_scores (tenant_id, conversation_id, score_sum, last_ts) VALUES ";
+  std::string sql =
+      "INSERT INTO conv_scores (tenant_id, conversation_id, score_sum, last_ts) VALUES ";
   for (std::size_t r = 0; r < rows; ++r) sql += r ? ", (?, ?, ?, ?)" : "(?, ?, ?, ?)";
-  return sql + " ON CONFLICT (tenant_id, conversation_id) DO UPDATE SET"
-               " score_sum = conv_scores.score_sum + excluded.score_sum,"
-               " last_ts = CASE WHEN excluded.last_ts > conv_scores.last_ts THEN excluded.last_ts"
-               " ELSE conv_scores.last_ts END";
+  return sql +
+         " ON CONFLICT (tenant_id, conversation_id) DO UPDATE SET"
+         " score_sum = conv_scores.score_sum + excluded.score_sum,"
+         " last_ts = CASE WHEN excluded.last_ts > conv_scores.last_ts THEN excluded.last_ts"
+         " ELSE conv_scores.last_ts END";
 }
 
 }  // namespace
@@ -31,19 +33,23 @@ std::string upsert_sql(std::size_t rows) {
 sdk::Migration score_sums_migration(int version) {
   sdk::Migration m;
   m.version = version;
-  m.description = "conversation: per-conversation score sums; conv_summary's facts are the host's conversations";
-  m.sql = "DROP TABLE IF EXISTS conv_summary;"
-          "CREATE TABLE IF NOT EXISTS conv_scores (tenant_id TEXT NOT NULL, conversation_id TEXT NOT NULL,"
-          " score_sum DOUBLE PRECISION NOT NULL, last_ts BIGINT NOT NULL,"
-          " PRIMARY KEY (tenant_id, conversation_id));"
-          "INSERT INTO conv_scores (tenant_id, conversation_id, score_sum, last_ts)"
-          " SELECT tenant_id, conversation_id, SUM(score), MAX(ts) FROM conv_message_scores"
-          " GROUP BY tenant_id, conversation_id";
+  m.description =
+      "conversation: per-conversation score sums; conv_summary's facts are the host's "
+      "conversations";
+  m.sql =
+      "DROP TABLE IF EXISTS conv_summary;"
+      "CREATE TABLE IF NOT EXISTS conv_scores (tenant_id TEXT NOT NULL, conversation_id TEXT NOT "
+      "NULL,"
+      " score_sum DOUBLE PRECISION NOT NULL, last_ts BIGINT NOT NULL,"
+      " PRIMARY KEY (tenant_id, conversation_id));"
+      "INSERT INTO conv_scores (tenant_id, conversation_id, score_sum, last_ts)"
+      " SELECT tenant_id, conversation_id, SUM(score), MAX(ts) FROM conv_message_scores"
+      " GROUP BY tenant_id, conversation_id";
   return m;
 }
 
-void add_score_sums(sdk::SqlWriter& writer, const std::string& tenant, const std::vector<sdk::Event>& events,
-                    const std::vector<double>& lead_scores) {
+void add_score_sums(sdk::SqlWriter& writer, const std::string& tenant,
+                    const std::vector<sdk::Event>& events, const std::vector<double>& lead_scores) {
   std::vector<ScoreSum> sums;
   std::unordered_map<std::string_view, std::size_t> index;
   for (std::size_t i = 0; i < events.size(); ++i) {
@@ -64,15 +70,18 @@ void add_score_sums(sdk::SqlWriter& writer, const std::string& tenant, const std
     const std::size_t end = std::min(sums.size(), start + per);
     params.clear();
     for (std::size_t i = start; i < end; ++i)
-      params.insert(params.end(), {tenant, std::string(sums[i].conversation_id), sums[i].sum, sums[i].last_ts});
+      params.insert(params.end(),
+                    {tenant, std::string(sums[i].conversation_id), sums[i].sum, sums[i].last_ts});
     writer.execute(per == 1 ? one : upsert_sql(end - start), params);
   }
 }
 
 void adjust_score_sum(sdk::SqlWriter& writer, const std::string& tenant,
                       const std::string& conversation_id, double delta) {
-  writer.execute("UPDATE conv_scores SET score_sum = score_sum + ? WHERE tenant_id = ? AND conversation_id = ?",
-                 {delta, tenant, conversation_id});
+  writer.execute(
+      "UPDATE conv_scores SET score_sum = score_sum + ? WHERE tenant_id = ? AND conversation_id = "
+      "?",
+      {delta, tenant, conversation_id});
 }
 
 void for_each_conversation(const sdk::Store& store, const std::string& tenant, std::int64_t from_ms,
@@ -83,16 +92,19 @@ void for_each_conversation(const sdk::Store& store, const std::string& tenant, s
       "SELECT s.conversation_id, s.lead_id, s.assistant_id, s.channel, s.start_ts, s.end_ts,"
       " s.outcome, s.messages, s.lead_messages, q.score_sum";
   if (with_response)
-    sql += ", s.first_lead_ts, CASE WHEN s.reply_dirty = 0 THEN s.first_reply_ts ELSE"
-           " (SELECT MIN(m.ts) FROM events m WHERE m.tenant_id = s.tenant_id AND m.conversation_id ="
-           " s.conversation_id AND m.type = 'message' AND m.sender IN ('assistant', 'agent')"
-           " AND m.ts >= s.first_lead_ts) END";
+    sql +=
+        ", s.first_lead_ts, CASE WHEN s.reply_dirty = 0 THEN s.first_reply_ts ELSE"
+        " (SELECT MIN(m.ts) FROM events m WHERE m.tenant_id = s.tenant_id AND m.conversation_id ="
+        " s.conversation_id AND m.type = 'message' AND m.sender IN ('assistant', 'agent')"
+        " AND m.ts >= s.first_lead_ts) END";
   // One conv_scores lookup per conversation with lead messages; the host's rows are read in
   // (start, id) order from its clustered table (SQLite) or window index (PostgreSQL).
-  sql += std::string(" FROM ") + sdk::kConversations + " s LEFT JOIN conv_scores q ON s.lead_messages > 0"
+  sql += std::string(" FROM ") + sdk::kConversations +
+         " s LEFT JOIN conv_scores q ON s.lead_messages > 0"
          " AND q.tenant_id = s.tenant_id AND q.conversation_id = s.conversation_id"
          " WHERE s.tenant_id = ? AND s.start_ts >= ? AND s.start_ts < ?"
-         " ORDER BY s.start_ts, s.conversation_id" + c;
+         " ORDER BY s.start_ts, s.conversation_id" +
+         c;
   ConversationView v;
   store.query(sql, {tenant, from_ms, to_ms}, [&](const sdk::Row& r) {
     v.conversation_id = r.text(0);
@@ -106,9 +118,10 @@ void for_each_conversation(const sdk::Store& store, const std::string& tenant, s
     v.messages = r.int64(7);
     v.lead_messages = r.int64(8);
     // No sum once every lead message it held aged out (retention): no average then.
-    v.avg_sentiment = v.lead_messages > 0 && !r.is_null(9)
-                          ? std::optional<double>(r.number(9) / static_cast<double>(v.lead_messages))
-                          : std::nullopt;
+    v.avg_sentiment =
+        v.lead_messages > 0 && !r.is_null(9)
+            ? std::optional<double>(r.number(9) / static_cast<double>(v.lead_messages))
+            : std::nullopt;
     if (with_response) {
       const std::int64_t lead = r.int64(10);
       v.first_lead_ms = lead == sdk::kNoInstant ? std::nullopt : std::optional<std::int64_t>(lead);

@@ -24,8 +24,8 @@ sdk::Migration score_sums_migration(int version);
 
 /// Adds the lead-message scores of a batch to conv_scores; `lead_scores[i]` is the score of
 /// events[i] when it is a lead message. Call in the ingest transaction.
-void add_score_sums(sdk::SqlWriter& writer, const std::string& tenant, const std::vector<sdk::Event>& events,
-                    const std::vector<double>& lead_scores);
+void add_score_sums(sdk::SqlWriter& writer, const std::string& tenant,
+                    const std::vector<sdk::Event>& events, const std::vector<double>& lead_scores);
 
 /// Adds `delta` to the stored score sum of a conversation (re-scoring). Thread-safe per writer.
 void adjust_score_sum(sdk::SqlWriter& writer, const std::string& tenant,

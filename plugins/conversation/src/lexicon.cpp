@@ -10,8 +10,10 @@ namespace zaplify::conversation {
 namespace {
 
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -82,7 +84,8 @@ std::string Lexicon::fold_entry(std::string_view entry, int& words) {
 
 void Lexicon::set(const std::string& key, int words, double score) {
   if (words > 1) {
-    for (std::size_t space = key.find(' '); space != std::string::npos; space = key.find(' ', space + 1))
+    for (std::size_t space = key.find(' '); space != std::string::npos;
+         space = key.find(' ', space + 1))
       phrase_prefixes_.insert(key.substr(0, space));
     if (words > max_phrase_words_) max_phrase_words_ = words;
   }

@@ -27,8 +27,8 @@ class ConversationPlugin final : public sdk::Plugin {
     host_ = &host;
     data_ = load_plugin_data(host.config(), host.plugin_dir() + "/conversation/lexicons",
                              host.plugin_dir());
-    analyzers_ = std::make_shared<const SentimentAnalyzers>(std::make_shared<const SentimentAnalyzer>(data_.lexicon),
-                                                            data_.tenant_lexicons);
+    analyzers_ = std::make_shared<const SentimentAnalyzers>(
+        std::make_shared<const SentimentAnalyzer>(data_.lexicon), data_.tenant_lexicons);
     for (auto& m : scoring_migrations()) host.migrations().add(std::move(m));
     // Scores and their per-conversation sums follow the event log through the host: ingest,
     // backfill, catch-up.
@@ -48,7 +48,8 @@ class ConversationPlugin final : public sdk::Plugin {
     add_data_sources(host);
     host.logger().info("lexicon: " + std::to_string(data_.lexicon->size()) + " entries, " +
                        std::to_string(data_.topics->names().size()) + " topics, " +
-                       std::to_string(data_.tenant_lexicons.size()) + " tenants with sentiment overrides");
+                       std::to_string(data_.tenant_lexicons.size()) +
+                       " tenants with sentiment overrides");
     for (const auto& note : data_.notes) host.logger().info(note);
     start_rescoring(host);
   }
@@ -65,10 +66,11 @@ class ConversationPlugin final : public sdk::Plugin {
     // Each re-scoring chunk is its own short write transaction (Host::write), so ingestion
     // is never blocked for long by a background re-score.
     auto write = [&host](const WriteWork& work) { host.write(work); };
-    rescorer_ = std::make_unique<Rescorer>(analyzers_, store, write,
-                                           [&host](const std::string& m) { host.logger().info(m); });
+    rescorer_ = std::make_unique<Rescorer>(
+        analyzers_, store, write, [&host](const std::string& m) { host.logger().info(m); });
     // Answers cached while the old scores served are stale once a tenant's scores moved.
-    rescorer_->on_tenant_rescored([&host](const std::string& tenant) { host.cache().invalidate_tenant(tenant); });
+    rescorer_->on_tenant_rescored(
+        [&host](const std::string& tenant) { host.cache().invalidate_tenant(tenant); });
     rescorer_->start(data_.fingerprint);
   }
 
@@ -76,7 +78,8 @@ class ConversationPlugin final : public sdk::Plugin {
     const sdk::Store& store = host.store();
     const sdk::Calendar& cal = host.calendar();
 
-    RouteSpec overview = windowed("/analytics/conversations", "Conversations started in the window");
+    RouteSpec overview =
+        windowed("/analytics/conversations", "Conversations started in the window");
     overview.response_schema = schemas::overview_response();
     overview.handler = [&store](const Request& req) {
       return Response::of_json(
@@ -84,8 +87,8 @@ class ConversationPlugin final : public sdk::Plugin {
     };
     host.routes().add(std::move(overview));
 
-    RouteSpec sentiment = windowed("/analytics/conversations/sentiment",
-                                   "Sentiment of lead messages in the window");
+    RouteSpec sentiment =
+        windowed("/analytics/conversations/sentiment", "Sentiment of lead messages in the window");
     sentiment.response_schema = schemas::sentiment_response();
     sentiment.handler = [&store, &cal](const Request& req) {
       return Response::of_json(sentiment_report(store, cal, req.tenant_id, req.window));
@@ -95,15 +98,23 @@ class ConversationPlugin final : public sdk::Plugin {
 
     RouteSpec topics = windowed("/analytics/conversations/topics",
                                 "Taxonomy topics, top and emerging terms of lead messages");
-    topics.params.push_back({"limit", sdk::ParamLocation::Query, "integer", false,
-                             "Items in top_terms and emerging_terms (1-100)", "20", {}, 1, 100});
+    topics.params.push_back({"limit",
+                             sdk::ParamLocation::Query,
+                             "integer",
+                             false,
+                             "Items in top_terms and emerging_terms (1-100)",
+                             "20",
+                             {},
+                             1,
+                             100});
     topics.response_schema = schemas::topics_response();
     topics.handler = [this, &store](const Request& req) {
       TermOptions opt;
       opt.limit = static_cast<std::size_t>(req.limit(20, 100));
       TopicRows current, previous;
       load_topic_messages(store, req.tenant_id, req.window, current, previous);
-      auto body = topics_report(current, previous, data_.topics_for(req.tenant_id), *data_.stop_words, opt);
+      auto body =
+          topics_report(current, previous, data_.topics_for(req.tenant_id), *data_.stop_words, opt);
       return Response::of_json(std::move(body));
     };
     host.routes().add(std::move(topics));
@@ -112,8 +123,15 @@ class ConversationPlugin final : public sdk::Plugin {
     live.path = "/analytics/real-time/conversations";
     live.summary = "Active conversations (started, not ended, active in the real-time window)";
     live.cache = CachePolicy::Realtime;
-    live.params.push_back({"limit", sdk::ParamLocation::Query, "integer", false,
-                           "Conversations listed (1-500)", "50", {}, 1, 500});
+    live.params.push_back({"limit",
+                           sdk::ParamLocation::Query,
+                           "integer",
+                           false,
+                           "Conversations listed (1-500)",
+                           "50",
+                           {},
+                           1,
+                           500});
     live.response_schema = schemas::realtime_response();
     const int minutes = host.settings().realtime_window_minutes;
     live.handler = [&store, &cal, minutes](const Request& req) {
@@ -144,15 +162,16 @@ class ConversationPlugin final : public sdk::Plugin {
     sdk::DataSourceSpec conv;
     conv.name = "conversations";
     conv.description = "Conversations started in the window, one row each";
-    conv.columns = {{"conversation_id", ColumnType::String, "", "", false},
-                    {"lead_id", ColumnType::String, ""},
-                    {"assistant_id", ColumnType::String, "null: human only"},
-                    {"channel", ColumnType::String, "", "", false},
-                    {"started_at", ColumnType::Timestamp, "earliest conversation_started", "", false},
-                    {"ended_at", ColumnType::Timestamp, "earliest conversation_ended"},
-                    {"outcome", ColumnType::String, "resolved | handoff | abandoned | open", "", false},
-                    {"messages", ColumnType::Integer, "all its messages", "count", false},
-                    {"avg_sentiment", ColumnType::Number, "mean score of its lead messages", "score"}};
+    conv.columns = {
+        {"conversation_id", ColumnType::String, "", "", false},
+        {"lead_id", ColumnType::String, ""},
+        {"assistant_id", ColumnType::String, "null: human only"},
+        {"channel", ColumnType::String, "", "", false},
+        {"started_at", ColumnType::Timestamp, "earliest conversation_started", "", false},
+        {"ended_at", ColumnType::Timestamp, "earliest conversation_ended"},
+        {"outcome", ColumnType::String, "resolved | handoff | abandoned | open", "", false},
+        {"messages", ColumnType::Integer, "all its messages", "count", false},
+        {"avg_sentiment", ColumnType::Number, "mean score of its lead messages", "score"}};
     conv.produce = [&store, &cal](const sdk::DataSourceRequest& r, sdk::RowSink& sink) {
       produce_conversations(store, cal, r, sink);
     };
@@ -161,11 +180,12 @@ class ConversationPlugin final : public sdk::Plugin {
     sdk::DataSourceSpec daily;
     daily.name = "sentiment_daily";
     daily.description = "Lead-message sentiment per local day of the window";
-    daily.columns = {{"date", ColumnType::Date, "", "", false},
-                     {"positive", ColumnType::Integer, "", "count", false},
-                     {"neutral", ColumnType::Integer, "", "count", false},
-                     {"negative", ColumnType::Integer, "", "count", false},
-                     {"avg_score", ColumnType::Number, "null on a day without lead messages", "score"}};
+    daily.columns = {
+        {"date", ColumnType::Date, "", "", false},
+        {"positive", ColumnType::Integer, "", "count", false},
+        {"neutral", ColumnType::Integer, "", "count", false},
+        {"negative", ColumnType::Integer, "", "count", false},
+        {"avg_score", ColumnType::Number, "null on a day without lead messages", "score"}};
     daily.produce = [&store, &cal](const sdk::DataSourceRequest& r, sdk::RowSink& sink) {
       produce_sentiment_daily(store, cal, r, sink);
     };

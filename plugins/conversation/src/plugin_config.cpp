@@ -12,11 +12,13 @@ namespace {
 
 // Bump when the analyser's rules change, so stored scores are recomputed like after a lexicon edit.
 // The rules' word lists (cues/*.txt, embedded) count as rules: their digest is part of it too.
-constexpr const char* kAnalyzerVersion = "vader-like-4";  // 2: chat phrasing rules (issue 18); 3, 4: its second and third slices
+constexpr const char* kAnalyzerVersion =
+    "vader-like-4";  // 2: chat phrasing rules (issue 18); 3, 4: its second and third slices
 
 std::string fingerprint_of(const Lexicon& lexicon) {
   char hex[40];
-  std::snprintf(hex, sizeof hex, "%016llx.%016llx", static_cast<unsigned long long>(lexicon.fingerprint()),
+  std::snprintf(hex, sizeof hex, "%016llx.%016llx",
+                static_cast<unsigned long long>(lexicon.fingerprint()),
                 static_cast<unsigned long long>(cues::digest()));
   return std::string(kAnalyzerVersion) + ":" + hex;
 }
@@ -51,11 +53,14 @@ LoadedData load_plugin_data(const nlohmann::json& config, const std::string& dat
   }
   if (config.contains("lexicons")) {
     const auto& extra = config["lexicons"];
-    if (!extra.is_array()) throw std::runtime_error("conversation config: lexicons must be a list of paths");
+    if (!extra.is_array())
+      throw std::runtime_error("conversation config: lexicons must be a list of paths");
     for (const auto& p : extra) {
-      if (!p.is_string()) throw std::runtime_error("conversation config: lexicons must be a list of paths");
+      if (!p.is_string())
+        throw std::runtime_error("conversation config: lexicons must be a list of paths");
       std::string path = p.get<std::string>();
-      if (!readable(path) && !path.empty() && path.front() != '/' && readable(plugin_dir + "/" + path))
+      if (!readable(path) && !path.empty() && path.front() != '/' &&
+          readable(plugin_dir + "/" + path))
         path = plugin_dir + "/" + path;
       lexicon->add_tsv(read_file(path), path);
     }
@@ -64,8 +69,8 @@ LoadedData load_plugin_data(const nlohmann::json& config, const std::string& dat
   TenantLexicons tenant_lexicons;
   std::vector<std::string> notes;
   try {
-    for (const auto& [tenant, overrides] :
-         parse_tenant_sentiment(config.contains("tenant_sentiment") ? config["tenant_sentiment"] : nlohmann::json())) {
+    for (const auto& [tenant, overrides] : parse_tenant_sentiment(
+             config.contains("tenant_sentiment") ? config["tenant_sentiment"] : nlohmann::json())) {
       if (overrides.empty()) continue;  // `acme: {}` changes nothing
       auto own = with_overrides(*lexicon, overrides);
       for (const auto& o : overrides) {
@@ -79,7 +84,8 @@ LoadedData load_plugin_data(const nlohmann::json& config, const std::string& dat
           if (v != 0) kept += (kept.empty() ? "" : ", ") + phrase + weight;
         }
         if (!kept.empty())
-          notes.push_back("tenant_sentiment." + tenant + " removes '" + o.key + "'; these phrases with it still count" +
+          notes.push_back("tenant_sentiment." + tenant + " removes '" + o.key +
+                          "'; these phrases with it still count" +
                           " (list them under phrases to change them): " + kept);
       }
       tenant_lexicons.emplace(tenant, TenantLexicon{own, fingerprint_of(*own)});
@@ -97,8 +103,8 @@ LoadedData load_plugin_data(const nlohmann::json& config, const std::string& dat
   std::shared_ptr<const TopicMatcher> topics;
   std::map<std::string, std::shared_ptr<const TopicMatcher>, std::less<>> tenant_topics;
   try {
-    topics = std::make_shared<TopicMatcher>(config.contains("topics") ? config["topics"] : nlohmann::json(),
-                                            stems, "topics");
+    topics = std::make_shared<TopicMatcher>(
+        config.contains("topics") ? config["topics"] : nlohmann::json(), stems, "topics");
     if (config.contains("tenant_topics")) {
       const auto& tenants = config["tenant_topics"];
       if (!tenants.is_object())
@@ -107,7 +113,8 @@ LoadedData load_plugin_data(const nlohmann::json& config, const std::string& dat
         const std::string key = "tenant_topics." + tenant;
         if (tenant.empty()) throw std::invalid_argument("tenant_topics: a tenant id is empty");
         // A tenant listed with no map is a typo, not "no topics" (that is written {}).
-        if (!taxonomy.is_object()) throw std::invalid_argument(key + " must be a map of topic name to keyword list");
+        if (!taxonomy.is_object())
+          throw std::invalid_argument(key + " must be a map of topic name to keyword list");
         tenant_topics.emplace(tenant, std::make_shared<TopicMatcher>(taxonomy, stems, key));
       }
     }

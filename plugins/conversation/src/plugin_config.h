@@ -4,8 +4,9 @@
 //   config:
 //     lexicons: [extra.tsv, ...]   # AFINN-style files added after the shipped ones (optional)
 //     topics: {name: [keyword or phrase, ...], ...}   # the taxonomy (optional, default none)
-//     tenant_topics: {tenant_id: {name: [...], ...}}   # replaces `topics` for that tenant (optional)
-//     tenant_sentiment: {tenant_id: {words: {w: weight}, phrases: {p: weight}}}   # (optional,
+//     tenant_topics: {tenant_id: {name: [...], ...}}   # replaces `topics` for that tenant
+//     (optional) tenant_sentiment: {tenant_id: {words: {w: weight}, phrases: {p: weight}}}   #
+//     (optional,
 //                                  # tenant_sentiment.h) that tenant's lexicon entries on top
 
 #include <map>

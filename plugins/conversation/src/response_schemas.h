@@ -26,10 +26,12 @@ inline sdk::Schema overview_response() {
       .field("total", count("Conversations started in W"))
       .field("by_channel", s::map_of(count(), "Conversations per channel name"))
       .field("by_outcome", outcomes)
-      .field("avg_messages",
-             s::number("Messages of those conversations (whenever sent) / total; null when total is 0")
-                 .or_null())
-      .field("avg_lead_messages", s::number("Lead messages / total; null when total is 0").or_null())
+      .field(
+          "avg_messages",
+          s::number("Messages of those conversations (whenever sent) / total; null when total is 0")
+              .or_null())
+      .field("avg_lead_messages",
+             s::number("Lead messages / total; null when total is 0").or_null())
       .field("lead_reply_rate",
              s::number("Share with at least one lead message").with_unit("ratio").or_null())
       .field("avg_duration_minutes",
@@ -43,9 +45,7 @@ inline sdk::Schema overview_response() {
 
 inline sdk::Schema sentiment_response() {
   auto labels = [](std::string what, bool shares) {
-    auto value = [shares] {
-      return shares ? s::number().with_unit("ratio").or_null() : count();
-    };
+    auto value = [shares] { return shares ? s::number().with_unit("ratio").or_null() : count(); };
     return s::object(std::move(what))
         .field("positive", value())
         .field("neutral", value())
@@ -90,8 +90,9 @@ inline sdk::Schema topics_response() {
           .field("avg_sentiment",
                  s::number("Mean score of the matching messages").with_unit("score").or_null())
           .field("previous_conversations", count("The same count over W′"))
-          .field("change_pct",
-                 s::number("Change against W′; null when W′ had none").with_unit("percent").or_null())
+          .field(
+              "change_pct",
+              s::number("Change against W′; null when W′ had none").with_unit("percent").or_null())
           .named("TopicStat");
   auto term = s::object("A unigram or bigram of lead messages (stop words removed)")
                   .field("term", s::string())

@@ -18,29 +18,29 @@ enum RuleRole : std::uint32_t {
   kContrast = 32,         ///< but/mas/porém: ends a clause, weighs what follows
   kJoiner = 64,           ///< and/e/ou/porque: ends a negation's scope
   kCourtesy = 128,
-  kComplaintCue = 256,  ///< why/still/cadê: a question that complains
-  kCueHead = 512,       ///< first word of a cue phrase (cue_flags())
-  kPortuguese = 1024,   ///< a Portuguese function word (language guess)
-  kRequest = 2048,      ///< need/could/gostaria...: a request when early in its clause
-  kAckOpener = 4096,    ///< perfect/show/massa...: may open an acknowledgement
-  kConditional = 1u << 13,   ///< if/se/caso: what follows in its clause is hypothetical
-  kAskingVerb = 1u << 14,    ///< asked/sent/perguntei/mandei: with "N times", repeated asking
-  kTimes = 1u << 15,         ///< times/vezes (after a count)
-  kCount = 1u << 16,         ///< two/three/duas/várias/mil... (digits count too)
-  kReporter = 1u << 17,      ///< said/told/disse: with a later modal, a reported promise
-  kPromiseModal = 1u << 18,  ///< would/will/ia/iria: the promised part of a reported promise
-  kFunctionVerb = 1u << 19,  ///< turn/charge/liga/carrega: negated, the product fails
-  kModal = 1u << 20,         ///< could/can/poderia: "couldn't be better" is not negated
-  kComparative = 1u << 21,   ///< more/better/mais/melhor
-  kNever = 1u << 22,         ///< never/nunca: "never so bad" is not negated
-  kSoMarker = 1u << 23,      ///< so/such/tão: "never so happy"
+  kComplaintCue = 256,            ///< why/still/cadê: a question that complains
+  kCueHead = 512,                 ///< first word of a cue phrase (cue_flags())
+  kPortuguese = 1024,             ///< a Portuguese function word (language guess)
+  kRequest = 2048,                ///< need/could/gostaria...: a request when early in its clause
+  kAckOpener = 4096,              ///< perfect/show/massa...: may open an acknowledgement
+  kConditional = 1u << 13,        ///< if/se/caso: what follows in its clause is hypothetical
+  kAskingVerb = 1u << 14,         ///< asked/sent/perguntei/mandei: with "N times", repeated asking
+  kTimes = 1u << 15,              ///< times/vezes (after a count)
+  kCount = 1u << 16,              ///< two/three/duas/várias/mil... (digits count too)
+  kReporter = 1u << 17,           ///< said/told/disse: with a later modal, a reported promise
+  kPromiseModal = 1u << 18,       ///< would/will/ia/iria: the promised part of a reported promise
+  kFunctionVerb = 1u << 19,       ///< turn/charge/liga/carrega: negated, the product fails
+  kModal = 1u << 20,              ///< could/can/poderia: "couldn't be better" is not negated
+  kComparative = 1u << 21,        ///< more/better/mais/melhor
+  kNever = 1u << 22,              ///< never/nunca: "never so bad" is not negated
+  kSoMarker = 1u << 23,           ///< so/such/tão: "never so happy"
   kComparativeCloser = 1u << 24,  ///< impossível after a comparative: "mais feliz impossível"
-  kInterjection = 1u << 25,  ///< wow/oh/nossa/que: may fill a sarcastic praise opener
-  kElapsed = 1u << 26,       ///< been/faz/há: "it's been 10 days"
-  kDuration = 1u << 27,      ///< days/weeks/dias/semanas
+  kInterjection = 1u << 25,       ///< wow/oh/nossa/que: may fill a sarcastic praise opener
+  kElapsed = 1u << 26,            ///< been/faz/há: "it's been 10 days"
+  kDuration = 1u << 27,           ///< days/weeks/dias/semanas
   // Set by the sentiment pass on its per-token copy, not by rule_roles():
-  kInTerm = 1u << 28,      ///< the token is part of a matched term
-  kEndsTerm = 1u << 29,    ///< the token is the last of a matched term
+  kInTerm = 1u << 28,    ///< the token is part of a matched term
+  kEndsTerm = 1u << 29,  ///< the token is the last of a matched term
 };
 
 /// Bits 30-31 of rule_roles(): the most words of a cue phrase starting with the word (0-3).

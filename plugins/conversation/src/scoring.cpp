@@ -42,16 +42,19 @@ std::vector<sdk::Migration> scoring_migrations() {
   m.postgres_sql = "CREATE TABLE IF NOT EXISTS conv_message_scores (" + columns +
                    " PRIMARY KEY (tenant_id, ts, event_id));"
                    "CREATE INDEX IF NOT EXISTS conv_message_scores_ts"
-                   " ON conv_message_scores (tenant_id, ts) INCLUDE (label, score);" + common;
+                   " ON conv_message_scores (tenant_id, ts) INCLUDE (label, score);" +
+                   common;
   // Migration 3: fewer B-trees per lead message. Scores are found by their primary key (the
   // rescorer pages over it; the real-time feed reaches the last lead message through events), and
   // the summary's purge scans the table once per purge instead of every message moving an index.
   sdk::Migration lean;
   lean.version = 3;
-  lean.description = "conversation: drop per-message secondary indexes and the summary's purge index";
-  lean.sql = "DROP INDEX IF EXISTS conv_message_scores_event;"
-             "DROP INDEX IF EXISTS conv_message_scores_conv;"
-             "DROP INDEX IF EXISTS conv_summary_last";
+  lean.description =
+      "conversation: drop per-message secondary indexes and the summary's purge index";
+  lean.sql =
+      "DROP INDEX IF EXISTS conv_message_scores_event;"
+      "DROP INDEX IF EXISTS conv_message_scores_conv;"
+      "DROP INDEX IF EXISTS conv_summary_last";
   // Migration 2 was conv_summary, whose facts the host keeps now (sdk/host_tables.h): a database
   // that has it loses it in migration 4, a new one never gets it.
   return {m, lean, score_sums_migration(4)};
@@ -71,7 +74,8 @@ namespace {
 
 // `analyzer_of(tenant)` gives the analyser of a tenant.
 template <class AnalyzerOf>
-void score_batch_with(const AnalyzerOf& analyzer_of, const sdk::IngestBatch& batch, sdk::SqlWriter& writer) {
+void score_batch_with(const AnalyzerOf& analyzer_of, const sdk::IngestBatch& batch,
+                      sdk::SqlWriter& writer) {
   if (batch.events == nullptr) return;
   const auto& events = *batch.events;
   std::vector<std::vector<sdk::Value>> rows;
@@ -90,11 +94,12 @@ void score_batch_with(const AnalyzerOf& analyzer_of, const sdk::IngestBatch& bat
     rows.push_back({e.tenant_id, e.id, e.conversation_id, e.ts_ms, s.score,
                     static_cast<std::int64_t>(s.label), std::move(s.words)});
   }
-  static const std::vector<std::string> columns{"tenant_id", "event_id", "conversation_id", "ts",
-                                                "score",     "label",    "words"};
+  static const std::vector<std::string> columns{
+      "tenant_id", "event_id", "conversation_id", "ts", "score", "label", "words"};
   if (!rows.empty()) writer.insert_rows(kScoresTable, columns, rows);
   if (rows.empty()) return;
-  const std::string& batch_tenant = batch.tenant_id.empty() ? events.front().tenant_id : batch.tenant_id;
+  const std::string& batch_tenant =
+      batch.tenant_id.empty() ? events.front().tenant_id : batch.tenant_id;
   add_score_sums(writer, batch_tenant, events, lead_scores);
 }
 
@@ -108,13 +113,19 @@ std::timed_mutex& pass_mutex() {
 
 }  // namespace
 
-void score_batch(const SentimentAnalyzers& analyzers, const sdk::IngestBatch& batch, sdk::SqlWriter& writer) {
-  score_batch_with([&](std::string_view tenant) -> const SentimentAnalyzer& { return analyzers.for_tenant(tenant); },
-                   batch, writer);
+void score_batch(const SentimentAnalyzers& analyzers, const sdk::IngestBatch& batch,
+                 sdk::SqlWriter& writer) {
+  score_batch_with(
+      [&](std::string_view tenant) -> const SentimentAnalyzer& {
+        return analyzers.for_tenant(tenant);
+      },
+      batch, writer);
 }
 
-void score_batch(const SentimentAnalyzer& analyzer, const sdk::IngestBatch& batch, sdk::SqlWriter& writer) {
-  score_batch_with([&](std::string_view) -> const SentimentAnalyzer& { return analyzer; }, batch, writer);
+void score_batch(const SentimentAnalyzer& analyzer, const sdk::IngestBatch& batch,
+                 sdk::SqlWriter& writer) {
+  score_batch_with([&](std::string_view) -> const SentimentAnalyzer& { return analyzer; }, batch,
+                   writer);
 }
 
 void note_scoring_lexicons(const SentimentAnalyzers& analyzers, const std::string& fingerprint,
@@ -139,12 +150,15 @@ void note_scoring_lexicons(const SentimentAnalyzers& analyzers, const std::strin
 
 Rescorer::Rescorer(std::shared_ptr<const SentimentAnalyzers> analyzers, const sdk::Store& store,
                    WriteTransaction write, Log log)
-    : analyzers_(std::move(analyzers)), store_(store), write_(std::move(write)), log_(std::move(log)) {}
+    : analyzers_(std::move(analyzers)),
+      store_(store),
+      write_(std::move(write)),
+      log_(std::move(log)) {}
 
 Rescorer::Rescorer(std::shared_ptr<const SentimentAnalyzer> analyzer, const sdk::Store& store,
                    WriteTransaction write, Log log)
-    : Rescorer(std::make_shared<const SentimentAnalyzers>(std::move(analyzer)), store, std::move(write),
-               std::move(log)) {}
+    : Rescorer(std::make_shared<const SentimentAnalyzers>(std::move(analyzer)), store,
+               std::move(write), std::move(log)) {}
 
 Rescorer::~Rescorer() { stop(); }
 
@@ -157,11 +171,14 @@ void Rescorer::start(const std::string& fingerprint) {
 Rescorer::Plan Rescorer::plan(const std::string& fingerprint) {
   Plan p;
   p.desired[kStateKey] = fingerprint;
-  for (const auto& [tenant, t] : analyzers_->tenants()) p.desired[tenant_state_key(tenant)] = t.fingerprint;
-  store_.query("SELECT name, fingerprint FROM conv_lexicon_state", {},
-               [&](const sdk::Row& r) { p.stored[std::string(r.text(0))] = std::string(r.text(1)); });
+  for (const auto& [tenant, t] : analyzers_->tenants())
+    p.desired[tenant_state_key(tenant)] = t.fingerprint;
+  store_.query("SELECT name, fingerprint FROM conv_lexicon_state", {}, [&](const sdk::Row& r) {
+    p.stored[std::string(r.text(0))] = std::string(r.text(1));
+  });
   bool any = false;
-  store_.query("SELECT 1 FROM conv_message_scores LIMIT 1", {}, [&](const sdk::Row&) { any = true; });
+  store_.query("SELECT 1 FROM conv_message_scores LIMIT 1", {},
+               [&](const sdk::Row&) { any = true; });
   auto stored = [&](const std::string& name) {
     const auto it = p.stored.find(name);
     return it == p.stored.end() ? std::string() : it->second;
@@ -204,7 +221,8 @@ void Rescorer::run(const std::string& fingerprint) {
         log_(std::string("lexicon check gave up: ") + e.what());
         return;
       }
-      for (int i = 0; i < 5 && !stopping_; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      for (int i = 0; i < 5 && !stopping_; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
   }
   try {
@@ -225,8 +243,10 @@ void Rescorer::run(const std::string& fingerprint) {
       record({{name, kPassRunning}}, {});
       if (!rescore(&tenant)) return;
       const auto it = p.desired.find(name);
-      if (it != p.desired.end()) record({{name, it->second}}, {});
-      else record({}, {name});
+      if (it != p.desired.end())
+        record({{name, it->second}}, {});
+      else
+        record({}, {name});
       log_("tenant_sentiment of '" + tenant + "' changed: re-scored " +
            std::to_string(rescored_.load() - before) + " of its lead messages");
     }
@@ -237,14 +257,17 @@ void Rescorer::run(const std::string& fingerprint) {
 
 bool Rescorer::rescore(const std::string* only) {
   try {
-    // Keyset pagination over the primary key (tenant_id, ts, event_id): every chunk is a short read.
+    // Keyset pagination over the primary key (tenant_id, ts, event_id): every chunk is a short
+    // read.
     std::string last_tenant = only ? *only : std::string(), last_id;
     std::int64_t last_ts = INT64_MIN;
     std::vector<std::string> done;  // tenants re-scored, in key order
-    const std::string limit = " ORDER BY s.tenant_id, s.ts, s.event_id LIMIT " + std::to_string(kRescoreChunk);
+    const std::string limit =
+        " ORDER BY s.tenant_id, s.ts, s.event_id LIMIT " + std::to_string(kRescoreChunk);
     const std::string select =
         "SELECT s.tenant_id, s.event_id, e.text, s.conversation_id, s.score, s.ts"
-        " FROM conv_message_scores s JOIN events e ON e.tenant_id = s.tenant_id AND e.id = s.event_id WHERE ";
+        " FROM conv_message_scores s JOIN events e ON e.tenant_id = s.tenant_id AND e.id = "
+        "s.event_id WHERE ";
     while (!stopping_) {
       struct Item {
         std::string tenant, id, text, conversation;
@@ -257,10 +280,14 @@ bool Rescorer::rescore(const std::string* only) {
                          std::string(r.text(3)), r.number(4), r.int64(5)});
       };
       if (only)
-        store_.query(select + "s.tenant_id = ? AND (s.ts > ? OR (s.ts = ? AND s.event_id > ?))" + limit,
-                     {*only, last_ts, last_ts, last_id}, add);
+        store_.query(
+            select + "s.tenant_id = ? AND (s.ts > ? OR (s.ts = ? AND s.event_id > ?))" + limit,
+            {*only, last_ts, last_ts, last_id}, add);
       else
-        store_.query(select + "s.tenant_id > ? OR (s.tenant_id = ? AND (s.ts > ? OR (s.ts = ? AND s.event_id > ?)))" + limit,
+        store_.query(select +
+                         "s.tenant_id > ? OR (s.tenant_id = ? AND (s.ts > ? OR (s.ts = ? AND "
+                         "s.event_id > ?)))" +
+                         limit,
                      {last_tenant, last_tenant, last_ts, last_ts, last_id}, add);
       if (items.empty()) break;
       if (stopping_) return false;
@@ -269,10 +296,12 @@ bool Rescorer::rescore(const std::string* only) {
       write_([&](sdk::SqlWriter& w) {
         for (const auto& it : items) {
           auto s = score_message(analyzers_->for_tenant(it.tenant), it.text);
-          w.execute("UPDATE conv_message_scores SET score = ?, label = ?, words = ?"
-                    " WHERE tenant_id = ? AND ts = ? AND event_id = ?",
-                    {s.score, static_cast<std::int64_t>(s.label), s.words, it.tenant, it.ts, it.id});
-          if (s.score != it.old_score) adjust_score_sum(w, it.tenant, it.conversation, s.score - it.old_score);
+          w.execute(
+              "UPDATE conv_message_scores SET score = ?, label = ?, words = ?"
+              " WHERE tenant_id = ? AND ts = ? AND event_id = ?",
+              {s.score, static_cast<std::int64_t>(s.label), s.words, it.tenant, it.ts, it.id});
+          if (s.score != it.old_score)
+            adjust_score_sum(w, it.tenant, it.conversation, s.score - it.old_score);
         }
       });
       rescored_ += static_cast<std::int64_t>(items.size());
@@ -294,13 +323,16 @@ bool Rescorer::rescore(const std::string* only) {
   }
 }
 
-void Rescorer::record(const std::map<std::string, std::string>& set, const std::vector<std::string>& drop) {
+void Rescorer::record(const std::map<std::string, std::string>& set,
+                      const std::vector<std::string>& drop) {
   write_([&](sdk::SqlWriter& w) {
     for (const auto& [name, fingerprint] : set) {
       w.execute("DELETE FROM conv_lexicon_state WHERE name = ?", {name});
-      w.execute("INSERT INTO conv_lexicon_state (name, fingerprint) VALUES (?, ?)", {name, fingerprint});
+      w.execute("INSERT INTO conv_lexicon_state (name, fingerprint) VALUES (?, ?)",
+                {name, fingerprint});
     }
-    for (const auto& name : drop) w.execute("DELETE FROM conv_lexicon_state WHERE name = ?", {name});
+    for (const auto& name : drop)
+      w.execute("DELETE FROM conv_lexicon_state WHERE name = ?", {name});
   });
 }
 

@@ -5,9 +5,9 @@
 // Table conv_message_scores(tenant_id, event_id, conversation_id, ts, score, label, words): one
 // row per lead message, keyed (tenant_id, ts, event_id) and nothing else (one B-tree insert per
 // lead message; PostgreSQL adds a covering (tenant_id, ts) index); `words` is folded_words() of the
-// text, so the topic and term route never re-tokenises raw text. conv_lexicon_state(name, fingerprint)
-// remembers which lexicon scored it: row "lexicon" for the shared one, "tenant:<id>" for each
-// tenant with its own (tenant_sentiment.h).
+// text, so the topic and term route never re-tokenises raw text. conv_lexicon_state(name,
+// fingerprint) remembers which lexicon scored it: row "lexicon" for the shared one, "tenant:<id>"
+// for each tenant with its own (tenant_sentiment.h).
 
 #include <atomic>
 #include <cstdint>
@@ -33,8 +33,8 @@ std::vector<sdk::Migration> scoring_migrations();
 /// What is stored for one message.
 struct MessageScore {
   double score = 0;
-  int label = 0;       ///< -1, 0, 1
-  std::string words;   ///< folded_words() of the text
+  int label = 0;      ///< -1, 0, 1
+  std::string words;  ///< folded_words() of the text
 };
 
 /// Scores one text. Thread-safe.
@@ -98,8 +98,8 @@ class Rescorer {
  private:
   /// What a start() has to do. `desired` maps each conv_lexicon_state name to its fingerprint.
   struct Plan {
-    bool everything = false;            ///< the shared lexicon changed
-    std::vector<std::string> tenants;   ///< else: these tenants' overrides changed
+    bool everything = false;           ///< the shared lexicon changed
+    std::vector<std::string> tenants;  ///< else: these tenants' overrides changed
     std::map<std::string, std::string> desired;
     std::map<std::string, std::string> stored;
   };

@@ -33,9 +33,12 @@ SentimentLabel label_of(double score) {
 
 const char* label_name(SentimentLabel label) {
   switch (label) {
-    case SentimentLabel::Positive: return "positive";
-    case SentimentLabel::Negative: return "negative";
-    case SentimentLabel::Neutral: return "neutral";
+    case SentimentLabel::Positive:
+      return "positive";
+    case SentimentLabel::Negative:
+      return "negative";
+    case SentimentLabel::Neutral:
+      return "neutral";
   }
   return "neutral";
 }
@@ -81,7 +84,7 @@ SentimentExplanation SentimentAnalyzer::explain(std::string_view utf8) const {
       if (!c.term.empty()) c.term.push_back(' ');
       c.term.append(t.view(tok));
     }
-    c.rule = it.weight < 1 ? std::string(it.rule) + ", before a contrast"
+    c.rule = it.weight < 1   ? std::string(it.rule) + ", before a contrast"
              : it.weight > 1 ? std::string(it.rule) + ", after a contrast"
                              : it.rule;
     c.valence = it.valence * it.weight;

@@ -32,9 +32,9 @@ const char* label_name(SentimentLabel label);
 
 /// One term's (or rule's) share of a score, for explanations.
 struct SentimentContribution {
-  std::string term;     ///< Folded word, phrase or emoji; empty for a message-level rule.
-  std::string rule;     ///< What applied, e.g. "lexicon", "negated", "sarcasm", "ignored: courtesy".
-  double valence = 0;   ///< After modifiers, before the squash (0 for an ignored term).
+  std::string term;    ///< Folded word, phrase or emoji; empty for a message-level rule.
+  std::string rule;    ///< What applied, e.g. "lexicon", "negated", "sarcasm", "ignored: courtesy".
+  double valence = 0;  ///< After modifiers, before the squash (0 for an ignored term).
   double contribution = 0;  ///< Share of `score`: the contributions add up to the score.
 };
 
@@ -42,7 +42,7 @@ struct SentimentExplanation {
   double score = 0;
   SentimentLabel label = SentimentLabel::Neutral;
   std::string language;  ///< "en" or "pt" (a guess from function words).
-  std::string intent;    ///< question, request, greeting, acknowledgement, complaint, praise, other.
+  std::string intent;  ///< question, request, greeting, acknowledgement, complaint, praise, other.
   std::vector<SentimentContribution> terms;
 };
 

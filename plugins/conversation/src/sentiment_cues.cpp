@@ -18,8 +18,10 @@ const Lists& lists() {
     for (const auto& file : embedded_files()) {
       std::string_view content(file.data, file.size);
       auto& entries = out.entries[file.name];
-      for (char c : std::string_view(file.name)) out.digest = (out.digest ^ static_cast<unsigned char>(c)) * 1099511628211ull;
-      for (char c : content) out.digest = (out.digest ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+      for (char c : std::string_view(file.name))
+        out.digest = (out.digest ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+      for (char c : content)
+        out.digest = (out.digest ^ static_cast<unsigned char>(c)) * 1099511628211ull;
       while (!content.empty()) {
         const auto nl = content.find('\n');
         std::string_view line = content.substr(0, nl);
@@ -43,14 +45,16 @@ const Lists& lists() {
 const std::vector<std::string>& entries(std::string_view name) {
   const auto& l = lists();
   const auto it = l.entries.find(name);
-  if (it == l.entries.end()) throw std::logic_error("sentiment cue list not embedded: " + std::string(name));
+  if (it == l.entries.end())
+    throw std::logic_error("sentiment cue list not embedded: " + std::string(name));
   return it->second;
 }
 
 const StringSet& list(std::string_view name) {
   const auto& l = lists();
   const auto it = l.sets.find(name);
-  if (it == l.sets.end()) throw std::logic_error("sentiment cue list not embedded: " + std::string(name));
+  if (it == l.sets.end())
+    throw std::logic_error("sentiment cue list not embedded: " + std::string(name));
   return it->second;
 }
 

@@ -36,10 +36,10 @@ const StringSet& list(std::string_view name);
 std::uint64_t digest();
 
 // The lists by role (see each file's header for what the rule does with it).
-#define ZAPLIFY_CUE_LIST(fn)                             \
-  inline const StringSet& fn() {                         \
-    static const StringSet& s = list(#fn);               \
-    return s;                                            \
+#define ZAPLIFY_CUE_LIST(fn)               \
+  inline const StringSet& fn() {           \
+    static const StringSet& s = list(#fn); \
+    return s;                              \
   }
 ZAPLIFY_CUE_LIST(negators)
 ZAPLIFY_CUE_LIST(pronoun_negators)

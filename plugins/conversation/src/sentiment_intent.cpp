@@ -13,10 +13,11 @@
 namespace zaplify::conversation {
 namespace {
 
-constexpr double kSarcasm = -0.8;      // praise under a sarcasm cue: flipped, a bit weaker
+constexpr double kSarcasm = -0.8;  // praise under a sarcasm cue: flipped, a bit weaker
 constexpr double kCourtesyKept = 2.5;
 constexpr std::size_t kOpenerTokens = 16;  // a praise opener is short
-constexpr double kMildPraise = 2.0;    // "which is cheaper, ...?": mild praise words in a question ask  // courtesy this strong ("muito obrigado") is praise
+constexpr double kMildPraise = 2.0;  // "which is cheaper, ...?": mild praise words in a question
+                                     // ask  // courtesy this strong ("muito obrigado") is praise
 // Message-level rules for messages with nothing valenced left.
 constexpr double kShoutedQuestion = -2.0;     // "CADÊ MEU PEDIDO???"
 constexpr double kRepeatedQuestion = -1.5;    // "hello??? anyone???"
@@ -51,7 +52,8 @@ void SentimentPass::apply_intent() {
     if (f_.promise && it.valence > 0) ignore(it, "ignored: reported promise");
     // "como funciona a troca?", "is the quality good?": asking about it is not praising it.
     if (plain_question && it.valence > 0 && !it.courtesy &&
-        (in_question_clause(it) || (it.base <= kMildPraise && f_.exclaims == 0 && ends_with_question())))
+        (in_question_clause(it) ||
+         (it.base <= kMildPraise && f_.exclaims == 0 && ends_with_question())))
       ignore(it, "ignored: praise word in a question");
     // "e aí, tudo certo?": a greeting, not praise.
     if (plain_question && it.valence > 0 && it.span > 1 &&
@@ -121,13 +123,14 @@ void SentimentPass::apply_sarcasm() {
   for (const auto& it : terms_) {
     if (it.valence > 0) praise = true;
     const Token& tok = t_.tokens[it.token];
-    const bool clap = tok.kind == TokenKind::Emoji && cues::applause_emoji().count(t_.view(tok)) > 0;
+    const bool clap =
+        tok.kind == TokenKind::Emoji && cues::applause_emoji().count(t_.view(tok)) > 0;
     if (it.valence < 0 && !clap) complaint = true;
     if (it.valence > 0 && in_quotes(it)) quoted = true;
   }
   const bool cue = f_.eye_roll || f_.sarcasm_marker || quoted ||
-                   ((f_.clap || f_.repetition) && complaint) || (f_.rhetorical && f_.questions > 0) ||
-                   (complaint && praise_opener());
+                   ((f_.clap || f_.repetition) && complaint) ||
+                   (f_.rhetorical && f_.questions > 0) || (complaint && praise_opener());
   if (!praise || !cue) return;
   for (auto& it : terms_)
     if (it.valence > 0) {
@@ -168,11 +171,14 @@ bool SentimentPass::praise_opener() const {
       last_positive = std::max(last_positive, it.token + it.span - 1);
     }
   }
-  if (!any_positive || first_negative == toks.size() || last_positive > first_negative) return false;
+  if (!any_positive || first_negative == toks.size() || last_positive > first_negative)
+    return false;
   // The opener: from the first word to the clause break before the first complaint; every word in
   // it is part of a praise term or an interjection/intensifier, and it ends with a break.
   std::size_t end = first_negative;
-  while (end > 0 && (toks[end - 1].kind == TokenKind::Word || toks[end - 1].kind == TokenKind::Emoji)) --end;
+  while (end > 0 &&
+         (toks[end - 1].kind == TokenKind::Word || toks[end - 1].kind == TokenKind::Emoji))
+    --end;
   if (end == 0 || end <= f_.first_word || end - f_.first_word > kOpenerTokens) return false;
   for (std::size_t k = f_.first_word; k < end; ++k) {
     if (toks[k].kind != TokenKind::Word) continue;

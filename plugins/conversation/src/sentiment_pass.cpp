@@ -82,11 +82,11 @@ void SentimentPass::collect() {
   f_.contrast_at = toks.size();
   f_.first_word = toks.size();
   bool letters = false;
-  int clause_word = 0;  // position of the word in its clause
-  bool conditional = false;  // after if/se/caso in this clause
-  bool reporter = false;     // a reporting verb ("said") so far
-  bool asked = false;        // a verb of asking ("asked", "mandei")
-  std::size_t times_at = toks.size();  // "times"/"vezes" after a count
+  int clause_word = 0;                   // position of the word in its clause
+  bool conditional = false;              // after if/se/caso in this clause
+  bool reporter = false;                 // a reporting verb ("said") so far
+  bool asked = false;                    // a verb of asking ("asked", "mandei")
+  std::size_t times_at = toks.size();    // "times"/"vezes" after a count
   std::size_t elapsed_at = toks.size();  // "days" in "it's been 10 days"
   std::size_t prev_word = toks.size();
   for (std::size_t i = 0; i < toks.size(); ++i) {
@@ -123,7 +123,8 @@ void SentimentPass::collect() {
     if (r & kReporter) reporter = true;
     if ((r & kPromiseModal) && reporter) f_.promise = true;
     if ((r & kTimes) && times_at == toks.size() &&
-        ((r & kCount) || (before != toks.size() && is_count(t_.view(toks[before]), roles_[before]))))
+        ((r & kCount) ||
+         (before != toks.size() && is_count(t_.view(toks[before]), roles_[before]))))
       times_at = i;
     // "it's been 10 days", "já faz uma semana": waiting, stated.
     if ((r & kDuration) && elapsed_at == toks.size() && before != toks.size() &&
@@ -164,7 +165,8 @@ void SentimentPass::collect() {
       }
       push_term(term);
     } else if (m.span > 1) {
-      // A phrase listed at 0 still owns its words ("can't believe" how good: "good" is not negated).
+      // A phrase listed at 0 still owns its words ("can't believe" how good: "good" is not
+      // negated).
       push_marks(i, m.span);
     } else if ((r & kFunctionVerb) && !conditional) {
       // "it doesn't even turn on", "o carregador nem liga": a negated function is a failure.
@@ -297,7 +299,8 @@ double SentimentPass::modify(std::size_t i, std::size_t span, double v, const ch
     if ((r & kNegator) && (!f_.portuguese || t_.view(toks[j]) != "no") &&
         (dist < 3 || !(r & kPronounNegator)) && !own) {
       if (!(blocked && v < 0)) negated = true;
-      if ((comparative && (modal || (r & (kPronounNegator | kNever)))) || ((r & kNever) && so_marker))
+      if ((comparative && (modal || (r & (kPronounNegator | kNever)))) ||
+          ((r & kNever) && so_marker))
         superlative = true;
     } else if (covering || (r & kFunctionVerb)) {
       blocked = true;

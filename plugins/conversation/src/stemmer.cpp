@@ -57,7 +57,8 @@ std::string SnowballStemmer::stem(std::string_view word) {
   const sb_symbol* s = sb_stemmer_stem(stemmer_, reinterpret_cast<const sb_symbol*>(word.data()),
                                        static_cast<int>(word.size()));
   if (s == nullptr) throw std::bad_alloc();  // libstemmer's only failure
-  return std::string(reinterpret_cast<const char*>(s), static_cast<std::size_t>(sb_stemmer_length(stemmer_)));
+  return std::string(reinterpret_cast<const char*>(s),
+                     static_cast<std::size_t>(sb_stemmer_length(stemmer_)));
 }
 
 void spec_words(std::string_view token, std::vector<std::string>& out) {
@@ -71,8 +72,10 @@ void spec_words(std::string_view token, std::vector<std::string>& out) {
   while (i < token.size()) {
     const auto c = static_cast<unsigned char>(token[i]);
     if (c < 0x80) {  // the tokenizer already lower-cased ASCII; "'" and the marks split
-      if (is_ascii_word_char(c)) word.push_back(static_cast<char>(c));
-      else flush();
+      if (is_ascii_word_char(c))
+        word.push_back(static_cast<char>(c));
+      else
+        flush();
       ++i;
       continue;
     }
@@ -84,7 +87,9 @@ void spec_words(std::string_view token, std::vector<std::string>& out) {
       flush();
       continue;
     }
-    append_utf8(word, loc != static_cast<locale_t>(nullptr) ? static_cast<char32_t>(towlower_l(wc, loc)) : cp);
+    append_utf8(word, loc != static_cast<locale_t>(nullptr)
+                          ? static_cast<char32_t>(towlower_l(wc, loc))
+                          : cp);
   }
   flush();
 }

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <functional>
-#include <string_view>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sentiment_analyzer.h"
@@ -53,26 +53,27 @@ WindowScores scan_scores(const sdk::Store& store, const std::string& tenant, con
   WindowScores out;
   out.buckets.resize(starts.size());
   std::size_t bucket = 0;  // rows come in ts order on SQLite (the table's key): usually no search
-  store.query("SELECT ts, label, score, conversation_id FROM conv_message_scores"
-              " WHERE tenant_id = ? AND ts >= ? AND ts < ?",
-              {tenant, w.from_ms, w.to_ms}, [&](const sdk::Row& r) {
-                const auto ts = r.int64(0);
-                const int label = static_cast<int>(r.int64(1));
-                const double score = r.number(2);
-                out.total.add(label, score);
-                if (!starts.empty()) {
-                  const bool in_bucket = ts >= starts[bucket] &&
-                                         (bucket + 1 == starts.size() || ts < starts[bucket + 1]);
-                  if (!in_bucket) {
-                    auto it = std::upper_bound(starts.begin(), starts.end(), ts);
-                    bucket = it == starts.begin() ? 0 : static_cast<std::size_t>(it - starts.begin() - 1);
-                  }
-                  if (ts >= starts[bucket]) out.buckets[bucket].add(label, score);
-                }
-                ScoreSum& c = out.by_conversation[r.text(3)];
-                c.sum += score;
-                ++c.n;
-              });
+  store.query(
+      "SELECT ts, label, score, conversation_id FROM conv_message_scores"
+      " WHERE tenant_id = ? AND ts >= ? AND ts < ?",
+      {tenant, w.from_ms, w.to_ms}, [&](const sdk::Row& r) {
+        const auto ts = r.int64(0);
+        const int label = static_cast<int>(r.int64(1));
+        const double score = r.number(2);
+        out.total.add(label, score);
+        if (!starts.empty()) {
+          const bool in_bucket =
+              ts >= starts[bucket] && (bucket + 1 == starts.size() || ts < starts[bucket + 1]);
+          if (!in_bucket) {
+            auto it = std::upper_bound(starts.begin(), starts.end(), ts);
+            bucket = it == starts.begin() ? 0 : static_cast<std::size_t>(it - starts.begin() - 1);
+          }
+          if (ts >= starts[bucket]) out.buckets[bucket].add(label, score);
+        }
+        ScoreSum& c = out.by_conversation[r.text(3)];
+        c.sum += score;
+        ++c.n;
+      });
   return out;
 }
 
@@ -100,8 +101,9 @@ nlohmann::json most_negative(const WindowScores& scores) {
 
 }  // namespace
 
-std::vector<ConversationFacts> load_conversations(const sdk::Store& store, const std::string& tenant,
-                                                  std::int64_t from_ms, std::int64_t to_ms) {
+std::vector<ConversationFacts> load_conversations(const sdk::Store& store,
+                                                  const std::string& tenant, std::int64_t from_ms,
+                                                  std::int64_t to_ms) {
   std::vector<ConversationFacts> out;
   for_each_conversation(store, tenant, from_ms, to_ms, true, [&](const ConversationView& v) {
     ConversationFacts f;
@@ -133,7 +135,7 @@ nlohmann::json conversations_overview(const sdk::Store& store, const std::string
 }
 
 nlohmann::json sentiment_report(const sdk::Store& store, const sdk::Calendar& calendar,
-                                 const std::string& tenant, const sdk::Window& w) {
+                                const std::string& tenant, const sdk::Window& w) {
   nlohmann::json body = nlohmann::json::object();
   const sdk::SeriesBuckets buckets(calendar, w);
   const WindowScores scores = scan_scores(store, tenant, w, buckets.starts());
@@ -146,7 +148,9 @@ nlohmann::json sentiment_report(const sdk::Store& store, const sdk::Calendar& ca
       return item;
     });
   const auto n = static_cast<double>(total.total());
-  auto share = [&](int i) { return n == 0 ? nlohmann::json(nullptr) : nlohmann::json(total.counts[i] / n); };
+  auto share = [&](int i) {
+    return n == 0 ? nlohmann::json(nullptr) : nlohmann::json(total.counts[i] / n);
+  };
   body["total"] = total.total();
   body["distribution"] = counts_json(total);
   body["shares"] = {{"positive", share(2)}, {"neutral", share(1)}, {"negative", share(0)}};
@@ -157,12 +161,13 @@ nlohmann::json sentiment_report(const sdk::Store& store, const sdk::Calendar& ca
 
 void load_topic_messages(const sdk::Store& store, const std::string& tenant, const sdk::Window& w,
                          TopicRows& current, TopicRows& previous) {
-  store.query("SELECT conversation_id, ts, score, words FROM conv_message_scores"
-              " WHERE tenant_id = ? AND ts >= ? AND ts < ?",
-              {tenant, w.previous_from_ms(), w.to_ms}, [&](const sdk::Row& r) {
-                auto& into = r.int64(1) >= w.from_ms ? current : previous;
-                into.add(r.text(0), r.number(2), r.text(3));
-              });
+  store.query(
+      "SELECT conversation_id, ts, score, words FROM conv_message_scores"
+      " WHERE tenant_id = ? AND ts >= ? AND ts < ?",
+      {tenant, w.previous_from_ms(), w.to_ms}, [&](const sdk::Row& r) {
+        auto& into = r.int64(1) >= w.from_ms ? current : previous;
+        into.add(r.text(0), r.number(2), r.text(3));
+      });
 }
 
 }  // namespace zaplify::conversation

@@ -20,10 +20,12 @@ namespace zaplify::conversation {
 
 /// Conversations whose earliest conversation_started lies in [from_ms, to_ms), oldest first
 /// (collected: for tests; the routes stream with for_each_conversation).
-std::vector<ConversationFacts> load_conversations(const sdk::Store& store, const std::string& tenant,
-                                                  std::int64_t from_ms, std::int64_t to_ms);
+std::vector<ConversationFacts> load_conversations(const sdk::Store& store,
+                                                  const std::string& tenant, std::int64_t from_ms,
+                                                  std::int64_t to_ms);
 
-/// Body of GET /analytics/conversations over [from_ms, to_ms), streamed from the host's conversations relation.
+/// Body of GET /analytics/conversations over [from_ms, to_ms), streamed from the host's
+/// conversations relation.
 nlohmann::json conversations_overview(const sdk::Store& store, const std::string& tenant,
                                       std::int64_t from_ms, std::int64_t to_ms);
 

@@ -33,8 +33,8 @@ bool has_run(std::string_view w, std::size_t run) {
 
 // The longest phrase of the lexicon starting at word i (later words may have doubled letters; one
 // intensifier inside may be skipped: "valeu super a pena").
-bool match_phrase(const Lexicon& lex, const TokenizedText& t, std::size_t i, const std::vector<std::uint32_t>& roles,
-                  TermMatch& out) {
+bool match_phrase(const Lexicon& lex, const TokenizedText& t, std::size_t i,
+                  const std::vector<std::uint32_t>& roles, TermMatch& out) {
   const auto w = t.view(t.tokens[i]);
   std::string key(w), squashed(w);
   std::size_t j = i;

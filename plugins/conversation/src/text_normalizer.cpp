@@ -10,7 +10,6 @@ namespace {
 
 #include "fold_table.inc"
 
-
 bool is_emoji(char32_t cp) {
   return (cp >= 0x1F000 && cp <= 0x1FAFF) || (cp >= 0x2600 && cp <= 0x27BF) ||
          (cp >= 0x2300 && cp <= 0x23FF) || (cp >= 0x2B00 && cp <= 0x2BFF) || cp == 0x3030 ||
@@ -140,17 +139,33 @@ class Tokenizer {
 
   void punctuation(char32_t cp) {
     switch (cp) {
-      case '!': push_text(TokenKind::Exclaim, "!"); break;
-      case '?': push_text(TokenKind::Question, "?"); break;
-      case '.': case ',': case ';': case ':': case '(': case ')': case '\n':
-      case 0xA1: case 0xBF: case 0x2026:
+      case '!':
+        push_text(TokenKind::Exclaim, "!");
+        break;
+      case '?':
+        push_text(TokenKind::Question, "?");
+        break;
+      case '.':
+      case ',':
+      case ';':
+      case ':':
+      case '(':
+      case ')':
+      case '\n':
+      case 0xA1:
+      case 0xBF:
+      case 0x2026:
         push_text(TokenKind::Break, ".");
         break;
-      // Quotes break a clause too, but keep their own text: praise in scare quotes is a sarcasm cue.
-      case '"': case 0x201C: case 0x201D:
+      // Quotes break a clause too, but keep their own text: praise in scare quotes is a sarcasm
+      // cue.
+      case '"':
+      case 0x201C:
+      case 0x201D:
         push_text(TokenKind::Break, "\"");
         break;
-      default: break;  // spaces and other symbols only separate words
+      default:
+        break;  // spaces and other symbols only separate words
     }
   }
 
@@ -183,10 +198,12 @@ class Tokenizer {
       return true;
     };
     const char* canonical = nullptr;
-    if (all_of("k")) canonical = "kkk";
+    if (all_of("k"))
+      canonical = "kkk";
     else if (w.size() >= 4 && (all_of("ha") || all_of("ah") || all_of("he") || all_of("hua")))
       canonical = "haha";
-    else if (w.size() >= 4 && all_of("rs")) canonical = "rsrs";
+    else if (w.size() >= 4 && all_of("rs"))
+      canonical = "rsrs";
     if (canonical == nullptr) return;
     out_.text.resize(word_start_);
     out_.text.append(canonical);

@@ -25,16 +25,16 @@ enum class TokenKind : std::uint8_t {
 
 struct Token {
   TokenKind kind = TokenKind::Word;
-  bool all_caps = false;       ///< Word written in capitals (at least two letters, none lower).
-  std::uint32_t offset = 0;    ///< Into TokenizedText::text.
+  bool all_caps = false;     ///< Word written in capitals (at least two letters, none lower).
+  std::uint32_t offset = 0;  ///< Into TokenizedText::text.
   std::uint32_t length = 0;
 };
 
 /// The result of tokenize(). Reusable: tokenize() clears it first, keeping capacity.
 struct TokenizedText {
-  std::string text;            ///< Folded token texts, back to back.
+  std::string text;  ///< Folded token texts, back to back.
   std::vector<Token> tokens;
-  bool has_lower = false;      ///< Any lower-case letter in the input (for "whole text in caps").
+  bool has_lower = false;  ///< Any lower-case letter in the input (for "whole text in caps").
 
   std::string_view view(const Token& t) const { return {text.data() + t.offset, t.length}; }
   void clear() {

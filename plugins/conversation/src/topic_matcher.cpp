@@ -28,13 +28,16 @@ TopicMatcher::TopicMatcher(const nlohmann::json& topics, std::shared_ptr<StemCac
                            const std::string& key)
     : stems_(stems ? std::move(stems) : std::make_shared<StemCache>()) {
   if (topics.is_null()) return;
-  if (!topics.is_object()) throw std::invalid_argument(key + " must be a map of topic name to keyword list");
+  if (!topics.is_object())
+    throw std::invalid_argument(key + " must be a map of topic name to keyword list");
   for (const auto& [name, keywords] : topics.items()) {
-    if (!keywords.is_array()) throw std::invalid_argument(key + "." + name + " must be a list of keywords");
+    if (!keywords.is_array())
+      throw std::invalid_argument(key + "." + name + " must be a list of keywords");
     const int topic = static_cast<int>(names_.size());
     names_.push_back(name);
     for (const auto& kw : keywords) {
-      if (!kw.is_string()) throw std::invalid_argument(key + "." + name + ": keywords must be strings");
+      if (!kw.is_string())
+        throw std::invalid_argument(key + "." + name + ": keywords must be strings");
       const auto text = kw.get<std::string>();
       const TokenStems s = stems_->stems_of_text(folded_words(text));
       if (s.english.empty())

@@ -90,7 +90,8 @@ class TopicMatcher {
     return !by_first_[lang][static_cast<std::size_t>(id)].empty();
   }
   /// Sets hits from a message's id sequences (index 0 English, 1 Portuguese).
-  void match_sequences(const std::vector<std::int32_t> (&sequence)[2], std::vector<char>& hit) const;
+  void match_sequences(const std::vector<std::int32_t> (&sequence)[2],
+                       std::vector<char>& hit) const;
 
   struct Keyword {
     int topic;

@@ -54,7 +54,7 @@ std::uint64_t pair_key(std::uint64_t a, std::uint64_t b) {
 }
 
 struct TermStat {
-  std::uint32_t offset = 0, length = 0;  // its text in W's TopicRows::text()
+  std::uint32_t offset = 0, length = 0;                    // its text in W's TopicRows::text()
   std::int64_t conversations = 0, last_conversation = -1;  // W; `last` dedupes per conversation
   std::int64_t previous = 0, previous_last = -1;           // W′
 };
@@ -137,7 +137,8 @@ std::vector<std::uint32_t> by_conversation(const TopicRows& rows) {
   for (const auto& m : rows.messages()) ++start[m.conversation + 1];
   for (std::size_t i = 1; i < start.size(); ++i) start[i] += start[i - 1];
   std::vector<std::uint32_t> order(rows.messages().size());
-  for (std::uint32_t i = 0; i < order.size(); ++i) order[start[rows.messages()[i].conversation]++] = i;
+  for (std::uint32_t i = 0; i < order.size(); ++i)
+    order[start[rows.messages()[i].conversation]++] = i;
   return order;
 }
 
@@ -172,7 +173,8 @@ void count_terms(const std::vector<TopicMatcher::Word>& words, std::uint32_t bas
       count(w.hash, off, static_cast<std::uint32_t>(w.text.size()));
       if (prev_ok) {
         const auto prev_off = base + static_cast<std::uint32_t>(words[i - 1].text.data() - text);
-        count(pair_key(words[i - 1].hash, w.hash), prev_off, off + static_cast<std::uint32_t>(w.text.size()) - prev_off);
+        count(pair_key(words[i - 1].hash, w.hash), prev_off,
+              off + static_cast<std::uint32_t>(w.text.size()) - prev_off);
       }
     }
     prev_ok = ok;
@@ -180,8 +182,9 @@ void count_terms(const std::vector<TopicMatcher::Word>& words, std::uint32_t bas
 }
 
 // Topics of `rows` into `out`; terms into `terms` (W's map, also for W′: see count_terms).
-void count_window(const TopicRows& rows, const TopicMatcher& matcher, TopicMatcher::Session& session,
-                  const FlatWordIndex& stop, bool previous, WindowCounts& out, TermMap& terms) {
+void count_window(const TopicRows& rows, const TopicMatcher& matcher,
+                  TopicMatcher::Session& session, const FlatWordIndex& stop, bool previous,
+                  WindowCounts& out, TermMap& terms) {
   out.topics.assign(matcher.names().size(), TopicStat{});
   out.conversations = static_cast<std::int64_t>(rows.conversations());
   std::vector<TopicMatcher::Word> words;
@@ -226,16 +229,17 @@ nlohmann::json topics_json(const TopicMatcher& matcher, const WindowCounts& now,
   for (std::size_t t : order) {
     const auto& cur = now.topics[t];
     const auto prev = before.topics[t].conversations;
-    arr.push_back({{"topic", matcher.names()[t]},
-                   {"conversations", cur.conversations},
-                   {"share", ratio_or_null(static_cast<double>(cur.conversations),
-                                           static_cast<double>(now.conversations))},
-                   {"messages", cur.messages},
-                   {"avg_sentiment", ratio_or_null(cur.score_sum, static_cast<double>(cur.messages))},
-                   {"previous_conversations", prev},
-                   {"change_pct", prev == 0 ? nlohmann::json(nullptr)
-                                            : nlohmann::json((cur.conversations - prev) * 100.0 /
-                                                             static_cast<double>(prev))}});
+    arr.push_back(
+        {{"topic", matcher.names()[t]},
+         {"conversations", cur.conversations},
+         {"share", ratio_or_null(static_cast<double>(cur.conversations),
+                                 static_cast<double>(now.conversations))},
+         {"messages", cur.messages},
+         {"avg_sentiment", ratio_or_null(cur.score_sum, static_cast<double>(cur.messages))},
+         {"previous_conversations", prev},
+         {"change_pct", prev == 0 ? nlohmann::json(nullptr)
+                                  : nlohmann::json((cur.conversations - prev) * 100.0 /
+                                                   static_cast<double>(prev))}});
   }
   return arr;
 }
@@ -299,7 +303,10 @@ void FlatWordIndex::grow() {
 void TopicRows::add(std::string_view conversation_id, double score, std::string_view folded_words) {
   auto it = conversation_index_.find(conversation_id);
   if (it == conversation_index_.end())
-    it = conversation_index_.emplace(std::string(conversation_id), static_cast<std::uint32_t>(conversation_index_.size())).first;
+    it = conversation_index_
+             .emplace(std::string(conversation_id),
+                      static_cast<std::uint32_t>(conversation_index_.size()))
+             .first;
   messages_.push_back({it->second, static_cast<std::uint32_t>(text_.size()),
                        static_cast<std::uint32_t>(folded_words.size()), score});
   text_.append(folded_words);
@@ -339,9 +346,8 @@ nlohmann::json topics_report(const TopicRows& current, const TopicRows& previous
 }
 
 nlohmann::json topics_report(const std::vector<TopicMessage>& current,
-                             const std::vector<TopicMessage>& previous,
-                             const TopicMatcher& matcher, const StringSet& stop_words,
-                             const TermOptions& options) {
+                             const std::vector<TopicMessage>& previous, const TopicMatcher& matcher,
+                             const StringSet& stop_words, const TermOptions& options) {
   TopicRows now, before;
   for (const auto& m : current) now.add(m.conversation_id, m.score, m.words);
   for (const auto& m : previous) before.add(m.conversation_id, m.score, m.words);

@@ -53,7 +53,9 @@ class FlatWordIndex {
   }
 
  private:
-  std::size_t slot(std::uint64_t hash) const { return static_cast<std::size_t>(hash * 0x9E3779B97F4A7C15ull >> 40) & mask_; }
+  std::size_t slot(std::uint64_t hash) const {
+    return static_cast<std::size_t>(hash * 0x9E3779B97F4A7C15ull >> 40) & mask_;
+  }
   void grow();
   std::vector<std::uint64_t> hashes_;
   std::vector<int> values_;
@@ -74,7 +76,7 @@ struct TopicMessage {
 class TopicRows {
  public:
   struct Message {
-    std::uint32_t conversation;  ///< Dense index, 0 .. conversations()-1.
+    std::uint32_t conversation;    ///< Dense index, 0 .. conversations()-1.
     std::uint32_t offset, length;  ///< Of its folded words in text().
     double score;
   };
@@ -101,9 +103,8 @@ struct TermOptions {
 /// rewards volume, the second the ratio; a term in 20 % of W and 1 % of W′ scores ≥ 0.44, while a
 /// term going from 10 % to 0 scores 0.24 and one from 50 % to 30 % scores 0.10.
 nlohmann::json topics_report(const std::vector<TopicMessage>& current,
-                             const std::vector<TopicMessage>& previous,
-                             const TopicMatcher& matcher, const StringSet& stop_words,
-                             const TermOptions& options);
+                             const std::vector<TopicMessage>& previous, const TopicMatcher& matcher,
+                             const StringSet& stop_words, const TermOptions& options);
 
 /// The same over packed rows (what the route uses).
 nlohmann::json topics_report(const TopicRows& current, const TopicRows& previous,

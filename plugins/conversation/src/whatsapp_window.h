@@ -29,7 +29,7 @@ struct WindowMessage {
 /// What one conversation's messages are judged over.
 struct WindowBounds {
   std::int64_t from_ms = 0, to_ms = 0;  ///< W.
-  std::int64_t cutoff_ms = 0;           ///< min(to, now): how long an unanswered message has waited.
+  std::int64_t cutoff_ms = 0;  ///< min(to, now): how long an unanswered message has waited.
   /// The messages given cover [from − 24 h, loaded_until_ms] (both inclusive).
   std::int64_t loaded_until_ms = 0;
 };

@@ -1,6 +1,7 @@
 #pragma once
 // The SDK test kit's SQLite store (the server's own schema) with the conversation plugin's tables
-// and its ingestion (lead messages scored by the plugin's hook), plus builders for hand-made events.
+// and its ingestion (lead messages scored by the plugin's hook), plus builders for hand-made
+// events.
 
 #include <string>
 #include <utility>
@@ -36,26 +37,41 @@ class ConversationStore final : public testkit::SqliteStore {
 using UtcCalendar = testkit::FixedCalendar;
 
 /// Builders for hand-made events.
-inline sdk::Event started(std::string id, std::string conv, std::int64_t ts, std::string channel = "whatsapp",
-                          std::string lead = "l1", std::string assistant = "a1", std::string tenant = "t1") {
+inline sdk::Event started(std::string id, std::string conv, std::int64_t ts,
+                          std::string channel = "whatsapp", std::string lead = "l1",
+                          std::string assistant = "a1", std::string tenant = "t1") {
   sdk::Event e;
-  e.id = std::move(id); e.type = "conversation_started"; e.tenant_id = std::move(tenant); e.ts_ms = ts;
-  e.conversation_id = std::move(conv); e.channel = std::move(channel); e.lead_id = std::move(lead);
+  e.id = std::move(id);
+  e.type = "conversation_started";
+  e.tenant_id = std::move(tenant);
+  e.ts_ms = ts;
+  e.conversation_id = std::move(conv);
+  e.channel = std::move(channel);
+  e.lead_id = std::move(lead);
   e.assistant_id = std::move(assistant);
   return e;
 }
 inline sdk::Event message(std::string id, std::string conv, std::int64_t ts, std::string sender,
                           std::string text, std::string tenant = "t1") {
   sdk::Event e;
-  e.id = std::move(id); e.type = "message"; e.tenant_id = std::move(tenant); e.ts_ms = ts;
-  e.conversation_id = std::move(conv); e.sender = std::move(sender); e.text = std::move(text);
+  e.id = std::move(id);
+  e.type = "message";
+  e.tenant_id = std::move(tenant);
+  e.ts_ms = ts;
+  e.conversation_id = std::move(conv);
+  e.sender = std::move(sender);
+  e.text = std::move(text);
   return e;
 }
 inline sdk::Event ended(std::string id, std::string conv, std::int64_t ts, std::string outcome,
                         std::string tenant = "t1") {
   sdk::Event e;
-  e.id = std::move(id); e.type = "conversation_ended"; e.tenant_id = std::move(tenant); e.ts_ms = ts;
-  e.conversation_id = std::move(conv); e.outcome = std::move(outcome);
+  e.id = std::move(id);
+  e.type = "conversation_ended";
+  e.tenant_id = std::move(tenant);
+  e.ts_ms = ts;
+  e.conversation_id = std::move(conv);
+  e.outcome = std::move(outcome);
   return e;
 }
 

@@ -30,8 +30,8 @@ struct WaNaive {
   std::vector<WaAtRisk> at_risk;  ///< Soonest first, then conversation id.
 };
 
-inline WaNaive naive_whatsapp(const std::vector<WaEvent>& events, std::int64_t from, std::int64_t to,
-                              std::int64_t now) {
+inline WaNaive naive_whatsapp(const std::vector<WaEvent>& events, std::int64_t from,
+                              std::int64_t to, std::int64_t now) {
   constexpr std::int64_t k24h = 24 * 3'600'000;
   std::map<std::string, const WaEvent*> first_start;
   std::set<std::string> ended;
@@ -43,7 +43,8 @@ inline WaNaive naive_whatsapp(const std::vector<WaEvent>& events, std::int64_t f
   }
   auto whatsapp = [&](const std::string& conv) {
     auto it = first_start.find(conv);
-    return it != first_start.end() && (it->second->channel.empty() || it->second->channel == "whatsapp");
+    return it != first_start.end() &&
+           (it->second->channel.empty() || it->second->channel == "whatsapp");
   };
   auto is_message = [](const WaEvent& e) { return e.type == "message"; };
   WaNaive r;
@@ -74,12 +75,15 @@ inline WaNaive naive_whatsapp(const std::vector<WaEvent>& events, std::int64_t f
     bool business_last = false;
     for (const auto& m : events) {
       if (!is_message(m) || m.conv != conv) continue;
-      if (!last || m.ts > *last) last = m.ts, business_last = m.sender != "lead";
-      else if (m.ts == *last && m.sender != "lead") business_last = true;
+      if (!last || m.ts > *last)
+        last = m.ts, business_last = m.sender != "lead";
+      else if (m.ts == *last && m.sender != "lead")
+        business_last = true;
     }
     if (!last || business_last) continue;
     const std::int64_t closes = *last + k24h;
-    if (now < closes && closes <= now + 2 * 3'600'000) r.at_risk.push_back({conv, start->lead, *last});
+    if (now < closes && closes <= now + 2 * 3'600'000)
+      r.at_risk.push_back({conv, start->lead, *last});
   }
   std::sort(r.at_risk.begin(), r.at_risk.end(), [](const WaAtRisk& a, const WaAtRisk& b) {
     return a.last_lead != b.last_lead ? a.last_lead < b.last_lead : a.conv < b.conv;

@@ -41,7 +41,9 @@ TEST(Normalizer, HostileInput) {
   EXPECT_EQ(folded_words(""), "");
   EXPECT_EQ(folded_words("😀😀😀"), "");
   EXPECT_EQ(folded_words("!!! ... ???"), "");
-  EXPECT_EQ(folded_words(std::string("a\xff\xfe" "b\xc3")), "a b");  // invalid bytes separate
+  EXPECT_EQ(folded_words(std::string("a\xff\xfe"
+                                     "b\xc3")),
+            "a b");  // invalid bytes separate
   std::string big(65536, 'x');
   EXPECT_EQ(folded_words(big).size(), big.size());
 }

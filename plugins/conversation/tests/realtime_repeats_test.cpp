@@ -9,7 +9,6 @@
 #include "store_queries.h"
 #include "test_support.h"
 
-
 namespace zaplify::conversation {
 namespace {
 
@@ -33,12 +32,12 @@ sdk::Event event(std::string id, std::string type, std::int64_t ts, std::string 
 TEST(RealtimeRepeats, ARepeatedStartIsNotTheLatestActivity) {
   testing::ConversationStore store;
   store.ingest({event("s1", "conversation_started", T0 - 60 * kMin, "quiet"),
-                event("s2", "conversation_started", T0 + 8 * kMin, "quiet"),   // repeat in R
+                event("s2", "conversation_started", T0 + 8 * kMin, "quiet"),  // repeat in R
                 event("s3", "conversation_started", T0 - 60 * kMin, "talking"),
                 event("m1", "message", T0 + 7 * kMin, "talking"),
                 event("s4", "conversation_started", T0 + 9 * kMin, "talking"),  // repeat after it
                 event("s5", "conversation_started", T0 + 6 * kMin, "new"),
-                event("s6", "conversation_started", T0 + 6 * kMin, "new")},     // same-time repeat
+                event("s6", "conversation_started", T0 + 6 * kMin, "new")},  // same-time repeat
                testing::shipped_analyzer());
   testing::UtcCalendar cal;
   const std::int64_t now = T0 + 10 * kMin;  // R = [T0 + 5 min, T0 + 10 min]

@@ -19,7 +19,8 @@ double stored_score(const ConversationStore& store, const std::string& id) {
 
 TEST(Rescorer, LexiconChangeRescoresInTheBackground) {
   ConversationStore store;
-  store.ingest({message("m1", "c1", 1, "lead", "zaplifyzz is here"), message("m2", "c1", 2, "lead", "ótimo")},
+  store.ingest({message("m1", "c1", 1, "lead", "zaplifyzz is here"),
+                message("m2", "c1", 2, "lead", "ótimo")},
                shipped_analyzer());
   EXPECT_EQ(stored_score(store, "m1"), 0.0);  // unknown word
 
@@ -48,7 +49,8 @@ TEST(Rescorer, LexiconChangeRescoresInTheBackground) {
   EXPECT_DOUBLE_EQ(stored_score(store, "m1"), analyzer->score("zaplifyzz is here"));
   EXPECT_GT(stored_score(store, "m1"), 0.5);
   std::string fp;
-  store.query("SELECT fingerprint FROM conv_lexicon_state", {}, [&](const sdk::Row& row) { fp = std::string(row.text(0)); });
+  store.query("SELECT fingerprint FROM conv_lexicon_state", {},
+              [&](const sdk::Row& row) { fp = std::string(row.text(0)); });
   EXPECT_EQ(fp, "changed");
 }
 
@@ -62,25 +64,29 @@ TEST(Rescorer, ScoresOfAnIngestBeforeTheFirstCheckAreNotRescored) {
   SentimentAnalyzers analyzers(std::make_shared<SentimentAnalyzer>(shipped_data().lexicon),
                                {{"t2", {override_lexicon, "t2-fp"}}});
   auto ingest = [&](const std::vector<sdk::Event>& events) {
-    static_cast<testkit::SqliteStore&>(store).ingest(events, {[&](const sdk::IngestBatch& b, sdk::SqlWriter& w) {
-      score_batch(analyzers, b, w);
-      note_scoring_lexicons(analyzers, shipped_data().fingerprint, b, w);
-    }});
+    static_cast<testkit::SqliteStore&>(store).ingest(
+        events, {[&](const sdk::IngestBatch& b, sdk::SqlWriter& w) {
+          score_batch(analyzers, b, w);
+          note_scoring_lexicons(analyzers, shipped_data().fingerprint, b, w);
+        }});
   };
-  ingest({message("m1", "c1", 1, "lead", "ótimo"), message("m2", "c2", 2, "lead", "zaplifyzz", "t2")});
+  ingest(
+      {message("m1", "c1", 1, "lead", "ótimo"), message("m2", "c2", 2, "lead", "zaplifyzz", "t2")});
   ingest({message("m3", "c1", 3, "lead", "péssimo")});  // recorded already: left as it is
 
   std::vector<std::string> invalidated;
-  Rescorer r(std::make_shared<const SentimentAnalyzers>(analyzers), store,
-             [&store](const WriteWork& work) { work(store); }, [](const std::string&) {});
+  Rescorer r(
+      std::make_shared<const SentimentAnalyzers>(analyzers), store,
+      [&store](const WriteWork& work) { work(store); }, [](const std::string&) {});
   r.on_tenant_rescored([&](const std::string& tenant) { invalidated.push_back(tenant); });
   r.start(shipped_data().fingerprint);
   r.wait();
   EXPECT_EQ(r.rescored(), 0);
   EXPECT_TRUE(invalidated.empty());
 
-  Rescorer changed(std::make_shared<const SentimentAnalyzers>(analyzers), store,
-                   [&store](const WriteWork& work) { work(store); }, [](const std::string&) {});
+  Rescorer changed(
+      std::make_shared<const SentimentAnalyzers>(analyzers), store,
+      [&store](const WriteWork& work) { work(store); }, [](const std::string&) {});
   changed.start("another lexicon");  // a recorded fingerprint is never taken for the current one
   changed.wait();
   EXPECT_EQ(changed.rescored(), 3);
@@ -93,11 +99,13 @@ TEST(Rescorer, StopAbandonsAPassBetweenChunksAndTheNextStartRedoesIt) {
   constexpr int kMessages = 10 * 2000;  // ten re-scoring chunks
   std::vector<sdk::Event> events;
   for (int i = 0; i < kMessages; ++i)
-    events.push_back(message("m" + std::to_string(i), "c" + std::to_string(i % 50), i, "lead", "ótimo"));
+    events.push_back(
+        message("m" + std::to_string(i), "c" + std::to_string(i % 50), i, "lead", "ótimo"));
   store.ingest(events, shipped_analyzer());
   auto stored_fingerprint = [&store] {
     std::string fp;
-    store.query("SELECT fingerprint FROM conv_lexicon_state", {}, [&](const sdk::Row& row) { fp = std::string(row.text(0)); });
+    store.query("SELECT fingerprint FROM conv_lexicon_state", {},
+                [&](const sdk::Row& row) { fp = std::string(row.text(0)); });
     return fp;
   };
 
@@ -111,7 +119,8 @@ TEST(Rescorer, StopAbandonsAPassBetweenChunksAndTheNextStartRedoesIt) {
       resume.wait();
     }
   };
-  Rescorer r(std::make_shared<SentimentAnalyzer>(shipped_data().lexicon), store, write, [](const std::string&) {});
+  Rescorer r(std::make_shared<SentimentAnalyzer>(shipped_data().lexicon), store, write,
+             [](const std::string&) {});
   r.start("next");
   first_chunk.get_future().wait();
   go_on.set_value();
@@ -120,8 +129,9 @@ TEST(Rescorer, StopAbandonsAPassBetweenChunksAndTheNextStartRedoesIt) {
   EXPECT_NE(stored_fingerprint(), "next") << "an abandoned pass must not be recorded as done";
   r.stop();  // idempotent
 
-  Rescorer again(std::make_shared<SentimentAnalyzer>(shipped_data().lexicon), store,
-                 [&store](const WriteWork& work) { work(store); }, [](const std::string&) {});
+  Rescorer again(
+      std::make_shared<SentimentAnalyzer>(shipped_data().lexicon), store,
+      [&store](const WriteWork& work) { work(store); }, [](const std::string&) {});
   again.start("next");
   again.wait();
   EXPECT_EQ(again.rescored(), kMessages);
@@ -141,10 +151,15 @@ TEST(Lexicon, RejectsMalformedLines) {
 }
 
 TEST(PluginConfig, UnknownKeysAndBadTypesFail) {
-  EXPECT_THROW(load_plugin_data({{"lexicon", 1}}, CONVERSATION_LEXICON_DIR, "."), std::runtime_error);
-  EXPECT_THROW(load_plugin_data({{"lexicons", "x.tsv"}}, CONVERSATION_LEXICON_DIR, "."), std::runtime_error);
-  EXPECT_THROW(load_plugin_data({{"lexicons", {"/nonexistent.tsv"}}}, CONVERSATION_LEXICON_DIR, "."), std::runtime_error);
-  EXPECT_THROW(load_plugin_data({{"topics", {{"a", "b"}}}}, CONVERSATION_LEXICON_DIR, "."), std::runtime_error);
+  EXPECT_THROW(load_plugin_data({{"lexicon", 1}}, CONVERSATION_LEXICON_DIR, "."),
+               std::runtime_error);
+  EXPECT_THROW(load_plugin_data({{"lexicons", "x.tsv"}}, CONVERSATION_LEXICON_DIR, "."),
+               std::runtime_error);
+  EXPECT_THROW(
+      load_plugin_data({{"lexicons", {"/nonexistent.tsv"}}}, CONVERSATION_LEXICON_DIR, "."),
+      std::runtime_error);
+  EXPECT_THROW(load_plugin_data({{"topics", {{"a", "b"}}}}, CONVERSATION_LEXICON_DIR, "."),
+               std::runtime_error);
   EXPECT_GT(shipped_data().lexicon->size(), 1000u);
 }
 

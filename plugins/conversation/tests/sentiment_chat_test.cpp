@@ -62,8 +62,8 @@ ChatReport measure(const std::string& path, bool print_misses) {
     ++r.predicted[got];
     r.predicted_right[got] += ok;
     if (!ok && print_misses)
-      std::cout << "  miss [" << f[2] << "] expected " << f[0] << ", got " << got << " ("
-                << s(text) << "): " << text << "\n";
+      std::cout << "  miss [" << f[2] << "] expected " << f[0] << ", got " << got << " (" << s(text)
+                << "): " << text << "\n";
   }
   return r;
 }
@@ -125,7 +125,7 @@ TEST(SentimentChat, SecondHoldoutAccuracy) {
   std::cout << "holdout2 ";
   print(r);
   ASSERT_GE(r.overall.total, 150);
-  EXPECT_GE(r.overall.rate(), 0.83);  // measured 128/150
+  EXPECT_GE(r.overall.rate(), 0.83);                                           // measured 128/150
   for (const auto& [label, t] : r.recall) EXPECT_GE(t.rate(), 0.74) << label;  // .76/.94/.86
 }
 
@@ -136,7 +136,7 @@ TEST(SentimentChat, ThirdHoldoutAccuracy) {
   std::cout << "holdout3 ";
   print(r);
   ASSERT_GE(r.overall.total, 150);
-  EXPECT_GE(r.overall.rate(), 0.86);  // measured 133/150
+  EXPECT_GE(r.overall.rate(), 0.86);                                           // measured 133/150
   for (const auto& [label, t] : r.recall) EXPECT_GE(t.rate(), 0.78) << label;  // .82/.96/.88
 }
 
@@ -204,7 +204,7 @@ TEST(SentimentRules, ShoutedQuestionsAreComplaints) {
   EXPECT_TRUE(neutral("where is my order?"));
   EXPECT_TRUE(neutral("OK"));
   EXPECT_GT(s("AMEI!!!"), s("amei"));  // caps with !!! emphasise the message's polarity
-  EXPECT_EQ(s("GREAT"), s("great"));  // caps alone still emphasise nothing
+  EXPECT_EQ(s("GREAT"), s("great"));   // caps alone still emphasise nothing
 }
 
 TEST(SentimentRules, ServiceWordsInPlainQuestionsAreNeutral) {
@@ -219,9 +219,9 @@ TEST(SentimentRules, ServiceWordsInPlainQuestionsAreNeutral) {
 }
 
 TEST(SentimentRules, GreetingsCourtesyAndApologiesAreNeutral) {
-  for (const char* text : {"bom dia", "boa tarde!", "good morning", "oi, tudo bem?", "ok thanks",
-                           "ok obrigado", "got it, thank you", "blz, valeu",
-                           "sorry for the late reply", "desculpa a demora"})
+  for (const char* text :
+       {"bom dia", "boa tarde!", "good morning", "oi, tudo bem?", "ok thanks", "ok obrigado",
+        "got it, thank you", "blz, valeu", "sorry for the late reply", "desculpa a demora"})
     EXPECT_TRUE(neutral(text)) << text << " " << s(text);
   EXPECT_GT(s("muito obrigado!"), 0);  // emphasised thanks is praise
   EXPECT_GT(s("thank you so much"), 0);
@@ -251,14 +251,15 @@ TEST(SentimentRules, RhetoricalQuestionsAndBrokenPromisesAreComplaints) {
 }
 
 TEST(SentimentRules, AcknowledgementsLaughterAndGreetingQuestionsAreNeutral) {
-  for (const char* text : {"perfect, talk tomorrow then", "show, anotado", "sorry for the many messages lol",
-                           "desculpa o tanto de mensagem kkk", "eae pessoal, tudo certo?", "boa semana pra vocês"})
+  for (const char* text :
+       {"perfect, talk tomorrow then", "show, anotado", "sorry for the many messages lol",
+        "desculpa o tanto de mensagem kkk", "eae pessoal, tudo certo?", "boa semana pra vocês"})
     EXPECT_TRUE(neutral(text)) << text << " " << s(text);
-  EXPECT_GT(s("perfeito"), 0);                    // alone it is praise
+  EXPECT_GT(s("perfeito"), 0);  // alone it is praise
   EXPECT_GT(s("perfect, exactly what I needed"), 0);
-  EXPECT_GT(s("chegou tudo certo"), 0);           // not a question: praise
-  EXPECT_GT(s("haha amei"), 0);                   // laughter next to praise counts
-  EXPECT_LT(s("perfeito, quebrou de novo"), 0);   // sarcasm, not an acknowledgement
+  EXPECT_GT(s("chegou tudo certo"), 0);          // not a question: praise
+  EXPECT_GT(s("haha amei"), 0);                  // laughter next to praise counts
+  EXPECT_LT(s("perfeito, quebrou de novo"), 0);  // sarcasm, not an acknowledgement
 }
 
 TEST(SentimentRules, PortugueseSlangAndIdioms) {
@@ -359,7 +360,8 @@ TEST(SentimentRules, PhrasesAcrossAnIntensifierAndDoubledLetters) {
 
 TEST(SentimentCues, ListsAreEmbeddedAndFolded) {
   EXPECT_GE(cues::embedded_files().size(), 40u);
-  for (const auto& f : cues::embedded_files()) EXPECT_FALSE(cues::entries(f.name).empty()) << f.name;
+  for (const auto& f : cues::embedded_files())
+    EXPECT_FALSE(cues::entries(f.name).empty()) << f.name;
   EXPECT_TRUE(cues::negators().count("nao"));  // folded
   EXPECT_TRUE(cues::applause_emoji().count("\xF0\x9F\x91\x8F"));
   EXPECT_THROW(cues::list("no_such_list"), std::logic_error);
@@ -381,9 +383,10 @@ TEST(SentimentRules, ConfigLexiconsStillWorkWithTheRules) {
 TEST(SentimentExplain, ContributionsAddUpToTheScore) {
   const auto& a = shipped_analyzer();
   for (const char* text :
-       {"the price is good but the delivery was awful!!", "great, another week without my order 🙄",
-        "WHERE IS MY ORDER???", "can I cancel my order?", "ok thanks", "não foi ruim não, gostei",
-        "muito obrigado!!! 😍", "", "pessimoooo", "I've sent this three times now", "it's been 10 days",
+       {"the price is good but the delivery was awful!!",
+        "great, another week without my order 🙄", "WHERE IS MY ORDER???",
+        "can I cancel my order?", "ok thanks", "não foi ruim não, gostei", "muito obrigado!!! 😍",
+        "", "pessimoooo", "I've sent this three times now", "it's been 10 days",
         "o carregador nem liga", "wow, such great customer care, 5 days and no reply",
         "couldn't be more satisfied", "ANSWER ME PLEASE!!!", "se vier com defeito, como faço?"}) {
     const auto e = a.explain(text);
@@ -444,7 +447,8 @@ TEST(SentimentRules, PrintsScoringSpeed) {
   const auto start = std::chrono::steady_clock::now();
   for (int r = 0; r < rounds; ++r)
     for (const auto& t : texts) sink += s(t);
-  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::cout << "scoring speed: " << static_cast<long>(rounds * texts.size() / secs)
             << " messages/s on one core (checksum " << sink << ")\n";
 }

@@ -34,13 +34,15 @@ TEST(Sentiment, LabelledSetAccuracy) {
       ++right;
       ++per_label[expected].first;
     } else {
-      std::cout << "  miss: expected " << expected << ", got " << got << ": " << line.substr(tab + 1) << "\n";
+      std::cout << "  miss: expected " << expected << ", got " << got << ": "
+                << line.substr(tab + 1) << "\n";
     }
   }
   ASSERT_GE(total, 100);
   const double accuracy = static_cast<double>(right) / total;
   std::cout << "3-class accuracy: " << right << "/" << total << " = " << accuracy << "\n";
-  for (const auto& [label, rt] : per_label) std::cout << "  " << label << ": " << rt.first << "/" << rt.second << "\n";
+  for (const auto& [label, rt] : per_label)
+    std::cout << "  " << label << ": " << rt.first << "/" << rt.second << "\n";
   EXPECT_GE(accuracy, 0.85);
 }
 
@@ -105,7 +107,7 @@ TEST(Sentiment, IntensifiersAndDampeners) {
   EXPECT_GT(s("very good"), s("good"));
   EXPECT_GT(s("muito bom"), s("bom"));
   EXPECT_LT(s("slightly good"), s("good"));
-  EXPECT_GT(s("pouco caro"), s("caro"));   // a dampened negative is less negative
+  EXPECT_GT(s("pouco caro"), s("caro"));  // a dampened negative is less negative
   EXPECT_LT(s("caro demais"), s("caro"));
   EXPECT_LT(s("atrasou demais"), s("atrasou"));
 }
@@ -177,10 +179,14 @@ TEST(Sentiment, HoldoutSetAccuracy) {
     if (line.empty() || line[0] == '#') continue;
     auto tab = line.find('\t');
     ASSERT_NE(tab, std::string::npos);
-    const std::string got = label_name(label_of(testing::shipped_analyzer().score(line.substr(tab + 1))));
+    const std::string got =
+        label_name(label_of(testing::shipped_analyzer().score(line.substr(tab + 1))));
     ++total;
-    if (got == line.substr(0, tab)) ++right;
-    else std::cout << "  holdout miss: expected " << line.substr(0, tab) << ", got " << got << ": " << line.substr(tab + 1) << "\n";
+    if (got == line.substr(0, tab))
+      ++right;
+    else
+      std::cout << "  holdout miss: expected " << line.substr(0, tab) << ", got " << got << ": "
+                << line.substr(tab + 1) << "\n";
   }
   std::cout << "holdout 3-class accuracy: " << right << "/" << total << "\n";
   EXPECT_GE(static_cast<double>(right) / total, 0.75);

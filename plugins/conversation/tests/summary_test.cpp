@@ -8,12 +8,11 @@
 #include <map>
 #include <random>
 
-#include "conversation_summary.h"
 #include "conversation_store.h"
+#include "conversation_summary.h"
 #include "store_queries.h"
 #include "test_support.h"
 #include "time_format.h"
-
 
 namespace zaplify::conversation {
 namespace {
@@ -33,8 +32,10 @@ std::map<std::string, ConversationFacts> naive_facts(const std::vector<sdk::Even
   };
   std::map<std::string, const sdk::Event*> start, end;
   for (const auto* e : ev) {
-    if (e->type == "conversation_started" && earliest(start[e->conversation_id], e)) start[e->conversation_id] = e;
-    if (e->type == "conversation_ended" && earliest(end[e->conversation_id], e)) end[e->conversation_id] = e;
+    if (e->type == "conversation_started" && earliest(start[e->conversation_id], e))
+      start[e->conversation_id] = e;
+    if (e->type == "conversation_ended" && earliest(end[e->conversation_id], e))
+      end[e->conversation_id] = e;
   }
   std::map<std::string, ConversationFacts> out;
   for (const auto& [conv, s] : start) {
@@ -60,8 +61,9 @@ std::map<std::string, ConversationFacts> naive_facts(const std::vector<sdk::Even
     }
     if (f.lead_messages > 0) f.avg_sentiment = sum / static_cast<double>(f.lead_messages);
     for (const auto* e : ev)
-      if (e->type == "message" && e->conversation_id == conv && e->sender != "lead" && f.first_lead_ms &&
-          e->ts_ms >= *f.first_lead_ms && (!f.first_response_ms || e->ts_ms < *f.first_response_ms))
+      if (e->type == "message" && e->conversation_id == conv && e->sender != "lead" &&
+          f.first_lead_ms && e->ts_ms >= *f.first_lead_ms &&
+          (!f.first_response_ms || e->ts_ms < *f.first_response_ms))
         f.first_response_ms = e->ts_ms;
     out[conv] = f;
   }
@@ -71,7 +73,8 @@ std::map<std::string, ConversationFacts> naive_facts(const std::vector<sdk::Even
 // Conversations with starts (some tied or later), lead messages before the start, greetings
 // before the first lead message, replies on both sides of a late lead message, several ends.
 std::vector<sdk::Event> random_history(std::mt19937& rng, int conversations) {
-  const char* texts[] = {"ótimo, obrigado!", "this is terrible", "qual o preço?", "ok", "péssimo 😡"};
+  const char* texts[] = {"ótimo, obrigado!", "this is terrible", "qual o preço?", "ok",
+                         "péssimo 😡"};
   const char* senders[] = {"lead", "assistant", "agent", "lead"};
   const char* outcomes[] = {"resolved", "handoff", "abandoned"};
   std::vector<sdk::Event> ev;
@@ -85,15 +88,18 @@ std::vector<sdk::Event> random_history(std::mt19937& rng, int conversations) {
     const std::string conv = "c" + std::to_string(c);
     const std::int64_t t0 = static_cast<std::int64_t>(rng() % 40) * 60000;
     if (rng() % 10 != 0)  // a few never start: messages only
-      ev.push_back(started(next_id(), conv, t0, rng() % 2 ? "web" : "whatsapp", "l" + std::to_string(c),
-                           rng() % 3 ? "a1" : ""));
-    if (rng() % 3 == 0) ev.push_back(started(next_id(), conv, t0 + (rng() % 2) * 1000, "instagram"));
+      ev.push_back(started(next_id(), conv, t0, rng() % 2 ? "web" : "whatsapp",
+                           "l" + std::to_string(c), rng() % 3 ? "a1" : ""));
+    if (rng() % 3 == 0)
+      ev.push_back(started(next_id(), conv, t0 + (rng() % 2) * 1000, "instagram"));
     const int n = static_cast<int>(rng() % 8);
     for (int m = 0; m < n; ++m)
-      ev.push_back(message(next_id(), conv, t0 - 5000 + static_cast<std::int64_t>(rng() % 60) * 1000,
+      ev.push_back(message(next_id(), conv,
+                           t0 - 5000 + static_cast<std::int64_t>(rng() % 60) * 1000,
                            senders[rng() % 4], texts[rng() % 5]));
     for (int k = static_cast<int>(rng() % 3); k > 0; --k)
-      ev.push_back(ended(next_id(), conv, t0 + static_cast<std::int64_t>(rng() % 90) * 1000, outcomes[rng() % 3]));
+      ev.push_back(ended(next_id(), conv, t0 + static_cast<std::int64_t>(rng() % 90) * 1000,
+                         outcomes[rng() % 3]));
   }
   return ev;
 }
@@ -107,7 +113,8 @@ void ingest_shuffled(ConversationStore& store, std::vector<sdk::Event> ev, std::
   arrived.insert(arrived.end(), ev.begin(), ev.end());
   for (std::size_t at = 0; at < ev.size();) {
     const std::size_t k = std::min<std::size_t>(ev.size() - at, 1 + rng() % 9);
-    store.ingest({ev.begin() + static_cast<std::ptrdiff_t>(at), ev.begin() + static_cast<std::ptrdiff_t>(at + k)},
+    store.ingest({ev.begin() + static_cast<std::ptrdiff_t>(at),
+                  ev.begin() + static_cast<std::ptrdiff_t>(at + k)},
                  shipped_analyzer());
     at += k;
   }
@@ -120,7 +127,8 @@ void expect_same_facts(const std::vector<ConversationFacts>& got,
     const auto& g = got[i];
     if (i > 0) {  // export order: start, then id
       const auto& p = got[i - 1];
-      EXPECT_TRUE(p.started_ms < g.started_ms || (p.started_ms == g.started_ms && p.conversation_id < g.conversation_id));
+      EXPECT_TRUE(p.started_ms < g.started_ms ||
+                  (p.started_ms == g.started_ms && p.conversation_id < g.conversation_id));
     }
     auto it = want.find(g.conversation_id);
     ASSERT_NE(it, want.end()) << g.conversation_id;
@@ -136,7 +144,9 @@ void expect_same_facts(const std::vector<ConversationFacts>& got,
     EXPECT_EQ(g.first_lead_ms, w.first_lead_ms) << w.conversation_id;
     EXPECT_EQ(g.first_response_ms, w.first_response_ms) << w.conversation_id;
     ASSERT_EQ(g.avg_sentiment.has_value(), w.avg_sentiment.has_value()) << w.conversation_id;
-    if (w.avg_sentiment) { EXPECT_NEAR(*g.avg_sentiment, *w.avg_sentiment, 1e-9) << w.conversation_id; }
+    if (w.avg_sentiment) {
+      EXPECT_NEAR(*g.avg_sentiment, *w.avg_sentiment, 1e-9) << w.conversation_id;
+    }
   }
 }
 
@@ -147,7 +157,8 @@ TEST(Summary, IngestedOutOfOrderMatchesNaive) {
     ConversationStore store;
     std::vector<sdk::Event> arrived;
     ingest_shuffled(store, random_history(rng, 80), rng, arrived);
-    for (auto [from, to] : {std::pair<std::int64_t, std::int64_t>{-100000, 4000000}, {600000, 1200000}}) {
+    for (auto [from, to] :
+         {std::pair<std::int64_t, std::int64_t>{-100000, 4000000}, {600000, 1200000}}) {
       SCOPED_TRACE("seed " + std::to_string(seed));
       expect_same_facts(load_conversations(store, "t1", from, to), naive_facts(arrived, from, to));
     }
@@ -164,14 +175,17 @@ TEST(Summary, ScoreSumsBackfilledFromStoredScoresMatchNaive) {
   ingest_shuffled(store, random_history(rng, 80), rng, arrived);
   store.exec_script("DELETE FROM conv_scores");
   store.exec_script(score_sums_migration(4).sql);  // the backfill half of the migration
-  expect_same_facts(load_conversations(store, "t1", -100000, 4000000), naive_facts(arrived, -100000, 4000000));
+  expect_same_facts(load_conversations(store, "t1", -100000, 4000000),
+                    naive_facts(arrived, -100000, 4000000));
 }
 
 TEST(Summary, LateEarlierLeadMessageNeedsTheEvents) {
-  // Replies at 10 s and 30 s are stored first; then a lead message at 20 s arrives, then one at 5 s.
+  // Replies at 10 s and 30 s are stored first; then a lead message at 20 s arrives, then one at 5
+  // s.
   ConversationStore store;
   store.ingest({started("s", "c", 0), message("r1", "c", 10000, "assistant", "hi"),
-                message("r2", "c", 30000, "agent", "there")}, shipped_analyzer());
+                message("r2", "c", 30000, "agent", "there")},
+               shipped_analyzer());
   store.ingest({message("l1", "c", 20000, "lead", "oi")}, shipped_analyzer());
   auto got = load_conversations(store, "t1", 0, 100000);
   ASSERT_EQ(got.size(), 1u);
@@ -187,13 +201,15 @@ TEST(Summary, LateEarlierLeadMessageNeedsTheEvents) {
 
 TEST(Summary, RescoringMovesTheAverage) {
   ConversationStore store;
-  store.ingest({started("s", "c", 0), message("m1", "c", 1, "lead", "zaplifyzz"), message("m2", "c", 2, "lead", "ok")},
+  store.ingest({started("s", "c", 0), message("m1", "c", 1, "lead", "zaplifyzz"),
+                message("m2", "c", 2, "lead", "ok")},
                shipped_analyzer());
   ASSERT_DOUBLE_EQ(*load_conversations(store, "t1", 0, 10)[0].avg_sentiment, 0.0);
   auto changed = std::make_shared<Lexicon>(*shipped_data().lexicon);
   changed->add_tsv("zaplifyzz\t4\n", "extra.tsv");
   auto analyzer = std::make_shared<SentimentAnalyzer>(changed);
-  Rescorer r(analyzer, store, [&store](const WriteWork& work) { work(store); }, [](const std::string&) {});
+  Rescorer r(
+      analyzer, store, [&store](const WriteWork& work) { work(store); }, [](const std::string&) {});
   r.start("changed");
   r.wait();
   const double want = (analyzer->score("zaplifyzz") + analyzer->score("ok")) / 2;
@@ -222,13 +238,25 @@ TEST(Summary, ConversationsDataSourceRows) {
     ASSERT_EQ(row.size(), 9u);
     const auto& w = want.at(std::get<std::string>(row[0]));
     EXPECT_EQ(std::get<std::string>(row[1]), w.lead_id);
-    if (w.assistant_id.empty()) { EXPECT_TRUE(sdk::is_null(row[2])); } else { EXPECT_EQ(std::get<std::string>(row[2]), w.assistant_id); }
+    if (w.assistant_id.empty()) {
+      EXPECT_TRUE(sdk::is_null(row[2]));
+    } else {
+      EXPECT_EQ(std::get<std::string>(row[2]), w.assistant_id);
+    }
     EXPECT_EQ(std::get<std::string>(row[3]), w.channel);
     EXPECT_EQ(std::get<std::string>(row[4]), cal.format_utc(w.started_ms));
-    if (w.ended_ms) { EXPECT_EQ(std::get<std::string>(row[5]), cal.format_utc(*w.ended_ms)); } else { EXPECT_TRUE(sdk::is_null(row[5])); }
+    if (w.ended_ms) {
+      EXPECT_EQ(std::get<std::string>(row[5]), cal.format_utc(*w.ended_ms));
+    } else {
+      EXPECT_TRUE(sdk::is_null(row[5]));
+    }
     EXPECT_EQ(std::get<std::string>(row[6]), w.ended_ms ? w.outcome : "open");
     EXPECT_EQ(std::get<std::int64_t>(row[7]), w.messages);
-    if (w.avg_sentiment) { EXPECT_NEAR(std::get<double>(row[8]), *w.avg_sentiment, 1e-9); } else { EXPECT_TRUE(sdk::is_null(row[8])); }
+    if (w.avg_sentiment) {
+      EXPECT_NEAR(std::get<double>(row[8]), *w.avg_sentiment, 1e-9);
+    } else {
+      EXPECT_TRUE(sdk::is_null(row[8]));
+    }
   }
 }
 

@@ -181,7 +181,8 @@ TEST(TenantSentimentScoring, ExplainUsesTheTenantsLexicon) {
   EXPECT_EQ(analyzers->for_tenant("other").explain("zorbly").terms.size(), 0u);
 }
 
-double stored_score(const ConversationStore& store, const std::string& tenant, const std::string& id) {
+double stored_score(const ConversationStore& store, const std::string& tenant,
+                    const std::string& id) {
   double v = -99;
   store.query("SELECT score FROM conv_message_scores WHERE tenant_id = ? AND event_id = ?",
               {tenant, id}, [&](const sdk::Row& r) { v = r.number(0); });

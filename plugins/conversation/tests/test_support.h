@@ -9,7 +9,8 @@ namespace zaplify::conversation::testing {
 
 /// The shipped data files, loaded once per test binary.
 inline const LoadedData& shipped_data() {
-  static const LoadedData data = load_plugin_data(nlohmann::json::object(), CONVERSATION_LEXICON_DIR, ".");
+  static const LoadedData data =
+      load_plugin_data(nlohmann::json::object(), CONVERSATION_LEXICON_DIR, ".");
   return data;
 }
 

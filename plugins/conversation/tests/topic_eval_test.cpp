@@ -1,7 +1,8 @@
 // Measures the shipped taxonomy (config/analytics.yaml, the conversation plugin's `topics`) on the
-// labelled sets of tests/data: per-topic precision, recall and F1, and macro-F1 over the six topics.
-// topics_dev.tsv was used to tune the taxonomy; topics_holdout.tsv was written before tuning and
-// never tuned on. Run: conversation_tests --gtest_filter='TopicEval.*' (prints the tables).
+// labelled sets of tests/data: per-topic precision, recall and F1, and macro-F1 over the six
+// topics. topics_dev.tsv was used to tune the taxonomy; topics_holdout.tsv was written before
+// tuning and never tuned on. Run: conversation_tests --gtest_filter='TopicEval.*' (prints the
+// tables).
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
@@ -69,12 +70,16 @@ double evaluate(const TopicMatcher& m, const std::vector<Labelled>& set, const s
     m.match(folded_words(l.text), hit);
     for (std::size_t t = 0; t < names.size(); ++t) {
       const bool truth = l.topics.count(names[t]) > 0;
-      if (hit[t] && truth) ++tp[t];
-      else if (hit[t]) ++fp[t], std::printf("  FP %-13s %s\n", names[t].c_str(), l.text.c_str());
-      else if (truth) ++fn[t], std::printf("  FN %-13s %s\n", names[t].c_str(), l.text.c_str());
+      if (hit[t] && truth)
+        ++tp[t];
+      else if (hit[t])
+        ++fp[t], std::printf("  FP %-13s %s\n", names[t].c_str(), l.text.c_str());
+      else if (truth)
+        ++fn[t], std::printf("  FN %-13s %s\n", names[t].c_str(), l.text.c_str());
     }
   }
-  std::printf("%s (%zu messages)\n| topic | precision | recall | F1 |\n|---|---|---|---|\n", title.c_str(), set.size());
+  std::printf("%s (%zu messages)\n| topic | precision | recall | F1 |\n|---|---|---|---|\n",
+              title.c_str(), set.size());
   double sum = 0;
   for (std::size_t t = 0; t < names.size(); ++t) {
     const double p = tp[t] + fp[t] == 0 ? 1.0 : static_cast<double>(tp[t]) / (tp[t] + fp[t]);
@@ -94,13 +99,15 @@ TEST(TopicEval, ShippedTaxonomyOnTheLabelledSets) {
   ASSERT_EQ(m.names(), (std::vector<std::string>{"cancellation", "delivery", "payment", "price",
                                                  "product", "support"}));
   for (const auto& [name, keywords] : topics.items())
-    EXPECT_GE(keywords.size(), 15u) << name << ": the issue asks for at least 15 keywords per topic";
+    EXPECT_GE(keywords.size(), 15u)
+        << name << ": the issue asks for at least 15 keywords per topic";
   const auto dev = read_set("topics_dev.tsv");
   const auto holdout = read_set("topics_holdout.tsv");
   ASSERT_GE(dev.size() + holdout.size(), 300u);
   const double f_dev = evaluate(m, dev, "dev (tuned on)");
   const double f_holdout = evaluate(m, holdout, "holdout (never tuned on)");
-  // Floors a little under the measured figures (README), so a taxonomy edit that loses quality fails.
+  // Floors a little under the measured figures (README), so a taxonomy edit that loses quality
+  // fails.
   EXPECT_GE(f_dev, 0.85);
   EXPECT_GE(f_holdout, 0.75);
 }

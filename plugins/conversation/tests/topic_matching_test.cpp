@@ -4,8 +4,8 @@
 // libstemmer 2.2's (Debian 12).
 #include <gtest/gtest.h>
 
-#include "plugin_config.h"
 #include "conversation_store.h"
+#include "plugin_config.h"
 #include "store_queries.h"
 #include "test_support.h"
 #include "text_normalizer.h"
@@ -22,31 +22,36 @@ bool hits(const TopicMatcher& m, const std::string& text) {
 }
 
 // One topic holding one keyword.
-TopicMatcher one(const std::string& keyword) { return TopicMatcher(nlohmann::json{{"t", {keyword}}}); }
+TopicMatcher one(const std::string& keyword) {
+  return TopicMatcher(nlohmann::json{{"t", {keyword}}});
+}
 
 TEST(TopicStemming, SpecWordsOfStoredTokens) {
   std::vector<std::string> w;
-  spec_words("don't", w);                  // an apostrophe is not a word character
-  spec_words(".", w);                      // clause marks are not words
+  spec_words("don't", w);  // an apostrophe is not a word character
+  spec_words(".", w);      // clause marks are not words
   spec_words("\"", w);
-  spec_words("preco\xe2\x86\x92" "alto", w);  // "preco→alto": the arrow separates
-  spec_words("snake_case", w);            // '_' is a word character
+  spec_words(
+      "preco\xe2\x86\x92"
+      "alto",
+      w);                       // "preco→alto": the arrow separates
+  spec_words("snake_case", w);  // '_' is a word character
   EXPECT_EQ(w, (std::vector<std::string>{"don", "t", "preco", "alto", "snake_case"}));
 }
 
 TEST(TopicStemming, PluralsAndVerbForms) {
-  EXPECT_TRUE(hits(one("entrega"), "cadê as ENTREGAS?"));      // pt: entreg = entreg
-  EXPECT_TRUE(hits(one("pagamento"), "dois pagamentos"));      // pt: pagament
-  EXPECT_TRUE(hits(one("cancelar"), "foi cancelado ontem"));   // pt: cancel (en differs)
-  EXPECT_TRUE(hits(one("refund"), "they refunded me"));        // en: refund (pt differs)
-  EXPECT_TRUE(hits(one("arrive"), "it's arriving today"));     // en: arriv
-  EXPECT_TRUE(hits(one("ship"), "not shipped yet"));           // en: ship
-  EXPECT_TRUE(hits(one("shoe"), "two pairs of shoes"));        // en: shoe
+  EXPECT_TRUE(hits(one("entrega"), "cadê as ENTREGAS?"));     // pt: entreg = entreg
+  EXPECT_TRUE(hits(one("pagamento"), "dois pagamentos"));     // pt: pagament
+  EXPECT_TRUE(hits(one("cancelar"), "foi cancelado ontem"));  // pt: cancel (en differs)
+  EXPECT_TRUE(hits(one("refund"), "they refunded me"));       // en: refund (pt differs)
+  EXPECT_TRUE(hits(one("arrive"), "it's arriving today"));    // en: arriv
+  EXPECT_TRUE(hits(one("ship"), "not shipped yet"));          // en: ship
+  EXPECT_TRUE(hits(one("shoe"), "two pairs of shoes"));       // en: shoe
 }
 
 TEST(TopicStemming, DerivedNouns) {
-  EXPECT_TRUE(hits(one("cancelar"), "cancelamento do plano"));   // -mento, pt: cancel
-  EXPECT_TRUE(hits(one("atender"), "péssimo atendimento"));      // pt: atend
+  EXPECT_TRUE(hits(one("cancelar"), "cancelamento do plano"));  // -mento, pt: cancel
+  EXPECT_TRUE(hits(one("atender"), "péssimo atendimento"));     // pt: atend
   EXPECT_TRUE(hits(one("cancel"), "cancellation fee"));         // -ation, en: cancel
   EXPECT_TRUE(hits(one("rastreamento"), "codigo de RASTREAMENTO"));
   // -ção: folded first ("devolucao"), the Portuguese stemmer keeps "devoluca"; the plural
@@ -61,14 +66,17 @@ TEST(TopicStemming, AccentsAndCaseOnEitherSide) {
   EXPECT_TRUE(hits(one("preco"), "Preço alto"));
   EXPECT_TRUE(hits(one("não chegou"), "NAO CHEGOU"));
   // Text typed in decomposed form (base letter + combining mark) folds the same way.
-  EXPECT_TRUE(hits(one("cancelação"), "cancelac\xcc\xa7" "a\xcc\x83" "o"));
+  EXPECT_TRUE(hits(one("cancelação"),
+                   "cancelac\xcc\xa7"
+                   "a\xcc\x83"
+                   "o"));
 }
 
 TEST(TopicStemming, PhrasesAreConsecutiveStemmedWords) {
-  EXPECT_TRUE(hits(one("quanto custa"), "quanto custava?"));      // pt: quant cust
-  EXPECT_TRUE(hits(one("never arrived"), "it never arrives"));     // en: never arriv
-  EXPECT_TRUE(hits(one("não chegou"), "os pedidos nao chegaram")); // pt: nao cheg
-  EXPECT_FALSE(hits(one("quanto custa"), "custa quanto"));         // order matters
+  EXPECT_TRUE(hits(one("quanto custa"), "quanto custava?"));         // pt: quant cust
+  EXPECT_TRUE(hits(one("never arrived"), "it never arrives"));       // en: never arriv
+  EXPECT_TRUE(hits(one("não chegou"), "os pedidos nao chegaram"));   // pt: nao cheg
+  EXPECT_FALSE(hits(one("quanto custa"), "custa quanto"));           // order matters
   EXPECT_FALSE(hits(one("never arrived"), "never really arrived"));  // consecutive only
   // Punctuation is not a word: the matching rule of docs/api.md compares word sequences (the
   // literal rule stopped at clauses).
@@ -76,16 +84,17 @@ TEST(TopicStemming, PhrasesAreConsecutiveStemmedWords) {
 }
 
 TEST(TopicStemming, WordBoundaries) {
-  EXPECT_FALSE(hits(one("price"), "priceless"));      // en: priceless
-  EXPECT_FALSE(hits(one("valor"), "eu valorizo"));    // pt: valoriz ≠ valor
+  EXPECT_FALSE(hits(one("price"), "priceless"));    // en: priceless
+  EXPECT_FALSE(hits(one("valor"), "eu valorizo"));  // pt: valoriz ≠ valor
   EXPECT_FALSE(hits(one("pix"), "pixel"));
   EXPECT_TRUE(hits(one("pix"), "paguei no PIX!"));
   EXPECT_FALSE(hits(one("cor"), "corrida"));
-  EXPECT_TRUE(hits(one("can"), "I can't"));           // "can't" holds the words "can" and "t"
+  EXPECT_TRUE(hits(one("can"), "I can't"));  // "can't" holds the words "can" and "t"
 }
 
 TEST(TopicStemming, EitherStemmerMatchesAndTopicsAreIndependent) {
-  TopicMatcher m(nlohmann::json{{"a_en", {"refund"}}, {"b_pt", {"cancelar"}}, {"c_none", {"boleto"}}});
+  TopicMatcher m(
+      nlohmann::json{{"a_en", {"refund"}}, {"b_pt", {"cancelar"}}, {"c_none", {"boleto"}}});
   std::vector<char> hit(3);
   m.match(folded_words("refunded and cancelado"), hit);
   EXPECT_EQ(hit, (std::vector<char>{1, 1, 0}));
@@ -108,8 +117,9 @@ TEST(TopicStemming, SessionEqualsDirectMatching) {
 TEST(TopicConfig, TenantTaxonomyReplacesTheDefault) {
   const auto data = load_plugin_data(
       nlohmann::json{{"topics", {{"price", {"preço"}}}},
-                     {"tenant_topics", {{"acme", {{"delivery", {"entrega"}}, {"billing", {"boleto"}}}},
-                                        {"quiet", nlohmann::json::object()}}}},
+                     {"tenant_topics",
+                      {{"acme", {{"delivery", {"entrega"}}, {"billing", {"boleto"}}}},
+                       {"quiet", nlohmann::json::object()}}}},
       CONVERSATION_LEXICON_DIR, ".");
   EXPECT_EQ(data.topics_for("other").names(), (std::vector<std::string>{"price"}));
   EXPECT_EQ(data.topics_for("acme").names(), (std::vector<std::string>{"billing", "delivery"}));
@@ -127,7 +137,8 @@ void expect_config_error(const nlohmann::json& config, const std::string& fragme
 
 TEST(TopicConfig, RejectedAtLoadWithTheKeyNamed) {
   expect_config_error({{"tenant_topics", {"acme"}}}, "tenant_topics must be a map");
-  expect_config_error({{"tenant_topics", {{"acme", {"entrega"}}}}}, "tenant_topics.acme must be a map");
+  expect_config_error({{"tenant_topics", {{"acme", {"entrega"}}}}},
+                      "tenant_topics.acme must be a map");
   expect_config_error({{"tenant_topics", {{"acme", {{"delivery", "entrega"}}}}}},
                       "tenant_topics.acme.delivery must be a list");
   expect_config_error({{"tenant_topics", {{"acme", {{"delivery", {"entrega", 3}}}}}}},
@@ -152,15 +163,19 @@ TEST(TopicConfig, ATaxonomyChangeAppliesToStoredMessages) {
       if (t["topic"] == topic) return t["conversations"].get<std::int64_t>();
     return std::int64_t{-1};  // not a topic of that taxonomy
   };
-  const auto before = load_plugin_data({{"topics", {{"delivery", {"frete"}}}}}, CONVERSATION_LEXICON_DIR, ".");
+  const auto before =
+      load_plugin_data({{"topics", {{"delivery", {"frete"}}}}}, CONVERSATION_LEXICON_DIR, ".");
   EXPECT_EQ(conversations_of(before, "delivery"), 0);
-  const auto after = load_plugin_data({{"topics", {{"delivery", {"entrega", "atraso"}}}}}, CONVERSATION_LEXICON_DIR, ".");
+  const auto after = load_plugin_data({{"topics", {{"delivery", {"entrega", "atraso"}}}}},
+                                      CONVERSATION_LEXICON_DIR, ".");
   EXPECT_EQ(conversations_of(after, "delivery"), 1);
-  const auto tenant = load_plugin_data(
-      {{"topics", {{"delivery", {"entrega"}}}}, {"tenant_topics", {{"t1", {{"cancellation", {"cancelamento"}}}}}}},
-      CONVERSATION_LEXICON_DIR, ".");
-  EXPECT_EQ(conversations_of(tenant, "cancellation"), 1);  // "cancelar" ~ "cancelamento" (pt: cancel)
-  EXPECT_EQ(conversations_of(tenant, "delivery"), -1);     // t1's own taxonomy replaces the default
+  const auto tenant =
+      load_plugin_data({{"topics", {{"delivery", {"entrega"}}}},
+                        {"tenant_topics", {{"t1", {{"cancellation", {"cancelamento"}}}}}}},
+                       CONVERSATION_LEXICON_DIR, ".");
+  EXPECT_EQ(conversations_of(tenant, "cancellation"),
+            1);                                         // "cancelar" ~ "cancelamento" (pt: cancel)
+  EXPECT_EQ(conversations_of(tenant, "delivery"), -1);  // t1's own taxonomy replaces the default
 }
 
 }  // namespace

@@ -7,10 +7,9 @@
 
 #include <random>
 
-#include "naive_whatsapp.h"
 #include "conversation_store.h"
+#include "naive_whatsapp.h"
 #include "test_support.h"
-
 
 namespace zaplify::conversation {
 namespace {
@@ -52,9 +51,10 @@ class WhatsappWindowTest : public ::testing::Test {
     for (const auto& e : events) out.push_back(to_event(e));
     store_.ingest(out, testing::shipped_analyzer());
   }
-  nlohmann::json report(std::int64_t from, std::int64_t to, std::int64_t now, std::int64_t limit = 500) {
-    return whatsapp_window_report(store_, calendar_, "t1", sdk::Window{from, to, "UTC", sdk::Interval::None},
-                                  now, limit);
+  nlohmann::json report(std::int64_t from, std::int64_t to, std::int64_t now,
+                        std::int64_t limit = 500) {
+    return whatsapp_window_report(store_, calendar_, "t1",
+                                  sdk::Window{from, to, "UTC", sdk::Interval::None}, now, limit);
   }
   testing::ConversationStore store_;
   testing::UtcCalendar calendar_;
@@ -69,8 +69,11 @@ TEST_F(WhatsappWindowTest, RandomConversationsMatchTheNaiveReference) {
   auto id = [&] { return std::to_string(pick(100000)) + "_" + std::to_string(events.size()); };
   for (int c = 0; c < 160; ++c) {
     const std::string conv = "c" + std::to_string(c);
-    if (c % 10 != 9) events.push_back(start(id(), T0 + pick(5) * H, conv, channels[static_cast<std::size_t>(pick(5))]));
-    if (pick(4) == 0) events.push_back(start(id(), T0 + pick(200) * H, conv, "instagram"));  // repeat: ignored
+    if (c % 10 != 9)
+      events.push_back(
+          start(id(), T0 + pick(5) * H, conv, channels[static_cast<std::size_t>(pick(5))]));
+    if (pick(4) == 0)
+      events.push_back(start(id(), T0 + pick(200) * H, conv, "instagram"));  // repeat: ignored
     // Whole hours and half days: many gaps of exactly 24 h, and equal timestamps.
     std::int64_t ts = T0 + pick(48) * H;
     for (int m = 0, n = 1 + pick(8); m < n; ++m) {
@@ -94,7 +97,8 @@ TEST_F(WhatsappWindowTest, RandomConversationsMatchTheNaiveReference) {
     for (std::size_t i = 0; i < want.at_risk.size(); ++i) {
       EXPECT_EQ(got["at_risk"][i]["conversation_id"], want.at_risk[i].conv);
       EXPECT_EQ(got["at_risk"][i]["lead_id"], want.at_risk[i].lead);
-      EXPECT_EQ(got["at_risk"][i]["window_closes_at"], calendar_.format_utc(want.at_risk[i].last_lead + D));
+      EXPECT_EQ(got["at_risk"][i]["window_closes_at"],
+                calendar_.format_utc(want.at_risk[i].last_lead + D));
     }
     seen_outside += want.outside;
     seen_expired += want.expired;
@@ -107,12 +111,13 @@ TEST_F(WhatsappWindowTest, RandomConversationsMatchTheNaiveReference) {
 
 TEST_F(WhatsappWindowTest, BusinessMessageExactlyTwentyFourHoursLaterIsInside) {
   ingest({start("s1", T0, "c1"), msg("l1", T0 + H, "c1", "lead"),
-          msg("b1", T0 + H + D, "c1", "assistant"),         // exactly 24 h: inside
-          msg("b2", T0 + H + D + 1, "c1", "agent"),         // 1 ms later: outside
+          msg("b1", T0 + H + D, "c1", "assistant"),  // exactly 24 h: inside
+          msg("b2", T0 + H + D + 1, "c1", "agent"),  // 1 ms later: outside
           start("s2", T0, "c2"), msg("l2", T0 + 3 * D, "c2", "lead"),
-          msg("b3", T0 + 3 * D, "c2", "assistant"),         // same millisecond: inside
-          start("s3", T0, "c3", "instagram"), msg("b4", T0 + 2 * D, "c3", "assistant"),  // not WhatsApp
-          msg("b5", T0 + 2 * D, "never-started", "assistant")});                          // no channel
+          msg("b3", T0 + 3 * D, "c2", "assistant"),  // same millisecond: inside
+          start("s3", T0, "c3", "instagram"),
+          msg("b4", T0 + 2 * D, "c3", "assistant"),               // not WhatsApp
+          msg("b5", T0 + 2 * D, "never-started", "assistant")});  // no channel
   const auto j = report(T0, T0 + 5 * D, T0 + 6 * D);
   EXPECT_EQ(j["business_messages"], 3);
   EXPECT_EQ(j["outside_window"], 1);
@@ -122,9 +127,11 @@ TEST_F(WhatsappWindowTest, BusinessMessageExactlyTwentyFourHoursLaterIsInside) {
 }
 
 TEST_F(WhatsappWindowTest, ExpiryCountsUnansweredAndLateReplies) {
-  ingest({start("s1", T0, "late"), msg("l1", T0 + H, "late", "lead"), msg("b1", T0 + H + D + 1, "late", "agent"),
-          start("s2", T0, "open"), msg("l2", T0 + H, "open", "lead"),  // never answered
-          start("s3", T0, "fresh"), msg("l3", T0 + 4 * D, "fresh", "lead"),  // 24 h pass exactly at `to`
+  ingest({start("s1", T0, "late"), msg("l1", T0 + H, "late", "lead"),
+          msg("b1", T0 + H + D + 1, "late", "agent"), start("s2", T0, "open"),
+          msg("l2", T0 + H, "open", "lead"),  // never answered
+          start("s3", T0, "fresh"),
+          msg("l3", T0 + 4 * D, "fresh", "lead"),  // 24 h pass exactly at `to`
           // Lead message near the end of W, answered 30 h later: after the rows read for W.
           start("s4", T0, "beyond"), msg("l4", T0 + 5 * D - H, "beyond", "lead"),
           msg("b4", T0 + 6 * D + 5 * H, "beyond", "assistant")});
@@ -139,10 +146,13 @@ TEST_F(WhatsappWindowTest, AConversationAtRiskLeavesTheListOnceAnswered) {
   const std::int64_t now = T0 + 10 * D;
   ingest({start("s1", T0, "risk"), msg("l1", now - 23 * H, "risk", "lead"),
           start("s2", T0, "later"), msg("l2", now - 22 * H - 30 * 60'000, "later", "lead"),
-          start("s3", T0, "closed"), msg("l3", now - 24 * H, "closed", "lead"),   // closes exactly now
-          start("s4", T0, "far"), msg("l4", now - 22 * H + 1, "far", "lead"),      // closes after now + 2 h
-          start("s5", T0, "ended"), msg("l5", now - 23 * H, "ended", "lead"), end("e5", now - 23 * H, "ended"),
-          start("s6", T0, "ig", "instagram"), msg("l6", now - 23 * H, "ig", "lead")});
+          start("s3", T0, "closed"),
+          msg("l3", now - 24 * H, "closed", "lead"),  // closes exactly now
+          start("s4", T0, "far"),
+          msg("l4", now - 22 * H + 1, "far", "lead"),  // closes after now + 2 h
+          start("s5", T0, "ended"), msg("l5", now - 23 * H, "ended", "lead"),
+          end("e5", now - 23 * H, "ended"), start("s6", T0, "ig", "instagram"),
+          msg("l6", now - 23 * H, "ig", "lead")});
   auto j = report(now - D, now, now, 1);
   EXPECT_EQ(j["at_risk_total"], 2);
   ASSERT_EQ(j["at_risk"].size(), 1u);  // limit 1: the soonest

@@ -20,34 +20,60 @@ namespace {
 
 using testing::Ev;
 
-Ev start(std::string id, std::int64_t ts, std::string conv, std::string lead, std::string assistant) {
-  return {std::move(id), "conversation_started", ts, std::move(lead), std::move(conv), std::move(assistant), "", "", "", "", {}};
+Ev start(std::string id, std::int64_t ts, std::string conv, std::string lead,
+         std::string assistant) {
+  return {std::move(id),
+          "conversation_started",
+          ts,
+          std::move(lead),
+          std::move(conv),
+          std::move(assistant),
+          "",
+          "",
+          "",
+          "",
+          {}};
 }
-Ev msg(std::string id, std::int64_t ts, std::string conv, std::string sender, std::optional<std::int64_t> tokens) {
-  return {std::move(id), "message", ts, "", std::move(conv), "", std::move(sender), "", "", "", tokens};
+Ev msg(std::string id, std::int64_t ts, std::string conv, std::string sender,
+       std::optional<std::int64_t> tokens) {
+  return {std::move(id),     "message", ts, "", std::move(conv), "",
+          std::move(sender), "",        "", "", tokens};
 }
 Ev ended(std::string id, std::int64_t ts, std::string conv, std::string outcome) {
-  return {std::move(id), "conversation_ended", ts, "", std::move(conv), "", "", std::move(outcome), "", "", {}};
+  return {std::move(id),
+          "conversation_ended",
+          ts,
+          "",
+          std::move(conv),
+          "",
+          "",
+          std::move(outcome),
+          "",
+          "",
+          {}};
 }
 Ev stage(std::string id, std::int64_t ts, std::string lead, std::string funnel, std::string name) {
-  return {std::move(id), "stage_changed", ts, std::move(lead), "", "", "", "", std::move(funnel), std::move(name), {}};
+  return {std::move(id),     "stage_changed", ts, std::move(lead), "", "", "", "",
+          std::move(funnel), std::move(name), {}};
 }
 
 sdk::Event to_event(const Ev& e) {
   sdk::Event x;
   x.tenant_id = "t", x.id = e.id, x.type = e.type, x.ts_ms = e.ts, x.lead_id = e.lead;
-  x.conversation_id = e.conv, x.assistant_id = e.assistant, x.sender = e.sender, x.outcome = e.outcome;
+  x.conversation_id = e.conv, x.assistant_id = e.assistant, x.sender = e.sender,
+  x.outcome = e.outcome;
   x.funnel_id = e.funnel, x.stage = e.stage, x.tokens = e.tokens;
   if (x.type == "message") x.text = "hi";
   return x;
 }
 
-CostReport compute(const std::vector<Ev>& events, const Prices& prices, std::int64_t from, std::int64_t to,
-                   const std::map<std::string, std::string>& final_stage) {
+CostReport compute(const std::vector<Ev>& events, const Prices& prices, std::int64_t from,
+                   std::int64_t to, const std::map<std::string, std::string>& final_stage) {
   testkit::SqliteStore store;
   store.migrate("costs", cost_units_migrations());
   std::vector<sdk::Event> batch;
-  for (const auto& [funnel, last] : final_stage) {  // each funnel defined as [entry, its final stage]
+  for (const auto& [funnel, last] :
+       final_stage) {  // each funnel defined as [entry, its final stage]
     sdk::Event def;
     def.tenant_id = "t", def.id = "def-" + funnel, def.type = "funnel_defined", def.ts_ms = 0;
     def.funnel_id = funnel, def.name = funnel, def.stages = {"entry", last};
@@ -55,7 +81,8 @@ CostReport compute(const std::vector<Ev>& events, const Prices& prices, std::int
   }
   for (const auto& e : events) batch.push_back(to_event(e));
   store.ingest(batch, {fold_cost_units});
-  return compute_cost(store, *testkit::funnel_catalog(store), prices, "t", sdk::Window{from, to, "UTC", sdk::Interval::None});
+  return compute_cost(store, *testkit::funnel_catalog(store), prices, "t",
+                      sdk::Window{from, to, "UTC", sdk::Interval::None});
 }
 
 void expect_matches(const CostReport& got, const testing::NaiveCost& want) {
@@ -92,39 +119,47 @@ TEST(CostModel, RandomEventsMatchTheNaiveReference) {
   std::int64_t seen_conversions = 0, seen_resolutions = 0, seen_unattributed = 0;
   // scale 1: W inside one 15-minute unit (edges only); 4000: W spans whole units and two edges.
   for (const std::int64_t scale : {std::int64_t{1}, std::int64_t{4000}})
-  for (unsigned seed = 1; seed <= 30; ++seed) {
-    std::mt19937 rng(seed);
-    auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
-    auto ts = [&] { return static_cast<std::int64_t>(pick(25)) * 100 * scale; };  // coarse: many ties
-    std::vector<Ev> events;
-    auto id = [&] { return std::to_string(pick(1000)) + "_" + std::to_string(events.size()); };
-    for (int i = 0, n = 60 + pick(60); i < n; ++i) {
-      const int c = pick(16);  // c12..c15 are never started
-      const std::string conv = "c" + std::to_string(c);
-      const std::string lead = "l" + std::to_string(pick(8));
-      switch (pick(10)) {
-        case 0: case 1:
-          if (c < 12) events.push_back(start(id(), ts(), conv, lead, assistants[pick(4)]));
-          break;
-        case 2: events.push_back(ended(id(), ts(), conv, outcomes[pick(4)])); break;
-        case 3: events.push_back(stage(id(), ts(), lead, pick(2) ? "f1" : "f2", stages[pick(4)])); break;
-        default: {
-          std::optional<std::int64_t> tokens;
-          if (pick(5)) tokens = pick(900);
-          events.push_back(msg(id(), ts(), conv, senders[pick(4)], tokens));
+    for (unsigned seed = 1; seed <= 30; ++seed) {
+      std::mt19937 rng(seed);
+      auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
+      auto ts = [&] {
+        return static_cast<std::int64_t>(pick(25)) * 100 * scale;
+      };  // coarse: many ties
+      std::vector<Ev> events;
+      auto id = [&] { return std::to_string(pick(1000)) + "_" + std::to_string(events.size()); };
+      for (int i = 0, n = 60 + pick(60); i < n; ++i) {
+        const int c = pick(16);  // c12..c15 are never started
+        const std::string conv = "c" + std::to_string(c);
+        const std::string lead = "l" + std::to_string(pick(8));
+        switch (pick(10)) {
+          case 0:
+          case 1:
+            if (c < 12) events.push_back(start(id(), ts(), conv, lead, assistants[pick(4)]));
+            break;
+          case 2:
+            events.push_back(ended(id(), ts(), conv, outcomes[pick(4)]));
+            break;
+          case 3:
+            events.push_back(stage(id(), ts(), lead, pick(2) ? "f1" : "f2", stages[pick(4)]));
+            break;
+          default: {
+            std::optional<std::int64_t> tokens;
+            if (pick(5)) tokens = pick(900);
+            events.push_back(msg(id(), ts(), conv, senders[pick(4)], tokens));
+          }
         }
       }
+      const std::int64_t from = 700 * scale, to = 1900 * scale;
+      SCOPED_TRACE("seed " + std::to_string(seed) + ", scale " + std::to_string(scale));
+      const auto want =
+          testing::naive_cost(events, finals, prices.default_per_1k, prices.per_1k, from, to);
+      expect_matches(compute(events, prices, from, to, finals), want);
+      seen_unattributed += want.unattributed_tokens;
+      for (const auto& [a, line] : want.lines) {
+        seen_conversions += line.conversions;
+        seen_resolutions += line.resolutions;
+      }
     }
-    const std::int64_t from = 700 * scale, to = 1900 * scale;
-    SCOPED_TRACE("seed " + std::to_string(seed) + ", scale " + std::to_string(scale));
-    const auto want = testing::naive_cost(events, finals, prices.default_per_1k, prices.per_1k, from, to);
-    expect_matches(compute(events, prices, from, to, finals), want);
-    seen_unattributed += want.unattributed_tokens;
-    for (const auto& [a, line] : want.lines) {
-      seen_conversions += line.conversions;
-      seen_resolutions += line.resolutions;
-    }
-  }
   // The draws reach every rule, not only the easy ones.
   EXPECT_GT(seen_conversions, 10);
   EXPECT_GE(seen_resolutions, 5);  // the draws differ between GCC and clang builds (10 under clang)
@@ -137,13 +172,13 @@ TEST(CostModel, HandWorkedAttribution) {
   prices.per_1k = {{"a1", 10.0}};
   const std::int64_t from = 1000, to = 2000;
   const std::vector<Ev> events = {
-      start("s2", 500, "c1", "L1", "a2"),   // same time as s1, but "s1" < "s2": a1 owns c1
+      start("s2", 500, "c1", "L1", "a2"),  // same time as s1, but "s1" < "s2": a1 owns c1
       start("s1", 500, "c1", "L1", "a1"),
       start("s9", 1500, "c1", "L9", "a3"),  // a repeated start: ignored everywhere
       msg("m1", 1100, "c1", "assistant", 300),
-      msg("m2", 1200, "c1", "agent", 50),   // agent tokens are not assistant tokens
+      msg("m2", 1200, "c1", "agent", 50),  // agent tokens are not assistant tokens
       msg("m3", 1300, "unknown", "assistant", 100),
-      start("s3", 1400, "c2", "L2", ""),    // human only
+      start("s3", 1400, "c2", "L2", ""),  // human only
       msg("m4", 1450, "c2", "assistant", 200),
       ended("e1", 900, "c1", "abandoned"),  // c1's earliest ending is before W
       ended("e2", 1600, "c1", "resolved"),
@@ -177,8 +212,8 @@ TEST(CostModel, DailyRowsPerDayWithUnattributedLast) {
   Prices prices;
   prices.default_per_1k = 2.0;
   DailyCostAccumulator acc(prices, {1000, 2000});
-  acc.add_reply("a1", 999, 5);   // before the first day: not in W
-  acc.add_reply("", 1000, 10);   // unattributed
+  acc.add_reply("a1", 999, 5);  // before the first day: not in W
+  acc.add_reply("", 1000, 10);  // unattributed
   acc.add_reply("a1", 1999, 20);
   acc.add_reply("a1", 2000, 0);  // 0 tokens: no row
   acc.add_reply("a1", 2500, 30);

@@ -22,7 +22,8 @@ json to_json(const Ev& e) {
   json j = {{"id", e.id}, {"type", e.type}, {"tenant_id", "t1"}, {"timestamp", rfc3339(e.ts)}};
   if (!e.lead.empty()) j["lead_id"] = e.lead;
   if (!e.conv.empty()) j["conversation_id"] = e.conv;
-  if (e.type == "conversation_started") j["assistant_id"] = e.assistant.empty() ? json(nullptr) : json(e.assistant);
+  if (e.type == "conversation_started")
+    j["assistant_id"] = e.assistant.empty() ? json(nullptr) : json(e.assistant);
   if (e.type == "message") j["sender"] = e.sender, j["text"] = "hi";
   if (e.tokens) j["tokens"] = *e.tokens;
   if (!e.outcome.empty()) j["outcome"] = e.outcome;
@@ -49,7 +50,8 @@ std::vector<Ev> random_events(std::int64_t base, unsigned seed) {
     e.id = id();
     e.ts = ts();
     if (kind < 2 && c < 100) {
-      e.type = "conversation_started", e.conv = conv, e.lead = lead, e.assistant = assistants[pick(4)];
+      e.type = "conversation_started", e.conv = conv, e.lead = lead,
+      e.assistant = assistants[pick(4)];
     } else if (kind == 2) {
       e.type = "conversation_ended", e.conv = conv, e.outcome = outcomes[pick(4)];
     } else if (kind == 3) {
@@ -69,14 +71,19 @@ TEST_P(CostsHttp, MatchesTheNaiveReference) {
   ServerOptions o;
   o.database = GetParam();
   o.plugins = {"costs", "export"};
-  o.plugin_config["costs"] = {{"currency", "BRL"}, {"default_per_1k_tokens", 0.4},
+  o.plugin_config["costs"] = {{"currency", "BRL"},
+                              {"default_per_1k_tokens", 0.4},
                               {"assistants", {{"a1", 1.5}, {"a2", 0.02}}}};
   ServerProcess s(o);
   const Headers h{{"X-Tenant-ID", "t1"}};
   const std::int64_t base = (now_ms() / kDayMs - 8) * kDayMs;
   auto events = random_events(base, 3);
-  std::vector<json> bodies = {{{"id", "def"}, {"type", "funnel_defined"}, {"tenant_id", "t1"},
-                               {"timestamp", rfc3339(base)}, {"funnel_id", "f1"}, {"name", "Sales"},
+  std::vector<json> bodies = {{{"id", "def"},
+                               {"type", "funnel_defined"},
+                               {"tenant_id", "t1"},
+                               {"timestamp", rfc3339(base)},
+                               {"funnel_id", "f1"},
+                               {"name", "Sales"},
                                {"stages", {"new", "won"}}}};
   for (const auto& e : events) bodies.push_back(to_json(e));
   std::shuffle(bodies.begin(), bodies.end(), std::mt19937(9));
@@ -85,9 +92,11 @@ TEST_P(CostsHttp, MatchesTheNaiveReference) {
   ASSERT_EQ(ingest.json()["rejected"].size(), 0u) << ingest.body;
 
   for (std::int64_t offset : {0, 1, 2}) {
-    const std::int64_t from = base + offset * kDayMs + 7 * kHourMs, to = from + 2 * kDayMs + 30 * 60'000;
+    const std::int64_t from = base + offset * kDayMs + 7 * kHourMs,
+                       to = from + 2 * kDayMs + 30 * 60'000;
     const std::string q = "?from=" + url_encode(rfc3339(from)) + "&to=" + url_encode(rfc3339(to));
-    const auto want = costs::testing::naive_cost(events, {{"f1", "won"}}, 0.4, {{"a1", 1.5}, {"a2", 0.02}}, from, to);
+    const auto want = costs::testing::naive_cost(events, {{"f1", "won"}}, 0.4,
+                                                 {{"a1", 1.5}, {"a2", 0.02}}, from, to);
     auto r = s.get("/metrics/cost" + q, h);
     ASSERT_EQ(r.status, 200) << r.body;
     const json got = r.json();
@@ -112,7 +121,8 @@ TEST_P(CostsHttp, MatchesTheNaiveReference) {
     std::map<std::string, std::int64_t> per_assistant;
     for (const auto& row : d.json()) {
       EXPECT_GT(row["tokens"].get<std::int64_t>(), 0);
-      per_assistant[row["assistant_id"].is_null() ? "" : row["assistant_id"].get<std::string>()] += row["tokens"].get<std::int64_t>();
+      per_assistant[row["assistant_id"].is_null() ? "" : row["assistant_id"].get<std::string>()] +=
+          row["tokens"].get<std::int64_t>();
     }
     EXPECT_EQ(per_assistant[""], want.unattributed_tokens);
     for (const auto& [a, line] : want.lines) EXPECT_EQ(per_assistant[a], line.tokens) << a;
@@ -131,7 +141,8 @@ TEST_P(CostsHttp, TheRouteAndDataSourceAreDocumented) {
   EXPECT_TRUE(names.count("from") && names.count("to") && names.count("tz"));
   const json ds = s.get("/analytics/export/datasets", {{"X-Tenant-ID", "t1"}}).json();
   bool listed = false;
-  for (const auto& d : ds["datasets"]) listed |= d["name"] == "cost_daily" && d["plugin"] == "costs";
+  for (const auto& d : ds["datasets"])
+    listed |= d["name"] == "cost_daily" && d["plugin"] == "costs";
   EXPECT_TRUE(listed) << ds.dump();
   // No prices configured: everything at the default 0, currency USD.
   const json empty = s.get("/metrics/cost", {{"X-Tenant-ID", "t1"}}).json();
@@ -173,15 +184,18 @@ TEST_P(CostsHttp, ABadBlockOnReloadIsRefusedAndTheRunningPricesKeepServing) {
   auto plugin_error = [&] {
     const json listed = s.get("/admin/plugins").json();
     for (const auto& p : listed["plugins"])
-      if (p["name"] == "costs") return p["last_error"].is_string() ? p["last_error"].get<std::string>() : "";
+      if (p["name"] == "costs")
+        return p["last_error"].is_string() ? p["last_error"].get<std::string>() : "";
     return std::string("(costs not listed)");
   };
   const std::vector<std::pair<json, std::string>> bad = {
       {{{"curency", "EUR"}}, "plugins[costs].config.curency: not a key of this plugin"},
       {{{"currency", 3}}, "plugins[costs].config.currency: must be a string"},
-      {{{"default_per_1k_tokens", -5}}, "plugins[costs].config.default_per_1k_tokens: must be at least 0"},
+      {{{"default_per_1k_tokens", -5}},
+       "plugins[costs].config.default_per_1k_tokens: must be at least 0"},
       {{{"default_per_1k_tokens", "abc"}}, "default_per_1k_tokens: must be a number"},
-      {{{"assistants", {{"a1", "cheap"}}}}, "plugins[costs].config.assistants.a1: must be a number"},
+      {{{"assistants", {{"a1", "cheap"}}}},
+       "plugins[costs].config.assistants.a1: must be a number"},
       {{{"assistants", {{"a1", -1}}}}, "assistants.a1 must be a number >= 0"},
       {{{"currency", ""}}, "currency must be a non-empty string"}};
   for (const auto& [block, message] : bad) {

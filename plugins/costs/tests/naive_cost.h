@@ -33,10 +33,13 @@ struct NaiveCost {
   std::map<std::string, NaiveLine> lines;  ///< The listed assistants only.
 };
 
-inline bool before(const Ev& a, const Ev& b) { return a.ts < b.ts || (a.ts == b.ts && a.id < b.id); }
+inline bool before(const Ev& a, const Ev& b) {
+  return a.ts < b.ts || (a.ts == b.ts && a.id < b.id);
+}
 
 /// `final_stage`: each funnel's final stage under its current definition.
-inline NaiveCost naive_cost(const std::vector<Ev>& events, const std::map<std::string, std::string>& final_stage,
+inline NaiveCost naive_cost(const std::vector<Ev>& events,
+                            const std::map<std::string, std::string>& final_stage,
                             double default_price, const std::map<std::string, double>& prices,
                             std::int64_t from, std::int64_t to) {
   auto in_w = [&](std::int64_t ts) { return ts >= from && ts < to; };
@@ -55,7 +58,8 @@ inline NaiveCost naive_cost(const std::vector<Ev>& events, const std::map<std::s
   NaiveCost r;
   std::set<std::string> listed;
   for (const auto& e : events)
-    if (e.type == "message" && in_w(e.ts) && !assistant_of(e.conv).empty()) listed.insert(assistant_of(e.conv));
+    if (e.type == "message" && in_w(e.ts) && !assistant_of(e.conv).empty())
+      listed.insert(assistant_of(e.conv));
   std::set<std::string> convs;
   for (const auto& e : events)
     if (!e.conv.empty()) convs.insert(e.conv);
@@ -68,7 +72,8 @@ inline NaiveCost naive_cost(const std::vector<Ev>& events, const std::map<std::s
     if (e.type == "stage_changed" && in_w(e.ts) && final_stage.count(e.funnel) &&
         final_stage.at(e.funnel) == e.stage)
       converted.insert(e.lead);
-  std::map<std::string, std::string> conversion_assistant;  // lead → its first conversation's assistant
+  std::map<std::string, std::string>
+      conversion_assistant;  // lead → its first conversation's assistant
   for (const auto& lead : converted) {
     const Ev* first = nullptr;
     for (const auto& c : convs) {
@@ -85,8 +90,10 @@ inline NaiveCost naive_cost(const std::vector<Ev>& events, const std::map<std::s
     if (e.type != "message" || e.sender != "assistant" || !in_w(e.ts)) continue;
     const std::int64_t t = e.tokens.value_or(0);
     const std::string a = assistant_of(e.conv);
-    if (a.empty()) r.unattributed_tokens += t;
-    else r.lines[a].tokens += t;
+    if (a.empty())
+      r.unattributed_tokens += t;
+    else
+      r.lines[a].tokens += t;
   }
   for (const auto& c : convs) {
     const Ev* s = first_of("conversation_started", c);

@@ -19,8 +19,11 @@ TEST(CostsRegistration, RegistersItsRoutesDataSourcesAndProjections) {
 TEST(CostsRegistration, TheServerRefusesBadConfigNamingTheKey) {
   const zaplify::testkit::PluginLibrary plugin(ZAPLIFY_PLUGIN_SO);
   EXPECT_EQ(plugin.check_config(nlohmann::json::object()), "");
-  EXPECT_PRED_FORMAT2(testing::IsSubstring, "plugins[costs].config.no_such_key", plugin.check_config({{"no_such_key", 1}}));
-  EXPECT_PRED_FORMAT2(testing::IsSubstring, "plugins[costs].config.default_per_1k_tokens", plugin.check_config(nlohmann::json::parse(R"({"default_per_1k_tokens": -5})")));
+  EXPECT_PRED_FORMAT2(testing::IsSubstring, "plugins[costs].config.no_such_key",
+                      plugin.check_config({{"no_such_key", 1}}));
+  EXPECT_PRED_FORMAT2(
+      testing::IsSubstring, "plugins[costs].config.default_per_1k_tokens",
+      plugin.check_config(nlohmann::json::parse(R"({"default_per_1k_tokens": -5})")));
 }
 
 }  // namespace

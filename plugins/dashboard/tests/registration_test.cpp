@@ -19,8 +19,10 @@ TEST(DashboardRegistration, RegistersItsRoutesDataSourcesAndProjections) {
 TEST(DashboardRegistration, TheServerRefusesBadConfigNamingTheKey) {
   const zaplify::testkit::PluginLibrary plugin(ZAPLIFY_PLUGIN_SO);
   EXPECT_EQ(plugin.check_config(nlohmann::json::object()), "");
-  EXPECT_PRED_FORMAT2(testing::IsSubstring, "plugins[dashboard].config.no_such_key", plugin.check_config({{"no_such_key", 1}}));
-  EXPECT_PRED_FORMAT2(testing::IsSubstring, "plugins[dashboard].config.title", plugin.check_config(nlohmann::json::parse(R"({"title": "x"})")));
+  EXPECT_PRED_FORMAT2(testing::IsSubstring, "plugins[dashboard].config.no_such_key",
+                      plugin.check_config({{"no_such_key", 1}}));
+  EXPECT_PRED_FORMAT2(testing::IsSubstring, "plugins[dashboard].config.title",
+                      plugin.check_config(nlohmann::json::parse(R"({"title": "x"})")));
 }
 
 }  // namespace

@@ -33,7 +33,8 @@ const std::vector<sdk::Column> kConversationColumns = {
 std::vector<std::vector<Value>> sample_rows(int n) {
   std::vector<std::vector<Value>> rows;
   for (int i = 0; i < n; ++i) {
-    rows.push_back({Value{"conv-" + std::to_string(100000 + i)}, Value{"lead-" + std::to_string(5000 + i)},
+    rows.push_back({Value{"conv-" + std::to_string(100000 + i)},
+                    Value{"lead-" + std::to_string(5000 + i)},
                     i % 5 ? Value{std::string("assistant-7")} : Value{},
                     Value{std::string(i % 3 ? "whatsapp" : "web, \"chat\"")},
                     Value{std::string("2026-11-20T17:03:00Z")},

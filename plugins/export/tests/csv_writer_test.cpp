@@ -14,11 +14,24 @@ using sdk::Value;
 using testing::parse_csv;
 using testing::RecordingSink;
 
-const std::vector<std::string> kTrickyTexts = {
-    "plain",          "with \"quotes\"", "a,b,c",          "line1\nline2",  "cr\rinside",
-    "crlf\r\nend",    "=SUM(A1:A9)",     "+55 11 99999",   "-2+3",          "@cmd",
-    "\tindented",     "\rstarts with CR", "emoji 😀 ação", "",              "'already",
-    " spaced ",       "=\"quoted\",formula", "trailing,"};
+const std::vector<std::string> kTrickyTexts = {"plain",
+                                               "with \"quotes\"",
+                                               "a,b,c",
+                                               "line1\nline2",
+                                               "cr\rinside",
+                                               "crlf\r\nend",
+                                               "=SUM(A1:A9)",
+                                               "+55 11 99999",
+                                               "-2+3",
+                                               "@cmd",
+                                               "\tindented",
+                                               "\rstarts with CR",
+                                               "emoji 😀 ação",
+                                               "",
+                                               "'already",
+                                               " spaced ",
+                                               "=\"quoted\",formula",
+                                               "trailing,"};
 
 // What a spreadsheet should show for a text cell: the guard quote before formula starters.
 std::string guarded(const std::string& s) {
@@ -60,8 +73,9 @@ TEST(CsvWriter, NumbersDatesAndBooleansAreNotGuarded) {
                    sink);
   writer.row({Value{std::int64_t{-42}}, Value{-0.125}, Value{std::string("2026-11-01")},
               Value{std::string("2026-11-01T10:00:00-03:00")}, Value{std::int64_t{1}}});
-  writer.row({Value{std::int64_t{9007199254740993}}, Value{std::numeric_limits<double>::quiet_NaN()},
-              Value{}, Value{}, Value{std::int64_t{0}}});
+  writer.row({Value{std::int64_t{9007199254740993}},
+              Value{std::numeric_limits<double>::quiet_NaN()}, Value{}, Value{},
+              Value{std::int64_t{0}}});
   writer.row({Value{std::string("-7")}, Value{std::string("=1+1")}, Value{}, Value{}, Value{}});
   writer.finish();
   auto rec = parse_csv(sink.all());
@@ -87,7 +101,8 @@ TEST(CsvWriter, DoublesReadBackExactly) {
   writer.finish();
   auto rec = parse_csv(sink.all());
   ASSERT_EQ(rec.size(), values.size() + 1);
-  for (std::size_t i = 0; i < values.size(); ++i) EXPECT_EQ(std::stod(rec[i + 1][0].text), values[i]);
+  for (std::size_t i = 0; i < values.size(); ++i)
+    EXPECT_EQ(std::stod(rec[i + 1][0].text), values[i]);
 }
 
 TEST(CsvWriter, InvalidUtf8BecomesTheReplacementCharacter) {
@@ -102,7 +117,8 @@ TEST(CsvWriter, InvalidUtf8BecomesTheReplacementCharacter) {
 }
 
 TEST(CsvWriter, WritesInChunksWithoutChangingTheBytes) {
-  const std::vector<sdk::Column> cols = {{"i", ColumnType::Integer, ""}, {"s", ColumnType::String, ""}};
+  const std::vector<sdk::Column> cols = {{"i", ColumnType::Integer, ""},
+                                         {"s", ColumnType::String, ""}};
   RecordingSink small_sink, big_sink;
   CsvWriter small(cols, small_sink, 256);
   CsvWriter big(cols, big_sink, 1 << 30);

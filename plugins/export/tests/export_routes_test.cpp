@@ -17,13 +17,23 @@ struct FakeRegistry : sdk::DataSourceRegistry {
   mutable sdk::DataSourceRequest last;
   void add(sdk::DataSourceSpec) override {}
   std::vector<sdk::DataSourceInfo> list() const override {
-    sdk::ParamSpec funnel{"funnel_id", sdk::ParamLocation::Query, "string", true, "The funnel", "", {}};
-    sdk::ParamSpec order{"order", sdk::ParamLocation::Query, "string", false, "", "asc", {"asc", "desc"}};
-    return {{"kpi_daily", "metrics", "One row per day",
-             {{"date", ColumnType::Date, ""}, {"conversations", ColumnType::Integer, ""}}, {}},
-            {"stages", "funnel", "Funnel stages", {{"stage", ColumnType::String, ""}}, {funnel, order}}};
+    sdk::ParamSpec funnel{"funnel_id", sdk::ParamLocation::Query, "string", true, "The funnel", "",
+                          {}};
+    sdk::ParamSpec order{"order",        sdk::ParamLocation::Query, "string", false, "", "asc",
+                         {"asc", "desc"}};
+    return {{"kpi_daily",
+             "metrics",
+             "One row per day",
+             {{"date", ColumnType::Date, ""}, {"conversations", ColumnType::Integer, ""}},
+             {}},
+            {"stages",
+             "funnel",
+             "Funnel stages",
+             {{"stage", ColumnType::String, ""}},
+             {funnel, order}}};
   }
-  void produce(const std::string& name, const sdk::DataSourceRequest& req, sdk::RowSink& sink) const override {
+  void produce(const std::string& name, const sdk::DataSourceRequest& req,
+               sdk::RowSink& sink) const override {
     last = req;
     if (name == "kpi_daily") {
       sink.row({Value{std::string("2026-11-01")}, Value{std::int64_t{3}}});
@@ -53,12 +63,14 @@ struct FakeCalendar : sdk::Calendar {
 
 class ExportRoutes : public ::testing::Test {
  protected:
-  sdk::Request request(std::map<std::string, std::string> query, std::map<std::string, std::string> headers = {}) {
+  sdk::Request request(std::map<std::string, std::string> query,
+                       std::map<std::string, std::string> headers = {}) {
     sdk::Request r;
     r.query = std::move(query);
     r.headers = std::move(headers);
     r.tenant_id = "acme";
-    r.window = {1793491200000, 1794096000000, "UTC", sdk::Interval::None};  // 2026-11-01 .. 2026-11-08
+    r.window = {1793491200000, 1794096000000, "UTC",
+                sdk::Interval::None};  // 2026-11-01 .. 2026-11-08
     return r;
   }
   int error_status(const sdk::Request& req, std::string* field) {
@@ -91,7 +103,8 @@ TEST_F(ExportRoutes, DefaultIsKpiDailyAsJsonStreamed) {
   EXPECT_EQ(route_.cache, sdk::CachePolicy::None);
   auto res = route_.handler(request({}));
   EXPECT_EQ(res.content_type, "application/json");
-  EXPECT_EQ(header(res, "Content-Disposition"), "attachment; filename=\"kpi_daily_2026-11-01_2026-11-08.json\"");
+  EXPECT_EQ(header(res, "Content-Disposition"),
+            "attachment; filename=\"kpi_daily_2026-11-01_2026-11-08.json\"");
   ASSERT_TRUE(res.stream);
   auto parsed = nlohmann::json::parse(body(res));
   EXPECT_EQ(parsed, nlohmann::json::parse(R"([{"date":"2026-11-01","conversations":3},
@@ -107,7 +120,8 @@ TEST_F(ExportRoutes, CsvByFormatOrByAcceptHeader) {
   EXPECT_EQ(by_format.content_type, "text/csv; charset=utf-8");
   EXPECT_EQ(by_accept.content_type, "text/csv; charset=utf-8");
   EXPECT_EQ(json_wins.content_type, "application/json");
-  EXPECT_EQ(header(by_format, "Content-Disposition"), "attachment; filename=\"kpi_daily_2026-11-01_2026-11-08.csv\"");
+  EXPECT_EQ(header(by_format, "Content-Disposition"),
+            "attachment; filename=\"kpi_daily_2026-11-01_2026-11-08.csv\"");
   auto rec = testing::parse_csv(body(by_format));
   ASSERT_EQ(rec.size(), 3u);
   EXPECT_EQ(rec[0][1].text, "conversations");
@@ -123,16 +137,22 @@ TEST_F(ExportRoutes, ErrorsAreRaisedBeforeAnyByteIsStreamed) {
   EXPECT_EQ(field, "format");
   EXPECT_EQ(error_status(request({{"dataset", "stages"}}), &field), 400);
   EXPECT_EQ(field, "funnel_id");
-  EXPECT_EQ(error_status(request({{"dataset", "stages"}, {"funnel_id", "f"}, {"order", "up"}}), &field), 400);
+  EXPECT_EQ(
+      error_status(request({{"dataset", "stages"}, {"funnel_id", "f"}, {"order", "up"}}), &field),
+      400);
   EXPECT_EQ(field, "order");
 }
 
 TEST_F(ExportRoutes, DataSourceParametersArePassedWithDefaults) {
-  auto res = route_.handler(request({{"dataset", "stages"}, {"funnel_id", "f1"}, {"format", "csv"},
-                                     {"from", "2026-11-01"}, {"extra", "x"}}));
+  auto res = route_.handler(request({{"dataset", "stages"},
+                                     {"funnel_id", "f1"},
+                                     {"format", "csv"},
+                                     {"from", "2026-11-01"},
+                                     {"extra", "x"}}));
   auto rec = testing::parse_csv(body(res));
   EXPECT_EQ(rec[1][0].text, "'=HYPERLINK(\"x\")");
-  std::map<std::string, std::string> expected = {{"funnel_id", "f1"}, {"order", "asc"}, {"extra", "x"}};
+  std::map<std::string, std::string> expected = {
+      {"funnel_id", "f1"}, {"order", "asc"}, {"extra", "x"}};
   EXPECT_EQ(registry_.last.params, expected);
 }
 
@@ -148,7 +168,8 @@ TEST_F(ExportRoutes, DatasetsListEverySourceWithColumnsAndParameters) {
   ASSERT_EQ(list.size(), 2u);
   EXPECT_EQ(list[0]["name"], "kpi_daily");
   EXPECT_EQ(list[0]["plugin"], "metrics");
-  EXPECT_EQ(list[0]["columns"][1], (nlohmann::json{{"name", "conversations"}, {"type", "integer"}}));
+  EXPECT_EQ(list[0]["columns"][1],
+            (nlohmann::json{{"name", "conversations"}, {"type", "integer"}}));
   EXPECT_EQ(list[1]["plugin"], "funnel");
   EXPECT_EQ(list[1]["parameters"][0]["name"], "funnel_id");
   EXPECT_EQ(list[1]["parameters"][0]["required"], true);

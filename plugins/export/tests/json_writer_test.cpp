@@ -26,10 +26,14 @@ nlohmann::json reference_row(const std::vector<Value>& cells) {
   for (std::size_t i = 0; i < kColumns.size(); ++i) {
     const Value& v = cells[i];
     nlohmann::json j;
-    if (kColumns[i].type == ColumnType::Boolean && !sdk::is_null(v)) j = std::get<std::int64_t>(v) != 0;
-    else if (auto* n = std::get_if<std::int64_t>(&v)) j = *n;
-    else if (auto* d = std::get_if<double>(&v)) j = std::isfinite(*d) ? nlohmann::json(*d) : nlohmann::json();
-    else if (auto* s = std::get_if<std::string>(&v)) j = *s;
+    if (kColumns[i].type == ColumnType::Boolean && !sdk::is_null(v))
+      j = std::get<std::int64_t>(v) != 0;
+    else if (auto* n = std::get_if<std::int64_t>(&v))
+      j = *n;
+    else if (auto* d = std::get_if<double>(&v))
+      j = std::isfinite(*d) ? nlohmann::json(*d) : nlohmann::json();
+    else if (auto* s = std::get_if<std::string>(&v))
+      j = *s;
     row[kColumns[i].name] = j;
   }
   return row;
@@ -38,10 +42,15 @@ nlohmann::json reference_row(const std::vector<Value>& cells) {
 std::vector<std::vector<Value>> sample_rows() {
   const double inf = std::numeric_limits<double>::infinity();
   return {
-      {Value{std::int64_t{1}}, Value{std::string("plain")}, Value{0.1}, Value{std::string("2026-11-01")}, Value{std::int64_t{1}}},
-      {Value{std::int64_t{-9223372036854775807 - 1}}, Value{std::string("quote \" backslash \\ slash /")}, Value{1.0 / 3.0}, Value{}, Value{std::int64_t{0}}},
-      {Value{std::int64_t{3}}, Value{std::string("ctl \n\r\t\b\f \x01\x1f end")}, Value{-inf}, Value{}, Value{}},
-      {Value{std::int64_t{4}}, Value{std::string("emoji 😀 ação 中文")}, Value{std::numeric_limits<double>::quiet_NaN()}, Value{}, Value{}},
+      {Value{std::int64_t{1}}, Value{std::string("plain")}, Value{0.1},
+       Value{std::string("2026-11-01")}, Value{std::int64_t{1}}},
+      {Value{std::int64_t{-9223372036854775807 - 1}},
+       Value{std::string("quote \" backslash \\ slash /")}, Value{1.0 / 3.0}, Value{},
+       Value{std::int64_t{0}}},
+      {Value{std::int64_t{3}}, Value{std::string("ctl \n\r\t\b\f \x01\x1f end")}, Value{-inf},
+       Value{}, Value{}},
+      {Value{std::int64_t{4}}, Value{std::string("emoji 😀 ação 中文")},
+       Value{std::numeric_limits<double>::quiet_NaN()}, Value{}, Value{}},
       {Value{std::int64_t{5}}, Value{}, Value{1e300}, Value{}, Value{std::int64_t{1}}},
       {Value{std::int64_t{6}}, Value{std::string("")}, Value{std::int64_t{7}}, Value{}, Value{}},
   };

@@ -19,8 +19,10 @@ TEST(ExportRegistration, RegistersItsRoutesDataSourcesAndProjections) {
 TEST(ExportRegistration, TheServerRefusesBadConfigNamingTheKey) {
   const zaplify::testkit::PluginLibrary plugin(ZAPLIFY_PLUGIN_SO);
   EXPECT_EQ(plugin.check_config(nlohmann::json::object()), "");
-  EXPECT_PRED_FORMAT2(testing::IsSubstring, "plugins[export].config.no_such_key", plugin.check_config({{"no_such_key", 1}}));
-  EXPECT_PRED_FORMAT2(testing::IsSubstring, "plugins[export].config.format", plugin.check_config(nlohmann::json::parse(R"({"format": "csv"})")));
+  EXPECT_PRED_FORMAT2(testing::IsSubstring, "plugins[export].config.no_such_key",
+                      plugin.check_config({{"no_such_key", 1}}));
+  EXPECT_PRED_FORMAT2(testing::IsSubstring, "plugins[export].config.format",
+                      plugin.check_config(nlohmann::json::parse(R"({"format": "csv"})")));
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #pragma once
 // A strict RFC 4180 parser written from the RFC, shared by the export plugin's unit tests and the
-// export integration test (which includes it by path): it depends on nothing but the standard library.
+// export integration test (which includes it by path): it depends on nothing but the standard
+// library.
 
 #include <stdexcept>
 #include <string>

@@ -31,26 +31,32 @@ TEST(FunnelBench, HundredThousandLeads) {
   }
   if (!exists) std::remove(path.c_str());
   testing::SqliteTestStore store(path);
-  const std::vector<std::string> stages = {"new", "contacted", "qualified", "demo", "proposal", "won"};
+  const std::vector<std::string> stages = {"new",  "contacted", "qualified",
+                                           "demo", "proposal",  "won"};
   const std::int64_t from = 1000 * kDay, to = from + 7 * kDay;
   std::mt19937_64 rng(42);
   std::vector<testing::TestEvent> events{testing::define_event("def", 0, stages, "Bench")};
   events.reserve(500'001);
   for (int lead = 0; lead < (exists ? 0 : 100'000); ++lead) {
     const bool previous = rng() % 4 == 0;  // a quarter of the leads live in W′
-    std::int64_t ts = (previous ? from - 7 * kDay : from) + static_cast<std::int64_t>(rng() % (5 * kDay));
+    std::int64_t ts =
+        (previous ? from - 7 * kDay : from) + static_cast<std::int64_t>(rng() % (5 * kDay));
     int stage = 0;
     for (int i = 0; i < 5; ++i) {
       std::string id = "ev";
       id += std::to_string(events.size());
       std::string lead_id = "lead-";
       lead_id += std::to_string(lead);
-      events.push_back(testing::stage_event(id, lead_id, ts, stages[static_cast<std::size_t>(stage)]));
+      events.push_back(
+          testing::stage_event(id, lead_id, ts, stages[static_cast<std::size_t>(stage)]));
       ts += static_cast<std::int64_t>(rng() % (kDay / 2));
       const auto r = rng() % 10;  // mostly forward, sometimes skipping, repeating or regressing
-      if (r < 6) stage = std::min(stage + 1, 5);
-      else if (r < 7) stage = std::min(stage + 2, 5);
-      else if (r < 8 && stage > 0) stage -= 1;
+      if (r < 6)
+        stage = std::min(stage + 1, 5);
+      else if (r < 7)
+        stage = std::min(stage + 2, 5);
+      else if (r < 8 && stage > 0)
+        stage -= 1;
     }
   }
   if (!exists) store.insert(events);
@@ -103,7 +109,11 @@ TEST(FunnelBench, HundredThousandLeads) {
   });
   EXPECT_GT(bytes, 0u);
   // The fold alone, on rows already in memory: what the plugin adds on top of the database.
-  struct Held { std::string lead; std::int64_t ts; std::string stage; };
+  struct Held {
+    std::string lead;
+    std::int64_t ts;
+    std::string stage;
+  };
   std::vector<Held> held;
   store.query(scan_sql, {std::string("t1"), std::string("f1"), from, to}, [&](const sdk::Row& r) {
     held.push_back({std::string(r.text(0)), r.int64(1), std::string(r.text(2))});

@@ -29,8 +29,8 @@ TestEvent lead_created(std::string id, std::string lead, std::int64_t ts, std::s
   return e;
 }
 
-TestEvent conversation_started(std::string id, std::string conversation, std::string lead, std::int64_t ts,
-                               std::string assistant, std::string channel) {
+TestEvent conversation_started(std::string id, std::string conversation, std::string lead,
+                               std::int64_t ts, std::string assistant, std::string channel) {
   TestEvent e;
   e.id = std::move(id);
   e.type = "conversation_started";
@@ -48,9 +48,12 @@ using Entry = std::pair<Value, std::vector<std::int64_t>>;
 // Literally docs/api.md (funnel plugin), event list in hand: each lead's value, its furthest stage
 // in W (the stage it reached), then counts per value sorted by S0 desc, value asc, null after the
 // values of its count.
-std::vector<Entry> naive(const std::vector<std::string>& stages, const std::vector<TestEvent>& events,
-                         std::int64_t from, std::int64_t to, const std::string& by) {
-  auto earlier = [](const TestEvent& a, const TestEvent& b) { return std::tie(a.ts, a.id) < std::tie(b.ts, b.id); };
+std::vector<Entry> naive(const std::vector<std::string>& stages,
+                         const std::vector<TestEvent>& events, std::int64_t from, std::int64_t to,
+                         const std::string& by) {
+  auto earlier = [](const TestEvent& a, const TestEvent& b) {
+    return std::tie(a.ts, a.id) < std::tie(b.ts, b.id);
+  };
   std::map<std::string, int> furthest;
   std::map<std::string, const TestEvent*> first_created, first_start;  // by lead; by conversation
   for (const auto& e : events) {
@@ -110,7 +113,8 @@ std::vector<Entry> entries_of(const nlohmann::json& breakdown) {
 
 class BreakdownTest : public ::testing::Test {
  protected:
-  sdk::Response report(std::int64_t from, std::int64_t to, std::map<std::string, std::string> query) {
+  sdk::Response report(std::int64_t from, std::int64_t to,
+                       std::map<std::string, std::string> query) {
     sdk::Request r;
     r.tenant_id = "t1";
     r.path_params["funnel_id"] = "f1";
@@ -136,22 +140,26 @@ TEST_F(BreakdownTest, RandomLeadsMatchTheNaiveReference) {
   for (int l = 0; l < 500; ++l) {
     const std::string lead = "L" + std::to_string(l);
     const std::int64_t born = 100 * D + static_cast<std::int64_t>(rng() % 30) * 6 * H;
-    for (int i = 0, n = static_cast<int>(rng() % 3); i < n; ++i)  // 0-2 lead_created, equal times too
-      events.push_back(lead_created("lc" + std::to_string(rng() % 1000) + "_" + std::to_string(events.size()), lead,
-                                    born + static_cast<std::int64_t>(rng() % 2) * H, pick(sources)));
+    for (int i = 0, n = static_cast<int>(rng() % 3); i < n;
+         ++i)  // 0-2 lead_created, equal times too
+      events.push_back(
+          lead_created("lc" + std::to_string(rng() % 1000) + "_" + std::to_string(events.size()),
+                       lead, born + static_cast<std::int64_t>(rng() % 2) * H, pick(sources)));
     for (int i = 0, n = static_cast<int>(rng() % 4); i < n; ++i) {  // 0-3 conversations
       const std::string conversation = "C" + std::to_string(conversations++);
       const std::int64_t at = born + static_cast<std::int64_t>(rng() % 4) * H;
-      events.push_back(conversation_started("cs" + std::to_string(rng() % 1000) + "_" + std::to_string(events.size()),
-                                            conversation, lead, at, pick(assistants), pick(channels)));
+      events.push_back(conversation_started(
+          "cs" + std::to_string(rng() % 1000) + "_" + std::to_string(events.size()), conversation,
+          lead, at, pick(assistants), pick(channels)));
       if (rng() % 8 == 0)  // a repeated start, sometimes earlier and naming another lead
-        events.push_back(conversation_started("cr" + std::to_string(events.size()), conversation,
-                                              "L" + std::to_string(rng() % 500), at - H + static_cast<std::int64_t>(rng() % 3) * H,
-                                              pick(assistants), pick(channels)));
+        events.push_back(conversation_started(
+            "cr" + std::to_string(events.size()), conversation, "L" + std::to_string(rng() % 500),
+            at - H + static_cast<std::int64_t>(rng() % 3) * H, pick(assistants), pick(channels)));
     }
     std::int64_t ts = born;
     for (int i = 0, n = 1 + static_cast<int>(rng() % 5); i < n; ++i) {
-      events.push_back(testing::stage_event("s" + std::to_string(events.size()), lead, ts, pick(stages)));
+      events.push_back(
+          testing::stage_event("s" + std::to_string(events.size()), lead, ts, pick(stages)));
       ts += static_cast<std::int64_t>(rng() % 48) * H;
     }
   }
@@ -171,15 +179,15 @@ TEST_F(BreakdownTest, RandomLeadsMatchTheNaiveReference) {
 }
 
 TEST_F(BreakdownTest, HandWorkedValuesNullLastAndConversion) {
-  store_.insert({testing::define_event("def", 0, {"new", "won"}),
-                 // source: the earliest lead_created wins even when it has none
-                 lead_created("a", "L1", 10, ""), lead_created("b", "L1", 20, "ads"),
-                 lead_created("c", "L2", 10, "ads"),
-                 lead_created("d", "L3", 10, "web"),
-                 // L4: no lead_created at all
-                 testing::stage_event("s1", "L1", 100, "new"), testing::stage_event("s2", "L2", 100, "new"),
-                 testing::stage_event("s3", "L2", 200, "won"), testing::stage_event("s4", "L3", 100, "won"),
-                 testing::stage_event("s5", "L4", 100, "new")});
+  store_.insert(
+      {testing::define_event("def", 0, {"new", "won"}),
+       // source: the earliest lead_created wins even when it has none
+       lead_created("a", "L1", 10, ""), lead_created("b", "L1", 20, "ads"),
+       lead_created("c", "L2", 10, "ads"), lead_created("d", "L3", 10, "web"),
+       // L4: no lead_created at all
+       testing::stage_event("s1", "L1", 100, "new"), testing::stage_event("s2", "L2", 100, "new"),
+       testing::stage_event("s3", "L2", 200, "won"), testing::stage_event("s4", "L3", 100, "won"),
+       testing::stage_event("s5", "L4", 100, "new")});
   const auto got = report(0, 1000, {{"breakdown", "source"}}).json["breakdown"];
   // null (L1, L4) has 2 leads at S0: the largest count first; then ads and web at 1, by value.
   ASSERT_EQ(got.size(), 3u);
@@ -193,10 +201,11 @@ TEST_F(BreakdownTest, HandWorkedValuesNullLastAndConversion) {
 }
 
 TEST_F(BreakdownTest, NullGoesAfterTheValuesOfItsCount) {
-  store_.insert({testing::define_event("def", 0, {"new"}),
-                 conversation_started("x1", "C1", "L1", 5, "zed", "web"),
-                 conversation_started("x2", "C2", "L2", 5, "", "web"),  // human only: null assistant
-                 testing::stage_event("s1", "L1", 100, "new"), testing::stage_event("s2", "L2", 100, "new")});
+  store_.insert(
+      {testing::define_event("def", 0, {"new"}),
+       conversation_started("x1", "C1", "L1", 5, "zed", "web"),
+       conversation_started("x2", "C2", "L2", 5, "", "web"),  // human only: null assistant
+       testing::stage_event("s1", "L1", 100, "new"), testing::stage_event("s2", "L2", 100, "new")});
   const auto got = report(0, 1000, {{"breakdown", "assistant_id"}}).json["breakdown"];
   ASSERT_EQ(got.size(), 2u);
   EXPECT_EQ(got[0]["value"], "zed");
@@ -220,11 +229,12 @@ class Rows final : public sdk::RowSink {
 };
 
 TEST_F(BreakdownTest, DataSourceRowsPerValueAndStage) {
-  store_.insert({testing::define_event("def", 0, {"new", "won"}),
-                 lead_created("a", "L1", 10, "ads"), lead_created("b", "L2", 10, "web"),
-                 testing::stage_event("s1", "L1", 100, "new"), testing::stage_event("s2", "L1", 200, "won"),
-                 testing::stage_event("s3", "L2", 100, "new")});
-  sdk::DataSourceRequest req{"t1", sdk::Window{0, 1000, "UTC", sdk::Interval::None},
+  store_.insert(
+      {testing::define_event("def", 0, {"new", "won"}), lead_created("a", "L1", 10, "ads"),
+       lead_created("b", "L2", 10, "web"), testing::stage_event("s1", "L1", 100, "new"),
+       testing::stage_event("s2", "L1", 200, "won"), testing::stage_event("s3", "L2", 100, "new")});
+  sdk::DataSourceRequest req{"t1",
+                             sdk::Window{0, 1000, "UTC", sdk::Interval::None},
                              {{"funnel_id", "f1"}, {"breakdown", "source"}}};
   Rows out;
   service_.produce_stages(req, out);

@@ -79,8 +79,9 @@ TEST_F(ConversionWindowTest, RandomJourneysMatchTheNaiveReference) {
   for (int l = 0; l < 400; ++l) {
     std::int64_t ts = 100 * D + static_cast<std::int64_t>(rng() % 40) * 12 * H;
     for (int i = 0, count = 1 + static_cast<int>(rng() % 6); i < count; ++i) {
-      events.push_back(testing::stage_event(std::to_string(rng() % 100000) + "_" + std::to_string(events.size()),
-                                            "L" + std::to_string(l), ts, names[rng() % names.size()]));
+      events.push_back(
+          testing::stage_event(std::to_string(rng() % 100000) + "_" + std::to_string(events.size()),
+                               "L" + std::to_string(l), ts, names[rng() % names.size()]));
       ts += static_cast<std::int64_t>(rng() % 9) * 12 * H;  // half-day steps: many exact t0 + D
     }
   }
@@ -88,12 +89,16 @@ TEST_F(ConversionWindowTest, RandomJourneysMatchTheNaiveReference) {
   store_.insert({testing::define_event("def", 0, stages)});
   const std::int64_t from = 105 * D, to = 125 * D;
   std::int64_t windowed_conversions = 0;
-  for (std::optional<std::int64_t> days : {std::optional<std::int64_t>{}, std::optional<std::int64_t>{1},
-                                           std::optional<std::int64_t>{2}, std::optional<std::int64_t>{7}}) {
+  for (std::optional<std::int64_t> days :
+       {std::optional<std::int64_t>{}, std::optional<std::int64_t>{1},
+        std::optional<std::int64_t>{2}, std::optional<std::int64_t>{7}}) {
     SCOPED_TRACE(days ? std::to_string(*days) : "no window");
-    const auto want = naive(stages, events, from, to, days ? std::optional<std::int64_t>(*days * D) : std::nullopt);
-    const auto got = report(from, to, days ? std::optional<std::string>(std::to_string(*days)) : std::nullopt);
-    for (std::size_t k = 0; k < stages.size(); ++k) EXPECT_EQ(got["stages"][k]["count"], want.reached[k]) << k;
+    const auto want = naive(stages, events, from, to,
+                            days ? std::optional<std::int64_t>(*days * D) : std::nullopt);
+    const auto got =
+        report(from, to, days ? std::optional<std::string>(std::to_string(*days)) : std::nullopt);
+    for (std::size_t k = 0; k < stages.size(); ++k)
+      EXPECT_EQ(got["stages"][k]["count"], want.reached[k]) << k;
     const auto& ttc = got["time_to_convert"];
     ASSERT_EQ(ttc["leads"], want.ms_to_convert.size());
     if (days) windowed_conversions += static_cast<std::int64_t>(want.ms_to_convert.size());
@@ -102,7 +107,9 @@ TEST_F(ConversionWindowTest, RandomJourneysMatchTheNaiveReference) {
       const double rank = q * static_cast<double>(v.size() - 1);
       const auto lo = static_cast<std::size_t>(rank);
       const auto hi = std::min(lo + 1, v.size() - 1);
-      return (static_cast<double>(v[lo]) + (rank - static_cast<double>(lo)) * static_cast<double>(v[hi] - v[lo])) / H;
+      return (static_cast<double>(v[lo]) +
+              (rank - static_cast<double>(lo)) * static_cast<double>(v[hi] - v[lo])) /
+             H;
     };
     EXPECT_NEAR(ttc["median_hours"].get<double>(), quantile(0.5), 1e-9);
     EXPECT_NEAR(ttc["p90_hours"].get<double>(), quantile(0.9), 1e-9);
@@ -129,7 +136,7 @@ TEST_F(ConversionWindowTest, ConvertingExactlyAtTheWindowsEndCounts) {
   EXPECT_DOUBLE_EQ(j["time_to_convert"]["median_hours"].get<double>(), 24.0);  // mean of 0 and 48
   const auto& hist = j["time_to_convert"]["histogram"];
   ASSERT_EQ(hist.size(), 8u);
-  EXPECT_EQ(hist[0], (nlohmann::json{{"le_hours", 1}, {"leads", 1}}));  // 0 hours
+  EXPECT_EQ(hist[0], (nlohmann::json{{"le_hours", 1}, {"leads", 1}}));   // 0 hours
   EXPECT_EQ(hist[3], (nlohmann::json{{"le_hours", 72}, {"leads", 1}}));  // 48 hours
   EXPECT_TRUE(hist[7]["le_hours"].is_null());
   // Without the window (any event in W counts), the late lead converts too.

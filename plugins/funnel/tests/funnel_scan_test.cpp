@@ -24,7 +24,8 @@ struct Ev {
 // timestamps keep their listed order, which stands for their id order).
 ScanResult run(const std::vector<std::string>& stages, std::vector<Ev> events,
                ScanOptions o = {0, 100 * H, std::nullopt, -1}) {
-  std::stable_sort(events.begin(), events.end(), [](const Ev& a, const Ev& b) { return a.ts < b.ts; });
+  std::stable_sort(events.begin(), events.end(),
+                   [](const Ev& a, const Ev& b) { return a.ts < b.ts; });
   StageIndex index(stages);
   FunnelAccumulator acc(index, o);
   for (const auto& e : events) acc.add(e.lead, e.ts, e.stage);
@@ -34,11 +35,11 @@ ScanResult run(const std::vector<std::string>& stages, std::vector<Ev> events,
 // L1: A@0 B@2 C@5 D@6 (straight through); L2: A@1 C@4 (skips B);
 // L3: B@0 A@3 B@7 (regression to A and back); L4: A@0 A@1 X@2 A@3 (repeats, unknown X);
 // L5: X@5 only (unknown: the lead reached nothing).
-const std::vector<Ev> kMixed = {
-    {"L1", 0, "A"},     {"L1", 2 * H, "B"}, {"L1", 5 * H, "C"}, {"L1", 6 * H, "D"},
-    {"L2", 1 * H, "A"}, {"L2", 4 * H, "C"}, {"L3", 0, "B"},     {"L3", 3 * H, "A"},
-    {"L3", 7 * H, "B"}, {"L4", 0, "A"},     {"L4", 1 * H, "A"}, {"L4", 2 * H, "X"},
-    {"L4", 3 * H, "A"}, {"L5", 5 * H, "X"}};
+const std::vector<Ev> kMixed = {{"L1", 0, "A"},     {"L1", 2 * H, "B"}, {"L1", 5 * H, "C"},
+                                {"L1", 6 * H, "D"}, {"L2", 1 * H, "A"}, {"L2", 4 * H, "C"},
+                                {"L3", 0, "B"},     {"L3", 3 * H, "A"}, {"L3", 7 * H, "B"},
+                                {"L4", 0, "A"},     {"L4", 1 * H, "A"}, {"L4", 2 * H, "X"},
+                                {"L4", 3 * H, "A"}, {"L5", 5 * H, "X"}};
 const std::vector<std::string> kABCD = {"A", "B", "C", "D"};
 
 TEST(FunnelScan, ReachedCountsImplyEarlierStages) {
@@ -138,9 +139,9 @@ TEST(FunnelScan, EqualTimestampsFollowIdOrder) {
 TEST(FunnelScan, PreviousWindowCountsSeparately) {
   // W = [10h, 20h), W′ = [0, 10h). N1 reaches B in W′ and only A in W; N2 only in W′ (A).
   ScanOptions o{10 * H, 20 * H, 0, -1};
-  auto r = run({"A", "B"}, {{"N1", 1 * H, "B"}, {"N1", 12 * H, "A"}, {"N2", 3 * H, "A"},
-                            {"N2", 3 * H, "Z"}},
-               o);
+  auto r =
+      run({"A", "B"},
+          {{"N1", 1 * H, "B"}, {"N1", 12 * H, "A"}, {"N2", 3 * H, "A"}, {"N2", 3 * H, "Z"}}, o);
   EXPECT_EQ(r.reached, (std::vector<std::int64_t>{1, 0}));
   EXPECT_EQ(r.previous_reached, (std::vector<std::int64_t>{2, 1}));
   EXPECT_EQ(r.unknown_stage_events, 0);  // Z is in W′: only W's unknown events are counted

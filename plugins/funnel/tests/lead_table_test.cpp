@@ -23,7 +23,8 @@ TEST(LeadTable, MatchesAMapThroughGrowth) {
   std::mt19937 rng(3);
   // 20k lookups over 5k ids (the table grows from 1,024 slots several times), including the empty
   // id, ids that are prefixes of each other and one id larger than an arena block.
-  std::vector<std::string> ids = {"", "a", "ab", "abc", std::string(100'000, 'x'), std::string(3, '\0')};
+  std::vector<std::string> ids = {
+      "", "a", "ab", "abc", std::string(100'000, 'x'), std::string(3, '\0')};
   for (int i = 0; i < 5000; ++i) ids.push_back("lead-" + std::to_string(i));
   for (int i = 0; i < 20'000; ++i) {
     const std::string& id = ids[rng() % ids.size()];

@@ -51,8 +51,10 @@ Reference reference(const std::vector<std::string>& stages, std::vector<TestEven
     for (const auto& e : evs) {
       const int k = stage_of(stages, e.stage);
       if (e.ts >= from && e.ts < to) {
-        if (k < 0) ++r.unknown;
-        else w.emplace_back(e.ts, k);
+        if (k < 0)
+          ++r.unknown;
+        else
+          w.emplace_back(e.ts, k);
       } else if (e.ts >= pfrom && e.ts < from && k >= 0) {
         prev_max = std::max(prev_max, k);
       }
@@ -106,7 +108,8 @@ TEST(FunnelReference, RandomFunnelsMatchTheNaiveReference) {
     std::mt19937 rng(seed);
     std::vector<TestEvent> events{testing::define_event("def", 0, stages)};
     // The last seeds have enough leads to grow the scan's lead table past its first size.
-    const int leads = seed <= 10 ? 40 + static_cast<int>(rng() % 40) : 700 + static_cast<int>(rng() % 100);
+    const int leads =
+        seed <= 10 ? 40 + static_cast<int>(rng() % 40) : 700 + static_cast<int>(rng() % 100);
     for (int l = 0; l < leads; ++l) {
       const int count = 1 + static_cast<int>(rng() % 8);
       for (int i = 0; i < count; ++i) {
@@ -147,7 +150,8 @@ TEST(FunnelReference, RandomFunnelsMatchTheNaiveReference) {
 
     const auto flow = svc.flow(req).json;
     std::map<std::pair<int, int>, std::int64_t> links;
-    for (const auto& l : flow["links"]) links[{l["source"].get<int>(), l["target"].get<int>()}] = l["value"];
+    for (const auto& l : flow["links"])
+      links[{l["source"].get<int>(), l["target"].get<int>()}] = l["value"];
     EXPECT_EQ(links, ref.links);
     for (const auto& [stage, n] : ref.entries) EXPECT_EQ(flow["entries"][stage], n);
 

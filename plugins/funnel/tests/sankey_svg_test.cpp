@@ -34,8 +34,10 @@ std::string check_xml(const std::string& doc, std::map<std::string, int>& tags) 
   bool root_seen = false;
   while (i < doc.size()) {
     const auto lt = doc.find('<', i);
-    const auto text = std::string_view(doc).substr(i, lt == std::string::npos ? std::string::npos : lt - i);
-    if (!check_entities(text) || text.find('>') != std::string_view::npos) return "bad text: " + std::string(text);
+    const auto text =
+        std::string_view(doc).substr(i, lt == std::string::npos ? std::string::npos : lt - i);
+    if (!check_entities(text) || text.find('>') != std::string_view::npos)
+      return "bad text: " + std::string(text);
     if (open.empty() && root_seen && text.find_first_not_of(" \n\r\t") != std::string_view::npos)
       return "text after root";
     if (lt == std::string::npos) break;
@@ -44,7 +46,8 @@ std::string check_xml(const std::string& doc, std::map<std::string, int>& tags) 
     std::string tag = doc.substr(lt + 1, gt - lt - 1);
     if (tag.find('<') != std::string::npos) return "'<' inside a tag";
     if (tag[0] == '/') {
-      if (open.empty() || open.back() != tag.substr(1)) return "mismatched </" + tag.substr(1) + ">";
+      if (open.empty() || open.back() != tag.substr(1))
+        return "mismatched </" + tag.substr(1) + ">";
       open.pop_back();
     } else {
       if (open.empty() && root_seen) return "second root";
@@ -60,7 +63,8 @@ std::string check_xml(const std::string& doc, std::map<std::string, int>& tags) 
         if (eq == std::string::npos || tag[eq + 1] != '"') return "unquoted attribute in <" + name;
         const auto end = tag.find('"', eq + 2);
         if (end == std::string::npos) return "unterminated attribute in <" + name;
-        if (!check_entities(std::string_view(tag).substr(eq + 2, end - eq - 2))) return "bad entity";
+        if (!check_entities(std::string_view(tag).substr(eq + 2, end - eq - 2)))
+          return "bad entity";
         p = end + 1;
       }
       ++tags[name];
@@ -101,13 +105,14 @@ TEST(SankeySvg, WellFormedWithOnePathPerLink) {
   std::map<std::string, int> tags;
   EXPECT_EQ(check_xml(svg, tags), "") << svg;
   EXPECT_EQ(tags["svg"], 1);
-  EXPECT_EQ(tags["path"], 5);  // the five non-zero links
+  EXPECT_EQ(tags["path"], 5);      // the five non-zero links
   EXPECT_EQ(tags["rect"], 1 + 4);  // background + 3 stages + (exit)
   EXPECT_NE(svg.find("C &lt;&amp;&gt; &apos;x&apos;"), std::string::npos);
   EXPECT_EQ(svg.find("C <&>"), std::string::npos);
   // The regression is the one dashed path.
   std::size_t dashed = 0;
-  for (auto p = svg.find("stroke-dasharray"); p != std::string::npos; p = svg.find("stroke-dasharray", p + 1))
+  for (auto p = svg.find("stroke-dasharray"); p != std::string::npos;
+       p = svg.find("stroke-dasharray", p + 1))
     ++dashed;
   EXPECT_EQ(dashed, 1u);
 
@@ -117,7 +122,8 @@ TEST(SankeySvg, WellFormedWithOnePathPerLink) {
     const auto w = svg.rfind("stroke-width=\"", t);
     return std::stod(svg.substr(w + 14));
   };
-  EXPECT_NEAR(width_of("A \xE2\x86\x92 B: 5 leads") / width_of("B \xE2\x86\x92 A: 2 leads"), 2.5, 0.05);
+  EXPECT_NEAR(width_of("A \xE2\x86\x92 B: 5 leads") / width_of("B \xE2\x86\x92 A: 2 leads"), 2.5,
+              0.05);
 
   if (std::system("xmllint --version >/dev/null 2>&1") == 0) {
     const std::string path = ::testing::TempDir() + "funnel_flow.svg";

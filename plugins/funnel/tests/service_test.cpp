@@ -75,7 +75,8 @@ TEST_F(FunnelServiceTest, RedefinedFunnelCountsAgainstTheNewStages) {
   // Under the old definition [A, B] the event into C would be unknown; under the new one
   // [A, C] (latest) B is unknown and C is the final stage.
   store_.insert({define_event("d1", 1 * H, {"A", "B"}), define_event("d2", 2 * H, {"A", "C"}),
-                 stage_event("e1", "L1", kFrom + H, "A"), stage_event("e2", "L1", kFrom + 2 * H, "B"),
+                 stage_event("e1", "L1", kFrom + H, "A"),
+                 stage_event("e2", "L1", kFrom + 2 * H, "B"),
                  stage_event("e3", "L2", kFrom + H, "C")});
   auto body = service_.report(request()).json;
   EXPECT_EQ(body["stages"].size(), 2u);
@@ -114,14 +115,13 @@ TEST_F(FunnelServiceTest, DroppedValidatesStageAndLimit) {
 }
 
 TEST_F(FunnelServiceTest, DroppedListsNewestFirstWithLimitAndTotal) {
-  store_.insert({define_event("d1", 1 * H, {"A", "B", "C"}),
-                 stage_event("a1", "L1", kFrom + 1 * H, "A"),
-                 stage_event("a2", "L2", kFrom + 3 * H, "A"),
-                 stage_event("a3", "L3", kFrom + 2 * H, "A"),
-                 stage_event("a4", "L3", kFrom + 5 * H, "A"),   // L3's latest A
-                 stage_event("a5", "L4", kFrom + 9 * H, "A"),
-                 stage_event("a6", "L4", kFrom + 10 * H, "B"),  // L4 moved on
-                 stage_event("a7", "L5", kFrom - 1 * H, "A")}); // outside W
+  store_.insert(
+      {define_event("d1", 1 * H, {"A", "B", "C"}), stage_event("a1", "L1", kFrom + 1 * H, "A"),
+       stage_event("a2", "L2", kFrom + 3 * H, "A"), stage_event("a3", "L3", kFrom + 2 * H, "A"),
+       stage_event("a4", "L3", kFrom + 5 * H, "A"),  // L3's latest A
+       stage_event("a5", "L4", kFrom + 9 * H, "A"),
+       stage_event("a6", "L4", kFrom + 10 * H, "B"),   // L4 moved on
+       stage_event("a7", "L5", kFrom - 1 * H, "A")});  // outside W
   auto r = request();
   r.query["stage"] = "A";
   r.query["limit"] = "2";
@@ -211,11 +211,11 @@ TEST_F(FunnelServiceTest, EmptyPreviousWindowGivesNullPValue) {
 TEST_F(FunnelServiceTest, TiedLowestRatesAreAllFlaggedAndNullRatesNever) {
   // A→B 1/2, B→C 1/1... build: L1 A; L2 A B C; reached 2,1,1 → rates 0.5, 1.0. Add stage D with
   // no lead: C→D 0/1 = 0 is the lowest. A fifth stage E after D: D→E has a null rate (0 leads).
-  store_.insert({define_event("d1", 0, {"A", "B", "C", "D", "E"}),
-                 stage_event("e1", "L1", kFrom, "A"), stage_event("e2", "L2", kFrom, "A"),
-                 stage_event("e3", "L2", kFrom + H, "B"), stage_event("e4", "L2", kFrom + 2 * H, "C"),
-                 stage_event("e5", "L3", kFrom, "A"), stage_event("e6", "L3", kFrom + H, "B"),
-                 stage_event("e7", "L3", kFrom + 2 * H, "C")});
+  store_.insert(
+      {define_event("d1", 0, {"A", "B", "C", "D", "E"}), stage_event("e1", "L1", kFrom, "A"),
+       stage_event("e2", "L2", kFrom, "A"), stage_event("e3", "L2", kFrom + H, "B"),
+       stage_event("e4", "L2", kFrom + 2 * H, "C"), stage_event("e5", "L3", kFrom, "A"),
+       stage_event("e6", "L3", kFrom + H, "B"), stage_event("e7", "L3", kFrom + 2 * H, "C")});
   // reached A 3, B 2, C 2, D 0, E 0 → rates 2/3, 1, 0, null.
   auto body = service_.bottlenecks(request()).json;
   const auto& t = body["transitions"];
@@ -224,11 +224,12 @@ TEST_F(FunnelServiceTest, TiedLowestRatesAreAllFlaggedAndNullRatesNever) {
   EXPECT_TRUE(t[3]["conversion_rate"].is_null());
   EXPECT_FALSE(t[3]["lowest_conversion"].get<bool>());
   // Ties: a second funnel whose two transitions both convert 1/2 and 2/4.
-  store_.insert({define_event("d2", 0, {"A", "B", "C"}, "Tie", "f2"),
-                 stage_event("g1", "M1", kFrom, "A", "f2"), stage_event("g2", "M2", kFrom, "A", "f2"),
-                 stage_event("g3", "M3", kFrom, "A", "f2"), stage_event("g4", "M4", kFrom, "A", "f2"),
-                 stage_event("g5", "M1", kFrom + H, "B", "f2"), stage_event("g6", "M2", kFrom + H, "B", "f2"),
-                 stage_event("g7", "M1", kFrom + 2 * H, "C", "f2")});
+  store_.insert(
+      {define_event("d2", 0, {"A", "B", "C"}, "Tie", "f2"),
+       stage_event("g1", "M1", kFrom, "A", "f2"), stage_event("g2", "M2", kFrom, "A", "f2"),
+       stage_event("g3", "M3", kFrom, "A", "f2"), stage_event("g4", "M4", kFrom, "A", "f2"),
+       stage_event("g5", "M1", kFrom + H, "B", "f2"), stage_event("g6", "M2", kFrom + H, "B", "f2"),
+       stage_event("g7", "M1", kFrom + 2 * H, "C", "f2")});
   auto tie = service_.bottlenecks(request("f2")).json["transitions"];
   EXPECT_TRUE(tie[0]["lowest_conversion"].get<bool>());  // 2/4
   EXPECT_TRUE(tie[1]["lowest_conversion"].get<bool>());  // 1/2
@@ -247,8 +248,8 @@ TEST_F(FunnelServiceTest, StagesDataSourceMatchesTheReport) {
   ASSERT_EQ(sink.rows.size(), 4u);
   EXPECT_EQ(sink.rows.front().size(), FunnelService::stage_columns().size());
   EXPECT_EQ(std::get<std::int64_t>(sink.rows[1][2]), 30);  // B reached by 30 in W
-  EXPECT_TRUE(sdk::is_null(sink.rows[0][3]));               // no conversion into S0
-  EXPECT_TRUE(sdk::is_null(sink.rows[3][5]));               // no drop-off after the last
+  EXPECT_TRUE(sdk::is_null(sink.rows[0][3]));              // no conversion into S0
+  EXPECT_TRUE(sdk::is_null(sink.rows[3][5]));              // no drop-off after the last
 }
 
 }  // namespace

@@ -18,7 +18,8 @@ namespace zaplify::funnel {
 namespace {
 
 using testing::TestEvent;
-using Row = std::tuple<std::string, std::string, std::int64_t, std::string, std::string, std::string>;
+using Row =
+    std::tuple<std::string, std::string, std::int64_t, std::string, std::string, std::string>;
 
 std::set<Row> relation_rows(const testing::SqliteTestStore& store) {
   std::set<Row> rows;
@@ -55,9 +56,10 @@ TEST(StageEventsRelation, HoldsEveryStageChangeWithAFunnelAndNothingElse) {
   testing::SqliteTestStore store;
   store.insert(events);
   store.insert(events);  // a retried batch: nothing twice
-  std::set<Row> want;  // written here from the events directly
+  std::set<Row> want;    // written here from the events directly
   for (const auto& e : events)
-    if (e.type == "stage_changed") want.emplace(e.tenant_id, e.funnel_id, e.ts, e.id, e.lead_id, e.stage);
+    if (e.type == "stage_changed")
+      want.emplace(e.tenant_id, e.funnel_id, e.ts, e.id, e.lead_id, e.stage);
   EXPECT_EQ(want.size(), 300u);
   EXPECT_EQ(relation_rows(store), want);
 
@@ -80,10 +82,11 @@ TEST(StageEventsRelation, HoldsEveryStageChangeWithAFunnelAndNothingElse) {
 TEST(StageEventsRelation, ScanReadsTheCoveringIndexInOrderWithoutASort) {
   testing::SqliteTestStore store;
   std::string plan;
-  store.query(std::string("EXPLAIN QUERY PLAN SELECT lead_id, ts, stage FROM ") + sdk::kStageEvents +
-                  " WHERE tenant_id = ? AND funnel_id = ? AND ts >= ? AND ts < ? ORDER BY ts, event_id",
-              {std::string("t1"), std::string("f1"), std::int64_t{0}, std::int64_t{1}},
-              [&](const sdk::Row& r) { plan += std::string(r.text(3)) + "\n"; });
+  store.query(
+      std::string("EXPLAIN QUERY PLAN SELECT lead_id, ts, stage FROM ") + sdk::kStageEvents +
+          " WHERE tenant_id = ? AND funnel_id = ? AND ts >= ? AND ts < ? ORDER BY ts, event_id",
+      {std::string("t1"), std::string("f1"), std::int64_t{0}, std::int64_t{1}},
+      [&](const sdk::Row& r) { plan += std::string(r.text(3)) + "\n"; });
   EXPECT_NE(plan.find("COVERING INDEX events_stage_changes"), std::string::npos) << plan;
   EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << plan;  // no sort
 }

@@ -41,10 +41,10 @@ TEST(FunnelStats, IdenticalRatesGivePOne) {
 }
 
 TEST(FunnelStats, UndefinedZTestIsNull) {
-  EXPECT_FALSE(two_proportion_p_value(3, 10, 0, 0));    // empty previous window
+  EXPECT_FALSE(two_proportion_p_value(3, 10, 0, 0));  // empty previous window
   EXPECT_FALSE(two_proportion_p_value(0, 0, 3, 10));
-  EXPECT_FALSE(two_proportion_p_value(0, 10, 0, 20));   // pooled rate 0
-  EXPECT_FALSE(two_proportion_p_value(10, 10, 20, 20)); // pooled rate 1
+  EXPECT_FALSE(two_proportion_p_value(0, 10, 0, 20));    // pooled rate 0
+  EXPECT_FALSE(two_proportion_p_value(10, 10, 20, 20));  // pooled rate 1
 }
 
 }  // namespace

@@ -15,9 +15,9 @@
 #include "conversion.h"
 #include "fixtures.h"
 #include "kpi.h"
+#include "metrics_store.h"
 #include "performance.h"
 #include "realtime.h"
-#include "metrics_store.h"
 #include "test_funnels.h"
 #include "zaplify/testkit/fixed_calendar.h"
 
@@ -77,9 +77,11 @@ TEST(MetricsBench, OneMillionEvents) {
   store.migrate();
   const std::int64_t span = 60 * kDay;
   const double ingest = millis([&] { fill(store, span); });
-  std::printf("ingest 1M events: %.0f ms total, hook %.0f ms = %.2f ms per 1,000 events, "
-              "reply_triggers %.0f ms = %.2f ms per 1,000 events\n", ingest, store.hook_ms(),
-              store.hook_ms() / 1000.0, store.triggers_ms(), store.triggers_ms() / 1000.0);
+  std::printf(
+      "ingest 1M events: %.0f ms total, hook %.0f ms = %.2f ms per 1,000 events, "
+      "reply_triggers %.0f ms = %.2f ms per 1,000 events\n",
+      ingest, store.hook_ms(), store.hook_ms() / 1000.0, store.triggers_ms(),
+      store.triggers_ms() / 1000.0);
   const sdk::Window w{T0 + 30 * kDay + 7 * kMin + 5, T0 + 60 * kDay - 3 * kMin, "America/Sao_Paulo",
                       sdk::Interval::Day};
   testkit::FixedCalendar cal;
@@ -97,16 +99,17 @@ TEST(MetricsBench, OneMillionEvents) {
     active.push_back(millis([&] { (void)count_active_conversations(store, "t1", rr); }));
     kpi.push_back(totals.back() + series.back() + active.back());
     perf.push_back(millis([&] { (void)compute_performance(store, "t1", w); }));
-    conv.push_back(millis(
-        [&] { (void)compute_conversion(store, "t1", w, current_funnels(store, "t1")); }));
+    conv.push_back(
+        millis([&] { (void)compute_conversion(store, "t1", w, current_funnels(store, "t1")); }));
     rt.push_back(millis([&] { (void)compute_activity(store, "t1", rr); }));
     business.push_back(millis([&] { (void)compute_business_hours(store, cal, "t1", w, office); }));
   }
-  std::printf("median of 5: kpi+day series+active %.1f ms (totals %.1f, series %.1f, active %.1f), "
-              "performance %.1f ms, conversion %.1f ms, real-time activity %.1f ms, "
-              "business hours %.1f ms\n",
-              median(kpi), median(totals), median(series), median(active), median(perf),
-              median(conv), median(rt), median(business));
+  std::printf(
+      "median of 5: kpi+day series+active %.1f ms (totals %.1f, series %.1f, active %.1f), "
+      "performance %.1f ms, conversion %.1f ms, real-time activity %.1f ms, "
+      "business hours %.1f ms\n",
+      median(kpi), median(totals), median(series), median(active), median(perf), median(conv),
+      median(rt), median(business));
   SUCCEED();
 }
 

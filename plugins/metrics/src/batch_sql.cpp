@@ -56,9 +56,9 @@ void execute_values(sdk::SqlWriter& writer, const std::string& head, std::size_t
   }
 }
 
-void for_id_chunks(const std::vector<std::string>& ids,
-                   const std::function<void(const std::string&,
-                                            const std::vector<sdk::Value>&)>& run) {
+void for_id_chunks(
+    const std::vector<std::string>& ids,
+    const std::function<void(const std::string&, const std::vector<sdk::Value>&)>& run) {
   std::vector<sdk::Value> chunk;
   for (std::size_t done = 0; done < ids.size();) {
     const std::size_t take = std::min(kMaxChunkRows, ids.size() - done);

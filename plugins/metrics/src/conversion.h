@@ -25,9 +25,9 @@ struct FunnelConversion {
 };
 
 /// One entry per funnel of `funnels`, in their order. Throws sdk::StoreError.
-std::vector<FunnelConversion> compute_conversion(
-    const sdk::Store& store, const std::string& tenant, const sdk::Window& w,
-    const std::vector<sdk::FunnelDefinition>& funnels);
+std::vector<FunnelConversion> compute_conversion(const sdk::Store& store, const std::string& tenant,
+                                                 const sdk::Window& w,
+                                                 const std::vector<sdk::FunnelDefinition>& funnels);
 
 /// {funnel_id, name, entered, converted, conversion_rate, previous_conversion_rate, change_pts}.
 nlohmann::json conversion_json(const FunnelConversion& c);

@@ -9,7 +9,8 @@ namespace {
 
 sdk::Value maybe(std::optional<double> v) { return v ? sdk::Value{*v} : sdk::Value{}; }
 
-void produce_kpi_daily(const sdk::Host& host, const sdk::DataSourceRequest& req, sdk::RowSink& sink) {
+void produce_kpi_daily(const sdk::Host& host, const sdk::DataSourceRequest& req,
+                       sdk::RowSink& sink) {
   const auto& cal = host.calendar();
   sdk::Window w = req.window;
   w.interval = sdk::Interval::Day;
@@ -39,12 +40,14 @@ void register_data_sources(sdk::Host& host) {
   sdk::DataSourceSpec daily;
   daily.name = "kpi_daily";
   daily.description = "Headline KPIs per local day of W in tz (all-zero days included)";
-  daily.columns = {{"date", T::Date, "Local day in tz", "", false},
-                   {"conversations", T::Integer, "Conversations whose earliest start is that day", "count", false},
-                   {"messages", T::Integer, "Messages", "count", false},
-                   {"new_leads", T::Integer, "Distinct leads created", "count", false},
-                   {"conversions", T::Integer, "Distinct leads into a funnel's final stage", "count", false},
-                   {"avg_response_time_ms", T::Number, "Mean assistant response time", "ms"}};
+  daily.columns = {
+      {"date", T::Date, "Local day in tz", "", false},
+      {"conversations", T::Integer, "Conversations whose earliest start is that day", "count",
+       false},
+      {"messages", T::Integer, "Messages", "count", false},
+      {"new_leads", T::Integer, "Distinct leads created", "count", false},
+      {"conversions", T::Integer, "Distinct leads into a funnel's final stage", "count", false},
+      {"avg_response_time_ms", T::Number, "Mean assistant response time", "ms"}};
   daily.produce = [h](const sdk::DataSourceRequest& r, sdk::RowSink& s) {
     produce_kpi_daily(*h, r, s);
   };

@@ -40,20 +40,22 @@ std::unordered_map<std::string, ConvState> read_states(const std::string& tenant
   for_id_chunks(ids, [&](const std::string& in, const std::vector<sdk::Value>& chunk) {
     std::vector<sdk::Value> params{tenant};
     params.insert(params.end(), chunk.begin(), chunk.end());
-    w.query("SELECT conversation_id, start_ts, start_id, lead_id, assistant_id, channel, end_ts, "
-            "end_id, outcome, has_replies FROM metrics_conversations WHERE tenant_id = ? AND "
-            "conversation_id IN (" + in + ")",
-            params, [&](const sdk::Row& row) {
-              ConvState& s = out[std::string(row.text(0))];
-              s.exists = true;
-              if (!row.is_null(1)) s.start = Mark{row.int64(1), std::string(row.text(2))};
-              s.lead_id = row.text(3);
-              s.assistant_id = row.text(4);
-              s.channel = row.text(5);
-              if (!row.is_null(6)) s.end = Mark{row.int64(6), std::string(row.text(7))};
-              s.outcome = row.text(8);
-              s.has_replies = row.int64(9) != 0;
-            });
+    w.query(
+        "SELECT conversation_id, start_ts, start_id, lead_id, assistant_id, channel, end_ts, "
+        "end_id, outcome, has_replies FROM metrics_conversations WHERE tenant_id = ? AND "
+        "conversation_id IN (" +
+            in + ")",
+        params, [&](const sdk::Row& row) {
+          ConvState& s = out[std::string(row.text(0))];
+          s.exists = true;
+          if (!row.is_null(1)) s.start = Mark{row.int64(1), std::string(row.text(2))};
+          s.lead_id = row.text(3);
+          s.assistant_id = row.text(4);
+          s.channel = row.text(5);
+          if (!row.is_null(6)) s.end = Mark{row.int64(6), std::string(row.text(7))};
+          s.outcome = row.text(8);
+          s.has_replies = row.int64(9) != 0;
+        });
   });
   return out;
 }
@@ -94,16 +96,17 @@ void upsert_rows(const std::string& tenant, const std::map<std::string, ConvStat
                    text_or_null(s.outcome), std::int64_t{s.has_replies ? 1 : 0}});
   }
   // The rows were read (and on PostgreSQL locked) in this transaction, so whole rows are written.
-  execute_values(w,
-                 "INSERT INTO metrics_conversations (tenant_id, conversation_id, start_ts, "
-                 "start_id, lead_id, assistant_id, channel, end_ts, end_id, outcome, has_replies)",
-                 11,
-                 "ON CONFLICT (tenant_id, conversation_id) DO UPDATE SET start_ts = "
-                 "excluded.start_ts, start_id = excluded.start_id, lead_id = excluded.lead_id, "
-                 "assistant_id = excluded.assistant_id, channel = excluded.channel, end_ts = "
-                 "excluded.end_ts, end_id = excluded.end_id, outcome = excluded.outcome, has_replies = "
-                 "excluded.has_replies",
-                 out);
+  execute_values(
+      w,
+      "INSERT INTO metrics_conversations (tenant_id, conversation_id, start_ts, "
+      "start_id, lead_id, assistant_id, channel, end_ts, end_id, outcome, has_replies)",
+      11,
+      "ON CONFLICT (tenant_id, conversation_id) DO UPDATE SET start_ts = "
+      "excluded.start_ts, start_id = excluded.start_id, lead_id = excluded.lead_id, "
+      "assistant_id = excluded.assistant_id, channel = excluded.channel, end_ts = "
+      "excluded.end_ts, end_id = excluded.end_id, outcome = excluded.outcome, has_replies = "
+      "excluded.has_replies",
+      out);
 }
 
 // Stored replies of conversations whose assistant changed move to the new one (rare: a start
@@ -125,24 +128,26 @@ void reattribute(const std::string& tenant, const Reduced& r,
     params.emplace_back(seq_horizon);
     // type and sender are tested here: naming the type would let SQLite's planner (no
     // statistics) prefer the (tenant_id, type, ts) index and scan every message.
-    w.query("SELECT conversation_id, id, ts, type, sender, response_time_ms, tokens FROM events "
-            "WHERE tenant_id = ? AND conversation_id IN (" + in + ") AND seq <= ?",
-            params, [&](const sdk::Row& row) {
-              if (row.text(3) != "message" || row.text(4) != "assistant") return;
-              if (batch.count(row.text(1))) return;
-              const auto& [from, to] = moved.at(std::string(row.text(0)));
-              const std::int64_t unit = unit_floor(row.int64(2));
-              const std::int64_t tokens = row.is_null(6) ? 0 : row.int64(6);
-              for (int side = 0; side < 2; ++side) {
-                const std::string& a = side == 0 ? from : to;
-                if (a.empty()) continue;
-                AssistantDelta& c = d.assistants[{unit, a}];
-                const std::int64_t sign = side == 0 ? -1 : 1;
-                c.replies += sign;
-                c.tokens += sign * tokens;
-                if (!row.is_null(5)) pack_value(c.rt_vals, row.number(5), side == 0);
-              }
-            });
+    w.query(
+        "SELECT conversation_id, id, ts, type, sender, response_time_ms, tokens FROM events "
+        "WHERE tenant_id = ? AND conversation_id IN (" +
+            in + ") AND seq <= ?",
+        params, [&](const sdk::Row& row) {
+          if (row.text(3) != "message" || row.text(4) != "assistant") return;
+          if (batch.count(row.text(1))) return;
+          const auto& [from, to] = moved.at(std::string(row.text(0)));
+          const std::int64_t unit = unit_floor(row.int64(2));
+          const std::int64_t tokens = row.is_null(6) ? 0 : row.int64(6);
+          for (int side = 0; side < 2; ++side) {
+            const std::string& a = side == 0 ? from : to;
+            if (a.empty()) continue;
+            AssistantDelta& c = d.assistants[{unit, a}];
+            const std::int64_t sign = side == 0 ? -1 : 1;
+            c.replies += sign;
+            c.tokens += sign * tokens;
+            if (!row.is_null(5)) pack_value(c.rt_vals, row.number(5), side == 0);
+          }
+        });
   });
 }
 

@@ -22,7 +22,7 @@ struct AssistantDelta {
 };
 
 struct HookDeltas {
-  std::map<std::int64_t, UnitSums> units;      ///< rt_values unused; see unit_vals.
+  std::map<std::int64_t, UnitSums> units;  ///< rt_values unused; see unit_vals.
   std::map<std::int64_t, std::string> unit_vals;
   std::map<std::pair<std::int64_t, std::string>, AssistantDelta> assistants;
 };

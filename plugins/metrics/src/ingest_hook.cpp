@@ -81,14 +81,16 @@ void lock_keys(const std::string& tenant, const Reduced& r, sdk::SqlWriter& w) {
     }
     // A VALUES list, scanned in order: PostgreSQL plans a long UNION ALL 100x slower, on every
     // batch (the host does not prepare statements there). Both name its column column1.
-    w.query("SELECT pg_advisory_xact_lock(CAST(? AS INTEGER), v.column1) FROM (VALUES " +
-                keys_sql + ") AS v",
+    w.query("SELECT pg_advisory_xact_lock(CAST(? AS INTEGER), v.column1) FROM (VALUES " + keys_sql +
+                ") AS v",
             params, [](const sdk::Row&) {});
     done += n;
   }
 }
 
-sdk::Value or_null(const std::optional<std::int64_t>& x) { return x ? sdk::Value{*x} : sdk::Value{}; }
+sdk::Value or_null(const std::optional<std::int64_t>& x) {
+  return x ? sdk::Value{*x} : sdk::Value{};
+}
 
 // Each occurrence stores the time of the lead's previous occurrence in (ts, event_id) order, so
 // "distinct leads with an occurrence in [a, b)" is a plain count of rows in [a, b) whose previous
@@ -108,14 +110,16 @@ void write_leads(const std::string& tenant, const Reduced& r, sdk::SqlWriter& w)
   for_id_chunks(ids, [&](const std::string& in, const std::vector<sdk::Value>& chunk) {
     std::vector<sdk::Value> params{tenant};
     params.insert(params.end(), chunk.begin(), chunk.end());
-    w.query("SELECT lead_id, ts, event_id, prev_ts FROM metrics_lead_created WHERE tenant_id = ? "
-            "AND lead_id IN (" + in + ")",
-            params, [&](const sdk::Row& row) {
-              std::optional<std::int64_t> prev;
-              if (!row.is_null(3)) prev = row.int64(3);
-              chains[std::string(row.text(0))].push_back(
-                  {row.int64(1), std::string(row.text(2)), prev, true});
-            });
+    w.query(
+        "SELECT lead_id, ts, event_id, prev_ts FROM metrics_lead_created WHERE tenant_id = ? "
+        "AND lead_id IN (" +
+            in + ")",
+        params, [&](const sdk::Row& row) {
+          std::optional<std::int64_t> prev;
+          if (!row.is_null(3)) prev = row.int64(3);
+          chains[std::string(row.text(0))].push_back(
+              {row.int64(1), std::string(row.text(2)), prev, true});
+        });
   });
   std::vector<SqlRow> rows;
   for (auto& [lead, chain] : chains) {
@@ -129,9 +133,10 @@ void write_leads(const std::string& tenant, const Reduced& r, sdk::SqlWriter& w)
       if (!o.stored) {
         rows.push_back({tenant, o.ts, lead, o.id, or_null(prev)});
       } else if (o.prev != prev) {
-        w.execute("UPDATE metrics_lead_created SET prev_ts = ? WHERE tenant_id = ? AND ts = ? AND "
-                  "lead_id = ? AND event_id = ?",
-                  {or_null(prev), tenant, o.ts, lead, o.id});
+        w.execute(
+            "UPDATE metrics_lead_created SET prev_ts = ? WHERE tenant_id = ? AND ts = ? AND "
+            "lead_id = ? AND event_id = ?",
+            {or_null(prev), tenant, o.ts, lead, o.id});
       }
     }
   }
@@ -149,21 +154,22 @@ void write_units(const std::string& tenant, const HookDeltas& d, sdk::SqlWriter&
                     s.ended, s.resolved, s.handoff,
                     v == d.unit_vals.end() ? std::string() : v->second});
   }
-  execute_values(w, "INSERT INTO metrics_units (tenant_id, unit, " + std::string(kUnitColumns) +
-                        ", rt_vals)", 16,
-                 "ON CONFLICT (tenant_id, unit) DO UPDATE SET msg = metrics_units.msg + "
-                 "excluded.msg, msg_lead = metrics_units.msg_lead + excluded.msg_lead, "
-                 "msg_assistant = metrics_units.msg_assistant + excluded.msg_assistant, "
-                 "msg_agent = metrics_units.msg_agent + excluded.msg_agent, rt_agent_n = "
-                 "metrics_units.rt_agent_n + excluded.rt_agent_n, rt_agent_sum = "
-                 "metrics_units.rt_agent_sum + excluded.rt_agent_sum, rt_assistant_n = "
-                 "metrics_units.rt_assistant_n + excluded.rt_assistant_n, rt_assistant_sum = "
-                 "metrics_units.rt_assistant_sum + excluded.rt_assistant_sum, stage = "
-                 "metrics_units.stage + excluded.stage, started = metrics_units.started + "
-                 "excluded.started, ended = metrics_units.ended + excluded.ended, resolved = "
-                 "metrics_units.resolved + excluded.resolved, handoff = metrics_units.handoff + "
-                 "excluded.handoff, rt_vals = metrics_units.rt_vals || excluded.rt_vals",
-                 rows);
+  execute_values(
+      w, "INSERT INTO metrics_units (tenant_id, unit, " + std::string(kUnitColumns) + ", rt_vals)",
+      16,
+      "ON CONFLICT (tenant_id, unit) DO UPDATE SET msg = metrics_units.msg + "
+      "excluded.msg, msg_lead = metrics_units.msg_lead + excluded.msg_lead, "
+      "msg_assistant = metrics_units.msg_assistant + excluded.msg_assistant, "
+      "msg_agent = metrics_units.msg_agent + excluded.msg_agent, rt_agent_n = "
+      "metrics_units.rt_agent_n + excluded.rt_agent_n, rt_agent_sum = "
+      "metrics_units.rt_agent_sum + excluded.rt_agent_sum, rt_assistant_n = "
+      "metrics_units.rt_assistant_n + excluded.rt_assistant_n, rt_assistant_sum = "
+      "metrics_units.rt_assistant_sum + excluded.rt_assistant_sum, stage = "
+      "metrics_units.stage + excluded.stage, started = metrics_units.started + "
+      "excluded.started, ended = metrics_units.ended + excluded.ended, resolved = "
+      "metrics_units.resolved + excluded.resolved, handoff = metrics_units.handoff + "
+      "excluded.handoff, rt_vals = metrics_units.rt_vals || excluded.rt_vals",
+      rows);
   rows.clear();
   for (const auto& [key, a] : d.assistants) {
     if (a.conversations == 0 && a.replies == 0 && a.tokens == 0 && a.ended == 0 &&
@@ -172,8 +178,10 @@ void write_units(const std::string& tenant, const HookDeltas& d, sdk::SqlWriter&
     rows.push_back({tenant, key.first, key.second, a.conversations, a.replies, a.tokens, a.ended,
                     a.resolved, a.handoff, a.rt_vals});
   }
-  execute_values(w, "INSERT INTO metrics_assistant_units (tenant_id, unit, assistant_id, "
-                    "conversations, replies, tokens, ended, resolved, handoff, rt_vals)", 10,
+  execute_values(w,
+                 "INSERT INTO metrics_assistant_units (tenant_id, unit, assistant_id, "
+                 "conversations, replies, tokens, ended, resolved, handoff, rt_vals)",
+                 10,
                  "ON CONFLICT (tenant_id, unit, assistant_id) DO UPDATE SET conversations = "
                  "metrics_assistant_units.conversations + excluded.conversations, replies = "
                  "metrics_assistant_units.replies + excluded.replies, tokens = "

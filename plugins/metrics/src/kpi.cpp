@@ -50,13 +50,12 @@ void count_leads(const sdk::Store& store, const std::string& tenant, const sdk::
     r.previous.new_leads = n[1];
   }
   Params params;
-  const std::string finals = final_stage_rows(funnels, tenant,
-                                              w.previous_from_ms(), w.to_ms, params);
+  const std::string finals =
+      final_stage_rows(funnels, tenant, w.previous_from_ms(), w.to_ms, params);
   if (finals.empty()) return;
   DistinctIds cur, prev;
-  store.query(finals, params, [&](const sdk::Row& row) {
-    (row.int64(0) >= f ? cur : prev).insert(row.text(1));
-  });
+  store.query(finals, params,
+              [&](const sdk::Row& row) { (row.int64(0) >= f ? cur : prev).insert(row.text(1)); });
   r.current.conversions = cur.size();
   r.previous.conversions = prev.size();
 }
@@ -73,8 +72,9 @@ std::string final_stage_rows(const std::vector<sdk::FunnelDefinition>& funnels,
   std::string sql;
   for (const auto& f : funnels) {
     if (!sql.empty()) sql += " UNION ALL ";
-    sql += "SELECT ts, lead_id FROM stage_events WHERE tenant_id = ? AND funnel_id = ? AND "
-           "stage = ? AND ts >= ? AND ts < ? AND lead_id <> ''";
+    sql +=
+        "SELECT ts, lead_id FROM stage_events WHERE tenant_id = ? AND funnel_id = ? AND "
+        "stage = ? AND ts >= ? AND ts < ? AND lead_id <> ''";
     params.insert(params.end(), {tenant, f.funnel_id, f.stages.back(), from, to});
   }
   return sql;
@@ -106,13 +106,15 @@ nlohmann::json kpis_json(const KpiReport& r) {
        measure_with_history(c.assistant_response.p95, p.assistant_response.p95)},
       {"agent_avg_response_time_ms",
        measure_with_history(c.agent_avg_response, p.agent_avg_response)},
-      {"resolution_rate", measure_with_history(share(c.resolved, c.ended), share(p.resolved, p.ended))},
+      {"resolution_rate",
+       measure_with_history(share(c.resolved, c.ended), share(p.resolved, p.ended))},
       {"handoff_rate", measure_with_history(share(c.handoff, c.ended), share(p.handoff, p.ended))},
   };
 }
 
 nlohmann::json messages_by_sender_json(const KpiTotals& t) {
-  return {{"lead", t.lead_messages}, {"assistant", t.assistant_messages}, {"agent", t.agent_messages}};
+  return {
+      {"lead", t.lead_messages}, {"assistant", t.assistant_messages}, {"agent", t.agent_messages}};
 }
 
 }  // namespace zaplify::metrics

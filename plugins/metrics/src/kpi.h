@@ -28,7 +28,7 @@ struct KpiTotals {
   std::int64_t ended = 0;
   std::int64_t resolved = 0;
   std::int64_t handoff = 0;
-  Distribution assistant_response;               ///< avg/p50/p95 of assistant response_time_ms.
+  Distribution assistant_response;  ///< avg/p50/p95 of assistant response_time_ms.
   std::optional<double> agent_avg_response;
 };
 
@@ -54,7 +54,7 @@ struct SeriesBucket {
   std::int64_t messages = 0;
   std::int64_t new_leads = 0;
   std::int64_t conversions = 0;
-  std::int64_t replies_timed = 0;      ///< Assistant messages with a response time.
+  std::int64_t replies_timed = 0;  ///< Assistant messages with a response time.
   double response_time_sum = 0;
 
   std::optional<double> avg_response_time() const {

@@ -32,8 +32,8 @@ nlohmann::json json_or_null(std::optional<double> v) {
 nlohmann::json count_with_history(std::int64_t value, std::int64_t previous) {
   return {{"value", value},
           {"previous", previous},
-          {"change_pct", json_or_null(change_pct(static_cast<double>(value),
-                                                 static_cast<double>(previous)))}};
+          {"change_pct",
+           json_or_null(change_pct(static_cast<double>(value), static_cast<double>(previous)))}};
 }
 
 nlohmann::json measure_with_history(std::optional<double> value, std::optional<double> previous) {

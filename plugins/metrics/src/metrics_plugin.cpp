@@ -48,16 +48,15 @@ sdk::Schema schedule_schema(std::string description) {
 sdk::ConfigSpec metrics_config() {
   namespace s = sdk::schema;
   sdk::ConfigSpec spec;
-  spec.keys = {
-      {"business_hours",
-       s::object("Office hours: replies count only the time the office is open "
-                 "(/metrics/performance?hours=business; absent: that option answers 400)")
-           .field("default", schedule_schema("Schedule of every tenant not listed"))
-           .optional_field("tenants", s::map_of(schedule_schema("A tenant's own schedule"),
-                                                "Schedules by tenant_id")
-                                          .or_null())
-           .or_null(),
-       ""}};
+  spec.keys = {{"business_hours",
+                s::object("Office hours: replies count only the time the office is open "
+                          "(/metrics/performance?hours=business; absent: that option answers 400)")
+                    .field("default", schedule_schema("Schedule of every tenant not listed"))
+                    .optional_field("tenants", s::map_of(schedule_schema("A tenant's own schedule"),
+                                                         "Schedules by tenant_id")
+                                                   .or_null())
+                    .or_null(),
+                ""}};
   spec.check = sdk::check_by_parsing(
       [](const nlohmann::json& block, const sdk::ConfigCheckContext& context) {
         parse_metrics_config(block, zone_check_of(context.calendar));

@@ -10,7 +10,8 @@ namespace {
 // instead of scanning the tenant's rows. Starts and endings are not among them: only each
 // conversation's earliest one is activity (docs/api.md, How events are interpreted and GET
 // /analytics/real-time/activity), counted through for_each_first.
-constexpr const char* kPlainTypes = "('lead_created', 'message', 'funnel_defined', 'stage_changed')";
+constexpr const char* kPlainTypes =
+    "('lead_created', 'message', 'funnel_defined', 'stage_changed')";
 
 constexpr std::int64_t kMinuteMs = 60'000;
 
@@ -51,8 +52,8 @@ Activity compute_activity(const sdk::Store& store, const std::string& tenant,
       ++a.per_minute[static_cast<std::size_t>(idx)].events;
   };
   store.query(std::string("SELECT ts / 60000, type, COUNT(*) FROM events WHERE tenant_id = ? AND "
-                          "type IN ") + kPlainTypes +
-                  " AND ts >= ? AND ts <= ? GROUP BY ts / 60000, type",
+                          "type IN ") +
+                  kPlainTypes + " AND ts >= ? AND ts <= ? GROUP BY ts / 60000, type",
               {tenant, r.from_ms, r.now_ms}, [&](const sdk::Row& row) {
                 const std::int64_t idx = row.int64(0) - first;
                 const std::string type(row.text(1));

@@ -42,12 +42,13 @@ inline sdk::Schema kpi_response() {
   const auto ms = measure_kpi("ms", "DurationKpi");
   // Named schemas are published once: what each KPI counts is said here, not per field.
   auto kpis =
-      s::object("Headline KPIs of W, each with its W′ value: conversations (conversation_started "
-                "events), messages (message events), new_leads (distinct lead_id of "
-                "lead_created), conversions (distinct leads into a funnel's final stage), "
-                "conversion_rate (conversions / new_leads, may exceed 1), response times of "
-                "assistant replies (avg, p50, p95) and of agent replies (avg), resolution_rate and "
-                "handoff_rate (over conversation_ended)")
+      s::object(
+          "Headline KPIs of W, each with its W′ value: conversations (conversation_started "
+          "events), messages (message events), new_leads (distinct lead_id of "
+          "lead_created), conversions (distinct leads into a funnel's final stage), "
+          "conversion_rate (conversions / new_leads, may exceed 1), response times of "
+          "assistant replies (avg, p50, p95) and of agent replies (avg), resolution_rate and "
+          "handoff_rate (over conversation_ended)")
           .field("conversations", count_kpi())
           .field("messages", count_kpi())
           .field("new_leads", count_kpi())
@@ -63,14 +64,13 @@ inline sdk::Schema kpi_response() {
                        .field("lead", s::integer().with_unit("count"))
                        .field("assistant", s::integer().with_unit("count"))
                        .field("agent", s::integer().with_unit("count"));
-  auto bucket =
-      s::object("One calendar bucket of W in tz (empty ones as zeros)")
-          .field("bucket", s::timestamp("The bucket's aligned start, with tz's offset"))
-          .field("conversations", s::integer().with_unit("count"))
-          .field("messages", s::integer().with_unit("count"))
-          .field("new_leads", s::integer().with_unit("count"))
-          .field("conversions", s::integer().with_unit("count"))
-          .named("KpiBucket");
+  auto bucket = s::object("One calendar bucket of W in tz (empty ones as zeros)")
+                    .field("bucket", s::timestamp("The bucket's aligned start, with tz's offset"))
+                    .field("conversations", s::integer().with_unit("count"))
+                    .field("messages", s::integer().with_unit("count"))
+                    .field("new_leads", s::integer().with_unit("count"))
+                    .field("conversions", s::integer().with_unit("count"))
+                    .named("KpiBucket");
   return s::object("Headline KPIs of W with W′ values")
       .field("kpis", kpis)
       .field("messages_by_sender", by_sender)
@@ -89,8 +89,9 @@ inline sdk::Schema conversion_response() {
                                 .with_unit("count"))
           .field("converted",
                  s::integer("Those with one into its final stage in W").with_unit("count"))
-          .field("conversion_rate",
-                 s::number("converted / entered; null when entered is 0").with_unit("ratio").or_null())
+          .field(
+              "conversion_rate",
+              s::number("converted / entered; null when entered is 0").with_unit("ratio").or_null())
           .field("previous_conversion_rate",
                  s::number("The same over W′").with_unit("ratio").or_null())
           .field("change_pts", s::number("(rate − previous rate) × 100; null when either is null")
@@ -107,9 +108,10 @@ inline sdk::Schema conversion_response() {
 inline sdk::Schema business_hours() {
   auto ms = [](std::string what) { return s::number(std::move(what)).with_unit("ms").or_null(); };
   auto sender =
-      s::object("Replies of one sender in W that have a trigger (the earliest lead message after "
-                "the previous reply, or after the conversation's start, and at or before this "
-                "one); business time = the part of trigger → reply inside the tenant's open hours")
+      s::object(
+          "Replies of one sender in W that have a trigger (the earliest lead message after "
+          "the previous reply, or after the conversation's start, and at or before this "
+          "one); business time = the part of trigger → reply inside the tenant's open hours")
           .field("replies", s::integer("Replies of W with a trigger").with_unit("count"))
           .field("avg_response_ms", ms("Mean business time; null without replies"))
           .field("p50_response_ms", ms("Median business time (linear interpolation)"))
@@ -117,13 +119,14 @@ inline sdk::Schema business_hours() {
           .field("replies_outside_hours",
                  s::integer("Those replies sent while the business was closed").with_unit("count"))
           .named("BusinessHoursReplies");
-  return s::object("Only with hours=business: response times counted in the tenant's business "
-                   "hours (the metrics plugin's business_hours config)")
+  return s::object(
+             "Only with hours=business: response times counted in the tenant's business "
+             "hours (the metrics plugin's business_hours config)")
       .field("assistant", sender)
       .field("agent", sender)
-      .field("lead_messages_outside_hours",
-             s::integer("Lead messages of W (any conversation) sent while closed")
-                 .with_unit("count"))
+      .field(
+          "lead_messages_outside_hours",
+          s::integer("Lead messages of W (any conversation) sent while closed").with_unit("count"))
       .named("BusinessHours");
 }
 
@@ -137,14 +140,12 @@ inline sdk::Schema performance_response() {
           .field("avg_response_time_ms", ms("Mean response time of the replies"))
           .field("p50_response_time_ms", ms("Median response time"))
           .field("p95_response_time_ms", ms("95th percentile response time"))
-          .field("resolution_rate",
-                 s::number("Resolved / ended in W").with_unit("ratio").or_null())
+          .field("resolution_rate", s::number("Resolved / ended in W").with_unit("ratio").or_null())
           .field("handoff_rate", s::number("Handed off / ended in W").with_unit("ratio").or_null())
           .field("tokens", s::integer("Sum over the replies").with_unit("tokens"))
           .named("AssistantPerformance");
   return s::object()
-      .field("assistants",
-             s::array_of(assistant, "By conversations desc, then assistant_id"))
+      .field("assistants", s::array_of(assistant, "By conversations desc, then assistant_id"))
       .optional_field("business_hours", business_hours())
       .named("PerformanceResponse");
 }

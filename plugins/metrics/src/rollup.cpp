@@ -70,7 +70,8 @@ void read_units(const sdk::Store& store, const std::string& tenant, const UnitCo
     skip += " AND unit <> ?";
     params.emplace_back(u);
   }
-  const std::string where = " FROM metrics_units WHERE tenant_id = ? AND unit >= ? AND unit < ?" + skip;
+  const std::string where =
+      " FROM metrics_units WHERE tenant_id = ? AND unit >= ? AND unit < ?" + skip;
   if (grouped) {
     // GROUP BY position: PostgreSQL would not match a repeated CASE whose parameters differ.
     store.query("SELECT " + bucket + ", " + summed_columns() + where + " GROUP BY 1", params,

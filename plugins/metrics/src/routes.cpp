@@ -23,16 +23,17 @@ sdk::Response kpi_handler(const sdk::Host& host, const sdk::Request& req) {
   json body = {{"kpis", kpis_json(report)},
                {"messages_by_sender", messages_by_sender_json(report.current)}};
   body["active_conversations"] = count_active_conversations(
-      store, req.tenant_id,
-      realtime_range(cal.now_ms(), host.settings().realtime_window_minutes));
+      store, req.tenant_id, realtime_range(cal.now_ms(), host.settings().realtime_window_minutes));
   const sdk::SeriesBuckets buckets(cal, req.window);
   if (buckets.requested()) {
     const auto series =
         compute_series(store, req.tenant_id, req.window, buckets.starts(), funnels, false);
     body["series"] = buckets.to_json([&](std::size_t i) {
       const auto& b = series[i];
-      return json{{"conversations", b.conversations}, {"messages", b.messages},
-                  {"new_leads", b.new_leads}, {"conversions", b.conversions}};
+      return json{{"conversations", b.conversations},
+                  {"messages", b.messages},
+                  {"new_leads", b.new_leads},
+                  {"conversions", b.conversions}};
     });
   }
   return sdk::Response::of_json(std::move(body));
@@ -60,8 +61,8 @@ sdk::Response performance_handler(const sdk::Host& host, const MetricsConfig& co
     if (schedule == nullptr)
       throw sdk::invalid_parameter(
           "hours", "no business hours are configured for tenant '" + req.tenant_id +
-                       "': set business_hours.default (or business_hours.tenants." +
-                       req.tenant_id + ") in the metrics plugin's config");
+                       "': set business_hours.default (or business_hours.tenants." + req.tenant_id +
+                       ") in the metrics plugin's config");
   }
   json rows = json::array();
   for (const auto& p : compute_performance(host.store(), req.tenant_id, req.window))
@@ -79,12 +80,15 @@ sdk::Response activity_handler(const sdk::Host& host, const sdk::Request& req) {
   const Activity a = compute_activity(host.store(), req.tenant_id, r);
   json minutes = json::array();
   for (const auto& m : a.per_minute)
-    minutes.push_back({{"minute", cal.format_utc(m.minute_ms)}, {"messages", m.messages},
-                       {"events", m.events}});
+    minutes.push_back(
+        {{"minute", cal.format_utc(m.minute_ms)}, {"messages", m.messages}, {"events", m.events}});
   return sdk::Response::of_json(
-      {{"messages", a.messages}, {"conversations_started", a.conversations_started},
-       {"conversations_ended", a.conversations_ended}, {"stage_changes", a.stage_changes},
-       {"active_leads", a.active_leads}, {"active_conversations", a.active_conversations},
+      {{"messages", a.messages},
+       {"conversations_started", a.conversations_started},
+       {"conversations_ended", a.conversations_ended},
+       {"stage_changes", a.stage_changes},
+       {"active_leads", a.active_leads},
+       {"active_conversations", a.active_conversations},
        {"per_minute", std::move(minutes)},
        {"window", {{"from", cal.format_utc(r.from_ms)}, {"to", cal.format_utc(r.now_ms)}}},
        {"data_as_of", cal.format_utc(cal.now_ms())}});
@@ -117,8 +121,13 @@ void register_routes(sdk::Host& host, std::shared_ptr<const MetricsConfig> confi
   auto conv = windowed_get("/metrics/conversion", "Conversion of each funnel in W and W′",
                            "entered = distinct leads with any stage change of the funnel in W; "
                            "converted = those with one into its final stage.");
-  conv.params.push_back({"funnel_id", sdk::ParamLocation::Query, "string", false,
-                         "Only this funnel (404 when unknown)", "", {}});
+  conv.params.push_back({"funnel_id",
+                         sdk::ParamLocation::Query,
+                         "string",
+                         false,
+                         "Only this funnel (404 when unknown)",
+                         "",
+                         {}});
   conv.response_schema = schemas::conversion_response();
   conv.handler = [h](const sdk::Request& r) { return conversion_handler(*h, r); };
   host.routes().add(std::move(conv));
@@ -128,9 +137,14 @@ void register_routes(sdk::Host& host, std::shared_ptr<const MetricsConfig> confi
                            "tokens per assistant, by conversations desc. `hours=business` adds "
                            "business_hours: response times counting only the tenant's open "
                            "hours (the metrics plugin's business_hours config), per sender.");
-  perf.params.push_back({"hours", sdk::ParamLocation::Query, "string", false,
+  perf.params.push_back({"hours",
+                         sdk::ParamLocation::Query,
+                         "string",
+                         false,
                          "business: also answer business_hours (400 when the tenant has no "
-                         "schedule configured)", "", {"business"}});
+                         "schedule configured)",
+                         "",
+                         {"business"}});
   perf.response_schema = schemas::performance_response();
   perf.handler = [h, config](const sdk::Request& r) { return performance_handler(*h, *config, r); };
   host.routes().add(std::move(perf));

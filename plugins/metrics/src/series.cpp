@@ -20,13 +20,14 @@ using Counts = std::vector<std::int64_t>;
 Counts count_new_leads(const sdk::Store& store, const std::string& tenant, const sdk::Window& w,
                        const std::vector<std::int64_t>& starts) {
   Counts out(starts.size());
-  store.query("SELECT ts, prev_ts FROM metrics_lead_created WHERE tenant_id = ? AND ts >= ? AND "
-              "ts < ?",
-              {tenant, w.from_ms, w.to_ms}, [&](const sdk::Row& row) {
-                const std::size_t b = bucket_index(starts, row.int64(0));
-                const std::int64_t lo = std::max(starts[b], w.from_ms);
-                if (row.is_null(1) || row.int64(1) < lo) ++out[b];
-              });
+  store.query(
+      "SELECT ts, prev_ts FROM metrics_lead_created WHERE tenant_id = ? AND ts >= ? AND "
+      "ts < ?",
+      {tenant, w.from_ms, w.to_ms}, [&](const sdk::Row& row) {
+        const std::size_t b = bucket_index(starts, row.int64(0));
+        const std::int64_t lo = std::max(starts[b], w.from_ms);
+        if (row.is_null(1) || row.int64(1) < lo) ++out[b];
+      });
   return out;
 }
 

@@ -10,10 +10,10 @@
 #include <unordered_map>
 
 #include "fixtures.h"
-#include "naive_business_hours.h"
 #include "metrics_store.h"
-#include "zaplify/testkit/fixed_calendar.h"
+#include "naive_business_hours.h"
 #include "tz_open.h"
+#include "zaplify/testkit/fixed_calendar.h"
 
 namespace zaplify::metrics::testing {
 namespace {

@@ -6,8 +6,8 @@
 #include "conversion.h"
 #include "fixtures.h"
 #include "kpi.h"
-#include "performance.h"
 #include "metrics_store.h"
+#include "performance.h"
 #include "test_funnels.h"
 
 namespace zaplify::metrics::testing {
@@ -26,13 +26,16 @@ std::vector<sdk::Event> scenario() {
       stage("s4", T0 + 2 * kHour, "L3", "f2", "b"),
       stage("s5", T0 + 3 * kHour, "L4", "f2", "a"),
       stage("s6", T0 - kDay, "L5", "f2", "b"),  // W′
-      lead_created("l1", T0 + kHour, "L2"), lead_created("l2", T0 + 2 * kHour, "L3"),
-      lead_created("l3", T0 + 3 * kHour, "L3"), lead_created("l4", T0 + 4 * kHour, "L9"),
+      lead_created("l1", T0 + kHour, "L2"),
+      lead_created("l2", T0 + 2 * kHour, "L3"),
+      lead_created("l3", T0 + 3 * kHour, "L3"),
+      lead_created("l4", T0 + 4 * kHour, "L9"),
       lead_created("l5", T0 - 2 * kDay, "L6"),
-      started("c1s", T0 + kHour, "c1", "L2", "a1"), started("c2s", T0 + 2 * kHour, "c2", "L3", "a2"),
+      started("c1s", T0 + kHour, "c1", "L2", "a1"),
+      started("c2s", T0 + 2 * kHour, "c2", "L3", "a2"),
       started("c2t", T0 + 5 * kHour, "c2", "L3", "a1"),  // later start of c2: ignored
       started("c3s", T0 - kHour, "c3", "L5", "a1"),
-      started("c3t", T0 + kDay, "c3", "L5", "a2"),  // later start of c3: ignored
+      started("c3t", T0 + kDay, "c3", "L5", "a2"),     // later start of c3: ignored
       started("c4s", T0 + 3 * kHour, "c4", "L9", ""),  // human only
       message("m1", T0 + kHour + kMin, "c1", "lead"),
       message("m2", T0 + kHour + 2 * kMin, "c1", "assistant", 100.0, 10),
@@ -44,15 +47,18 @@ std::vector<sdk::Event> scenario() {
       message("m8", T0 + 3 * kHour + kMin, "c4", "agent", 3000.0),
       message("m9", T0 + 3 * kHour + 2 * kMin, "c4", "lead"),
       message("m10", T0 - 30 * kMin, "c3", "assistant", 80.0),  // W′
-      ended("e1", T0 + 2 * kHour, "c1", "resolved"), ended("e2", T0 + 3 * kHour, "c1", "handoff"),
-      ended("e3", T0 + 4 * kHour, "c2", "handoff"), ended("e4", T0 + 5 * kHour, "c4", "abandoned"),
-      ended("e5", T0 - 10 * kMin, "c3", "resolved"), ended("e6", T0 + 6 * kHour, "cX", "handoff"),
+      ended("e1", T0 + 2 * kHour, "c1", "resolved"),
+      ended("e2", T0 + 3 * kHour, "c1", "handoff"),
+      ended("e3", T0 + 4 * kHour, "c2", "handoff"),
+      ended("e4", T0 + 5 * kHour, "c4", "abandoned"),
+      ended("e5", T0 - 10 * kMin, "c3", "resolved"),
+      ended("e6", T0 + 6 * kHour, "cX", "handoff"),
   };
 }
 
 void expect_scenario_kpis(const sdk::Store& store) {
   const auto k = kpis_json(compute_kpis(store, "t1", kW, current_funnels(store, "t1")));
-  EXPECT_EQ(k["conversations"]["value"], 3);  // c1, c2, c4
+  EXPECT_EQ(k["conversations"]["value"], 3);     // c1, c2, c4
   EXPECT_EQ(k["conversations"]["previous"], 1);  // c3
   EXPECT_DOUBLE_EQ(k["conversations"]["change_pct"].get<double>(), 200.0);
   EXPECT_EQ(k["messages"]["value"], 9);
@@ -88,9 +94,9 @@ TEST(Kpi, EmptyWindowGivesZerosAndNulls) {
     EXPECT_EQ(k[name]["value"], 0) << name;
     EXPECT_TRUE(k[name]["change_pct"].is_null()) << name;
   }
-  for (const char* name : {"conversion_rate", "avg_response_time_ms", "p50_response_time_ms",
-                           "p95_response_time_ms", "agent_avg_response_time_ms", "resolution_rate",
-                           "handoff_rate"}) {
+  for (const char* name :
+       {"conversion_rate", "avg_response_time_ms", "p50_response_time_ms", "p95_response_time_ms",
+        "agent_avg_response_time_ms", "resolution_rate", "handoff_rate"}) {
     EXPECT_TRUE(k[name]["value"].is_null()) << name;
     EXPECT_TRUE(k[name]["previous"].is_null()) << name;
   }
@@ -139,8 +145,8 @@ TEST(Kpi, EqualTimestampStartsTieOnSmallestId) {
   MetricsStore store;
   store.migrate();
   store.ingest({started("s-b", T0 + kHour, "cT", "L1", "a1")});
-  store.ingest({started("s-a", T0 + kHour, "cT", "L1", "a2"),
-                started("s-c", T0 + kHour, "cT", "L1", "a3")});
+  store.ingest(
+      {started("s-a", T0 + kHour, "cT", "L1", "a2"), started("s-c", T0 + kHour, "cT", "L1", "a3")});
   const auto perf = compute_performance(store, "t1", kW);
   ASSERT_EQ(perf.size(), 1u);
   EXPECT_EQ(perf[0].assistant_id, "a2");

@@ -26,7 +26,9 @@ class MetricsStore final : public testkit::SqliteStore {
   }
 
   /// Applies the metrics plugin's migrations not applied yet (all, or those up to `up_to`).
-  void migrate(int up_to = 1'000'000) { testkit::SqliteStore::migrate("metrics", all_migrations(), up_to); }
+  void migrate(int up_to = 1'000'000) {
+    testkit::SqliteStore::migrate("metrics", all_migrations(), up_to);
+  }
 
   /// Stores events and runs the hook and the reply-triggers projection on the new ones, in one
   /// transaction, as the server's ingestion does.

@@ -10,8 +10,8 @@
 #include <random>
 
 #include "naive_business_hours.h"
-#include "zaplify/testkit/fixed_calendar.h"
 #include "tz_open.h"
+#include "zaplify/testkit/fixed_calendar.h"
 
 namespace zaplify::metrics::testing {
 namespace {

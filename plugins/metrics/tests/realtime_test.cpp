@@ -10,19 +10,21 @@
 #include <set>
 
 #include "fixtures.h"
-#include "realtime.h"
 #include "metrics_store.h"
+#include "realtime.h"
 
 namespace zaplify::metrics::testing {
 namespace {
 
 struct NaiveActivity {
-  std::int64_t messages = 0, started = 0, ended = 0, stage_changes = 0, active_leads = 0, active = 0;
+  std::int64_t messages = 0, started = 0, ended = 0, stage_changes = 0, active_leads = 0,
+               active = 0;
   std::int64_t repeats = 0;  // repeated starts and endings in R (to show the draws have some)
   std::map<std::int64_t, std::int64_t> events_per_minute;  // minute start → events
 };
 
-NaiveActivity naive_activity(const std::vector<sdk::Event>& events, std::int64_t from, std::int64_t now) {
+NaiveActivity naive_activity(const std::vector<sdk::Event>& events, std::int64_t from,
+                             std::int64_t now) {
   auto in_r = [&](std::int64_t ts) { return ts >= from && ts <= now; };
   std::map<std::string, const sdk::Event*> first_start, first_end;
   for (const auto& e : events) {
@@ -37,8 +39,9 @@ NaiveActivity naive_activity(const std::vector<sdk::Event>& events, std::int64_t
   std::set<std::string> leads;
   for (const auto& e : events) {
     if (!in_r(e.ts_ms)) continue;
-    const bool repeat = (e.type == "conversation_started" && first_start[e.conversation_id] != &e) ||
-                        (e.type == "conversation_ended" && first_end[e.conversation_id] != &e);
+    const bool repeat =
+        (e.type == "conversation_started" && first_start[e.conversation_id] != &e) ||
+        (e.type == "conversation_ended" && first_end[e.conversation_id] != &e);
     if (!repeat) ++r.events_per_minute[e.ts_ms / kMin * kMin];
     r.repeats += repeat;
     if (e.type == "message") ++r.messages;
@@ -66,7 +69,8 @@ TEST(RealtimeRepeats, RandomEventsMatchTheNaiveReference) {
   auto id = [&] { return std::to_string(pick(100000)) + "_" + std::to_string(events.size()); };
   const std::int64_t now = T0 + 30 * kMin + 15'000;
   auto ts = [&] { return T0 + pick(37 * 60) * 1000; };  // whole seconds in [T0, T0 + 37 min)
-  // Appending, not `"c" + std::to_string(...)`: GCC 12 -O2 reports a false -Wrestrict on the latter.
+  // Appending, not `"c" + std::to_string(...)`: GCC 12 -O2 reports a false -Wrestrict on the
+  // latter.
   auto tag = [](const char* prefix, std::int64_t n) {
     std::string out(prefix);
     out += std::to_string(n);
@@ -75,10 +79,18 @@ TEST(RealtimeRepeats, RandomEventsMatchTheNaiveReference) {
   for (int i = 0; i < 600; ++i) {
     const std::string conv = tag("c", pick(60));
     switch (pick(8)) {
-      case 0: case 1: events.push_back(started(id(), ts() - pick(2) * 20 * kMin, conv, tag("L", pick(40)), "a1")); break;
-      case 2: events.push_back(ended(id(), ts(), conv, "resolved")); break;
-      case 3: events.push_back(stage(id(), ts(), tag("L", pick(40)), "f", "x")); break;
-      default: events.push_back(message(id(), ts(), conv, pick(2) ? "lead" : "assistant"));
+      case 0:
+      case 1:
+        events.push_back(started(id(), ts() - pick(2) * 20 * kMin, conv, tag("L", pick(40)), "a1"));
+        break;
+      case 2:
+        events.push_back(ended(id(), ts(), conv, "resolved"));
+        break;
+      case 3:
+        events.push_back(stage(id(), ts(), tag("L", pick(40)), "f", "x"));
+        break;
+      default:
+        events.push_back(message(id(), ts(), conv, pick(2) ? "lead" : "assistant"));
     }
   }
   MetricsStore store;
@@ -109,18 +121,18 @@ TEST(RealtimeRepeats, ARepeatedStartIsNotActivity) {
   const std::int64_t now = T0 + 10 * kMin;  // R = [T0 + 5 min, T0 + 10 min]
   MetricsStore store;
   store.migrate();
-  store.ingest({started("s1", T0, "c1", "L1", "a1"),                    // before R
-                started("s2", T0 + 6 * kMin, "c1", "L1", "a1"),         // a repeat in R
-                started("s3", T0 + 7 * kMin, "c2", "L2", "a1"),         // c2's first start, in R
+  store.ingest({started("s1", T0, "c1", "L1", "a1"),             // before R
+                started("s2", T0 + 6 * kMin, "c1", "L1", "a1"),  // a repeat in R
+                started("s3", T0 + 7 * kMin, "c2", "L2", "a1"),  // c2's first start, in R
                 ended("e1", T0 + kMin, "c3", "resolved"),
-                ended("e2", T0 + 8 * kMin, "c3", "abandoned"),          // a repeated ending in R
+                ended("e2", T0 + 8 * kMin, "c3", "abandoned"),  // a repeated ending in R
                 started("s4", T0 - kHour, "c4", "L4", "a1"),
                 message("m1", T0 + 9 * kMin, "c4", "lead"),
-                started("s5", T0 + 9 * kMin + 1, "c4", "L4", "a1")});   // repeat after the message
+                started("s5", T0 + 9 * kMin + 1, "c4", "L4", "a1")});  // repeat after the message
   const auto a = compute_activity(store, "t1", realtime_range(now, 5));
   EXPECT_EQ(a.conversations_started, 1);  // c2
   EXPECT_EQ(a.conversations_ended, 0);
-  EXPECT_EQ(a.active_conversations, 2);   // c2 and c4 (its message); not c1 (only a repeat in R)
+  EXPECT_EQ(a.active_conversations, 2);  // c2 and c4 (its message); not c1 (only a repeat in R)
   const std::int64_t events[] = {0, 0, 1, 0, 1, 0};  // minutes 5..10: s3, m1 only
   ASSERT_EQ(a.per_minute.size(), 6u);
   for (std::size_t i = 0; i < 6; ++i) EXPECT_EQ(a.per_minute[i].events, events[i]) << i;

@@ -64,7 +64,8 @@ class Reference {
         r.lead += e.sender == "lead";
         r.assistant += e.sender == "assistant";
         r.agent += e.sender == "agent";
-        if (e.response_time_ms && e.sender == "assistant") r.assistant_rt.push_back(*e.response_time_ms);
+        if (e.response_time_ms && e.sender == "assistant")
+          r.assistant_rt.push_back(*e.response_time_ms);
         if (e.response_time_ms && e.sender == "agent") {
           r.agent_rt_sum += *e.response_time_ms;
           ++r.agent_rt_n;

@@ -11,7 +11,8 @@ using Names = std::vector<std::string>;
 
 TEST(MetricsRegistration, RegistersItsRoutesDataSourcesAndProjections) {
   const auto r = zaplify::testkit::registration_of(ZAPLIFY_PLUGIN_SO);
-  EXPECT_EQ(r.routes, (Names{"GET /analytics/real-time/activity", "GET /metrics/conversion", "GET /metrics/kpi", "GET /metrics/performance"}));
+  EXPECT_EQ(r.routes, (Names{"GET /analytics/real-time/activity", "GET /metrics/conversion",
+                             "GET /metrics/kpi", "GET /metrics/performance"}));
   EXPECT_EQ(r.data_sources, (Names{"assistant_performance", "kpi_daily"}));
   EXPECT_EQ(r.projections, (Names{"derived_tables", "reply_triggers"}));
 }
@@ -19,8 +20,11 @@ TEST(MetricsRegistration, RegistersItsRoutesDataSourcesAndProjections) {
 TEST(MetricsRegistration, TheServerRefusesBadConfigNamingTheKey) {
   const zaplify::testkit::PluginLibrary plugin(ZAPLIFY_PLUGIN_SO);
   EXPECT_EQ(plugin.check_config(nlohmann::json::object()), "");
-  EXPECT_PRED_FORMAT2(testing::IsSubstring, "plugins[metrics].config.no_such_key", plugin.check_config({{"no_such_key", 1}}));
-  EXPECT_PRED_FORMAT2(testing::IsSubstring, "plugins[metrics].config.business_hours.default", plugin.check_config(nlohmann::json::parse(R"({"business_hours": {"default": 5}})")));
+  EXPECT_PRED_FORMAT2(testing::IsSubstring, "plugins[metrics].config.no_such_key",
+                      plugin.check_config({{"no_such_key", 1}}));
+  EXPECT_PRED_FORMAT2(
+      testing::IsSubstring, "plugins[metrics].config.business_hours.default",
+      plugin.check_config(nlohmann::json::parse(R"({"business_hours": {"default": 5}})")));
 }
 
 }  // namespace

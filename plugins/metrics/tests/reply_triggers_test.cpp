@@ -10,8 +10,8 @@
 #include <random>
 
 #include "fixtures.h"
-#include "naive_business_hours.h"
 #include "metrics_store.h"
+#include "naive_business_hours.h"
 
 namespace zaplify::metrics::testing {
 namespace {

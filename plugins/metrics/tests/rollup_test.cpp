@@ -11,10 +11,10 @@
 #include "conversion.h"
 #include "fixtures.h"
 #include "kpi.h"
+#include "metrics_store.h"
 #include "performance.h"
 #include "reference.h"
 #include "rollup.h"
-#include "metrics_store.h"
 #include "test_funnels.h"
 #include "zaplify/testkit/fixed_calendar.h"
 
@@ -43,7 +43,8 @@ std::vector<sdk::Event> random_events(std::uint32_t seed) {
     const std::string lead = "L" + std::to_string(uni(0, 99));  // leads repeat
     out.push_back(lead_created(id(), kBase + uni(0, kSpan), lead));
     const std::string st = stages[uni(0, 4)];
-    out.push_back(stage(id(), kBase + uni(0, kSpan), lead, st < std::string("x") ? "f1" : "f2", st));
+    out.push_back(
+        stage(id(), kBase + uni(0, kSpan), lead, st < std::string("x") ? "f1" : "f2", st));
   }
   for (int c = 0; c < 200; ++c) {
     const std::string conv = "c" + std::to_string(c);
@@ -102,14 +103,18 @@ void expect_totals(const KpiTotals& got, const RefTotals& want, const std::strin
   double sum = 0;
   for (double x : want.assistant_rt) sum += x;
   expect_opt(got.assistant_response.avg,
-             want.assistant_rt.empty() ? std::nullopt
-                                       : std::optional<double>(sum / static_cast<double>(want.assistant_rt.size())),
+             want.assistant_rt.empty()
+                 ? std::nullopt
+                 : std::optional<double>(sum / static_cast<double>(want.assistant_rt.size())),
              what + " avg");
-  expect_opt(got.assistant_response.p50, Reference::percentile(want.assistant_rt, 0.5), what + " p50");
-  expect_opt(got.assistant_response.p95, Reference::percentile(want.assistant_rt, 0.95), what + " p95");
+  expect_opt(got.assistant_response.p50, Reference::percentile(want.assistant_rt, 0.5),
+             what + " p50");
+  expect_opt(got.assistant_response.p95, Reference::percentile(want.assistant_rt, 0.95),
+             what + " p95");
   expect_opt(got.agent_avg_response,
-             want.agent_rt_n ? std::optional<double>(want.agent_rt_sum / static_cast<double>(want.agent_rt_n))
-                             : std::nullopt,
+             want.agent_rt_n
+                 ? std::optional<double>(want.agent_rt_sum / static_cast<double>(want.agent_rt_n))
+                 : std::nullopt,
              what + " agent avg");
 }
 
@@ -146,9 +151,11 @@ void expect_matches_reference(const MetricsStore& store, const Reference& ref) {
     }
     const auto conv = compute_conversion(store, "t1", w, current_funnels(store, "t1"));
     for (const auto& c : conv) {
-      EXPECT_EQ(std::make_pair(c.entered, c.converted), ref.conversion(c.funnel_id, from, to)) << at;
+      EXPECT_EQ(std::make_pair(c.entered, c.converted), ref.conversion(c.funnel_id, from, to))
+          << at;
       EXPECT_EQ(std::make_pair(c.previous_entered, c.previous_converted),
-                ref.conversion(c.funnel_id, w.previous_from_ms(), from)) << at;
+                ref.conversion(c.funnel_id, w.previous_from_ms(), from))
+          << at;
     }
   }
 }
@@ -183,7 +190,8 @@ void expect_all_series(const MetricsStore& store, const Reference& ref) {
   // Boundaries off the 15-minute grid (no real zone has them) must still be exact.
   const sdk::Window w{kBase + 17, kBase + 2 * kDay, "UTC", sdk::Interval::Hour};
   std::vector<std::int64_t> odd{kBase};
-  for (std::int64_t t = kBase + 7 * kMin + 5; t < w.to_ms; t += 5 * kHour + 11 * kMin) odd.push_back(t);
+  for (std::int64_t t = kBase + 7 * kMin + 5; t < w.to_ms; t += 5 * kHour + 11 * kMin)
+    odd.push_back(t);
   expect_series(store, ref, w, odd);
 }
 

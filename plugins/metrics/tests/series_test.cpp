@@ -4,8 +4,8 @@
 
 #include "fixtures.h"
 #include "kpi.h"
-#include "realtime.h"
 #include "metrics_store.h"
+#include "realtime.h"
 #include "zaplify/testkit/fixed_calendar.h"
 
 namespace zaplify::metrics::testing {
@@ -20,7 +20,8 @@ std::vector<std::int64_t> message_counts(const std::vector<SeriesBucket>& s) {
 constexpr std::int64_t kSec = 1000;
 
 TEST(Series, BerlinSpringForwardDayHas23Hours) {
-  // 2026-03-29: 02:00 CET → 03:00 CEST. Days Mar 28, 29, 30 start at 27T23:00Z, 28T23:00Z, 29T22:00Z.
+  // 2026-03-29: 02:00 CET → 03:00 CEST. Days Mar 28, 29, 30 start at 27T23:00Z, 28T23:00Z,
+  // 29T22:00Z.
   const std::int64_t mar27_23z = 1'774'652'400'000;
   const std::int64_t mar28_23z = mar27_23z + kDay;
   const std::int64_t mar29_22z = mar28_23z + 23 * kHour;
@@ -35,9 +36,9 @@ TEST(Series, BerlinSpringForwardDayHas23Hours) {
     e.tenant_id = "t1";
     return e;
   };
-  store.ingest({m("a", mar28_23z - kSec),     // Mar 28 23:59:59 CET
-                m("b", mar28_23z),            // Mar 29 00:00 CET
-                m("c", mar29_22z - kMin),     // Mar 29 23:59 CEST
+  store.ingest({m("a", mar28_23z - kSec),         // Mar 28 23:59:59 CET
+                m("b", mar28_23z),                // Mar 29 00:00 CET
+                m("c", mar29_22z - kMin),         // Mar 29 23:59 CEST
                 m("d", mar29_22z + 30 * kMin)});  // Mar 30 00:30 CEST
   auto s = compute_series(store, "t1", w, starts, {}, false);
   EXPECT_EQ(message_counts(s), (std::vector<std::int64_t>{1, 2, 1}));
@@ -90,12 +91,14 @@ TEST(Realtime, ActivityOverTheLastMinutes) {
   MetricsStore store;
   store.migrate();
   store.ingest({
-      started("sC", T0 - kHour, "cC", "LC", "a1"), started("sB", T0 - kHour, "cB", "LB", "a1"),
+      started("sC", T0 - kHour, "cC", "LC", "a1"),
+      started("sB", T0 - kHour, "cB", "LB", "a1"),
       message("m1", T0 + 5 * kMin + 10 * kSec, "cC", "lead"),  // before R
       message("m2", T0 + 5 * kMin + 30 * kSec, "cC", "lead"),
       message("m3", T0 + 6 * kMin, "cC", "assistant", 5.0),
       started("sD", T0 + 6 * kMin, "cD", "LD", "a1"),
-      lead_created("l", T0 + 7 * kMin, "LN"), ended("eD", T0 + 7 * kMin, "cD", "resolved"),
+      lead_created("l", T0 + 7 * kMin, "LN"),
+      ended("eD", T0 + 7 * kMin, "cD", "resolved"),
       started("sA", T0 + 8 * kMin, "cA", "LA", "a2"),
       message("m4", T0 + 8 * kMin + kSec, "cA", "lead"),
       stage("st", T0 + 9 * kMin, "LA", "f", "x"),
@@ -106,8 +109,8 @@ TEST(Realtime, ActivityOverTheLastMinutes) {
   EXPECT_EQ(a.conversations_started, 2);  // cD, cA
   EXPECT_EQ(a.conversations_ended, 2);    // cD, cB
   EXPECT_EQ(a.stage_changes, 1);
-  EXPECT_EQ(a.active_leads, 2);           // LC, LA
-  EXPECT_EQ(a.active_conversations, 2);   // cC, cA
+  EXPECT_EQ(a.active_leads, 2);          // LC, LA
+  EXPECT_EQ(a.active_conversations, 2);  // cC, cA
   ASSERT_EQ(a.per_minute.size(), 6u);
   const std::int64_t msgs[] = {1, 1, 0, 1, 0, 0};
   const std::int64_t events[] = {1, 2, 2, 2, 1, 1};

@@ -10,8 +10,13 @@ class OtherAbiPlugin final : public zaplify::sdk::Plugin {
 
 extern "C" __attribute__((visibility("default"))) const zaplify::sdk::PluginDescriptor*
 zaplify_plugin_descriptor() noexcept {
-  static const zaplify::sdk::PluginDescriptor d{999u, sizeof(zaplify::sdk::PluginDescriptor), "abi999", "0.0.1",
-                                                "Built for ABI 999", 999u, ZAPLIFY_SDK_TOOLCHAIN};
+  static const zaplify::sdk::PluginDescriptor d{999u,
+                                                sizeof(zaplify::sdk::PluginDescriptor),
+                                                "abi999",
+                                                "0.0.1",
+                                                "Built for ABI 999",
+                                                999u,
+                                                ZAPLIFY_SDK_TOOLCHAIN};
   return &d;
 }
 extern "C" __attribute__((visibility("default"))) zaplify::sdk::Plugin*

@@ -4,7 +4,6 @@
 // Every expected number is computed here from the events themselves, not from SQL.
 #include <gtest/gtest.h>
 
-
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -113,7 +112,8 @@ TEST_F(EventCounterTest, ConfigIsCheckedByTheServersRules) {
     EXPECT_EQ(error.rfind("plugins[event_counter].config", 0), 0u) << bad.dump() << " → " << error;
     EXPECT_NE(error.find("label"), std::string::npos) << bad.dump() << " → " << error;
   }
-  EXPECT_EQ(lib.check_config({{"lable", "n"}}), "plugins[event_counter].config.lable: not a key of this plugin (known: label)");
+  EXPECT_EQ(lib.check_config({{"lable", "n"}}),
+            "plugins[event_counter].config.lable: not a key of this plugin (known: label)");
 }
 
 TEST_F(EventCounterTest, BookingsRouteCountsAndSumsTheWindow) {
@@ -130,7 +130,8 @@ TEST_F(EventCounterTest, BookingsRouteCountsAndSumsTheWindow) {
     events.push_back(booking_event(b));
     if (i % 4 == 0) events.push_back(lead_event("l" + std::to_string(i), b.tenant, b.ts_ms));
   }
-  // The edges: from is inclusive, to exclusive; an amount equal to min_amount counts; 0 is an amount.
+  // The edges: from is inclusive, to exclusive; an amount equal to min_amount counts; 0 is an
+  // amount.
   for (const Booking& b : {Booking{"edge-from", "t1", kNov19 + kDayMs, 2500, std::nullopt},
                            Booking{"edge-to", "t1", kNov19 + 2 * kDayMs, 2500, std::nullopt},
                            Booking{"free", "t1", kNov19 + kDayMs + 1, 0, "consultation"}}) {
@@ -143,7 +144,8 @@ TEST_F(EventCounterTest, BookingsRouteCountsAndSumsTheWindow) {
   auto expected = [&](std::int64_t min_amount) {
     std::int64_t n = 0, sum = 0;
     for (const Booking& b : all)
-      if (b.tenant == "t1" && b.ts_ms >= day.from_ms && b.ts_ms < day.to_ms && b.amount >= min_amount) {
+      if (b.tenant == "t1" && b.ts_ms >= day.from_ms && b.ts_ms < day.to_ms &&
+          b.amount >= min_amount) {
         ++n;
         sum += b.amount;
       }
@@ -164,7 +166,8 @@ TEST_F(EventCounterTest, BookingsRouteCountsAndSumsTheWindow) {
     if (e.tenant_id == "t1" && e.ts_ms >= day.from_ms && e.ts_ms < day.to_ms) ++by_type[e.type];
   const json counts = host.get("/examples/event-counts", {}, day).json;
   ASSERT_EQ(counts["counts"].size(), by_type.size()) << counts.dump();
-  for (const json& c : counts["counts"]) EXPECT_EQ(c["events"], by_type[c["type"].get<std::string>()]) << c.dump();
+  for (const json& c : counts["counts"])
+    EXPECT_EQ(c["events"], by_type[c["type"].get<std::string>()]) << c.dump();
 
   // The projection, fed by ingest: events per UTC day and type, for all three days.
   std::map<std::pair<std::string, std::string>, std::int64_t> daily;

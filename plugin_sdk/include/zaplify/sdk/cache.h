@@ -49,7 +49,8 @@ class ZAPLIFY_SDK_API CacheControl {
  public:
   virtual ~CacheControl() = default;
   /// Installs the backend. REQUIRES: called from Plugin::start() of at most one plugin. The host
-  /// keeps the plugin loaded while the backend is in use. Without a backend the host caches nothing.
+  /// keeps the plugin loaded while the backend is in use. Without a backend the host caches
+  /// nothing.
   virtual void set_backend(std::shared_ptr<CacheBackend> backend) = 0;
   virtual std::int64_t invalidate_tenant(const std::string& tenant) = 0;
   virtual std::int64_t invalidate_all() = 0;

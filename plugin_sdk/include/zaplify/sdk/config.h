@@ -85,13 +85,13 @@ std::function<std::string(const nlohmann::json&, const ConfigCheckContext&)> che
 /// Exports the plugin's config declaration. SPEC_FUNCTION: a function taking nothing and returning
 /// a zaplify::sdk::ConfigSpec; called once, when the host first reads it. Use once, in one .cpp.
 /// A plugin that takes no keys: ZAPLIFY_PLUGIN_CONFIG(zaplify::sdk::ConfigSpec) (refuses any).
-#define ZAPLIFY_PLUGIN_CONFIG(SPEC_FUNCTION)                                                     \
-  extern "C" __attribute__((visibility("default"))) const ::zaplify::sdk::ConfigSpec*           \
-  zaplify_plugin_config_spec() noexcept {                                                       \
-    try {                                                                                       \
-      static const ::zaplify::sdk::ConfigSpec spec = SPEC_FUNCTION();                           \
-      return &spec;                                                                             \
-    } catch (...) {                                                                             \
-      return nullptr;                                                                           \
-    }                                                                                           \
+#define ZAPLIFY_PLUGIN_CONFIG(SPEC_FUNCTION)                                          \
+  extern "C" __attribute__((visibility("default"))) const ::zaplify::sdk::ConfigSpec* \
+  zaplify_plugin_config_spec() noexcept {                                             \
+    try {                                                                             \
+      static const ::zaplify::sdk::ConfigSpec spec = SPEC_FUNCTION();                 \
+      return &spec;                                                                   \
+    } catch (...) {                                                                   \
+      return nullptr;                                                                 \
+    }                                                                                 \
   }

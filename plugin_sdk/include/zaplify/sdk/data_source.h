@@ -20,12 +20,18 @@ enum class ColumnType { String, Integer, Number, Timestamp, Date, Boolean };
 
 inline const char* column_type_name(ColumnType t) {
   switch (t) {
-    case ColumnType::String: return "string";
-    case ColumnType::Integer: return "integer";
-    case ColumnType::Number: return "number";
-    case ColumnType::Timestamp: return "timestamp";
-    case ColumnType::Date: return "date";
-    case ColumnType::Boolean: return "boolean";
+    case ColumnType::String:
+      return "string";
+    case ColumnType::Integer:
+      return "integer";
+    case ColumnType::Number:
+      return "number";
+    case ColumnType::Timestamp:
+      return "timestamp";
+    case ColumnType::Date:
+      return "date";
+    case ColumnType::Boolean:
+      return "boolean";
   }
   return "string";
 }
@@ -69,10 +75,10 @@ struct DataSourceRequest {
 using RowProducer = std::function<void(const DataSourceRequest&, RowSink&)>;
 
 struct DataSourceSpec {
-  std::string name;              ///< Unique across all plugins, e.g. "kpi_daily".
+  std::string name;  ///< Unique across all plugins, e.g. "kpi_daily".
   std::string description;
   std::vector<Column> columns;
-  std::vector<ParamSpec> params; ///< Beyond from/to/tz, which every data source takes.
+  std::vector<ParamSpec> params;  ///< Beyond from/to/tz, which every data source takes.
   RowProducer produce;
 };
 

@@ -36,16 +36,16 @@ enum class JsonType : std::uint8_t { String, Number, Integer, Boolean, Object, A
 
 /// One field of a custom event, a key of its `properties` object.
 struct EventFieldSpec {
-  std::string name;            ///< [A-Za-z0-9_]{1,64}.
+  std::string name;  ///< [A-Za-z0-9_]{1,64}.
   JsonType type = JsonType::String;
-  bool required = true;        ///< Absent or null → the event is rejected. Optional: may be null.
-  std::string description;     ///< For /openapi.json.
+  bool required = true;     ///< Absent or null → the event is rejected. Optional: may be null.
+  std::string description;  ///< For /openapi.json.
 };
 
 /// A custom event type. Plain data: the host copies it at registration.
 struct EventTypeSpec {
-  std::string type;            ///< [a-z][a-z0-9_]{0,63}; not a built-in type (events.h lists them).
-  std::string description;     ///< One line, for /openapi.json.
+  std::string type;         ///< [a-z][a-z0-9_]{0,63}; not a built-in type (events.h lists them).
+  std::string description;  ///< One line, for /openapi.json.
   std::vector<EventFieldSpec> fields;
 };
 
@@ -72,29 +72,38 @@ enum class PropertyAs : std::uint8_t {
 /// SQLite: json_extract(properties, '$.key'); PostgreSQL: (properties::jsonb ->> 'key'), each cast
 /// by `as`. `column` names the properties column, e.g. "e.properties" under an alias.
 /// Throws std::invalid_argument when `key` is not [A-Za-z0-9_]{1,64} (it is written into the SQL).
-inline std::string property_sql(Dialect dialect, std::string_view key, PropertyAs as = PropertyAs::Text,
+inline std::string property_sql(Dialect dialect, std::string_view key,
+                                PropertyAs as = PropertyAs::Text,
                                 std::string_view column = "properties") {
   bool plain = !key.empty() && key.size() <= 64;
   for (char c : key)
-    plain = plain && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_');
+    plain = plain && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      c == '_');
   if (!plain) throw std::invalid_argument("property_sql: key must be [A-Za-z0-9_]{1,64}");
   const std::string col(column), k(key);
   if (dialect == Dialect::SQLite) {
     const std::string v = "json_extract(" + col + ", '$." + k + "')";
     switch (as) {
-      case PropertyAs::Number: return "CAST(" + v + " AS REAL)";
-      case PropertyAs::Integer: return "CAST(" + v + " AS INTEGER)";
+      case PropertyAs::Number:
+        return "CAST(" + v + " AS REAL)";
+      case PropertyAs::Integer:
+        return "CAST(" + v + " AS INTEGER)";
       case PropertyAs::Boolean:  // json_extract gives 1/0 for true/false already
-      case PropertyAs::Text: return v;
+      case PropertyAs::Text:
+        return v;
     }
   }
   // ->> gives text on PostgreSQL whatever the JSON type: cast it back.
   const std::string v = "(" + col + "::jsonb ->> '" + k + "')";
   switch (as) {
-    case PropertyAs::Number: return "CAST(" + v + " AS DOUBLE PRECISION)";
-    case PropertyAs::Integer: return "CAST(" + v + " AS BIGINT)";
-    case PropertyAs::Boolean: return "(CASE " + v + " WHEN 'true' THEN 1 WHEN 'false' THEN 0 END)";
-    case PropertyAs::Text: break;
+    case PropertyAs::Number:
+      return "CAST(" + v + " AS DOUBLE PRECISION)";
+    case PropertyAs::Integer:
+      return "CAST(" + v + " AS BIGINT)";
+    case PropertyAs::Boolean:
+      return "(CASE " + v + " WHEN 'true' THEN 1 WHEN 'false' THEN 0 END)";
+    case PropertyAs::Text:
+      break;
   }
   return v;
 }
@@ -102,12 +111,18 @@ inline std::string property_sql(Dialect dialect, std::string_view key, PropertyA
 /// The JSON type's name as OpenAPI and the host's messages spell it.
 inline const char* json_type_name(JsonType t) {
   switch (t) {
-    case JsonType::String: return "string";
-    case JsonType::Number: return "number";
-    case JsonType::Integer: return "integer";
-    case JsonType::Boolean: return "boolean";
-    case JsonType::Object: return "object";
-    case JsonType::Array: return "array";
+    case JsonType::String:
+      return "string";
+    case JsonType::Number:
+      return "number";
+    case JsonType::Integer:
+      return "integer";
+    case JsonType::Boolean:
+      return "boolean";
+    case JsonType::Object:
+      return "object";
+    case JsonType::Array:
+      return "array";
   }
   return "string";
 }

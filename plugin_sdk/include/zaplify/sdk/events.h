@@ -10,7 +10,8 @@
 //     resolved|handoff|abandoned), funnel_defined (funnel_id, name, stages: 1–50 distinct
 //     strings), stage_changed (lead_id, funnel_id, stage). Plus types plugins declare
 //     (event_types.h). Every *_id is 1–128 characters.
-//   * (tenant_id, id) is unique: a repeated id is a duplicate and changes nothing (first write wins).
+//   * (tenant_id, id) is unique: a repeated id is a duplicate and changes nothing (first write
+//   wins).
 //   * Events arrive late and out of order: derive from `ts_ms`, never from arrival order.
 //   * A conversation is described by its earliest conversation_started (ties: the smallest event
 //     id, byte-wise) and ends at its earliest conversation_ended; later ones are stored too, and
@@ -34,23 +35,23 @@ namespace zaplify::sdk {
 /// One validated event. Fields a type does not carry are empty / nullopt.
 struct Event {
   std::string id;
-  std::string type;              ///< "lead_created", "conversation_started", "message", ...
+  std::string type;  ///< "lead_created", "conversation_started", "message", ...
   std::string tenant_id;
-  std::int64_t ts_ms = 0;        ///< UTC, millisecond precision.
+  std::int64_t ts_ms = 0;  ///< UTC, millisecond precision.
   std::string lead_id;
   std::string conversation_id;
-  std::string assistant_id;      ///< Empty: none (human-only conversation).
-  std::string channel;           ///< conversation_started: defaults to "whatsapp".
-  std::string sender;            ///< message: "lead" | "assistant" | "agent".
-  std::string text;              ///< message: valid UTF-8, at most 65,536 bytes.
+  std::string assistant_id;  ///< Empty: none (human-only conversation).
+  std::string channel;       ///< conversation_started: defaults to "whatsapp".
+  std::string sender;        ///< message: "lead" | "assistant" | "agent".
+  std::string text;          ///< message: valid UTF-8, at most 65,536 bytes.
   std::optional<double> response_time_ms;
   std::optional<std::int64_t> tokens;
-  std::string outcome;           ///< conversation_ended: "resolved" | "handoff" | "abandoned".
+  std::string outcome;  ///< conversation_ended: "resolved" | "handoff" | "abandoned".
   std::string funnel_id;
-  std::string stage;             ///< stage_changed.
-  std::string name;              ///< funnel_defined.
+  std::string stage;                ///< stage_changed.
+  std::string name;                 ///< funnel_defined.
   std::vector<std::string> stages;  ///< funnel_defined, in order.
-  std::string source;            ///< lead_created.
+  std::string source;               ///< lead_created.
   /// The event's `properties` as compact JSON object text (keys sorted, at most
   /// kMaxPropertiesBytes, event_types.h); empty when it had none. Stored in events.properties.
   /// Any type may carry it; a custom type's declared fields live in it. Appended in SDK 2.0.

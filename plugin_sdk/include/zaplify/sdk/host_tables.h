@@ -37,7 +37,8 @@ inline std::string stage_events_view_sql(Dialect dialect) {
 /// The index behind it (see stage_events_view_sql).
 inline std::string stage_events_index_sql(Dialect dialect) {
   if (dialect == Dialect::PostgreSQL)
-    return "CREATE INDEX events_stage_changes ON events (tenant_id, funnel_id, ts, id COLLATE \"C\")"
+    return "CREATE INDEX events_stage_changes ON events (tenant_id, funnel_id, ts, id COLLATE "
+           "\"C\")"
            " INCLUDE (lead_id, stage) WHERE type = 'stage_changed' AND funnel_id IS NOT NULL";
   // `type` too, although the WHERE fixes it: SQLite reads an index as covering only when it holds
   // every column the query names, the view's filter included.
@@ -51,25 +52,26 @@ inline std::string stage_events_by_stage_index_sql(Dialect dialect) {
   if (dialect == Dialect::PostgreSQL)
     return "CREATE INDEX events_stage_names ON events (tenant_id, funnel_id, stage, ts)"
            " INCLUDE (lead_id) WHERE type = 'stage_changed' AND funnel_id IS NOT NULL";
-  return "CREATE INDEX events_stage_names ON events (tenant_id, funnel_id, stage, ts, lead_id, type)"
+  return "CREATE INDEX events_stage_names ON events (tenant_id, funnel_id, stage, ts, lead_id, "
+         "type)"
          " WHERE type = 'stage_changed' AND funnel_id IS NOT NULL";
 }
 
 /// `lead_created_events`: one row per stored `lead_created` event (SDK 2.0).
 ///   tenant_id TEXT, lead_id TEXT, ts BIGINT (epoch ms), event_id TEXT, source TEXT (NULL when the
 ///   event had none).
-/// A covering index keyed (tenant_id, lead_id, ts, event_id) serves a tenant's whole list, one lead's
-/// rows, and "the earliest per lead" (a lead's source is that of its earliest lead_created, by
-/// (ts, event_id)) as an index-only read on both dialects.
+/// A covering index keyed (tenant_id, lead_id, ts, event_id) serves a tenant's whole list, one
+/// lead's rows, and "the earliest per lead" (a lead's source is that of its earliest lead_created,
+/// by (ts, event_id)) as an index-only read on both dialects.
 inline constexpr const char* kLeadCreatedEvents = "lead_created_events";
 
 /// `conversation_starts`: one row per stored `conversation_started` event (SDK 2.0).
 ///   tenant_id TEXT, conversation_id TEXT, lead_id TEXT, ts BIGINT (epoch ms), event_id TEXT,
 ///   assistant_id TEXT (NULL: human only), channel TEXT (NULL when absent: the default channel
 ///   is "whatsapp", docs/api.md, Event types).
-/// A conversation is described by its earliest start (by (ts, event_id), see events.h); the relation
-/// holds every start, later ones included. Its covering index is keyed (tenant_id, lead_id, ts,
-/// event_id): a tenant's starts or one lead's, index-only.
+/// A conversation is described by its earliest start (by (ts, event_id), see events.h); the
+/// relation holds every start, later ones included. Its covering index is keyed (tenant_id,
+/// lead_id, ts, event_id): a tenant's starts or one lead's, index-only.
 inline constexpr const char* kConversationStarts = "conversation_starts";
 
 /// The two views' definitions, as the host creates them (for plugins' unit tests, as above).
@@ -81,8 +83,8 @@ inline std::string lead_created_events_view_sql(Dialect dialect) {
 
 inline std::string conversation_starts_view_sql(Dialect dialect) {
   const std::string id = dialect == Dialect::PostgreSQL ? "id COLLATE \"C\"" : "id";
-  return "CREATE VIEW conversation_starts AS SELECT tenant_id, conversation_id, lead_id, ts, " + id +
-         " AS event_id, assistant_id, channel FROM events WHERE type = 'conversation_started'";
+  return "CREATE VIEW conversation_starts AS SELECT tenant_id, conversation_id, lead_id, ts, " +
+         id + " AS event_id, assistant_id, channel FROM events WHERE type = 'conversation_started'";
 }
 
 /// The indexes behind them. Only events of these two types enter them (a few per lead).
@@ -97,7 +99,8 @@ inline std::string lead_created_events_index_sql(Dialect dialect) {
 inline std::string conversation_starts_index_sql(Dialect dialect) {
   if (dialect == Dialect::PostgreSQL)
     return "CREATE INDEX events_conversation_starts ON events"
-           " (tenant_id, lead_id, ts, id COLLATE \"C\") INCLUDE (conversation_id, assistant_id, channel)"
+           " (tenant_id, lead_id, ts, id COLLATE \"C\") INCLUDE (conversation_id, assistant_id, "
+           "channel)"
            " WHERE type = 'conversation_started'";
   return "CREATE INDEX events_conversation_starts ON events"
          " (tenant_id, lead_id, ts, id, conversation_id, assistant_id, channel, type)"
@@ -109,9 +112,9 @@ inline std::string conversation_starts_index_sql(Dialect dialect) {
 /// transaction, current for every plugin, enabled or not.
 ///   tenant_id, conversation_id TEXT;
 ///   start_ts BIGINT, start_id, lead_id, assistant_id, channel TEXT — its earliest
-///     conversation_started by (ts, event id; ids byte-wise): start_ts = kNoInstant and the texts ""
-///     when none is stored; assistant_id "" for a human-only conversation, channel "whatsapp" when
-///     the event had none;
+///     conversation_started by (ts, event id; ids byte-wise): start_ts = kNoInstant and the texts
+///     "" when none is stored; assistant_id "" for a human-only conversation, channel "whatsapp"
+///     when the event had none;
 ///   end_ts BIGINT, end_id, outcome TEXT — its earliest conversation_ended, the same way;
 ///   messages, lead_messages BIGINT — its message events, all and the lead's;
 ///   first_lead_ts BIGINT — its earliest lead message (kNoInstant: none);

@@ -3,8 +3,8 @@
 //
 // The host owns the HTTP server. Before a handler runs, the host has already authenticated the
 // caller, resolved the tenant, checked the role, parsed the common window parameters (for windowed
-// routes) and consulted the cache. A handler is a computation from a Request to a Response; it never
-// parses tokens, builds error envelopes or counts requests.
+// routes) and consulted the cache. A handler is a computation from a Request to a Response; it
+// never parses tokens, builds error envelopes or counts requests.
 
 #include <charconv>
 #include <cstddef>
@@ -39,7 +39,10 @@ enum class Role { Public = -1, Viewer = 0, Ingest = 1, Admin = 2 };
 class ZAPLIFY_SDK_API HttpError : public std::runtime_error {
  public:
   HttpError(int status, std::string code, const std::string& message, std::string field = {})
-      : std::runtime_error(message), status_(status), code_(std::move(code)), field_(std::move(field)) {}
+      : std::runtime_error(message),
+        status_(status),
+        code_(std::move(code)),
+        field_(std::move(field)) {}
   int status() const noexcept { return status_; }
   const std::string& code() const noexcept { return code_; }
   const std::string& field() const noexcept { return field_; }
@@ -61,12 +64,12 @@ inline HttpError not_found(const std::string& message, const std::string& field 
 /// One HTTP request as a handler sees it. Built by the host; read-only for the handler.
 struct Request {
   Method method = Method::Get;
-  std::string path;                                  ///< Decoded path, without the query string.
-  std::map<std::string, std::string> path_params;    ///< `{name}` segments of the route template.
-  std::map<std::string, std::string> query;          ///< Decoded query parameters (last one wins).
-  std::map<std::string, std::string> headers;        ///< Header names lower-cased.
+  std::string path;                                ///< Decoded path, without the query string.
+  std::map<std::string, std::string> path_params;  ///< `{name}` segments of the route template.
+  std::map<std::string, std::string> query;        ///< Decoded query parameters (last one wins).
+  std::map<std::string, std::string> headers;      ///< Header names lower-cased.
   std::string body;
-  std::string tenant_id;                             ///< The caller's tenant; already authorised.
+  std::string tenant_id;  ///< The caller's tenant; already authorised.
   Role role = Role::Viewer;
   std::string request_id;
   /// Set for routes declared `windowed`: from/to/tz/interval, parsed and validated by the host.
@@ -101,12 +104,14 @@ struct Request {
   std::optional<bool> boolean(const std::string& name) const {
     auto raw = param(name);
     if (!raw) return std::nullopt;
-    if (*raw != "true" && *raw != "false") throw invalid_parameter(name, name + " must be true or false");
+    if (*raw != "true" && *raw != "false")
+      throw invalid_parameter(name, name + " must be true or false");
     return *raw == "true";
   }
   /// `limit`: a positive integer up to `max` (digits only); absent → `fallback`. Anything else
   /// throws HttpError 400 invalid_parameter naming the parameter.
-  std::int64_t limit(std::int64_t fallback, std::int64_t max, const std::string& name = "limit") const {
+  std::int64_t limit(std::int64_t fallback, std::int64_t max,
+                     const std::string& name = "limit") const {
     auto raw = param(name);
     if (!raw) return fallback;
     std::int64_t v = 0;
@@ -169,10 +174,10 @@ struct ParamSpec {
   std::string type = "string";
   bool required = false;
   std::string description;
-  std::string default_value;             ///< Empty: no default. Applied, documented, in cache keys.
-  std::vector<std::string> allowed;      ///< Optional enumeration of allowed values.
-  std::optional<double> minimum;         ///< SDK 2.0: inclusive lower bound ("integer"/"number").
-  std::optional<double> maximum;         ///< SDK 2.0: inclusive upper bound ("integer"/"number").
+  std::string default_value;         ///< Empty: no default. Applied, documented, in cache keys.
+  std::vector<std::string> allowed;  ///< Optional enumeration of allowed values.
+  std::optional<double> minimum;     ///< SDK 2.0: inclusive lower bound ("integer"/"number").
+  std::optional<double> maximum;     ///< SDK 2.0: inclusive upper bound ("integer"/"number").
   /// SDK 2.0, "string": at most this many characters (UTF-8 code points); 0: no limit.
   std::size_t max_length = 0;
   /// SDK 2.0, "string": an ECMAScript regular expression (std::regex) the whole value must match,
@@ -192,16 +197,17 @@ enum class CachePolicy {
 /// It may throw HttpError. It must not retain the Request after returning.
 using Handler = std::function<Response(const Request&)>;
 
-/// A route declaration. Paths use `{name}` for path parameters, e.g. "/analytics/funnel/{funnel_id}".
+/// A route declaration. Paths use `{name}` for path parameters, e.g.
+/// "/analytics/funnel/{funnel_id}".
 struct RouteSpec {
   Method method = Method::Get;
   std::string path;
-  std::string summary;                   ///< One line, for OpenAPI and /health.
-  std::string description;               ///< Optional longer text, for OpenAPI.
-  std::string tag;                       ///< OpenAPI tag; defaults to the plugin name.
-  std::vector<ParamSpec> params;         ///< Beyond the window parameters (added by `windowed`).
+  std::string summary;            ///< One line, for OpenAPI and /health.
+  std::string description;        ///< Optional longer text, for OpenAPI.
+  std::string tag;                ///< OpenAPI tag; defaults to the plugin name.
+  std::vector<ParamSpec> params;  ///< Beyond the window parameters (added by `windowed`).
   std::string response_description = "OK";
-  nlohmann::json response_example;       ///< Optional example body, shown in /docs.
+  nlohmann::json response_example;  ///< Optional example body, shown in /docs.
   /// SDK 2.0. The JSON body of the successful answer, every field declared (schema.h). The host
   /// publishes it under components/schemas and adds `window` and `data_as_of` for `windowed`
   /// routes itself. Unspecified: documented as "some JSON object" (an undocumented route).
@@ -233,11 +239,16 @@ class ZAPLIFY_SDK_API RouteRegistry {
 
 inline const char* method_name(Method m) {
   switch (m) {
-    case Method::Get: return "GET";
-    case Method::Post: return "POST";
-    case Method::Put: return "PUT";
-    case Method::Delete: return "DELETE";
-    case Method::Patch: return "PATCH";
+    case Method::Get:
+      return "GET";
+    case Method::Post:
+      return "POST";
+    case Method::Put:
+      return "PUT";
+    case Method::Delete:
+      return "DELETE";
+    case Method::Patch:
+      return "PATCH";
   }
   return "GET";
 }

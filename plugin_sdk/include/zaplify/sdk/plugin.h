@@ -34,7 +34,7 @@ namespace zaplify::sdk {
 /// std::string, std::function and nlohmann::json by value, so host and plugin must agree on the
 /// standard library's layout and on the JSON library's version. Filled by ZAPLIFY_PLUGIN.
 struct PluginToolchain {
-  const char* compiler;          ///< Informational, e.g. "gcc 12.2.0" or "clang 14.0.6".
+  const char* compiler;  ///< Informational, e.g. "gcc 12.2.0" or "clang 14.0.6".
   /// Must equal the host's: the C++ standard library, its release and its string ABI, e.g.
   /// "libstdc++ 12, cxx11 ABI" (libstdc++ keeps layouts within a release family, not across ABIs).
   const char* standard_library;
@@ -49,12 +49,12 @@ struct PluginToolchain {
 /// descriptor is shorter than this ABI's, the plugin needs a newer host (`min_host_abi`), or the
 /// toolchain's standard library or JSON version differ from the host's.
 struct PluginDescriptor {
-  std::uint32_t abi_version;     ///< ZAPLIFY_SDK_ABI_VERSION of the SDK the plugin was built with.
-  std::uint32_t descriptor_size; ///< sizeof(PluginDescriptor) as the plugin was built.
-  const char* name;              ///< Unique plugin name, [a-z0-9_]+.
-  const char* version;           ///< The plugin's own version, e.g. "1.2.0".
-  const char* description;       ///< One line.
-  std::uint32_t min_host_abi;    ///< The oldest host ABI the plugin runs on.
+  std::uint32_t abi_version;      ///< ZAPLIFY_SDK_ABI_VERSION of the SDK the plugin was built with.
+  std::uint32_t descriptor_size;  ///< sizeof(PluginDescriptor) as the plugin was built.
+  const char* name;               ///< Unique plugin name, [a-z0-9_]+.
+  const char* version;            ///< The plugin's own version, e.g. "1.2.0".
+  const char* description;        ///< One line.
+  std::uint32_t min_host_abi;     ///< The oldest host ABI the plugin runs on.
   PluginToolchain toolchain;
 };
 
@@ -64,10 +64,10 @@ struct HostSettings {
   int retention_days = 90;
   int realtime_window_minutes = 5;
   int cache_ttl_seconds = 3600;
-  std::string cache_backend = "memory";   ///< "memory" | "redis" (cache.backend).
-  std::string redis_url;                  ///< REDIS_URL / cache.redis_url; may be empty.
+  std::string cache_backend = "memory";       ///< "memory" | "redis" (cache.backend).
+  std::string redis_url;                      ///< REDIS_URL / cache.redis_url; may be empty.
   std::int64_t cache_max_bytes = 64ll << 20;  ///< Bound of the in-process cache.
-  std::string version;                    ///< The server's version.
+  std::string version;                        ///< The server's version.
 };
 
 /// The services the host offers a plugin. Every reference returned belongs to the host and stays
@@ -138,32 +138,37 @@ class ZAPLIFY_SDK_API Plugin {
 #else
 #define ZAPLIFY_SDK_STDLIB "unknown standard library"
 #endif
-#define ZAPLIFY_SDK_TOOLCHAIN                                                                    \
-  ::zaplify::sdk::PluginToolchain {                                                              \
-    ZAPLIFY_SDK_COMPILER, ZAPLIFY_SDK_STDLIB,                                                    \
-        NLOHMANN_JSON_VERSION_MAJOR * 10000u + NLOHMANN_JSON_VERSION_MINOR * 100u +              \
-            NLOHMANN_JSON_VERSION_PATCH                                                          \
+#define ZAPLIFY_SDK_TOOLCHAIN                                                       \
+  ::zaplify::sdk::PluginToolchain {                                                 \
+    ZAPLIFY_SDK_COMPILER, ZAPLIFY_SDK_STDLIB,                                       \
+        NLOHMANN_JSON_VERSION_MAJOR * 10000u + NLOHMANN_JSON_VERSION_MINOR * 100u + \
+            NLOHMANN_JSON_VERSION_PATCH                                             \
   }
 
 /// Exports a plugin's three C entry points. Use once, in one .cpp file of the plugin:
 ///   ZAPLIFY_PLUGIN(MyPlugin, "my_plugin", "1.0.0", "What it does")
-#define ZAPLIFY_PLUGIN(PluginClass, NAME, VERSION, DESCRIPTION)                                  \
-  extern "C" __attribute__((visibility("default"))) const ::zaplify::sdk::PluginDescriptor*     \
-  zaplify_plugin_descriptor() noexcept {                                                        \
-    static const ::zaplify::sdk::PluginDescriptor descriptor{                                   \
-        ZAPLIFY_SDK_ABI_VERSION, sizeof(::zaplify::sdk::PluginDescriptor), NAME, VERSION,         \
-        DESCRIPTION, ZAPLIFY_SDK_ABI_VERSION, ZAPLIFY_SDK_TOOLCHAIN};                             \
-    return &descriptor;                                                                         \
-  }                                                                                             \
-  extern "C" __attribute__((visibility("default"))) ::zaplify::sdk::Plugin*                     \
-  zaplify_plugin_create() noexcept {                                                            \
-    try {                                                                                       \
-      return new PluginClass();                                                                 \
-    } catch (...) {                                                                             \
-      return nullptr;                                                                           \
-    }                                                                                           \
-  }                                                                                             \
-  extern "C" __attribute__((visibility("default"))) void zaplify_plugin_destroy(                \
-      ::zaplify::sdk::Plugin* plugin) noexcept {                                                \
-    delete plugin;                                                                              \
+#define ZAPLIFY_PLUGIN(PluginClass, NAME, VERSION, DESCRIPTION)                             \
+  extern "C" __attribute__((visibility("default"))) const ::zaplify::sdk::PluginDescriptor* \
+  zaplify_plugin_descriptor() noexcept {                                                    \
+    static const ::zaplify::sdk::PluginDescriptor descriptor{                               \
+        ZAPLIFY_SDK_ABI_VERSION,                                                            \
+        sizeof(::zaplify::sdk::PluginDescriptor),                                           \
+        NAME,                                                                               \
+        VERSION,                                                                            \
+        DESCRIPTION,                                                                        \
+        ZAPLIFY_SDK_ABI_VERSION,                                                            \
+        ZAPLIFY_SDK_TOOLCHAIN};                                                             \
+    return &descriptor;                                                                     \
+  }                                                                                         \
+  extern "C" __attribute__((visibility("default"))) ::zaplify::sdk::Plugin*                 \
+  zaplify_plugin_create() noexcept {                                                        \
+    try {                                                                                   \
+      return new PluginClass();                                                             \
+    } catch (...) {                                                                         \
+      return nullptr;                                                                       \
+    }                                                                                       \
+  }                                                                                         \
+  extern "C" __attribute__((visibility("default"))) void zaplify_plugin_destroy(            \
+      ::zaplify::sdk::Plugin* plugin) noexcept {                                            \
+    delete plugin;                                                                          \
   }

@@ -28,19 +28,20 @@ namespace zaplify::sdk {
 
 /// One table a projection writes.
 struct ProjectionTable {
-  std::string name;        ///< Required. A plain identifier; must lead with tenant_id.
+  std::string name;  ///< Required. A plain identifier; must lead with tenant_id.
   /// Required. A column holding each row's age as an instant: epoch ms, or (see below) a unit
   /// number. Rows whose whole span is older than the retention cutoff are deleted; NULLs stay.
   std::string age_column;
   /// Optional. Length of one unit of `age_column`, in ms (1: epoch ms; 900000 for 15-minute
-  /// buckets numbered floor(ts / 900000)). A bucket row goes once its end is at or before the cutoff.
+  /// buckets numbered floor(ts / 900000)). A bucket row goes once its end is at or before the
+  /// cutoff.
   std::int64_t age_unit_ms = 1;
 };
 
 /// A projection as a plugin declares it. Copied by the host at registration.
 struct ProjectionSpec {
-  std::string name;                    ///< Required. [a-z0-9_]+, unique within the plugin.
-  std::vector<ProjectionTable> tables; ///< Required: every table `apply` writes.
+  std::string name;                     ///< Required. [a-z0-9_]+, unique within the plugin.
+  std::vector<ProjectionTable> tables;  ///< Required: every table `apply` writes.
   /// Required. Folds the events of one batch (one tenant) into the tables. Runs on ingestion
   /// threads (concurrently for different batches) and on the host's catch-up thread; it must be
   /// thread-safe and must give the same tables whatever order the events come in (events arrive

@@ -27,7 +27,7 @@ enum class SchemaType {
   Integer,
   Number,
   Boolean,
-  Ref,          ///< A component the host publishes (e.g. "Error", "Window", "DataSourceRow").
+  Ref,  ///< A component the host publishes (e.g. "Error", "Window", "DataSourceRow").
 };
 
 struct SchemaProperty;
@@ -45,9 +45,9 @@ struct Schema {
   /// "ms", "seconds", "minutes", "hours", "days", "ratio" (0–1 share, may exceed 1 when stated),
   /// "percent", "percentage_points", "count", "tokens", "score" or your own word.
   std::string unit;
-  std::string format;                    ///< "date-time" (RFC 3339), "date" (YYYY-MM-DD), ...
-  bool nullable = false;                 ///< null is a valid value (e.g. a ratio over zero).
-  std::vector<std::string> enum_values;  ///< Strings only; empty: any value of `type`.
+  std::string format;                      ///< "date-time" (RFC 3339), "date" (YYYY-MM-DD), ...
+  bool nullable = false;                   ///< null is a valid value (e.g. a ratio over zero).
+  std::vector<std::string> enum_values;    ///< Strings only; empty: any value of `type`.
   std::vector<SchemaProperty> properties;  ///< Object: the declared fields, in this order.
   /// Object: false = closed (additionalProperties: false; an undeclared field is a contract
   /// violation). true = other fields may appear (typed by `values` when given).

@@ -8,7 +8,8 @@
 //   std::vector<std::int64_t> messages(buckets.size());
 //   ... for each row: if (auto i = buckets.index_of(ts)) ++messages[*i];
 //   if (buckets.requested())
-//     body["series"] = buckets.to_json([&](std::size_t i) { return json{{"messages", messages[i]}}; });
+//     body["series"] = buckets.to_json([&](std::size_t i) { return json{{"messages", messages[i]}};
+//     });
 //
 // /openapi.json documents `interval` on a windowed route only when its response schema declares
 // a `series` field (or the route answers rows of data sources, which read the interval too).

@@ -18,11 +18,10 @@
 //          sender TEXT, text TEXT, response_time_ms DOUBLE PRECISION, tokens BIGINT,
 //          outcome TEXT, funnel_id TEXT, stage TEXT, name TEXT, stages TEXT /* JSON array */,
 //          source TEXT, UNIQUE (tenant_id, id))
-//   Indexes: (tenant_id, type, ts); (tenant_id, conversation_id, ts) and (tenant_id, funnel_id, ts),
-//   both partial (WHERE the id IS NOT NULL): a query with `conversation_id = ?` / `funnel_id = ?`
-//   uses them.
-//   `type` is the event type name ("message", "stage_changed", ...). Columns a type does not have
-//   are NULL; `channel` is "whatsapp" when a conversation_started did not name one.
+//   Indexes: (tenant_id, type, ts); (tenant_id, conversation_id, ts) and (tenant_id, funnel_id,
+//   ts), both partial (WHERE the id IS NOT NULL): a query with `conversation_id = ?` / `funnel_id =
+//   ?` uses them. `type` is the event type name ("message", "stage_changed", ...). Columns a type
+//   does not have are NULL; `channel` is "whatsapp" when a conversation_started did not name one.
 
 #include <cstdint>
 #include <functional>
@@ -100,8 +99,8 @@ class ZAPLIFY_SDK_API SqlWriter {
 struct Migration {
   int version = 0;
   std::string description;
-  std::string sql;             ///< Statements separated by ';', valid on both dialects.
-  std::string postgres_sql;    ///< Optional: replaces `sql` on PostgreSQL when not empty.
+  std::string sql;           ///< Statements separated by ';', valid on both dialects.
+  std::string postgres_sql;  ///< Optional: replaces `sql` on PostgreSQL when not empty.
 };
 
 /// Registration of migrations. REQUIRES: called only from Plugin::start(); the host applies them

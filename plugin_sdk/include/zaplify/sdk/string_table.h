@@ -1,9 +1,9 @@
 #pragma once
 // StringTable<V>: a hash table from text keys (lead ids, conversation ids) to values, for the
 // per-request aggregation an analytics handler does over ~10^5 rows. Open addressing over one flat
-// array, keys copied once into a TextArena the table owns: no allocation per key and no pointer chase
-// per lookup, which a node-based std::unordered_map costs (measured on the sentiment route and the
-// funnel breakdown, docs/benchmarks.md). Header-only: nothing of it crosses the plugin ABI.
+// array, keys copied once into a TextArena the table owns: no allocation per key and no pointer
+// chase per lookup, which a node-based std::unordered_map costs (measured on the sentiment route
+// and the funnel breakdown, docs/benchmarks.md). Header-only: nothing of it crosses the plugin ABI.
 //
 // Not thread-safe: one handler call builds and reads it. Keys handed out by for_each stay
 // valid as long as the table; a pointer to a value is valid until the next insert (values move

@@ -1,5 +1,6 @@
 #pragma once
-// Plain values shared by the store (query parameters and result cells) and data sources (row cells).
+// Plain values shared by the store (query parameters and result cells) and data sources (row
+// cells).
 
 #include <cstdint>
 #include <string>

@@ -1,8 +1,8 @@
 #pragma once
 // A stand-in for the server in a plugin's unit tests: it records what the plugin registers in
-// start() (routes, data sources, migrations, purge tables, hooks, projections, event types, metrics,
-// log lines) and serves it the rest of the SDK from real parts — a testkit::SqliteStore with the
-// host's schema, the server's funnel-definition rule over that store, and a FixedCalendar.
+// start() (routes, data sources, migrations, purge tables, hooks, projections, event types,
+// metrics, log lines) and serves it the rest of the SDK from real parts — a testkit::SqliteStore
+// with the host's schema, the server's funnel-definition rule over that store, and a FixedCalendar.
 //
 // call() runs a registered route the way the server does before a handler: path parameters taken
 // from the template, declared parameters checked by the host's own rules (sdk::HttpError 400

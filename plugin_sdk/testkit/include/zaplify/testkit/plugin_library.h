@@ -54,7 +54,7 @@ class PluginLibrary {
 
 /// What a plugin registers, as sorted summaries (see FakeHost::route_keys and friends).
 struct Registration {
-  std::vector<std::string> routes;        ///< "GET /path/{param}"
+  std::vector<std::string> routes;  ///< "GET /path/{param}"
   std::vector<std::string> data_sources;
   std::vector<std::string> projections;
   std::vector<std::string> event_types;

@@ -16,7 +16,6 @@
 #include "zaplify/sdk/events.h"
 #include "zaplify/sdk/store.h"
 
-
 namespace zaplify::testkit {
 
 /// May be derived from, to add a plugin's own fixtures (e.g. "migrate and ingest with my hooks").
