@@ -27,50 +27,37 @@ void read_sources(const sdk::Store& store, const std::string& tenant, LeadAttrib
               });
 }
 
-struct Start {
-  std::int64_t ts = 0;
-  std::string_view event_id, lead_id;  ///< Kept by the LeadAttribute being built.
-  std::uint32_t value = 0;
-  bool has_value = false;
-  bool before(std::int64_t other_ts, std::string_view other_id) const {
-    return ts != other_ts ? ts < other_ts : event_id < other_id;
-  }
-};
-
-// A conversation is its earliest start (docs/api.md, How events are interpreted), which names its
-// lead; a lead's conversation is the earliest-starting of those. A row copies strings only when it
-// is its conversation's earliest so far (nearly every conversation has one start).
+// A lead's conversation is the earliest-starting of the conversations it started (docs/api.md,
+// How events are interpreted): the host's conversations rows already hold each conversation's
+// earliest start, so one pass keeps the earliest per lead.
 void read_conversation_values(const sdk::Store& store, const std::string& tenant, BreakdownBy by,
                               LeadAttribute& out) {
-  sdk::StringTable<Start> earliest(1u << 16);  // by conversation
-  const int col = by == BreakdownBy::AssistantId ? 4 : 5;
-  const std::uint32_t no_value = 0;
-  store.query(
-      std::string("SELECT conversation_id, lead_id, ts, event_id, assistant_id, channel FROM ") +
-          sdk::kConversationStarts + " WHERE tenant_id = ?",
-      {tenant}, [&](const sdk::Row& row) {
-        const std::int64_t ts = row.int64(2);
-        const std::string_view event_id = row.text(3);
-        auto [start, fresh] = earliest.insert(row.text(0));
-        const bool earlier = ts < start->ts || (ts == start->ts && event_id < start->event_id);
-        if (!fresh && !earlier) return;
-        Start& s = *start;
-        s.ts = ts;
-        s.event_id = out.keep(event_id);
-        s.lead_id = out.keep(row.text(1));
-        // A conversation without a channel is on WhatsApp (`channel` defaults to
-        // whatsapp); without an assistant it has no value.
-        s.has_value = !row.is_null(col) || by == BreakdownBy::Channel;
-        s.value = !row.is_null(col) ? out.intern(row.text(col))
-                                    : (s.has_value ? out.intern("whatsapp") : no_value);
-      });
-  sdk::StringTable<const Start*> first(earliest.size());  // by lead; `earliest` no longer grows
-  earliest.for_each([&](std::string_view, const Start& s) {
-    auto [lead, fresh] = first.insert(s.lead_id);
-    if (fresh || s.before((*lead)->ts, (*lead)->event_id)) *lead = &s;
-  });
-  first.for_each([&](std::string_view lead, const Start* s) {
-    if (s->has_value) out.set(lead, s->value);
+  struct First {
+    std::int64_t ts = 0;
+    std::string_view event_id;  ///< Kept by `out`.
+    std::uint32_t value = 0;
+    bool has_value = false;
+  };
+  sdk::StringTable<First> first(1u << 16);  // by lead
+  const int col = by == BreakdownBy::AssistantId ? 3 : 4;
+  store.query(std::string("SELECT lead_id, start_ts, start_id, assistant_id, channel FROM ") +
+                  sdk::kConversations + " WHERE tenant_id = ? AND start_ts < ?",
+              {tenant, sdk::kNoInstant}, [&](const sdk::Row& row) {
+                const std::int64_t ts = row.int64(1);
+                const std::string_view event_id = row.text(2);
+                auto [slot, fresh] = first.insert(row.text(0));
+                if (!fresh && !(ts < slot->ts || (ts == slot->ts && event_id < slot->event_id)))
+                  return;
+                slot->ts = ts;
+                slot->event_id = out.keep(event_id);
+                // "" is a human-only conversation (no assistant); the host stores a start without
+                // a channel as whatsapp, the default.
+                const std::string_view value = row.text(col);
+                slot->has_value = !value.empty();
+                slot->value = value.empty() ? 0 : out.intern(value);
+              });
+  first.for_each([&](std::string_view lead, const First& f) {
+    if (f.has_value) out.set(lead, f.value);
   });
 }
 

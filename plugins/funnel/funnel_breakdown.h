@@ -2,7 +2,7 @@
 // The funnel breakdown (docs/api.md, Stage report, `breakdown`): the funnel's stage counts split by
 // a lead attribute — the source of its earliest lead_created, or the channel / assistant of its
 // earliest-starting conversation. The attributes come from the host's relations
-// (sdk/host_tables.h: lead_created_events, conversation_starts), read index-only once per request;
+// (sdk/host_tables.h: lead_created_events, conversations), read once per request;
 // no scan of the events table.
 
 #include <cstdint>
