@@ -40,9 +40,6 @@ const std::vector<std::string>& columns() {
   return cols;
 }
 
-// PostgreSQL compares text by the database collation; id tie-breaks must use bytes, as SQLite.
-std::string bytes(sdk::Dialect d) { return d == sdk::Dialect::PostgreSQL ? " COLLATE \"C\"" : ""; }
-
 bool is_conversation_event(const sdk::Event& e) {
   return !e.conversation_id.empty() && (e.type == "message" || e.type == "conversation_started" ||
                                         e.type == "conversation_ended");
@@ -52,7 +49,7 @@ bool is_reply(const sdk::Event& e) { return e.sender == "assistant" || e.sender 
 // The ON CONFLICT merge of the stored row (o) with the incoming delta (x = excluded). Every
 // right-hand side sees the row as it was before the update.
 std::string merge_sql(sdk::Dialect dialect) {
-  const std::string c = bytes(dialect);
+  const std::string c = sdk::byte_order(dialect);
   const std::string o = "conversations.", x = "excluded.";
   auto earlier = [&](const std::string& ts, const std::string& id) {
     return "(" + x + ts + " < " + o + ts + " OR (" + x + ts + " = " + o + ts + " AND " + x + id +
@@ -109,7 +106,11 @@ std::string upsert_sql(sdk::Dialect dialect, std::size_t rows) {
   marks += ")";
   sql += ") VALUES ";
   for (std::size_t r = 0; r < rows; ++r) sql += (r ? ", " : "") + marks;
-  return sql + " ON CONFLICT (tenant_id, conversation_id) DO UPDATE SET " + merge_sql(dialect);
+  // The merge clause is a few kB of SQL: built once per dialect, not per statement.
+  static const std::string sqlite_merge = merge_sql(sdk::Dialect::SQLite);
+  static const std::string postgres_merge = merge_sql(sdk::Dialect::PostgreSQL);
+  return sql + " ON CONFLICT (tenant_id, conversation_id) DO UPDATE SET " +
+         (dialect == sdk::Dialect::SQLite ? sqlite_merge : postgres_merge);
 }
 
 void append_params(std::vector<sdk::Value>& p, const std::string& tenant, const Delta& d) {
@@ -167,7 +168,7 @@ std::vector<Delta> summarize(const std::vector<sdk::Event>& events) {
 }
 
 std::string backfill_sql(sdk::Dialect dialect) {
-  const std::string c = bytes(dialect);
+  const std::string c = sdk::byte_order(dialect);
   auto first_of = [&](const char* type) {
     return "(SELECT p.id FROM events p WHERE p.tenant_id = k.tenant_id AND p.conversation_id ="
            " k.conversation_id AND p.type = '" +

@@ -91,9 +91,7 @@ function(zaplify_plugin name)
     set_target_properties(${name}_logic PROPERTIES
       POSITION_INDEPENDENT_CODE ON
       CXX_VISIBILITY_PRESET hidden
-      VISIBILITY_INLINES_HIDDEN ON
-      CXX_STANDARD 20
-      CXX_STANDARD_REQUIRED ON)
+      VISIBILITY_INLINES_HIDDEN ON)
     set(logic_targets ${name}_logic)
   else()  # a one-file plugin: the entry point is all its code
     add_library(${name}_logic INTERFACE)

@@ -98,7 +98,8 @@ std::uint16_t free_port();
 /// `with_exp` is false).
 std::string make_jwt(const std::string& secret, const nlohmann::json& claims,
                      long exp_offset_seconds = 3600, bool with_exp = true);
-/// RFC 3339 UTC text for epoch ms (e.g. "2026-11-20T14:03:00.250Z").
+/// RFC 3339 UTC text for epoch ms in the server's form: "2026-11-20T14:03:00.250Z", and
+/// "2026-11-20T14:03:00Z" on a whole second.
 std::string rfc3339(std::int64_t ms);
 /// Now in epoch ms.
 std::int64_t now_ms();

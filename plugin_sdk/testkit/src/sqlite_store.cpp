@@ -232,58 +232,62 @@ void SqliteStore::migrate(const std::string& plugin, std::vector<sdk::Migration>
   }
 }
 
-std::vector<sdk::Event> SqliteStore::insert_events(const std::vector<sdk::Event>& events) {
+namespace {
+
+// Stores the rows (duplicates skipped, as the server does) and returns the new events.
+std::vector<sdk::Event> store_rows(SqliteStore& store, const std::vector<sdk::Event>& events) {
   std::vector<sdk::Event> fresh;
-  transaction([&] {
-    for (const sdk::Event& e : events) {
-      const std::string channel =
-          e.type == "conversation_started" && e.channel.empty() ? "whatsapp" : e.channel;
-      const std::string stages =
-          e.type == "funnel_defined" ? nlohmann::json(e.stages).dump() : std::string();
-      const std::int64_t stored = execute(
-          kInsertEvent, {e.tenant_id, e.id, e.type, e.ts_ms, text_or_null(e.lead_id),
-                         text_or_null(e.conversation_id), text_or_null(e.assistant_id),
-                         text_or_null(channel), text_or_null(e.sender), text_or_null(e.text),
-                         e.response_time_ms ? sdk::Value{*e.response_time_ms} : sdk::Value{},
-                         e.tokens ? sdk::Value{*e.tokens} : sdk::Value{}, text_or_null(e.outcome),
-                         text_or_null(e.funnel_id), text_or_null(e.stage), text_or_null(e.name),
-                         text_or_null(stages), text_or_null(e.source), text_or_null(e.properties)});
-      if (stored == 1) {
-        fresh.push_back(e);
-        fresh.back().channel = channel;
-      }
+  for (const sdk::Event& e : events) {
+    const std::string channel =
+        e.type == "conversation_started" && e.channel.empty() ? "whatsapp" : e.channel;
+    const std::string stages =
+        e.type == "funnel_defined" ? nlohmann::json(e.stages).dump() : std::string();
+    const std::int64_t stored = store.execute(
+        kInsertEvent, {e.tenant_id, e.id, e.type, e.ts_ms, text_or_null(e.lead_id),
+                       text_or_null(e.conversation_id), text_or_null(e.assistant_id),
+                       text_or_null(channel), text_or_null(e.sender), text_or_null(e.text),
+                       e.response_time_ms ? sdk::Value{*e.response_time_ms} : sdk::Value{},
+                       e.tokens ? sdk::Value{*e.tokens} : sdk::Value{}, text_or_null(e.outcome),
+                       text_or_null(e.funnel_id), text_or_null(e.stage), text_or_null(e.name),
+                       text_or_null(stages), text_or_null(e.source), text_or_null(e.properties)});
+    if (stored == 1) {
+      fresh.push_back(e);
+      fresh.back().channel = channel;
     }
-    // The host's conversations relation, kept by the server's own code (conversation_state.h).
-    std::vector<std::string> tenants;
-    for (const auto& e : fresh)
-      if (std::find(tenants.begin(), tenants.end(), e.tenant_id) == tenants.end())
-        tenants.push_back(e.tenant_id);
-    for (const auto& tenant : tenants) {
-      std::vector<sdk::Event> batch;
-      for (const auto& e : fresh)
-        if (e.tenant_id == tenant) batch.push_back(e);
-      core::update_conversations(*this, tenant, batch);
-    }
-  });
+  }
   return fresh;
+}
+
+// Per tenant, in first-seen order, as the server's ingestion does: the host's conversations
+// relation (the server's own code, conversation_state.h), then `apply` in order.
+void apply_per_tenant(SqliteStore& store, const std::vector<sdk::Event>& fresh,
+                      const std::vector<sdk::IngestHook>& apply) {
+  std::vector<std::string> tenants;
+  for (const auto& e : fresh)
+    if (std::find(tenants.begin(), tenants.end(), e.tenant_id) == tenants.end())
+      tenants.push_back(e.tenant_id);
+  for (const auto& tenant : tenants) {
+    std::vector<sdk::Event> batch;
+    for (const auto& e : fresh)
+      if (e.tenant_id == tenant) batch.push_back(e);
+    core::update_conversations(store, tenant, batch);
+    const sdk::IngestBatch b{tenant, &batch};
+    for (const auto& fn : apply) fn(b, store);
+  }
+}
+
+}  // namespace
+
+std::vector<sdk::Event> SqliteStore::insert_events(const std::vector<sdk::Event>& events) {
+  return ingest(events, {});
 }
 
 std::vector<sdk::Event> SqliteStore::ingest(const std::vector<sdk::Event>& events,
                                             const std::vector<sdk::IngestHook>& apply) {
   std::vector<sdk::Event> fresh;
   transaction([&] {
-    fresh = insert_events(events);
-    std::vector<std::string> tenants;
-    for (const auto& e : fresh)
-      if (std::find(tenants.begin(), tenants.end(), e.tenant_id) == tenants.end())
-        tenants.push_back(e.tenant_id);
-    for (const auto& tenant : tenants) {
-      std::vector<sdk::Event> batch;
-      for (const auto& e : fresh)
-        if (e.tenant_id == tenant) batch.push_back(e);
-      const sdk::IngestBatch b{tenant, &batch};
-      for (const auto& fn : apply) fn(b, *this);
-    }
+    fresh = store_rows(*this, events);
+    apply_per_tenant(*this, fresh, apply);
   });
   return fresh;
 }

@@ -8,9 +8,6 @@
 namespace zaplify::conversation {
 namespace {
 
-// PostgreSQL compares text by the database collation; id order must be bytes, as on SQLite.
-std::string bytes(sdk::Dialect d) { return d == sdk::Dialect::PostgreSQL ? " COLLATE \"C\"" : ""; }
-
 struct ScoreSum {
   std::string_view conversation_id;
   double sum = 0;
@@ -87,7 +84,7 @@ void adjust_score_sum(sdk::SqlWriter& writer, const std::string& tenant,
 void for_each_conversation(const sdk::Store& store, const std::string& tenant, std::int64_t from_ms,
                            std::int64_t to_ms, bool with_response,
                            const std::function<void(const ConversationView&)>& on_row) {
-  const std::string c = bytes(store.dialect());
+  const std::string c = sdk::byte_order(store.dialect());
   std::string sql =
       "SELECT s.conversation_id, s.lead_id, s.assistant_id, s.channel, s.start_ts, s.end_ts,"
       " s.outcome, s.messages, s.lead_messages, q.score_sum";

@@ -8,12 +8,8 @@
 namespace zaplify::conversation {
 namespace {
 
-std::string bytes_order(const sdk::Store& store) {
-  return store.dialect() == sdk::Dialect::PostgreSQL ? " COLLATE \"C\"" : "";
-}
-
 std::string realtime_sql(const sdk::Store& store) {
-  const std::string c = bytes_order(store);
+  const std::string c = sdk::byte_order(store.dialect());
   const std::string first_start =
       "FROM events s WHERE s.tenant_id = ? AND s.conversation_id = a.conversation_id"
       " AND s.type = 'conversation_started' ORDER BY s.ts, s.id" +

@@ -9,7 +9,7 @@ namespace zaplify::conversation {
 namespace {
 
 std::string id_order(const sdk::Store& store) {
-  return store.dialect() == sdk::Dialect::PostgreSQL ? "s.id COLLATE \"C\"" : "s.id";
+  return std::string("s.id") + sdk::byte_order(store.dialect());
 }
 
 // The channel is the earliest start's (docs/api.md, How events are interpreted); a conversation

@@ -24,21 +24,19 @@ void add_tokens(const sdk::Store& store, const std::string& tenant, const sdk::W
                 CostAccumulator& acc) {
   const UnitSplit split = split_window(w.from_ms, w.to_ms);
   const std::string edge =
-      "SELECT conversation_id, SUM(CASE WHEN sender = 'assistant' THEN COALESCE(tokens, 0) ELSE 0 "
-      "END)"
-      " AS tokens FROM events WHERE tenant_id = ? AND type = 'message' AND ts >= ? AND ts < ?"
-      " GROUP BY conversation_id";
-  store.query(
-      "SELECT COALESCE(c.assistant_id, ''), SUM(t.tokens) FROM"
-      " (SELECT conversation_id, tokens FROM cost_units WHERE tenant_id = ? AND unit >= ? AND unit "
-      "< ?"
-      " UNION ALL " +
-          edge + " UNION ALL " + edge + ") t" + " LEFT JOIN " + sdk::kConversations +
-          " c ON c.tenant_id = ? AND c.conversation_id = t.conversation_id"
-          " GROUP BY COALESCE(c.assistant_id, '')",
-      {tenant, split.first_unit, split.end_unit, tenant, w.from_ms, split.units_from, tenant,
-       split.units_to, w.to_ms, tenant},
-      [&](const sdk::Row& r) { acc.add_tokens(std::string(r.text(0)), r.int64(1)); });
+      "SELECT tenant_id, conversation_id,"
+      " SUM(CASE WHEN sender = 'assistant' THEN COALESCE(tokens, 0) ELSE 0 END) AS tokens"
+      " FROM events WHERE tenant_id = ? AND type = 'message' AND ts >= ? AND ts < ?"
+      " GROUP BY tenant_id, conversation_id";
+  const std::string units =
+      "SELECT tenant_id, conversation_id, tokens FROM cost_units"
+      " WHERE tenant_id = ? AND unit >= ? AND unit < ?";
+  store.query("SELECT COALESCE(c.assistant_id, ''), SUM(m.tokens) FROM (" + units + " UNION ALL " +
+                  edge + " UNION ALL " + edge + ") m" + kAssistantOf +
+                  " GROUP BY COALESCE(c.assistant_id, '')",
+              {tenant, split.first_unit, split.end_unit, tenant, w.from_ms, split.units_from,
+               tenant, split.units_to, w.to_ms},
+              [&](const sdk::Row& r) { acc.add_tokens(std::string(r.text(0)), r.int64(1)); });
 }
 
 // Conversations started in W and resolved in W (each by its earliest start and ending).

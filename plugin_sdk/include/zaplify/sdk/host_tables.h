@@ -27,7 +27,7 @@ inline constexpr const char* kStageEvents = "stage_events";
 /// The view's definition, as the host creates it (exposed for plugins' unit tests that build their
 /// own events table, so that they read the same relation).
 inline std::string stage_events_view_sql(Dialect dialect) {
-  const std::string id = dialect == Dialect::PostgreSQL ? "id COLLATE \"C\"" : "id";
+  const std::string id = std::string("id") + byte_order(dialect);
   // Plain columns, no expressions: a filter on the view's stage stays a filter on the index.
   return "CREATE VIEW stage_events AS SELECT tenant_id, funnel_id, ts, " + id +
          " AS event_id, lead_id, stage FROM events"
@@ -76,13 +76,13 @@ inline constexpr const char* kConversationStarts = "conversation_starts";
 
 /// The two views' definitions, as the host creates them (for plugins' unit tests, as above).
 inline std::string lead_created_events_view_sql(Dialect dialect) {
-  const std::string id = dialect == Dialect::PostgreSQL ? "id COLLATE \"C\"" : "id";
+  const std::string id = std::string("id") + byte_order(dialect);
   return "CREATE VIEW lead_created_events AS SELECT tenant_id, lead_id, ts, " + id +
          " AS event_id, source FROM events WHERE type = 'lead_created'";
 }
 
 inline std::string conversation_starts_view_sql(Dialect dialect) {
-  const std::string id = dialect == Dialect::PostgreSQL ? "id COLLATE \"C\"" : "id";
+  const std::string id = std::string("id") + byte_order(dialect);
   return "CREATE VIEW conversation_starts AS SELECT tenant_id, conversation_id, lead_id, ts, " +
          id + " AS event_id, assistant_id, channel FROM events WHERE type = 'conversation_started'";
 }

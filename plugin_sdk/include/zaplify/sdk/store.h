@@ -37,6 +37,13 @@ namespace zaplify::sdk {
 
 enum class Dialect { SQLite, PostgreSQL };
 
+/// What to append to a text column in ORDER BY or a comparison so that it orders byte-wise on
+/// both dialects (as SQLite does by default): ` COLLATE "C"` on PostgreSQL, nothing on SQLite.
+/// Event ids break ties that way everywhere ("earliest" by (ts, id)).
+inline const char* byte_order(Dialect dialect) {
+  return dialect == Dialect::PostgreSQL ? " COLLATE \"C\"" : "";
+}
+
 /// A database failure (connection lost, SQL error). The host answers 503 for connection problems
 /// and 500 otherwise, without leaking SQL.
 class ZAPLIFY_SDK_API StoreError : public std::runtime_error {

@@ -64,8 +64,9 @@ class SqliteStore : public sdk::Store, public sdk::SqlWriter {
 
   /// Stores events as ingestion does — a duplicate (tenant_id, id) is skipped, a
   /// conversation_started without a channel gets "whatsapp", funnel stages are stored as a JSON
-  /// array, properties as given — and returns the newly stored ones, in input order. Fields are
-  /// not validated: build events the way the server would accept them.
+  /// array, properties as given; the host's relations (sdk/host_tables.h) follow — and returns
+  /// the newly stored ones, in input order. Fields are not validated: build events the way the
+  /// server would accept them.
   std::vector<sdk::Event> insert_events(const std::vector<sdk::Event>& events);
 
   /// insert_events, then each of `apply` on the new events of each tenant (in first-seen tenant
