@@ -8,13 +8,16 @@
 #include <iostream>
 #include <stdexcept>
 
-#include "http_client.h"
 #include "raw_insert.h"
 #include "rss_sampler.h"
 #include "server_launcher.h"
+#include "support/harness/http_client.h"
 #include "wrk_runner.h"
 
 namespace zaplify::bench {
+
+using testing::HttpConnection;
+using testing::HttpResponse;
 namespace {
 
 namespace fs = std::filesystem;
@@ -142,7 +145,7 @@ void BenchRun::run(const std::string& database, std::vector<ScenarioResult>& res
       if (runs_apart(s))
         notes.push_back(s.name + ": not run with --server-url (it needs its own database)");
     Target t;
-    std::tie(t.host, t.port) = parse_base_url(options_.server_url);
+    std::tie(t.host, t.port) = testing::parse_base_url(options_.server_url);
     t.server_pid = options_.server_pid;
     t.tenant = options_.tenant;
     t.database = database + " (running server)";
@@ -285,7 +288,7 @@ void BenchRun::add_ratio_note(const std::vector<ScenarioResult>& rows, const std
 
 void BenchRun::discover_funnel(const Target& t, std::vector<std::string>& notes) {
   HttpConnection conn(t.host, t.port);
-  auto r = conn.request("GET", "/analytics/funnels", {}, {"X-Tenant-ID: " + t.tenant});
+  auto r = conn.request("GET", "/analytics/funnels", {}, {{"X-Tenant-ID", t.tenant}});
   auto body = nlohmann::json::parse(r.body, nullptr, false);
   if (r.status != 200 || !body.is_object() || !body.contains("funnels") ||
       !body["funnels"].is_array()) {

@@ -7,10 +7,13 @@
 #include <thread>
 #include <vector>
 
-#include "http_client.h"
 #include "rss_sampler.h"
+#include "support/harness/http_client.h"
 
 namespace zaplify::bench {
+
+using testing::HttpConnection;
+using testing::HttpResponse;
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -107,7 +110,7 @@ ScenarioResult run_ingest(const Target& t, const ScenarioSpec& spec, const Datas
   ErrorLog errors;
   std::vector<std::vector<double>> latencies(static_cast<std::size_t>(spec.connections));
   std::vector<std::vector<double>> finished(static_cast<std::size_t>(spec.connections));
-  std::vector<std::string> headers{"Content-Type: application/json", "X-Tenant-ID: " + t.tenant};
+  const testing::Headers headers{{"Content-Type", "application/json"}, {"X-Tenant-ID", t.tenant}};
   RssSampler rss(t.server_pid);
   auto start = Clock::now();
   std::vector<std::thread> threads;
@@ -153,7 +156,7 @@ ScenarioResult run_latency(const Target& t, const ScenarioSpec& spec, const std:
   bool export_kind = spec.kind == ScenarioKind::Export;
   r.unit = export_kind ? "rows/s" : "req/s";
   HttpConnection conn(t.host, t.port, t.request_timeout_ms);
-  std::vector<std::string> headers{"X-Tenant-ID: " + t.tenant};
+  testing::Headers headers{{"X-Tenant-ID", t.tenant}};
   ErrorLog errors;
   auto budget_start = Clock::now();
   auto over_budget = [&] { return ms_since(budget_start) > spec.time_budget_s * 1000.0; };
@@ -200,7 +203,7 @@ ScenarioResult run_latency(const Target& t, const ScenarioSpec& spec, const std:
 
 ScenarioResult run_throughput(const Target& t, const ScenarioSpec& spec, const std::string& path) {
   ScenarioResult r = base_result(t, spec);
-  std::vector<std::string> headers{"X-Tenant-ID: " + t.tenant};
+  testing::Headers headers{{"X-Tenant-ID", t.tenant}};
   ErrorLog errors;
   {
     HttpConnection prime(t.host, t.port, t.request_timeout_ms);

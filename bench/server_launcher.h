@@ -1,11 +1,16 @@
 #pragma once
-// Starts the real `zaplify-analytics` binary for a benchmark: a generated YAML, a free loopback
-// port, a fresh SQLite file or a fresh PostgreSQL database, its output in a log file.
+// Starts the real `zaplify-analytics` binary for a benchmark: a generated YAML, a loopback port
+// the server picks (tests/support/harness/server_launch.h), a fresh SQLite file or a fresh
+// PostgreSQL database, its output in a log file.
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
+
+#include "support/harness/postgres_databases.h"
+#include "support/harness/server_launch.h"
 
 namespace zaplify::bench {
 
@@ -32,40 +37,33 @@ struct LaunchOptions {
   std::map<std::string, std::string> plugin_configs;
 };
 
-/// Renders the YAML for `options` listening on `port` (pure; unit-tested).
-std::string render_server_yaml(const LaunchOptions& options, std::uint16_t port);
+/// Renders the YAML for `options`, on port 0 (pure; unit-tested).
+std::string render_server_yaml(const LaunchOptions& options);
 
 /// The running server. The destructor stops it (SIGTERM, then SIGKILL after 15 s).
 class ServerInstance {
  public:
-  /// Forks and execs the binary, then waits up to `ready_timeout_ms` for GET /health to answer
-  /// 200. Throws std::runtime_error (with the log tail) when it does not.
+  /// Starts the binary, then waits up to `ready_timeout_ms` for GET /health to answer 200.
+  /// Throws std::runtime_error (with the log tail) when it does not.
   explicit ServerInstance(const LaunchOptions& options, int ready_timeout_ms = 60000);
   ~ServerInstance();
   ServerInstance(const ServerInstance&) = delete;
   ServerInstance& operator=(const ServerInstance&) = delete;
 
-  int pid() const { return pid_; }
-  std::uint16_t port() const { return port_; }
-  std::string log_tail(std::size_t max_bytes = 4000) const;
+  int pid() const { return server_->process().pid(); }
+  std::uint16_t port() const { return server_->port(); }
+  std::string log_tail(std::size_t max_bytes = 4000) const {
+    return server_->process().log(max_bytes);
+  }
   /// SIGTERM and wait; returns the exit status, or -1 when it had to be killed.
-  int stop();
+  int stop() { return server_->process().stop(); }
 
  private:
-  int pid_ = -1;
-  std::uint16_t port_ = 0;
-  std::string log_path_;
+  std::unique_ptr<testing::LaunchedServer> server_;
 };
 
-/// A free TCP port on 127.0.0.1 (bound, read back, released).
-std::uint16_t free_port();
-/// Creates an empty database on the PostgreSQL server of `server_url` (any database in its path
-/// is only used to connect) and returns the URL of the new database. Throws on failure.
-std::string create_postgres_database(const std::string& server_url, const std::string& name);
-/// DROP DATABASE IF EXISTS `name` on the server of `server_url`; best effort (a benchmark's
-/// leftovers are not worth failing a run for).
-void drop_postgres_database(const std::string& server_url, const std::string& name);
-/// Replaces the database name (the path) of a postgresql:// URL, keeping any ?query.
-std::string with_database_name(const std::string& url, const std::string& name);
+using testing::create_postgres_database;
+using testing::drop_postgres_database;
+using testing::with_database_name;
 
 }  // namespace zaplify::bench

@@ -11,7 +11,6 @@
 #include <stdexcept>
 #include <thread>
 
-#include "http_client.h"
 #include "report.h"
 #include "rss_sampler.h"
 #include "runners.h"
@@ -19,8 +18,12 @@
 #include "server_launcher.h"
 #include "soak_events.h"
 #include "soak_plan.h"
+#include "support/harness/http_client.h"
 
 namespace zaplify::bench {
+
+using testing::HttpConnection;
+using testing::HttpResponse;
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -74,7 +77,7 @@ struct Funnel {
 // stage_changed events must name real stages).
 Funnel discover_funnel(const Target& t, const std::string& preferred) {
   HttpConnection conn(t.host, t.port);
-  auto r = conn.request("GET", "/analytics/funnels", {}, {"X-Tenant-ID: " + t.tenant});
+  auto r = conn.request("GET", "/analytics/funnels", {}, {{"X-Tenant-ID", t.tenant}});
   auto body = nlohmann::json::parse(r.body, nullptr, false);
   if (r.status != 200 || !body.is_object() || !body.contains("funnels") || body["funnels"].empty())
     throw std::runtime_error("GET /analytics/funnels failed (HTTP " + std::to_string(r.status) +
@@ -144,8 +147,9 @@ class SoakDriver {
     for (std::int64_t b = 0; b < batches; ++b) {
       auto at = first_ms + static_cast<std::int64_t>(static_cast<double>(b + 1) * step_ms);
       auto body = events_.next_body(static_cast<std::size_t>(s_.batch_events), at);
-      auto r = conn.request("POST", "/analytics/process/batch", body,
-                            {"X-Tenant-ID: " + growing_.tenant, "Content-Type: application/json"});
+      auto r =
+          conn.request("POST", "/analytics/process/batch", body,
+                       {{"X-Tenant-ID", growing_.tenant}, {"Content-Type", "application/json"}});
       if (r.status != 200)
         throw std::runtime_error("prefill batch failed: HTTP " + std::to_string(r.status));
       accepted += nlohmann::json::parse(r.body, nullptr, false).value("accepted", std::uint64_t{0});
@@ -193,14 +197,14 @@ class SoakDriver {
 
   HttpResponse send(HttpConnection& conn, const SoakRequestKind& kind, std::uint64_t i) {
     const Target& t = kind.tenant == SoakTenant::Growing ? growing_ : static_;
-    std::vector<std::string> headers{"X-Tenant-ID: " + t.tenant};
+    testing::Headers headers{{"X-Tenant-ID", t.tenant}};
     if (kind.ingest) {
       std::string body;
       {
         std::lock_guard lock(events_mu_);
         body = events_.next_body(static_cast<std::size_t>(s_.batch_events), wall_ms());
       }
-      headers.push_back("Content-Type: application/json");
+      headers.emplace("Content-Type", "application/json");
       return conn.request(kind.method, kind.path, body, headers);
     }
     auto [from, to] = soak_window(kind.window, wall_ms(), i, s_.rolling_s);

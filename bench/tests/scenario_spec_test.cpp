@@ -153,32 +153,27 @@ TEST(Placeholders, WindowsAreWholeDaysEndingAfterTheData) {
   EXPECT_THROW(p.for_window("weekly"), std::runtime_error);
 }
 
-TEST(Launcher, DatabaseNameAndYaml) {
-  EXPECT_EQ(with_database_name("postgresql://u@h:5/postgres", "zb"), "postgresql://u@h:5/zb");
-  EXPECT_EQ(with_database_name("postgresql://u@h:5", "zb"), "postgresql://u@h:5/zb");
-  EXPECT_EQ(with_database_name("postgresql://u@h:5/db?sslmode=disable", "zb"),
-            "postgresql://u@h:5/zb?sslmode=disable");
+TEST(Launcher, Yaml) {
   LaunchOptions o;
   o.database_url = "sqlite3:///tmp/x.db";
   o.plugins_dir = "/p";
-  std::string yaml = render_server_yaml(o, 1234);
-  EXPECT_NE(yaml.find("port: 1234"), std::string::npos);
+  std::string yaml = render_server_yaml(o);
+  EXPECT_NE(yaml.find("port: 0\n"), std::string::npos);  // the server picks; see --port-file
   EXPECT_NE(yaml.find("name: cache\n    library: \"cache.so\"\n    enabled: false"),
             std::string::npos);
   EXPECT_NE(yaml.find("mode: none"), std::string::npos);
   o.cache_enabled = true;
-  EXPECT_NE(
-      render_server_yaml(o, 1).find("name: cache\n    library: \"cache.so\"\n    enabled: true"),
-      std::string::npos);
+  EXPECT_NE(render_server_yaml(o).find("name: cache\n    library: \"cache.so\"\n    enabled: true"),
+            std::string::npos);
   o.plugin_configs["conversation"] = R"({"topics":{"price":["preço"]}})";  // --plugin-configs-from
-  EXPECT_NE(render_server_yaml(o, 1).find(
+  EXPECT_NE(render_server_yaml(o).find(
                 "name: conversation\n    library: \"conversation.so\"\n    enabled: "
                 "true\n    config: {\"topics\":{\"price\":[\"preço\"]}}\n"),
             std::string::npos);
-  EXPECT_EQ(render_server_yaml(o, 1).find("config:", render_server_yaml(o, 1).find("name: export")),
+  EXPECT_EQ(render_server_yaml(o).find("config:", render_server_yaml(o).find("name: export")),
             std::string::npos);  // only the plugins given one get a block
   o.plugins_enabled = false;     // the core alone: every plugin listed, none enabled
-  std::string core_only = render_server_yaml(o, 1);
+  std::string core_only = render_server_yaml(o);
   EXPECT_EQ(core_only.find("enabled: true"), std::string::npos);
   for (const char* name : {"metrics", "funnel", "conversation", "export", "cache"})
     EXPECT_NE(core_only.find(std::string("name: ") + name + "\n    library: \"" + name +

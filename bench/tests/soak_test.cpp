@@ -208,9 +208,9 @@ TEST(SoakOptions, ParsedAndRendered) {
   EXPECT_THROW(parse_options(static_cast<int>(argv.size()), argv.data(), "/x/bin", help),
                std::invalid_argument);
   LaunchOptions launch;
-  EXPECT_EQ(render_server_yaml(launch, 1).find("max_bytes"), std::string::npos);
+  EXPECT_EQ(render_server_yaml(launch).find("max_bytes"), std::string::npos);
   launch.cache_max_bytes = 4 << 20;
-  EXPECT_NE(render_server_yaml(launch, 1).find("cache:\n  backend: memory\n  max_bytes: 4194304\n"),
+  EXPECT_NE(render_server_yaml(launch).find("cache:\n  backend: memory\n  max_bytes: 4194304\n"),
             std::string::npos);
 }
 

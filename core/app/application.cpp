@@ -6,7 +6,9 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <stdexcept>
 
 #include "app/core_routes.h"
 #include "app/retention_purger.h"
@@ -259,6 +261,23 @@ void Application::build_services() {
   projections_->retire_unattached();
 }
 
+namespace {
+
+// Written to a temporary name and renamed, so a reader never sees a half-written number.
+void write_port_file(const std::string& path, std::uint16_t port) {
+  const std::string temporary = path + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::trunc);
+    out << port << "\n";
+    if (!out.flush()) throw std::runtime_error("cannot write the port file " + path);
+  }
+  std::error_code ec;
+  std::filesystem::rename(temporary, path, ec);
+  if (ec) throw std::runtime_error("cannot write the port file " + path + ": " + ec.message());
+}
+
+}  // namespace
+
 void Application::start_serving() {
   const auto& s = settings_;
   HttpSettings hs;
@@ -291,6 +310,7 @@ void Application::start_serving() {
   spdlog::info("zaplify-analytics {} serving on {}:{} (ready in {} ms, database {}, cache {})",
                ZAPLIFY_VERSION, s.server.host, server_->port(), ready_ms, db_->backend_name(),
                cache_->backend_name());
+  if (!command_line_.port_file.empty()) write_port_file(command_line_.port_file, server_->port());
 }
 
 void Application::start_demo_loader() {

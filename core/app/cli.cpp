@@ -14,6 +14,10 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
       cl.config_path = argv[++i];
     } else if (a.rfind("--config=", 0) == 0) {
       cl.config_path = std::string(a.substr(9));
+    } else if (a == "--port-file") {
+      if (i + 1 >= argc || std::string_view(argv[i + 1]).empty())
+        throw std::invalid_argument("--port-file needs a path");
+      cl.port_file = argv[++i];
     } else if (a == "--check-config") {
       cl.check_config = true;
     } else if (a == "--demo") {
@@ -34,10 +38,11 @@ CommandLine parse_command_line(int argc, const char* const* argv) {
 
 std::string usage_text() {
   return "usage: zaplify-analytics [--config PATH] [--check-config] [--demo]\n"
-         "                         [--print-config-reference] [--version]\n"
+         "                         [--port-file PATH] [--print-config-reference] [--version]\n"
          "  --config PATH               YAML configuration (default config/analytics.yaml)\n"
          "  --check-config              validate the configuration and the database, then exit\n"
          "  --demo                      load demo data for tenant 'default' when it has no events\n"
+         "  --port-file PATH            once listening, write the bound port to PATH (for port 0)\n"
          "  --print-config-reference    print every configuration key as a Markdown table\n"
          "  --version                   print the version\n";
 }

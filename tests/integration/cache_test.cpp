@@ -12,6 +12,7 @@
 #include <random>
 #include <thread>
 
+#include "support/harness/redis_process.h"
 #include "support/server.h"
 
 namespace zaplify::testing {
@@ -19,45 +20,6 @@ namespace {
 
 using nlohmann::json;
 constexpr std::int64_t kDayMs = 86'400'000;
-
-// A private redis-server this test may kill and restart on the same port.
-class PrivateRedis {
- public:
-  PrivateRedis() : port_(free_port()) {
-    pidfile_ = (std::filesystem::temp_directory_path() /
-                ("zaplify-cache-it-" + std::to_string(port_) + ".pid"))
-                   .string();
-  }
-  ~PrivateRedis() { stop(); }
-  static bool available() { return ::access("/usr/bin/redis-server", X_OK) == 0; }
-  std::string url() const { return "redis://127.0.0.1:" + std::to_string(port_); }
-  bool start() {
-    std::string cmd = "/usr/bin/redis-server --port " + std::to_string(port_) +
-                      " --bind 127.0.0.1 --save '' --appendonly no --daemonize yes --logfile "
-                      "/dev/null --pidfile " +
-                      pidfile_;
-    if (std::system(cmd.c_str()) != 0) return false;
-    for (int i = 0; i < 300; ++i) {
-      std::ifstream in(pidfile_);
-      if (in >> pid_ && pid_ > 0) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return false;
-  }
-  void stop() {
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGKILL);  // a crash, not a polite shutdown
-    for (int i = 0; i < 300 && ::kill(pid_, 0) == 0; ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    pid_ = -1;
-    std::filesystem::remove(pidfile_);
-  }
-
- private:
-  std::uint16_t port_;
-  pid_t pid_ = -1;
-  std::string pidfile_;
-};
 
 std::string unique_tenant() {
   std::random_device rd;
@@ -193,8 +155,8 @@ TEST_P(CacheTest, TwoServersSharingRedisStayFresh) {
 }
 
 TEST_P(CacheTest, RedisDyingUnderLoadFailsNoRequest) {
-  if (!PrivateRedis::available()) GTEST_SKIP() << "redis-server not installed";
-  PrivateRedis redis;
+  if (!RedisProcess::available()) GTEST_SKIP() << "redis-server not installed";
+  RedisProcess redis;
   ASSERT_TRUE(redis.start());
   ServerOptions o;
   o.database = GetParam();
@@ -209,7 +171,7 @@ TEST_P(CacheTest, RedisDyingUnderLoadFailsNoRequest) {
   int failed = 0;
   bool saw_degraded = false;
   for (int i = 0; i < 1000; ++i) {
-    if (i == 300) redis.stop();
+    if (i == 300) redis.kill();  // a crash, not a polite shutdown
     if (i == 700) ASSERT_TRUE(redis.start());
     auto r = s.get(kpi_target() + "&tz=" + zones[i % 10], h_);
     if (r.status != 200 || conversations_of(r) != 4) ++failed;

@@ -5,7 +5,7 @@
 
 #include <cmath>
 
-#include "support/http_client.h"
+#include "support/harness/http_client.h"
 #include "support/server.h"
 
 namespace zaplify::testing {

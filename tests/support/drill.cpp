@@ -56,7 +56,10 @@ PostgresInstance::PostgresInstance() {
     return;
   }
   ok_ = true;
-  start();
+  // A port picked now may be taken before PostgreSQL binds it: try another then.
+  for (int attempt = 0; attempt < 3; ++attempt, port_ = free_port())
+    if (run_pg_ctl("start")) return;
+  ADD_FAILURE() << "pg_ctl start failed (see " << dir_ << "/pg.log)";
 }
 
 PostgresInstance::~PostgresInstance() {

@@ -11,7 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "support/http_client.h"
+#include "support/harness/http_client.h"
 #include "support/server.h"
 
 namespace zaplify::testing {

@@ -1,12 +1,6 @@
 #include "support/server.h"
 
-#include <arpa/inet.h>
-#include <fcntl.h>
 #include <jwt.h>
-#include <libpq-fe.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -20,9 +14,10 @@
 #include <random>
 #include <sstream>
 #include <stdexcept>
-#include <thread>
 
 #include <gtest/gtest.h>
+
+#include "support/harness/postgres_databases.h"
 
 namespace zaplify::testing {
 namespace fs = std::filesystem;
@@ -45,23 +40,7 @@ std::string yaml_quote(const std::string& s) {
   return nlohmann::json(s).dump();  // a JSON string is a valid YAML double-quoted scalar
 }
 
-void sleep_ms(int ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
-
 }  // namespace
-
-std::uint16_t free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  std::uint16_t port = ntohs(addr.sin_port);
-  ::close(fd);
-  return port;
-}
 
 bool postgres_available() { return !env_or("ZAPLIFY_TEST_PG_URL").empty(); }
 bool redis_available() { return !env_or("ZAPLIFY_TEST_REDIS_URL").empty(); }
@@ -79,46 +58,14 @@ std::vector<std::string> backends() {
 std::string fresh_postgres_database() {
   std::string base = env_or("ZAPLIFY_TEST_PG_URL");
   if (base.empty()) throw std::runtime_error("ZAPLIFY_TEST_PG_URL is not set");
-  PGconn* conn = PQconnectdb(base.c_str());
-  if (PQstatus(conn) != CONNECTION_OK) {
-    std::string err = PQerrorMessage(conn);
-    PQfinish(conn);
-    throw std::runtime_error("cannot connect to test PostgreSQL: " + err);
-  }
-  std::string name = "zt_" + unique_suffix();
-  PGresult* r = PQexec(conn, ("CREATE DATABASE " + name).c_str());
-  bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-  std::string err = PQerrorMessage(conn);
-  PQclear(r);
-  PQfinish(conn);
-  if (!ok) throw std::runtime_error("CREATE DATABASE failed: " + err);
-  // Replace the database name: the part after the last '/' (before any '?').
-  std::string query;
-  std::string head = base;
-  auto q = head.find('?');
-  if (q != std::string::npos) {
-    query = head.substr(q);
-    head = head.substr(0, q);
-  }
-  auto slash = head.rfind('/');
-  if (slash == std::string::npos || slash < head.find("//") + 2)
-    head += "/";
-  else
-    head = head.substr(0, slash + 1);
-  return head + name + query;
+  return create_postgres_database(base, "zt_" + unique_suffix());
 }
 
 void drop_postgres_database(const std::string& url) {
   std::string base = env_or("ZAPLIFY_TEST_PG_URL");
-  auto slash = url.rfind('/');
-  if (base.empty() || slash == std::string::npos) return;
-  std::string name = url.substr(slash + 1);
-  name = name.substr(0, name.find('?'));
-  if (name.rfind("zt_", 0) != 0) return;  // only databases this harness created
-  PGconn* conn = PQconnectdb(base.c_str());
-  if (PQstatus(conn) == CONNECTION_OK)
-    PQclear(PQexec(conn, ("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)").c_str()));
-  PQfinish(conn);
+  std::string name = database_name(url);
+  if (base.empty() || name.rfind("zt_", 0) != 0) return;  // only databases this harness created
+  drop_postgres_database(base, name);
 }
 
 std::string make_jwt(const std::string& secret, const nlohmann::json& claims,
@@ -163,7 +110,8 @@ std::string rfc3339(std::int64_t ms) {
 
 std::string ServerProcess::render_yaml(const ServerOptions& o) const {
   std::ostringstream y;
-  y << "server:\n  host: 127.0.0.1\n  port: " << port_ << "\n  threads: 2\n"
+  // Port 0: the server binds one the kernel picks and reports it (support/harness/server_launch.h).
+  y << "server:\n  host: 127.0.0.1\n  port: 0\n  threads: 2\n"
     << "  max_concurrent_requests: " << o.max_concurrent_requests << "\n";
   if (o.max_request_bytes > 0) y << "  max_request_bytes: " << o.max_request_bytes << "\n";
   y << "database:\n  url: " << yaml_quote(database_url_) << "\n";
@@ -198,7 +146,6 @@ std::string ServerProcess::render_yaml(const ServerOptions& o) const {
 ServerProcess::ServerProcess(ServerOptions options) : options_(std::move(options)) {
   work_dir_ = (fs::temp_directory_path() / ("zaplify-test-" + unique_suffix())).string();
   fs::create_directories(work_dir_);
-  port_ = free_port();
   if (!options_.database_url.empty()) {
     database_url_ = options_.database_url;
   } else if (options_.database == "postgres") {
@@ -208,34 +155,21 @@ ServerProcess::ServerProcess(ServerOptions options) : options_(std::move(options
     database_url_ = "sqlite3://" + work_dir_ + "/analytics.db";
   }
   config_path_ = work_dir_ + "/analytics.yaml";
-  log_path_ = work_dir_ + "/server.log";
   rewrite_config(options_);
 
-  pid_ = ::fork();
-  if (pid_ == 0) {
-    int fd = ::open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    ::dup2(fd, 1);
-    ::dup2(fd, 2);
-    ::setenv("LOG_LEVEL", env_or("ZAPLIFY_TEST_LOG_LEVEL", "info").c_str(), 1);
-    ::unsetenv("DATABASE_URL");
-    ::unsetenv("PORT");
-    ::unsetenv("HOST");
-    if (options_.redis)
-      ::setenv("REDIS_URL", redis_url().c_str(), 1);
-    else
-      ::unsetenv("REDIS_URL");
-    if (!options_.secret_key.empty()) ::setenv("SECRET_KEY", options_.secret_key.c_str(), 1);
-    for (const auto& [k, v] : options_.env) ::setenv(k.c_str(), v.c_str(), 1);
-    std::vector<std::string> args{env_or("ZAPLIFY_TEST_SERVER_BINARY", ZAPLIFY_SERVER_BINARY),
-                                  "--config", config_path_};
-    for (const auto& a : options_.args) args.push_back(a);
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
-  }
-  if (options_.wait_ready && !wait_healthy()) {
+  ServerLaunch launch;
+  launch.binary = env_or("ZAPLIFY_TEST_SERVER_BINARY", ZAPLIFY_SERVER_BINARY);
+  launch.config_path = config_path_;
+  launch.work_dir = work_dir_;
+  launch.args = options_.args;
+  launch.env = options_.env;
+  launch.env.emplace("LOG_LEVEL", env_or("ZAPLIFY_TEST_LOG_LEVEL", "info"));
+  if (options_.redis) launch.env.emplace("REDIS_URL", redis_url());
+  if (!options_.secret_key.empty()) launch.env.emplace("SECRET_KEY", options_.secret_key);
+  server_ = std::make_unique<LaunchedServer>(launch);
+  if (!server_->wait_port() && options_.wait_ready) {
+    ADD_FAILURE() << "server did not start listening; log:\n" << log();
+  } else if (options_.wait_ready && !wait_healthy()) {
     ADD_FAILURE() << "server did not become healthy; log:\n" << log();
   } else if (options_.wait_ready && !wait_caught_up()) {
     ADD_FAILURE() << "plugins did not catch up with the event log; log:\n" << log();
@@ -254,8 +188,7 @@ ServerProcess::~ServerProcess() {
       ADD_FAILURE() << "server exited with status " << status << " on SIGTERM";
   }
   if (::testing::Test::HasFailure()) {
-    std::string l = log();
-    if (l.size() > 6000) l = l.substr(l.size() - 6000);
+    std::string l = server_->process().log(6000);
     std::cerr << "---- server log (tail) ----\n" << l << "\n---------------------------\n";
   }
   std::error_code ec;
@@ -268,54 +201,17 @@ void ServerProcess::rewrite_config(const ServerOptions& options) {
 }
 
 HttpResponse ServerProcess::get(const std::string& target, const Headers& headers) const {
-  return http_request(port_, "GET", target, {}, headers);
+  return http_request(port(), "GET", target, {}, headers);
 }
 
 HttpResponse ServerProcess::post_json(const std::string& target, const nlohmann::json& body,
                                       const Headers& headers) const {
-  return http_request(port_, "POST", target, body.dump(), headers);
+  return http_request(port(), "POST", target, body.dump(), headers);
 }
 
 HttpResponse ServerProcess::request(const std::string& method, const std::string& target,
                                     const std::string& body, const Headers& headers) const {
-  return http_request(port_, method, target, body, headers);
-}
-
-bool ServerProcess::running() {
-  if (pid_ <= 0) return false;
-  int status = 0;
-  pid_t r = ::waitpid(pid_, &status, WNOHANG);
-  if (r == pid_) {
-    exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    pid_ = -1;
-    return false;
-  }
-  return true;
-}
-
-void ServerProcess::signal(int sig) {
-  if (pid_ > 0) ::kill(pid_, sig);
-}
-
-int ServerProcess::wait_exit(int timeout_ms) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (!running()) return exit_status_;
-    sleep_ms(20);
-  }
-  if (pid_ > 0) {
-    ::kill(pid_, SIGKILL);
-    ::waitpid(pid_, nullptr, 0);
-    pid_ = -1;
-  }
-  return -1;
-}
-
-std::string ServerProcess::log() const {
-  std::ifstream in(log_path_);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
+  return http_request(port(), method, target, body, headers);
 }
 
 bool wait_for_status(const ServerProcess& server, const std::string& target, int status,
@@ -331,13 +227,8 @@ bool wait_for_status(const ServerProcess& server, const std::string& target, int
 bool ServerProcess::wait_healthy(int timeout_ms) const {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   while (std::chrono::steady_clock::now() < deadline) {
-    if (pid_ > 0) {  // exited already? Look without reaping, so running() still sees the status.
-      siginfo_t info{};
-      if (::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
-          info.si_pid == pid_)
-        return false;
-    }
-    auto r = http_request(port_, "GET", "/health", {}, {}, 2000);
+    if (!server_->process().running()) return false;
+    auto r = http_request(port(), "GET", "/health", {}, {}, 2000);
     if (r.status != 0) return true;
     sleep_ms(20);
   }
@@ -347,7 +238,7 @@ bool ServerProcess::wait_healthy(int timeout_ms) const {
 bool ServerProcess::wait_caught_up(int timeout_ms) const {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   while (std::chrono::steady_clock::now() < deadline) {
-    auto r = http_request(port_, "GET", "/health", {}, {}, 2000);
+    auto r = http_request(port(), "GET", "/health", {}, {}, 2000);
     if (r.status != 0) {
       auto body = nlohmann::json::parse(r.body, nullptr, false);
       bool catching_up = false;

@@ -1,17 +1,21 @@
 #pragma once
-// Starts the real server binary with the real plugin .so files on a free loopback port, with a
-// generated YAML config, against SQLite (a fresh file) or PostgreSQL (a fresh database on the
-// server named by ZAPLIFY_TEST_PG_URL), optionally with Redis (ZAPLIFY_TEST_REDIS_URL).
+// Starts the real server binary with the real plugin .so files on a loopback port it picks itself
+// (port 0, reported through --port-file), with a generated YAML config, against SQLite (a fresh
+// file) or PostgreSQL (a fresh database on the server named by ZAPLIFY_TEST_PG_URL), optionally
+// with Redis (ZAPLIFY_TEST_REDIS_URL).
 
 #include <csignal>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
-#include "support/http_client.h"
+#include "support/harness/http_client.h"
+#include "support/harness/ports.h"
+#include "support/harness/server_launch.h"
 
 namespace zaplify::testing {
 
@@ -42,7 +46,8 @@ class ServerProcess {
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
 
-  std::uint16_t port() const { return port_; }
+  /// 0 when the server never listened (e.g. a configuration it refused).
+  std::uint16_t port() const { return server_->port(); }
   const std::string& database_url() const { return database_url_; }
   const std::string& config_path() const { return config_path_; }
   const std::string& work_dir() const { return work_dir_; }
@@ -55,12 +60,12 @@ class ServerProcess {
   HttpResponse request(const std::string& method, const std::string& target,
                        const std::string& body = {}, const Headers& headers = {}) const;
 
-  bool running();
-  void signal(int sig);
+  bool running() { return server_->process().running(); }
+  void signal(int sig) { server_->process().signal(sig); }
   /// Waits for exit; returns the exit status (or -1 after timeout, the process then killed).
-  int wait_exit(int timeout_ms = 15000);
+  int wait_exit(int timeout_ms = 15000) { return server_->process().wait_exit(timeout_ms); }
   /// The server's combined stdout/stderr so far.
-  std::string log() const;
+  std::string log() const { return server_->process().log(); }
   /// Waits until GET /health answers (any status) or timeout; true when it answered.
   bool wait_healthy(int timeout_ms = 20000) const;
   /// Waits until no plugin in GET /health is `catching_up` (its projections replaying the log).
@@ -69,12 +74,9 @@ class ServerProcess {
  private:
   std::string render_yaml(const ServerOptions& options) const;
   ServerOptions options_;
-  std::uint16_t port_ = 0;
-  int pid_ = -1;
-  int exit_status_ = -1;
+  std::unique_ptr<LaunchedServer> server_;
   std::string work_dir_;
   std::string config_path_;
-  std::string log_path_;
   std::string database_url_;
   bool owns_database_ = false;  ///< Created by this process: dropped when it ends.
 };
@@ -92,8 +94,6 @@ void drop_postgres_database(const std::string& url);
 /// Polls GET `target` every 25 ms until it answers `status`; false after `timeout_ms`.
 bool wait_for_status(const ServerProcess& server, const std::string& target, int status,
                      int timeout_ms = 10000);
-/// A free TCP port on 127.0.0.1 (bound and released).
-std::uint16_t free_port();
 /// An HS256 JWT with the given claims, `exp` = now + exp_offset_seconds (omitted when
 /// `with_exp` is false).
 std::string make_jwt(const std::string& secret, const nlohmann::json& claims,

@@ -81,5 +81,14 @@ TEST(CommandLineTest, ParsesFlags) {
   EXPECT_THROW(parse_command_line(2, dangling), std::invalid_argument);
 }
 
+TEST(CommandLineTest, PortFileNeedsAPath) {
+  const char* argv[] = {"zaplify-analytics", "--port-file", "/tmp/p"};
+  EXPECT_EQ(parse_command_line(3, argv).port_file, "/tmp/p");
+  const char* missing[] = {"zaplify-analytics", "--port-file"};
+  EXPECT_THROW(parse_command_line(2, missing), std::invalid_argument);
+  const char* empty[] = {"zaplify-analytics", "--port-file", ""};
+  EXPECT_THROW(parse_command_line(3, empty), std::invalid_argument);
+}
+
 }  // namespace
 }  // namespace zaplify::core

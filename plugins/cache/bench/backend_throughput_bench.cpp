@@ -10,7 +10,7 @@
 
 #include "memory_backend.h"
 #include "redis_backend.h"
-#include "redis_server.h"
+#include "support/harness/redis_process.h"
 
 namespace zaplify::cache {
 namespace {
@@ -46,8 +46,8 @@ TEST(BackendThroughput, Memory) {
 }
 
 TEST(BackendThroughput, Redis) {
-  if (!testing::RedisServer::available()) GTEST_SKIP();
-  testing::RedisServer server;
+  if (!zaplify::testing::RedisProcess::available()) GTEST_SKIP();
+  zaplify::testing::RedisProcess server;
   ASSERT_TRUE(server.start());
   RedisOptions o;
   o.endpoint = *parse_redis_url(server.url());

@@ -5,7 +5,7 @@
 #include <atomic>
 #include <thread>
 
-#include "redis_server.h"
+#include "support/harness/redis_process.h"
 
 namespace zaplify::cache {
 namespace {
@@ -18,7 +18,7 @@ struct CountingCounter : sdk::Counter {
 class RedisBackendTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!testing::RedisServer::available()) GTEST_SKIP() << "redis-server not installed";
+    if (!zaplify::testing::RedisProcess::available()) GTEST_SKIP() << "redis-server not installed";
     ASSERT_TRUE(server_.start());
   }
 
@@ -50,7 +50,7 @@ class RedisBackendTest : public ::testing::Test {
     return false;
   }
 
-  testing::RedisServer server_;
+  zaplify::testing::RedisProcess server_;
   CountingCounter errors_;
   CountingCounter reconnects_;
 };

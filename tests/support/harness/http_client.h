@@ -1,26 +1,35 @@
 #pragma once
-// A small blocking HTTP/1.1 client that keeps its connection alive between requests, for the
-// benchmark: one object per thread (not thread-safe), loopback or any IPv4 host.
+// The one HTTP/1.1 client of the test suites and the benchmark: a keep-alive connection, a
+// one-shot request, and the incremental response parser both share (also used on its own by tests
+// that write raw bytes). Blocking, IPv4; no GoogleTest, so zaplify-bench links it too.
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <utility>
-#include <vector>
 
-namespace zaplify::bench {
+#include <nlohmann/json.hpp>
+
+namespace zaplify::testing {
+
+using Headers = std::map<std::string, std::string>;
 
 struct HttpResponse {
-  int status = 0;  ///< 0 when the request failed (see `error`).
-  std::vector<std::pair<std::string, std::string>> headers;  ///< Names lower-cased.
-  std::string body;                                          ///< De-chunked.
+  int status = 0;    ///< 0 when no response arrived (see `error`).
+  Headers headers;   ///< Names lower-cased; the first of repeated names.
+  std::string body;  ///< De-chunked.
   std::string error;
-  /// The first header with this lower-case name, or "".
+
+  /// The body parsed as JSON. Throws std::runtime_error (naming the status and the body's start)
+  /// when it is not JSON: inside a test that fails the test at this line.
+  nlohmann::json json() const;
+  /// The header with this lower-case name, or "".
   std::string header(const std::string& lower_name) const;
 };
 
 /// Incremental HTTP/1.1 response parser: feed bytes, it says when one full response is in.
 /// Handles Content-Length, chunked (trailers skipped) and, for `Connection: close` responses
-/// without a length, body-until-EOF. Pure logic, no sockets, so it is unit-tested on its own.
+/// without a length, body-until-EOF. Pure logic, no sockets.
 class ResponseParser {
  public:
   /// REQUIRES: `head_request` true when the request was HEAD (no body follows).
@@ -49,7 +58,8 @@ class ResponseParser {
   HttpResponse resp_;
 };
 
-/// One keep-alive connection. Reconnects transparently when the server closed it.
+/// One keep-alive connection; not thread-safe (one object per thread). Reconnects transparently
+/// when the server closed it between requests.
 class HttpConnection {
  public:
   HttpConnection(std::string host, std::uint16_t port, int timeout_ms = 120000);
@@ -57,11 +67,12 @@ class HttpConnection {
   HttpConnection(const HttpConnection&) = delete;
   HttpConnection& operator=(const HttpConnection&) = delete;
 
-  /// Sends one request with `Connection: keep-alive` and `extra_headers` (full "Name: value"
-  /// lines without CRLF). Never throws: a failure gives status 0 and `error`.
+  /// Sends one request with `headers`; adds Host, `Connection: keep-alive` unless `headers` name
+  /// a Connection, Content-Length for a body (and for every POST/PUT) and
+  /// `Content-Type: application/json` when a body goes without a type. Never throws: a failure
+  /// gives status 0 and `error`.
   HttpResponse request(const std::string& method, const std::string& target,
-                       const std::string& body = {},
-                       const std::vector<std::string>& extra_headers = {});
+                       const std::string& body = {}, const Headers& headers = {});
   /// How many TCP connections this object opened (1 means keep-alive held throughout).
   int connects() const { return connects_; }
 
@@ -77,7 +88,16 @@ class HttpConnection {
   int connects_ = 0;
 };
 
+/// One request on a connection of its own (`Connection: close`) to 127.0.0.1:port; `target` is
+/// path + query. Status 0 when the connection failed or `timeout_ms` passed.
+HttpResponse http_request(std::uint16_t port, const std::string& method, const std::string& target,
+                          const std::string& body = {}, const Headers& headers = {},
+                          int timeout_ms = 60000);
+
+/// Percent-encodes a query value.
+std::string url_encode(const std::string& value);
+
 /// Splits "http://host:port" (path ignored) into host and port; throws on anything else.
 std::pair<std::string, std::uint16_t> parse_base_url(const std::string& url);
 
-}  // namespace zaplify::bench
+}  // namespace zaplify::testing

@@ -1,4 +1,4 @@
-#include "http_client.h"
+#include "support/harness/http_client.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -11,7 +11,7 @@
 
 #include <gtest/gtest.h>
 
-namespace zaplify::bench {
+namespace zaplify::testing {
 namespace {
 
 // Feeds `wire` in pieces of `step` bytes; returns whether the parser completed.
@@ -181,6 +181,56 @@ TEST(HttpConnection, ReusesTheConnectionAndReconnectsAfterClose) {
   EXPECT_EQ(conn.connects(), 2);
 }
 
+TEST(HttpConnection, AddsJsonTypeAndLengthAndHonoursTheCallersHeaders) {
+  // Reads one request and answers with its head, so the test sees exactly what was sent.
+  int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  socklen_t len = sizeof a;
+  ::getsockname(listener, reinterpret_cast<sockaddr*>(&a), &len);
+  ::listen(listener, 1);
+  std::thread echo([listener] {
+    int c = ::accept(listener, nullptr, nullptr);
+    std::string head;
+    char tmp[4096];
+    while (head.find("\r\n\r\n") == std::string::npos) {
+      ssize_t n = ::recv(c, tmp, sizeof tmp, 0);
+      if (n <= 0) break;
+      head.append(tmp, static_cast<std::size_t>(n));
+    }
+    std::string resp = "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(head.size()) +
+                       "\r\nConnection: close\r\n\r\n" + head;
+    ::send(c, resp.data(), resp.size(), MSG_NOSIGNAL);
+    ::close(c);
+  });
+  auto r = http_request(ntohs(a.sin_port), "POST", "/b", "{}", {{"X-Tenant-ID", "t1"}});
+  echo.join();
+  ::close(listener);
+  ASSERT_EQ(r.status, 200) << r.error;
+  EXPECT_NE(r.body.find("POST /b HTTP/1.1\r\n"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("X-Tenant-ID: t1\r\n"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("Content-Type: application/json\r\n"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("Content-Length: 2\r\n"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("Connection: close\r\n"), std::string::npos) << r.body;
+  EXPECT_EQ(r.body.find("keep-alive"), std::string::npos) << r.body;
+}
+
+TEST(HttpResponse, JsonOfANonJsonBodyThrowsNamingTheStatus) {
+  HttpResponse r;
+  r.status = 502;
+  r.body = "<html>bad gateway</html>";
+  try {
+    r.json();
+    FAIL() << "no exception";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("502"), std::string::npos) << e.what();
+  }
+  r.body = R"({"a":1})";
+  EXPECT_EQ(r.json()["a"], 1);
+}
+
 TEST(HttpConnection, RefusedConnectionGivesStatusZero) {
   std::uint16_t port;
   {
@@ -194,4 +244,4 @@ TEST(HttpConnection, RefusedConnectionGivesStatusZero) {
 }
 
 }  // namespace
-}  // namespace zaplify::bench
+}  // namespace zaplify::testing

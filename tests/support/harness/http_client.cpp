@@ -1,4 +1,4 @@
-#include "http_client.h"
+#include "support/harness/http_client.h"
 
 #include <arpa/inet.h>
 #include <netdb.h>
@@ -14,7 +14,7 @@
 #include <cstring>
 #include <stdexcept>
 
-namespace zaplify::bench {
+namespace zaplify::testing {
 namespace {
 
 std::string lower(std::string s) {
@@ -31,9 +31,16 @@ std::string trim(const std::string& s) {
 }  // namespace
 
 std::string HttpResponse::header(const std::string& lower_name) const {
-  for (const auto& [k, v] : headers)
-    if (k == lower_name) return v;
-  return {};
+  auto it = headers.find(lower_name);
+  return it == headers.end() ? std::string() : it->second;
+}
+
+nlohmann::json HttpResponse::json() const {
+  auto parsed = nlohmann::json::parse(body, nullptr, false);
+  if (parsed.is_discarded())
+    throw std::runtime_error("response body is not JSON (status " + std::to_string(status) +
+                             (error.empty() ? "" : ", " + error) + "): " + body.substr(0, 500));
+  return parsed;
 }
 
 bool ResponseParser::feed(const char* data, std::size_t n) {
@@ -81,7 +88,7 @@ bool ResponseParser::parse_head() {
       close_ = lower(value).find("close") != std::string::npos;
       keep_alive_header = lower(value).find("keep-alive") != std::string::npos;
     }
-    resp_.headers.emplace_back(name, value);
+    resp_.headers.emplace(name, value);
   }
   if (http10 && !keep_alive_header) close_ = true;
   bool no_body = head_ || resp_.status == 204 || resp_.status == 304 ||
@@ -226,15 +233,23 @@ void HttpConnection::open() {
 }
 
 HttpResponse HttpConnection::request(const std::string& method, const std::string& target,
-                                     const std::string& body,
-                                     const std::vector<std::string>& extra_headers) {
+                                     const std::string& body, const Headers& headers) {
   std::string wire;
   wire.reserve(256 + body.size());
-  wire += method + " " + target + " HTTP/1.1\r\nHost: " + host_ + ":" + std::to_string(port_) +
-          "\r\nConnection: keep-alive\r\n";
-  for (const auto& h : extra_headers) wire += h + "\r\n";
-  if (!body.empty() || method == "POST" || method == "PUT")
+  wire +=
+      method + " " + target + " HTTP/1.1\r\nHost: " + host_ + ":" + std::to_string(port_) + "\r\n";
+  bool has_connection = false;
+  bool has_type = false;
+  for (const auto& [name, value] : headers) {
+    wire += name + ": " + value + "\r\n";
+    has_connection = has_connection || lower(name) == "connection";
+    has_type = has_type || lower(name) == "content-type";
+  }
+  if (!has_connection) wire += "Connection: keep-alive\r\n";
+  if (!body.empty() || method == "POST" || method == "PUT") {
+    if (!has_type) wire += "Content-Type: application/json\r\n";
     wire += "Content-Length: " + std::to_string(body.size()) + "\r\n";
+  }
   wire += "\r\n";
   wire += body;
   bool reused = fd_ >= 0;
@@ -284,4 +299,27 @@ HttpResponse HttpConnection::exchange(const std::string& wire, bool head) {
   return failed;
 }
 
-}  // namespace zaplify::bench
+HttpResponse http_request(std::uint16_t port, const std::string& method, const std::string& target,
+                          const std::string& body, const Headers& headers, int timeout_ms) {
+  HttpConnection connection("127.0.0.1", port, timeout_ms);
+  Headers with_close = headers;
+  with_close.emplace("Connection", "close");
+  return connection.request(method, target, body, with_close);
+}
+
+std::string url_encode(const std::string& value) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : value) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(hex[c >> 4]);
+      out.push_back(hex[c & 15]);
+    }
+  }
+  return out;
+}
+
+}  // namespace zaplify::testing
