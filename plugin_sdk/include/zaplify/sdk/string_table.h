@@ -83,6 +83,9 @@ class StringTable {
       if (s.hash == h && s.key == key) return &s.value;
     }
   }
+  V* find(std::string_view key) {
+    return const_cast<V*>(static_cast<const StringTable&>(*this).find(key));
+  }
 
   std::size_t size() const { return size_; }
 
