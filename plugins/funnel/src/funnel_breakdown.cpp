@@ -23,42 +23,34 @@ void read_sources(const sdk::Store& store, const std::string& tenant, LeadAttrib
                 if (any && lead == last_lead) return;
                 any = true;
                 last_lead = lead;
-                if (!row.is_null(1)) out.set(lead, out.intern(row.text(1)));
+                if (!row.is_null(1)) {
+                  auto [entry, fresh] = out.entry(lead);
+                  if (fresh) entry->value = out.intern(row.text(1));
+                }
               });
 }
 
 // A lead's conversation is the earliest-starting of the conversations it started (docs/api.md,
 // How events are interpreted): the host's conversations rows already hold each conversation's
-// earliest start, so one pass keeps the earliest per lead.
+// earliest start, so one pass keeps the earliest per lead, straight in `out`.
 void read_conversation_values(const sdk::Store& store, const std::string& tenant, BreakdownBy by,
                               LeadAttribute& out) {
-  struct First {
-    std::int64_t ts = 0;
-    std::string_view event_id;  ///< Kept by `out`.
-    std::uint32_t value = 0;
-    bool has_value = false;
-  };
-  sdk::StringTable<First> first(1u << 16);  // by lead
   const int col = by == BreakdownBy::AssistantId ? 3 : 4;
   store.query(std::string("SELECT lead_id, start_ts, start_id, assistant_id, channel FROM ") +
                   sdk::kConversations + " WHERE tenant_id = ? AND start_ts < ?",
               {tenant, sdk::kNoInstant}, [&](const sdk::Row& row) {
                 const std::int64_t ts = row.int64(1);
                 const std::string_view event_id = row.text(2);
-                auto [slot, fresh] = first.insert(row.text(0));
-                if (!fresh && !(ts < slot->ts || (ts == slot->ts && event_id < slot->event_id)))
+                auto [entry, fresh] = out.entry(row.text(0));
+                if (!fresh && !(ts < entry->ts || (ts == entry->ts && event_id < entry->event_id)))
                   return;
-                slot->ts = ts;
-                slot->event_id = out.keep(event_id);
+                entry->ts = ts;
+                entry->event_id = out.keep(event_id);
                 // "" is a human-only conversation (no assistant); the host stores a start without
                 // a channel as whatsapp, the default.
                 const std::string_view value = row.text(col);
-                slot->has_value = !value.empty();
-                slot->value = value.empty() ? 0 : out.intern(value);
+                entry->value = value.empty() ? LeadAttribute::Entry::kNone : out.intern(value);
               });
-  first.for_each([&](std::string_view lead, const First& f) {
-    if (f.has_value) out.set(lead, f.value);
-  });
 }
 
 }  // namespace
@@ -73,6 +65,11 @@ std::optional<BreakdownBy> parse_breakdown(const std::optional<std::string>& raw
 }
 
 std::uint32_t LeadAttribute::intern(std::string_view value) {
+  // A few distinct values (channels, assistants, sources) asked for once per row: a short linear
+  // look first, the hash map for a long tail.
+  const std::size_t scan = std::min<std::size_t>(values_.size(), 16);
+  for (std::size_t i = 0; i < scan; ++i)
+    if (values_[i] == value) return static_cast<std::uint32_t>(i);
   if (auto it = value_index_.find(value); it != value_index_.end()) return it->second;
   const auto index = static_cast<std::uint32_t>(values_.size());
   values_.emplace_back(value);

@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -31,15 +32,24 @@ std::optional<BreakdownBy> parse_breakdown(const std::optional<std::string>& raw
 /// reading 100 k starts costs no allocation per row. Move-only.
 class LeadAttribute {
  public:
+  /// A lead's entry: its value's index (kNone: null) and, for the conversation attributes, the
+  /// (start_ts, start event id) of the conversation it came from, to keep the earliest.
+  struct Entry {
+    static constexpr std::uint32_t kNone = 0xffffffffu;
+    std::uint32_t value = kNone;
+    std::int64_t ts = 0;
+    std::string_view event_id;  ///< Kept by keep().
+  };
+
   LeadAttribute() = default;
   LeadAttribute(LeadAttribute&&) = default;
   LeadAttribute& operator=(LeadAttribute&&) = default;
 
   /// The index of the lead's value in values(); nullopt when the lead has none (null).
   std::optional<std::uint32_t> index_of(std::string_view lead_id) const {
-    const std::uint32_t* value = lead_value_.find(lead_id);
-    if (value == nullptr) return std::nullopt;
-    return *value;
+    const Entry* entry = leads_.find(lead_id);
+    if (entry == nullptr || entry->value == Entry::kNone) return std::nullopt;
+    return entry->value;
   }
   const std::vector<std::string>& values() const { return values_; }
 
@@ -47,16 +57,14 @@ class LeadAttribute {
   std::string_view keep(std::string_view text) { return text_.keep(text); }
   /// The index of `value` in values(), added when new.
   std::uint32_t intern(std::string_view value);
-  /// Sets the lead's value, unless it has one already.
-  void set(std::string_view lead_id, std::uint32_t value) {
-    if (auto [slot, fresh] = lead_value_.insert(lead_id); fresh) *slot = value;
-  }
+  /// The lead's entry, inserted (null) when new; `second` is true then.
+  std::pair<Entry*, bool> entry(std::string_view lead_id) { return leads_.insert(lead_id); }
 
  private:
   sdk::TextArena text_;
   std::vector<std::string> values_;
   std::unordered_map<std::string_view, std::uint32_t> value_index_;  ///< Keys kept by keep().
-  sdk::StringTable<std::uint32_t> lead_value_{1u << 16};
+  sdk::StringTable<Entry> leads_{1u << 17};
 };
 
 /// Each lead's value of the attribute. Throws sdk::StoreError.
