@@ -25,8 +25,9 @@ std::uint16_t read_port_file(const std::string& path) {
 
 }  // namespace
 
+// The port file is named after the configuration: servers started from one folder never share it.
 LaunchedServer::LaunchedServer(const ServerLaunch& launch)
-    : port_file_(launch.work_dir + "/server.port") {
+    : port_file_(launch.config_path + ".port") {
   std::filesystem::remove(port_file_);
   ProcessSpec spec;
   spec.argv = {launch.binary, "--config", launch.config_path, "--port-file", port_file_};

@@ -17,8 +17,8 @@ namespace zaplify::testing {
 
 struct ServerLaunch {
   std::string binary;       ///< Path of zaplify-analytics.
-  std::string config_path;  ///< Its YAML (server.port: 0).
-  std::string work_dir;     ///< Holds the port file and, unless `log_path` is set, server.log.
+  std::string config_path;  ///< Its YAML (server.port: 0); the port file is this path + ".port".
+  std::string work_dir;     ///< Holds server.log unless `log_path` is set.
   std::string log_path;
   std::vector<std::string> args;           ///< More command-line arguments.
   std::map<std::string, std::string> env;  ///< Set for the server (the rest is inherited).
