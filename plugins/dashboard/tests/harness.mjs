@@ -1,13 +1,13 @@
-// Support for the dashboard's browser test: the real server binary with the real plugins on a free
-// loopback port (fresh SQLite file, demo data), HS256 tokens, a tiny named-case runner, and
+// Support for the dashboard's browser test: the real server binary with the real plugins on a
+// loopback port it picks (fresh SQLite file, demo data), HS256 tokens, a tiny named-case runner, and
 // Debian's chromium through playwright-core (never a downloaded browser).
-import { spawn } from "node:child_process";
 import { createHmac } from "node:crypto";
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+
+import { shippedYaml, startDemoServer } from "../../../tests/support/harness/demo_server.mjs";
 
 export const env = {
   binary: need("ZAPLIFY_SERVER_BINARY"),
@@ -33,77 +33,15 @@ export function launchBrowser() {
   return playwright().chromium.launch({ executablePath: env.chromium, args: ["--no-sandbox", "--disable-gpu"] });
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 /**
- * The shipped config/analytics.yaml (the dashboard enabled in it, the conversation plugin's
- * topics), moved to loopback, a free port, a fresh SQLite file and the build's plugins.
+ * Starts the server (tests/support/harness/demo_server.mjs: the shipped config/analytics.yaml —
+ * the dashboard enabled in it, the conversation plugin's topics — on loopback, port 0, a fresh
+ * SQLite file, --demo) and waits until the demo data is in and every plugin runs.
  */
-function shippedConfig({ port, db, auth }) {
-  let yaml = readFileSync(new URL("../../../config/analytics.yaml", import.meta.url), "utf8");
-  const swap = (from, to) => {
-    if (!yaml.includes(from)) throw new Error(`config/analytics.yaml no longer has '${from}'`);
-    yaml = yaml.replace(from, to);
-  };
-  swap("host: 0.0.0.0", "host: 127.0.0.1");
-  swap("port: 8003", `port: ${port}`);
-  swap("url: sqlite3://var/analytics.db", `url: "sqlite3://${db}"`);
-  swap("mode: none", `mode: ${auth}`);
-  if (!/name: dashboard\b.*\n\s+library: dashboard\.so\n\s+enabled: true/.test(yaml))
-    throw new Error("config/analytics.yaml does not enable the dashboard plugin");
-  return `${yaml}\nplugins_dir: "${env.pluginDir}"\n`;
-}
-
-/** Starts the server with --demo and waits until the demo data is in and every plugin runs. */
 export async function startServer({ auth = "none", secret = "" } = {}) {
-  const dir = mkdtempSync(join(tmpdir(), "zaplify-dashboard-test-"));
-  const port = await freePort();
-  writeFileSync(join(dir, "analytics.yaml"), shippedConfig({ port, db: `${dir}/analytics.db`, auth }));
-  const childEnv = { ...process.env, LOG_LEVEL: "warn" };
-  for (const k of ["DATABASE_URL", "PORT", "HOST", "REDIS_URL", "SECRET_KEY"]) delete childEnv[k];
-  if (secret) childEnv.SECRET_KEY = secret;
-  const log = join(dir, "server.log");
-  const out = openSync(log, "a");
-  const child = spawn(env.binary, ["--config", join(dir, "analytics.yaml"), "--demo"], {
-    env: childEnv, stdio: ["ignore", out, out],
-  });
-  closeSync(out);  // the child has its own copy
-  const server = {
-    port, dir, child, base: `http://127.0.0.1:${port}`,
-    log: () => readFileSync(log, "utf8"),
-    async stop() {
-      if (child.exitCode === null) {
-        child.kill("SIGTERM");
-        await new Promise((resolve) => {
-          const t = setTimeout(() => { child.kill("SIGKILL"); resolve(); }, 10000);
-          child.once("exit", () => { clearTimeout(t); resolve(); });
-        });
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-  const deadline = Date.now() + 60000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode}):\n${server.log()}`);
-    try {
-      const health = await (await fetch(`${server.base}/health`)).json();
-      const ready = health.demo && !health.demo.loading && health.demo.events > 0 &&
-                    health.plugins.every((p) => p.status === "running");
-      if (ready) return server;
-    } catch { /* not listening yet */ }
-    await sleep(100);
-  }
-  await server.stop();
-  throw new Error("server did not load its demo data within 60 s");
+  if (!/name: dashboard\b.*\n\s+library: dashboard\.so\n\s+enabled: true/.test(shippedYaml()))
+    throw new Error("config/analytics.yaml does not enable the dashboard plugin");
+  return startDemoServer({ binary: env.binary, pluginDir: env.pluginDir, auth, secret, name: "dashboard" });
 }
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
