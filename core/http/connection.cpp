@@ -17,12 +17,14 @@ constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
 Connection::Connection(const std::shared_ptr<Tcp::Peer>& peer, Tcp::Transport* transport,
                        Http::Handler* handler, FramingLimits limits,
-                       std::shared_ptr<const Dispatch> dispatch)
+                       std::shared_ptr<const Dispatch> dispatch,
+                       std::shared_ptr<UnwrittenAnswers> unwritten)
     : peer_(peer),
       transport_(transport),
       handler_(handler),
       limits_(limits),
-      dispatch_(std::move(dispatch)) {
+      dispatch_(std::move(dispatch)),
+      unwritten_(std::move(unwritten)) {
   // Pistache's idle check closes an idle peer after the keep-alive timeout, counted from its
   // parser's clock (refresh_idle_clock); a non-idle one would get a text 408 instead.
   peer->setIdle(true);
@@ -31,9 +33,11 @@ Connection::Connection(const std::shared_ptr<Tcp::Peer>& peer, Tcp::Transport* t
 std::shared_ptr<Connection> Connection::of(const std::shared_ptr<Tcp::Peer>& peer,
                                            Tcp::Transport* transport, Http::Handler* handler,
                                            const FramingLimits& limits,
-                                           const std::shared_ptr<const Dispatch>& dispatch) {
+                                           const std::shared_ptr<const Dispatch>& dispatch,
+                                           const std::shared_ptr<UnwrittenAnswers>& unwritten) {
   if (auto existing = find(peer)) return existing;
-  auto created = std::make_shared<Connection>(peer, transport, handler, limits, dispatch);
+  auto created =
+      std::make_shared<Connection>(peer, transport, handler, limits, dispatch, unwritten);
   peer->putData(kPeerDataName, created);
   return created;
 }
@@ -62,6 +66,15 @@ void Connection::on_closed() {
   std::lock_guard lock(mutex_);
   gone_ = true;
   inbox_.clear();
+  unwritten_->fetch_sub(unwritten_here_);  // Pistache may never settle writes to a gone peer
+  unwritten_here_ = 0;
+}
+
+void Connection::written() {
+  std::lock_guard lock(mutex_);
+  if (unwritten_here_ == 0) return;  // given back by on_closed()
+  --unwritten_here_;
+  unwritten_->fetch_sub(1);
 }
 
 void Connection::refresh_idle_clock() {
@@ -126,14 +139,20 @@ void Connection::answered(Pistache::Async::Promise<ssize_t> written, bool keep_a
   {
     std::lock_guard lock(mutex_);
     close = close || closing_;  // e.g. a client that pipelined beyond the bound
+    if (!gone_) {
+      ++unwritten_here_;
+      unwritten_->fetch_add(1);
+    }
   }
   if (!in_pieces) release(close);
   written.then(
       [self, close, keep, in_pieces](ssize_t) {
+        self->written();
         if (in_pieces) self->release(close);
         if (close) self->close_after_write();
       },
       [self, keep, in_pieces](std::exception_ptr) {
+        self->written();
         if (in_pieces) self->release(true);
         self->close_after_write();
       });

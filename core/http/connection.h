@@ -12,6 +12,7 @@
 #include <pistache/http.h>
 #include <pistache/peer.h>
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -22,6 +23,11 @@
 
 namespace zaplify::core {
 
+/// Answers handed to the transport and not yet written, over every connection of one server. The
+/// reactors drop writes still queued when they stop, so a draining server waits for none (a
+/// connection that goes away gives back what it still had).
+using UnwrittenAnswers = std::atomic<int>;
+
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
   /// Receives each framed request (or framing error) of the connection; it must lead to exactly
@@ -31,14 +37,15 @@ class Connection : public std::enable_shared_from_this<Connection> {
   /// REQUIRES: on the peer's reactor thread; `transport` and `handler` outlive the connection.
   Connection(const std::shared_ptr<Pistache::Tcp::Peer>& peer, Pistache::Tcp::Transport* transport,
              Pistache::Http::Handler* handler, FramingLimits limits,
-             std::shared_ptr<const Dispatch> dispatch);
+             std::shared_ptr<const Dispatch> dispatch, std::shared_ptr<UnwrittenAnswers> unwritten);
 
   /// The connection of `peer`, made on its first bytes. REQUIRES: on the reactor thread.
   static std::shared_ptr<Connection> of(const std::shared_ptr<Pistache::Tcp::Peer>& peer,
                                         Pistache::Tcp::Transport* transport,
                                         Pistache::Http::Handler* handler,
                                         const FramingLimits& limits,
-                                        const std::shared_ptr<const Dispatch>& dispatch);
+                                        const std::shared_ptr<const Dispatch>& dispatch,
+                                        const std::shared_ptr<UnwrittenAnswers>& unwritten);
   /// The connection `peer` already has, or null. REQUIRES: on the reactor thread.
   static std::shared_ptr<Connection> find(const std::shared_ptr<Pistache::Tcp::Peer>& peer);
 
@@ -63,6 +70,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void pump();
   void release(bool close);
   void close_after_write();
+  void written();
   void refresh_idle_clock();
 
   std::weak_ptr<Pistache::Tcp::Peer> peer_;
@@ -70,6 +78,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Pistache::Http::Handler* handler_;
   FramingLimits limits_;
   std::shared_ptr<const Dispatch> dispatch_;
+  std::shared_ptr<UnwrittenAnswers> unwritten_;
 
   std::mutex mutex_;
   std::string inbox_;           ///< Bytes received and not yet framed.
@@ -78,6 +87,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool closing_ = false;        ///< No more requests: the connection closes after the answer.
   bool gone_ = false;           ///< The peer disconnected.
   bool continue_sent_ = false;  ///< "100 Continue" already sent for the request being received.
+  int unwritten_here_ = 0;      ///< This connection's share of *unwritten_.
   std::chrono::steady_clock::time_point idle_clock_reset_{};  ///< Reactor thread only.
 };
 

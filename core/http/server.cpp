@@ -48,6 +48,8 @@ struct HttpServer::Impl {
   std::unique_ptr<Http::Endpoint> endpoint;
   std::unique_ptr<WorkerPool> pool;
   std::atomic<int> in_flight{0};
+  /// Answers handed to the transport and not yet written (http/connection.h).
+  std::shared_ptr<UnwrittenAnswers> unwritten = std::make_shared<UnwrittenAnswers>(0);
   std::atomic<bool> draining{false};
   std::atomic<bool> started{false};
   sdk::Counter* overloads = nullptr;
@@ -85,12 +87,13 @@ namespace {
 class FramingHandler : public Http::Handler {
  public:
   HTTP_PROTOTYPE(FramingHandler)
-  FramingHandler(FramingLimits limits, std::shared_ptr<const Connection::Dispatch> dispatch)
-      : limits_(limits), dispatch_(std::move(dispatch)) {}
+  FramingHandler(FramingLimits limits, std::shared_ptr<const Connection::Dispatch> dispatch,
+                 std::shared_ptr<UnwrittenAnswers> unwritten)
+      : limits_(limits), dispatch_(std::move(dispatch)), unwritten_(std::move(unwritten)) {}
   void onRequest(const Http::Request&, Http::ResponseWriter) override {}  // never called
   void onInput(const char* buffer, size_t len,
                const std::shared_ptr<Pistache::Tcp::Peer>& peer) override {
-    Connection::of(peer, transport(), this, limits_, dispatch_)->on_bytes(buffer, len);
+    Connection::of(peer, transport(), this, limits_, dispatch_, unwritten_)->on_bytes(buffer, len);
   }
   void onDisconnection(const std::shared_ptr<Pistache::Tcp::Peer>& peer) override {
     if (auto connection = Connection::find(peer)) connection->on_closed();
@@ -100,6 +103,7 @@ class FramingHandler : public Http::Handler {
  private:
   FramingLimits limits_;
   std::shared_ptr<const Connection::Dispatch> dispatch_;
+  std::shared_ptr<UnwrittenAnswers> unwritten_;
 };
 
 }  // namespace
@@ -265,7 +269,8 @@ void HttpServer::start() {
         });
     FramingLimits limits;
     limits.max_body_bytes = s.max_request_bytes;
-    impl_->endpoint->setHandler(Http::make_handler<FramingHandler>(limits, std::move(dispatch)));
+    impl_->endpoint->setHandler(
+        Http::make_handler<FramingHandler>(limits, std::move(dispatch), impl_->unwritten));
     impl_->endpoint->serveThreaded();
   } catch (const std::exception& e) {
     throw std::runtime_error("cannot listen on " + s.host + ":" + std::to_string(s.port) + ": " +
@@ -283,7 +288,9 @@ void HttpServer::shutdown(int drain_ms) {
   impl_->draining = true;
   auto deadline =
       std::chrono::steady_clock::now() + std::chrono::milliseconds(std::max(0, drain_ms));
-  while (impl_->in_flight.load() > 0 && std::chrono::steady_clock::now() < deadline)
+  // Answered is not yet written: stopping the reactors drops the writes they still queue.
+  while ((impl_->in_flight.load() > 0 || impl_->unwritten->load() > 0) &&
+         std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   impl_->pool->stop();
   impl_->endpoint->shutdown();
